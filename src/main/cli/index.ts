@@ -1,0 +1,12 @@
+import { main } from './main'
+
+// Entry point of the bundled out/main/cli.js (bin/hearth.js imports it).
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err: unknown) => {
+    process.stderr.write(`hearth: ${String(err)}\n`)
+    process.exitCode = 1
+  },
+)

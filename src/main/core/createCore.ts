@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs'
+import { appHandlers, type AppCapabilities } from './appHandlers'
+import { EventBus } from './events/eventBus'
+import { Dispatcher } from './rpc/dispatcher'
+import type { Handlers } from './rpc/handlers'
+import { WorkspaceService } from './workspace/workspaceService'
+import { workspaceHandlers } from './workspace/workspaceHandlers'
+
+export interface CoreOptions extends AppCapabilities {
+  /** Per-user state directory (see defaultDataDir). */
+  dataDir: string
+  /** Folder to open at start. */
+  workspace?: string
+}
+
+/**
+ * The composition root of the plain-Node core: builds every service once, wires them through
+ * narrow interfaces, and owns their disposal. Electron, `hearth serve` and the CLI all call this.
+ */
+export class Core {
+  readonly events = new EventBus()
+  readonly workspace: WorkspaceService
+  readonly dispatcher: Dispatcher
+  private readonly disposers: (() => Promise<void> | void)[] = []
+
+  private constructor(readonly options: CoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true })
+    this.workspace = new WorkspaceService({ events: this.events, stateDir: options.dataDir })
+    this.disposers.push(() => this.workspace.dispose())
+    const handlers: Handlers = {
+      ...appHandlers(options),
+      ...workspaceHandlers(this.workspace),
+    }
+    this.dispatcher = new Dispatcher(handlers)
+  }
+
+  static async create(options: CoreOptions): Promise<Core> {
+    const core = new Core(options)
+    try {
+      if (options.workspace) await core.workspace.open(options.workspace)
+    } catch (err) {
+      await core.dispose()
+      throw err
+    }
+    return core
+  }
+
+  async dispose(): Promise<void> {
+    // Reverse order of creation: consumers go before what they consume.
+    for (const d of this.disposers.splice(0).reverse()) {
+      try {
+        await d()
+      } catch {
+        // Disposal must finish for every service even if one fails.
+      }
+    }
+  }
+}
