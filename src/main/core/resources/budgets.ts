@@ -1,0 +1,47 @@
+/**
+ * What the throttle policy hands out. The policy (resources/) produces these from a resource
+ * snapshot and user activity; the indexer, embedder queue, prefetcher and completion service
+ * consume them. Plain data so the policy stays a pure, table-testable function.
+ */
+export interface BackgroundBudget {
+  /** Nothing in the background runs (user typing, battery saver, thermal critical, user pause). */
+  paused: boolean
+  /** Human-readable cause for the status bar, e.g. "on battery (15 %)". */
+  reason: string
+  /** Files chunked/FTS-indexed concurrently. */
+  indexConcurrency: number
+  /** Texts per embedding request. */
+  embedBatchSize: number
+  /** Upper bound on texts embedded per minute; 0 stops embedding, Infinity = unthrottled. */
+  embedPerMinute: number
+  /** Speculative requests (next completion, prompt-cache warm-up) allowed. */
+  prefetch: boolean
+}
+
+export interface CompletionBudget {
+  maxTokens: number
+  /** Base debounce; the completion service adapts it to typing rhythm within this floor. */
+  debounceMs: number
+}
+
+export interface Budgets {
+  background: BackgroundBudget
+  completion: CompletionBudget
+}
+
+export const FULL_SPEED: Budgets = {
+  background: {
+    paused: false,
+    reason: 'full speed',
+    indexConcurrency: 4,
+    embedBatchSize: 32,
+    embedPerMinute: Number.POSITIVE_INFINITY,
+    prefetch: true,
+  },
+  completion: { maxTokens: 128, debounceMs: 75 },
+}
+
+/** Anything that accepts budgets (indexer, embed queue, prefetcher, completion service). */
+export interface BudgetConsumer {
+  setBudgets(budgets: Budgets): void
+}
