@@ -1,0 +1,56 @@
+import { resolve } from 'node:path'
+import { Core } from '../../core/createCore'
+import { defaultDataDir } from '../../core/dataDir'
+import { startServer } from '../../server/hearthServer'
+import { isLoopbackHost } from '../../server/auth'
+import { type Command, intOption, parse } from '../command'
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the editor to a browser (headless mode)',
+  usage: [
+    'Usage: hearth serve [--workspace DIR] [--port N] [--host 127.0.0.1] [--data-dir DIR]',
+    '',
+    'Serves the Hearth UI and its API on http://HOST:PORT/. A random token is printed in the URL',
+    'and required on every request. Binds to loopback unless --host says otherwise.',
+    '',
+    '  --workspace DIR   folder to open (default: the current directory)',
+    '  --port N          port (default 0: a free one)',
+    '  --host H          address to bind (default 127.0.0.1)',
+    '  --data-dir DIR    where Hearth keeps its state (default: the per-user data directory)',
+  ].join('\n'),
+  async run(argv) {
+    const { values } = parse(
+      argv,
+      {
+        workspace: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+      },
+      false,
+    )
+    const port = intOption(values.port, 'port', 0, 65535) ?? 0
+    const host = values.host ?? '127.0.0.1'
+    const workspace = resolve(values.workspace ?? process.cwd())
+    const core = await Core.create({ dataDir: values['data-dir'] ?? defaultDataDir(), workspace })
+    const server = await startServer({ core, host, port })
+    if (!isLoopbackHost(host)) {
+      process.stderr.write(`warning: serving on ${host}: anyone who can reach it and has the token can edit ${workspace}\n`)
+    }
+    process.stdout.write(`Hearth is serving ${workspace} at ${server.url}\n`)
+
+    await new Promise<void>((done) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+        done()
+      }
+      process.on('SIGINT', stop)
+      process.on('SIGTERM', stop)
+    })
+    await server.close()
+    await core.dispose()
+    return 0
+  },
+}

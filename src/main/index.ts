@@ -1,0 +1,48 @@
+import { app, shell } from 'electron'
+import { Core } from './core/createCore'
+import { buildAppMenu } from './app/appMenu'
+import { registerIpc } from './app/ipcBridge'
+import { createMainWindow } from './app/mainWindow'
+import { hardenApp } from './app/security'
+
+// Electron entry: the composition root of the desktop app. All real work is in the plain-Node
+// core; this file only adds windows, menus, the IPC transport and OS integrations.
+hardenApp()
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  let core: Core | undefined
+  let disposeIpc: (() => void) | undefined
+
+  app
+    .whenReady()
+    .then(async () => {
+      core = await Core.create({
+        dataDir: app.getPath('userData'),
+        workspace: process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-')),
+        openExternal: (url) => shell.openExternal(url),
+      })
+      disposeIpc = registerIpc(core)
+      await buildAppMenu(core)
+      createMainWindow()
+    })
+    .catch((err: unknown) => {
+      console.error('Hearth failed to start:', err)
+      app.exit(1)
+    })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  let disposed = false
+  app.on('will-quit', (e) => {
+    if (disposed || !core) return
+    // Dispose the core (index lock, workers, model) before the process exits.
+    e.preventDefault()
+    disposed = true
+    disposeIpc?.()
+    void core.dispose().finally(() => app.quit())
+  })
+}

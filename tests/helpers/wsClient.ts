@@ -1,0 +1,57 @@
+import WebSocket from 'ws'
+import { ContractClient, type Wire } from '../../src/shared/rpc/client'
+import { isServerMessage, type ServerMessage } from '../../src/shared/rpc/wire'
+
+/**
+ * A ContractClient over a real WebSocket to `hearth serve` (or startServer in-process): the same
+ * client code the renderer runs, on Node's `ws`. `url` is the printed http URL with its token.
+ */
+export async function connectContract(
+  httpUrl: string,
+  opts: { origin?: string } = {},
+): Promise<{ client: ContractClient; ws: WebSocket; close(): void }> {
+  const u = new URL(httpUrl)
+  const wsUrl = `ws://${u.host}/rpc?token=${u.searchParams.get('token') ?? ''}`
+  const ws = new WebSocket(wsUrl, opts.origin ? { origin: opts.origin } : {})
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+  })
+  const wire: Wire = {
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    onMessage: (receive) => {
+      const l = (data: WebSocket.RawData): void => {
+        const parsed: unknown = JSON.parse(data.toString())
+        if (isServerMessage(parsed)) receive(parsed as ServerMessage)
+      }
+      ws.on('message', l)
+      return () => ws.off('message', l)
+    },
+  }
+  const client = new ContractClient(wire)
+  ws.on('close', () => client.failAll('connection closed'))
+  return {
+    client,
+    ws,
+    close: () => {
+      client.dispose()
+      ws.close()
+    },
+  }
+}
+
+/** Sends a raw message (bypassing client-side validation) and waits for the reply with that id. */
+export function rawCall(ws: WebSocket, msg: unknown, id: number): Promise<ServerMessage> {
+  return new Promise((resolve) => {
+    const l = (data: WebSocket.RawData): void => {
+      const parsed = JSON.parse(data.toString()) as ServerMessage
+      if (parsed.t !== 'event' && parsed.id === id) {
+        ws.off('message', l)
+        resolve(parsed)
+      }
+    }
+    ws.on('message', l)
+    ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg))
+  })
+}
