@@ -1,0 +1,37 @@
+import type { HearthApi } from '@shared/contract'
+import { ContractClient } from '@shared/rpc/client'
+import { ObservableValue } from '../util/observableValue'
+import type { ConnectionState } from './connectionState'
+import { browserSocket } from './browserSocket'
+import { electronWire } from './electronWire'
+import { rpcUrl, takePageToken } from './pageToken'
+import { WebSocketWire } from './webSocketWire'
+
+export interface Connection {
+  api: HearthApi
+  state: ObservableValue<ConnectionState>
+  /** Retry at once instead of waiting for the backoff (no-op on IPC). */
+  reconnectNow(): void
+  transport: 'ipc' | 'websocket'
+}
+
+/**
+ * Picks the transport: Electron's preload bridge when present, else the WebSocket of
+ * `hearth serve` on this page's origin. Nothing above this function knows which one it got.
+ */
+export function connect(win: Window): Connection {
+  if (win.hearthIpc) {
+    return {
+      api: new ContractClient(electronWire(win.hearthIpc)),
+      state: new ObservableValue<ConnectionState>({ kind: 'open' }),
+      reconnectNow: () => undefined,
+      transport: 'ipc',
+    }
+  }
+  // Kept in memory for reconnects; after a reload the HttpOnly cookie carries it instead.
+  const token = takePageToken(win.location, win.history)
+  const wire = new WebSocketWire(() => rpcUrl(win.location, token), browserSocket)
+  const client = new ContractClient(wire)
+  wire.onDown((reason) => client.failAll(`disconnected: ${reason}`))
+  return { api: client, state: wire.state, reconnectNow: () => wire.reconnectNow(), transport: 'websocket' }
+}
