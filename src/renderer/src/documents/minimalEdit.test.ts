@@ -11,7 +11,11 @@ describe('minimalEdit', () => {
     expect(minimalEdit('abc', 'abc')).toBeUndefined()
   })
   it('keeps the common prefix and suffix', () => {
-    expect(minimalEdit('line1\nline2\nline3', 'line1\nLINE2\nline3')).toEqual({ start: 6, end: 10, text: 'LINE' })
+    expect(minimalEdit('line1\nline2\nline3', 'line1\nLINE2\nline3')).toEqual({
+      start: 6,
+      end: 10,
+      text: 'LINE',
+    })
     expect(minimalEdit('abc', 'abXc')).toEqual({ start: 2, end: 2, text: 'X' })
     expect(minimalEdit('aaa', 'aa')).toEqual({ start: 2, end: 3, text: '' })
   })

@@ -16,7 +16,8 @@ export function minimalEdit(before: string, after: string): TextEdit | undefined
   let p = 0
   while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++
   let s = 0
-  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++
+  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s))
+    s++
   // Never split a surrogate pair.
   if (p > 0 && isHighSurrogate(before.charCodeAt(p - 1))) p--
   if (s > 0 && isLowSurrogate(before.charCodeAt(before.length - s))) s--

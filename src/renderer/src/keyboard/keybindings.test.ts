@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { commandForKey, keyLabel } from './keybindings'
 
-const key = (k: string, mods: Partial<{ ctrl: boolean; meta: boolean; alt: boolean; shift: boolean }> = {}) => ({
+const key = (
+  k: string,
+  mods: Partial<{ ctrl: boolean; meta: boolean; alt: boolean; shift: boolean }> = {},
+) => ({
   key: k,
   ctrlKey: !!mods.ctrl,
   metaKey: !!mods.meta,

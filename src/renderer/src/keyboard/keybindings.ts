@@ -49,7 +49,12 @@ export function matchesKeybinding(e: KeyLike, binding: string, isMac: boolean): 
     if (p === 'mod') want[isMac ? 'meta' : 'ctrl'] = true
     else if (p === 'ctrl' || p === 'meta' || p === 'alt' || p === 'shift') want[p] = true
   }
-  if (e.ctrlKey !== want.ctrl || e.metaKey !== want.meta || e.altKey !== want.alt || e.shiftKey !== want.shift) {
+  if (
+    e.ctrlKey !== want.ctrl ||
+    e.metaKey !== want.meta ||
+    e.altKey !== want.alt ||
+    e.shiftKey !== want.shift
+  ) {
     return false
   }
   // With Shift held, `key` is the shifted character ('E', '{'), so compare case-insensitively.

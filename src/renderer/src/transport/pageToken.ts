@@ -3,7 +3,10 @@
  * address bar, so it does not end up in history, bookmarks or screenshots. Reloads still work:
  * the server set an HttpOnly cookie on the first page load.
  */
-export function takePageToken(loc: Pick<Location, 'href'>, hist: Pick<History, 'replaceState' | 'state'>): string | undefined {
+export function takePageToken(
+  loc: Pick<Location, 'href'>,
+  hist: Pick<History, 'replaceState' | 'state'>,
+): string | undefined {
   const url = new URL(loc.href)
   const token = url.searchParams.get('token') ?? undefined
   if (token === undefined) return undefined

@@ -5,7 +5,10 @@ import { rpcUrl, takePageToken } from './pageToken'
 describe('takePageToken', () => {
   it('reads the token and removes it from the address bar', () => {
     const calls: string[] = []
-    const hist = { state: null, replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void calls.push(String(url)) }
+    const hist = {
+      state: null,
+      replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void calls.push(String(url)),
+    }
     expect(takePageToken({ href: 'http://127.0.0.1:5000/?token=abc%2Bd&x=1#h' }, hist)).toBe('abc+d')
     expect(calls).toEqual(['/?x=1#h'])
   })
@@ -19,7 +22,9 @@ describe('takePageToken', () => {
 
 describe('rpcUrl', () => {
   it('uses the page origin and the right scheme', () => {
-    expect(rpcUrl({ protocol: 'http:', host: '127.0.0.1:8080' }, 'a b')).toBe('ws://127.0.0.1:8080/rpc?token=a%20b')
+    expect(rpcUrl({ protocol: 'http:', host: '127.0.0.1:8080' }, 'a b')).toBe(
+      'ws://127.0.0.1:8080/rpc?token=a%20b',
+    )
     expect(rpcUrl({ protocol: 'https:', host: 'dgx:443' }, undefined)).toBe('wss://dgx:443/rpc')
   })
 })

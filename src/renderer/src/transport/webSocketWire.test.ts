@@ -87,7 +87,9 @@ describe('WebSocketWire', () => {
     // Failing again waits longer (exponential backoff).
     sockets[1]?.drop()
     const s2 = wire.state.get()
-    expect(s2.kind === 'disconnected' && s.kind === 'disconnected' && s2.retryInMs > s.retryInMs * 1.2).toBe(true)
+    expect(s2.kind === 'disconnected' && s.kind === 'disconnected' && s2.retryInMs > s.retryInMs * 1.2).toBe(
+      true,
+    )
     wire.reconnectNow()
     expect(sockets).toHaveLength(3)
     sockets[2]?.accept()
