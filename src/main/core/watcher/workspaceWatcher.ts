@@ -1,0 +1,189 @@
+import type { Stats } from 'node:fs'
+import { relative, sep } from 'node:path'
+import { watch, type FSWatcher } from 'chokidar'
+import { TEMP_MARKER } from '../workspace/atomicWrite'
+import { DEFAULT_IGNORED_NAMES, type IgnoreRules } from '../workspace/ignoreRules'
+import { ChangeCoalescer } from './changeCoalescer'
+import type { ChangeSource, FileChangeEvent, WatcherState } from './types'
+
+export interface WorkspaceWatcherOptions {
+  /** Real absolute path of the workspace root. */
+  root: string
+  rules: IgnoreRules
+  /** Coalescing window (ms). */
+  windowMs?: number
+  /** Largest batch before an early flush. */
+  maxBatch?: number
+}
+
+const DEGRADING: Record<string, string> = {
+  EMFILE: 'too many open files (EMFILE): some file changes may be missed',
+  ENFILE: 'the system ran out of file handles (ENFILE): some file changes may be missed',
+  ENOSPC:
+    'the inotify watch limit is reached (ENOSPC): changes in some folders are missed; raise fs.inotify.max_user_watches',
+  ELOOP: 'a symlink loop was found (ELOOP): that folder is not watched',
+}
+
+/**
+ * chokidar over the workspace, with the explorer's ignore rules applied inside chokidar's `ignored`
+ * callback so ignored folders (node_modules, gitignored build output) are never even watched: one
+ * inotify watch per folder is the real cost on Linux. Raw events are coalesced (≈100 ms, bounded)
+ * into batches of workspace-relative paths. Errors never throw: they turn the state to 'degraded'
+ * with a reason the status bar can show.
+ */
+export class WorkspaceWatcher implements ChangeSource {
+  private readonly fsw: FSWatcher
+  private readonly coalescer: ChangeCoalescer
+  private readonly changeListeners = new Set<(batch: FileChangeEvent[]) => void>()
+  private readonly stateListeners = new Set<(state: WatcherState) => void>()
+  private readonly dirListeners = new Set<(dirs: string[]) => void>()
+  private current: WatcherState = { status: 'starting' }
+  private disposed = false
+  /** Resolves when the initial scan is done (or the watcher gave up / was disposed). */
+  readonly ready: Promise<void>
+
+  constructor(private readonly opts: WorkspaceWatcherOptions) {
+    this.coalescer = new ChangeCoalescer(
+      (b, d) => this.deliver(b, d),
+      opts.windowMs ?? 100,
+      opts.maxBatch ?? 10_000,
+    )
+    this.fsw = watch(opts.root, {
+      ignoreInitial: true,
+      // chokidar's atomic mode holds an unlink ≈100 ms to see whether an add follows (editors that
+      // save by delete+recreate) and reports a single 'change'.
+      atomic: true,
+      // Never wander out of the workspace through a link, and never loop through one.
+      followSymlinks: false,
+      ignorePermissionErrors: true,
+      ignored: (path: string, stats?: Stats) => this.isIgnored(path, stats),
+    })
+    let markReady: () => void = () => undefined
+    this.ready = new Promise<void>((resolve) => (markReady = resolve))
+    this.fsw.on('ready', () => {
+      if (this.current.status === 'starting') this.setState({ status: 'ready' })
+      markReady()
+    })
+    this.fsw.on('add', (p) => this.raw(p, 'created'))
+    this.fsw.on('change', (p) => this.raw(p, 'changed'))
+    this.fsw.on('unlink', (p) => this.raw(p, 'deleted'))
+    this.fsw.on('addDir', (p) => this.rawDir(p))
+    this.fsw.on('unlinkDir', (p) => this.rawDir(p))
+    this.fsw.on('error', (err) => this.onError(err))
+  }
+
+  get state(): WatcherState {
+    return this.current
+  }
+
+  onChanges(listener: (batch: FileChangeEvent[]) => void): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
+  }
+
+  onState(listener: (state: WatcherState) => void): () => void {
+    this.stateListeners.add(listener)
+    return () => this.stateListeners.delete(listener)
+  }
+
+  /**
+   * Folders whose listing changed (entries created or deleted, files or folders), once per batch.
+   * Not part of ChangeSource: only the explorer cares about folders.
+   */
+  onDirsChanged(listener: (dirs: string[]) => void): () => void {
+    this.dirListeners.add(listener)
+    return () => this.dirListeners.delete(listener)
+  }
+
+  /** Emits what is pending now instead of at the end of the window (tests, shutdown paths). */
+  flush(): void {
+    this.coalescer.flush()
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    this.disposed = true
+    this.coalescer.clear()
+    try {
+      await this.fsw.close()
+    } finally {
+      this.setState({ status: 'stopped' })
+      this.changeListeners.clear()
+      this.stateListeners.clear()
+      this.dirListeners.clear()
+    }
+  }
+
+  private toRel(abs: string): string | null {
+    const r = relative(this.opts.root, abs)
+    if (r === '') return ''
+    if (r.startsWith('..') && (r === '..' || r.startsWith(`..${sep}`))) return null
+    return sep === '/' ? r : r.split(sep).join('/')
+  }
+
+  private isIgnored(abs: string, stats?: Stats): boolean {
+    const rel = this.toRel(abs)
+    if (rel === null) return true
+    if (rel === '') return false
+    const parts = rel.split('/')
+    for (const p of parts) if (DEFAULT_IGNORED_NAMES.has(p)) return true
+    if (parts[parts.length - 1]?.includes(TEMP_MARKER)) return true // our own atomic-save temp files
+    // chokidar asks once before it has stats; a dir-only pattern (`gen/`) can only be decided once
+    // it asks again with them, so without stats only file semantics apply.
+    try {
+      return this.opts.rules.isIgnored(rel, stats?.isDirectory() ?? false)
+    } catch {
+      return false
+    }
+  }
+
+  private raw(abs: string, kind: FileChangeEvent['kind']): void {
+    if (this.disposed) return
+    const rel = this.toRel(abs)
+    if (rel === null || rel === '') return
+    if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
+      // The cached rules of that folder are stale now, so the next `isIgnored` reads the new file.
+      // Re-deciding which already-known files became ignored or visible is the indexer's job: it
+      // gets this event like any other and re-walks. Folders that were ignored before are not
+      // watched yet; they are picked up when they next change or when the workspace reopens.
+      const dir = rel === '.gitignore' ? '' : rel.slice(0, -'/.gitignore'.length)
+      this.opts.rules.invalidate(dir)
+    }
+    this.coalescer.push(rel, kind)
+  }
+
+  private rawDir(abs: string): void {
+    if (this.disposed) return
+    const rel = this.toRel(abs)
+    if (rel === null || rel === '') return
+    this.coalescer.pushDir(rel)
+  }
+
+  private deliver(batch: FileChangeEvent[], dirs: string[]): void {
+    // One faulty consumer must not starve the others (the indexer, the editor reload).
+    if (batch.length > 0) for (const l of [...this.changeListeners]) safeCall(() => l(batch))
+    if (dirs.length > 0) for (const l of [...this.dirListeners]) safeCall(() => l(dirs))
+  }
+
+  private onError(err: unknown): void {
+    if (this.disposed) return
+    const code = typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined
+    const reason =
+      (code && DEGRADING[code]) ?? `file watching failed: ${err instanceof Error ? err.message : String(err)}`
+    this.setState({ status: 'degraded', reason })
+  }
+
+  private setState(state: WatcherState): void {
+    if (this.current.status === state.status && this.current.reason === state.reason) return
+    this.current = state
+    for (const l of [...this.stateListeners]) safeCall(() => l(state))
+  }
+}
+
+function safeCall(fn: () => void): void {
+  try {
+    fn()
+  } catch {
+    // Listener bugs are the listener's; the watcher keeps going.
+  }
+}

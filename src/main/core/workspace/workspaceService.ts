@@ -1,0 +1,383 @@
+import { constants } from 'node:fs'
+import { access, mkdir, readFile, realpath, stat } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { basename, dirname, resolve } from 'node:path'
+import type { FileContent, TreeEntry, WatcherStatus, WorkspaceInfo } from '@shared/contract/workspace'
+import { HearthError } from '@shared/errors'
+import type { EventBus } from '../events/eventBus'
+import type { ChangeSource, FileChangeEvent } from '../watcher/types'
+import { WorkspaceWatcher } from '../watcher/workspaceWatcher'
+import { atomicWrite, nodeAtomicFs, type AtomicWriteFs } from './atomicWrite'
+import { IgnoreRules } from './ignoreRules'
+import { isCode, PathGuard } from './pathGuard'
+import { RecentFolders } from './recentFolders'
+import {
+  contentHash,
+  decodeText,
+  encodeText,
+  makeVersion,
+  versionHash,
+  type Encoding,
+  type Eol,
+} from './textCodec'
+import { fsToHearth, listDir, walkFiles } from './workspaceTree'
+
+/** Files above this are not opened at all. */
+export const MAX_OPEN_BYTES = 5 * 1024 * 1024
+/** Files above this open read-only: Monaco slows down and tokenisation is switched off there. */
+export const MAX_EDIT_BYTES = 1024 * 1024
+export const DEFAULT_FILES_LIMIT = 20_000
+/** How many files (read or written through us) are tracked for external-change events. */
+const MAX_TRACKED = 2000
+
+export interface WorkspaceServiceOptions {
+  events: EventBus
+  /** Per-user state directory (recent folders). */
+  stateDir: string
+  /** Start a file watcher when a folder opens (default true; one-shot CLI commands turn it off). */
+  watch?: boolean
+  /** File-system calls used by saves (tests inject failures). */
+  writeFs?: AtomicWriteFs
+}
+
+export interface WriteRequest {
+  path: string
+  text: string
+  encoding: Encoding
+  eol: Eol
+  baseVersion?: string
+}
+
+/** Everything that belongs to one opened folder; replaced as a whole when another folder opens. */
+interface Session {
+  info: WorkspaceInfo
+  guard: PathGuard
+  rules: IgnoreRules
+  watcher: WorkspaceWatcher | null
+  /** rel → the version the editor last saw (read, saved, or was told about); '' = deleted. */
+  known: Map<string, string>
+  unsubscribe: (() => void)[]
+}
+
+/**
+ * Opens a folder and gives guarded access to it: lazy tree, quick-open file list, text reads and
+ * atomic saves with conflict detection, and `file.changed` events for changes made outside the
+ * editor. One watcher per open folder, shared with the indexer through `watcher`.
+ */
+export class WorkspaceService {
+  private session: Session | null = null
+  private readonly recentFolders: RecentFolders
+  private readonly openListeners = new Set<(info: WorkspaceInfo) => void>()
+  private openChain: Promise<unknown> = Promise.resolve()
+  /** Per-path save queue: saves of one file never interleave, and change events wait for them. */
+  private readonly writing = new Map<string, Promise<unknown>>()
+  private disposed = false
+
+  constructor(private readonly opts: WorkspaceServiceOptions) {
+    this.recentFolders = new RecentFolders(opts.stateDir)
+  }
+
+  get root(): string | null {
+    return this.session?.info.root ?? null
+  }
+
+  get rules(): IgnoreRules | null {
+    return this.session?.rules ?? null
+  }
+
+  get watcher(): ChangeSource | null {
+    return this.session?.watcher ?? null
+  }
+
+  get guard(): PathGuard | null {
+    return this.session?.guard ?? null
+  }
+
+  info(): WorkspaceInfo | null {
+    const s = this.session
+    if (!s) return null
+    return s.watcher ? { ...s.info, watcher: watcherStatus(s.watcher) } : s.info
+  }
+
+  /** Called after every successful open (also for a folder opened at start). Returns an unsubscribe. */
+  onDidOpen(cb: (info: WorkspaceInfo) => void): () => void {
+    this.openListeners.add(cb)
+    return () => this.openListeners.delete(cb)
+  }
+
+  open(root: string): Promise<WorkspaceInfo> {
+    // Serialised: two quick opens must not leave two watchers running.
+    const next = this.openChain.catch(() => undefined).then(() => this.doOpen(root))
+    this.openChain = next
+    return next
+  }
+
+  private async doOpen(input: string): Promise<WorkspaceInfo> {
+    if (this.disposed) throw new HearthError('unavailable', 'the workspace service is shut down')
+    const expanded =
+      input === '~' ? homedir() : input.startsWith('~/') ? resolve(homedir(), input.slice(2)) : input
+    const requested = resolve(expanded)
+    let root: string
+    try {
+      root = await realpath(requested)
+      if (!(await stat(root)).isDirectory())
+        throw new HearthError('not_found', `${requested} is not a folder`)
+    } catch (err) {
+      if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) {
+        // A recent entry that no longer exists should not stay in the menu.
+        await this.recentFolders.remove(requested).catch(() => undefined)
+        throw new HearthError('not_found', `folder ${requested} does not exist`)
+      }
+      if (err instanceof HearthError) throw err
+      throw fsToHearth(err, requested)
+    }
+    if (this.session?.info.root === root) return this.info() ?? this.session.info
+
+    await this.closeSession()
+    const rules = new IgnoreRules(root)
+    const session: Session = {
+      info: { root, name: basename(root) || root },
+      guard: new PathGuard(root),
+      rules,
+      watcher: null,
+      known: new Map(),
+      unsubscribe: [],
+    }
+    if (this.opts.watch !== false) {
+      const watcher = new WorkspaceWatcher({ root, rules })
+      session.watcher = watcher
+      session.unsubscribe.push(
+        watcher.onChanges((batch) => void this.onExternalChanges(session, batch)),
+        watcher.onDirsChanged((dirs) =>
+          this.emitIfCurrent(session, () => this.opts.events.emit('workspace.treeChanged', { dirs })),
+        ),
+        watcher.onState((st) =>
+          this.emitIfCurrent(session, () =>
+            this.opts.events.emit('workspace.watcher', watcherStatus({ state: st })),
+          ),
+        ),
+      )
+    }
+    this.session = session
+    await this.recentFolders.add(root).catch(() => undefined) // a read-only state dir must not block opening
+    const info = this.info() ?? session.info
+    this.opts.events.emit('workspace.opened', info)
+    for (const l of [...this.openListeners]) {
+      try {
+        l(info)
+      } catch {
+        // A consumer's failure (e.g. the indexer) must not fail the open.
+      }
+    }
+    return info
+  }
+
+  recent(): Promise<string[]> {
+    return this.recentFolders.list()
+  }
+
+  async list(dir: string, opts: { includeIgnored?: boolean } = {}): Promise<TreeEntry[]> {
+    const s = this.current()
+    return listDir(s.guard, s.rules, dir, opts)
+  }
+
+  async files(
+    limit = DEFAULT_FILES_LIMIT,
+    signal?: AbortSignal,
+  ): Promise<{ paths: string[]; truncated: boolean }> {
+    const s = this.current()
+    return walkFiles(s.guard, s.rules, limit, signal)
+  }
+
+  async read(path: string): Promise<FileContent> {
+    const s = this.current()
+    const { rel, abs } = await s.guard.resolve(path)
+    let buf: Buffer
+    let mtimeMs: number
+    try {
+      const st = await stat(abs)
+      if (st.isDirectory()) throw new HearthError('invalid_argument', `${rel} is a folder, not a file`)
+      if (!st.isFile()) throw new HearthError('forbidden', `${rel} is not a regular file`)
+      if (st.size > MAX_OPEN_BYTES) throw tooLarge(rel, st.size)
+      buf = await readFile(abs)
+      mtimeMs = st.mtimeMs
+    } catch (err) {
+      throw fsToHearth(err, rel)
+    }
+    if (buf.length > MAX_OPEN_BYTES) throw tooLarge(rel, buf.length) // grew between stat and read
+    const decoded = decodeText(buf, rel)
+    const version = makeVersion(mtimeMs, buf.length, contentHash(buf))
+    let readOnlyReason: string | undefined
+    if (buf.length > MAX_EDIT_BYTES) {
+      readOnlyReason = `large file (${mb(buf.length)}): opened read-only; files over ${mb(MAX_EDIT_BYTES)} are not edited`
+    } else if (!(await canWrite(abs))) {
+      readOnlyReason = 'you do not have permission to write this file'
+    }
+    this.track(s, rel, version)
+    const out: FileContent = {
+      path: rel,
+      ...decoded,
+      version,
+      readOnly: readOnlyReason !== undefined,
+      size: buf.length,
+    }
+    if (readOnlyReason) out.readOnlyReason = readOnlyReason
+    return out
+  }
+
+  async write(req: WriteRequest): Promise<{ path: string; version: string; size: number }> {
+    const s = this.current()
+    const { rel } = await s.guard.resolve(req.path)
+    const prev = this.writing.get(rel) ?? Promise.resolve()
+    const run = prev.catch(() => undefined).then(() => this.doWrite(s, req))
+    this.writing.set(rel, run)
+    try {
+      return await run
+    } finally {
+      if (this.writing.get(rel) === run) this.writing.delete(rel)
+    }
+  }
+
+  private async doWrite(
+    s: Session,
+    req: WriteRequest,
+  ): Promise<{ path: string; version: string; size: number }> {
+    // Resolve again inside the queue: the path may have changed (a link replaced) while we waited.
+    const { rel, abs, exists } = await s.guard.resolve(req.path)
+    const data = encodeText(req.text, req.encoding, req.eol)
+    try {
+      if (exists && req.baseVersion !== undefined) await this.checkNoConflict(rel, abs, req.baseVersion)
+      if (!exists) await mkdir(dirname(abs), { recursive: true })
+      await atomicWrite(abs, data, this.opts.writeFs ?? nodeAtomicFs)
+      const st = await stat(abs)
+      const version = makeVersion(st.mtimeMs, data.length, contentHash(data))
+      // Remember our own version, so the watcher event this save causes is not reported as external.
+      this.track(s, rel, version)
+      return { path: rel, version, size: data.length }
+    } catch (err) {
+      throw fsToHearth(err, rel)
+    }
+  }
+
+  private async checkNoConflict(rel: string, abs: string, baseVersion: string): Promise<void> {
+    const st = await stat(abs)
+    if (st.isDirectory()) throw new HearthError('invalid_argument', `${rel} is a folder, not a file`)
+    const onDisk = await readFile(abs)
+    const hash = contentHash(onDisk)
+    const current = makeVersion(st.mtimeMs, onDisk.length, hash)
+    // Same bytes under a new mtime (a `touch`, a checkout of the same content) is not a conflict.
+    if (current === baseVersion || versionHash(baseVersion) === hash) return
+    throw new HearthError('conflict', `${rel} was changed on disk since it was opened`, {
+      currentVersion: current,
+    })
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true
+    await this.openChain.catch(() => undefined)
+    await this.closeSession()
+  }
+
+  private async closeSession(): Promise<void> {
+    const s = this.session
+    if (!s) return
+    this.session = null
+    for (const u of s.unsubscribe) u()
+    await s.watcher?.dispose()
+  }
+
+  private current(): Session {
+    if (!this.session) throw new HearthError('unavailable', 'no folder is open')
+    return this.session
+  }
+
+  private track(s: Session, rel: string, version: string): void {
+    s.known.delete(rel) // re-insert: Map order is our LRU order
+    s.known.set(rel, version)
+    if (s.known.size > MAX_TRACKED) {
+      const oldest = s.known.keys().next().value
+      if (oldest !== undefined) s.known.delete(oldest)
+    }
+  }
+
+  private emitIfCurrent(s: Session, emit: () => void): void {
+    if (this.session === s) emit()
+  }
+
+  /**
+   * Turns watcher batches into `file.changed` for files the editor knows (read or saved through us):
+   * their current version is compared with the last one the editor saw, so our own saves, repeated
+   * events and `touch`es of unchanged bytes stay silent. Other files only matter to the explorer
+   * (`workspace.treeChanged`) and the indexer (which has its own subscription).
+   */
+  private async onExternalChanges(s: Session, batch: FileChangeEvent[]): Promise<void> {
+    for (const ev of batch) {
+      if (this.session !== s) return
+      const seen = s.known.get(ev.path)
+      if (seen === undefined) continue
+      try {
+        await this.writing.get(ev.path)?.catch(() => undefined)
+        const { abs } = await s.guard.resolve(ev.path)
+        const now = await currentVersion(abs)
+        if (this.session !== s) return
+        if (now === null) {
+          if (seen === '') continue
+          s.known.set(ev.path, '')
+          this.opts.events.emit('file.changed', { path: ev.path, kind: 'deleted' })
+          continue
+        }
+        if (
+          now === seen ||
+          (seen !== '' && versionHash(now) !== '' && versionHash(now) === versionHash(seen))
+        ) {
+          s.known.set(ev.path, now)
+          continue
+        }
+        s.known.set(ev.path, now)
+        this.opts.events.emit('file.changed', {
+          path: ev.path,
+          kind: seen === '' ? 'created' : 'changed',
+          version: now,
+        })
+      } catch {
+        // The path became unreachable (guard refusal, permission): nothing the editor can reload.
+      }
+    }
+  }
+}
+
+/** The on-disk version in file.read's format, or null when the file is gone. */
+async function currentVersion(abs: string): Promise<string | null> {
+  try {
+    const st = await stat(abs)
+    if (!st.isFile()) return null
+    if (st.size > MAX_OPEN_BYTES) return makeVersion(st.mtimeMs, st.size, '')
+    const buf = await readFile(abs)
+    return makeVersion(st.mtimeMs, buf.length, contentHash(buf))
+  } catch (err) {
+    if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) return null
+    throw err
+  }
+}
+
+async function canWrite(abs: string): Promise<boolean> {
+  try {
+    await access(abs, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function watcherStatus(w: { state: { status: WatcherStatus['status']; reason?: string } }): WatcherStatus {
+  const st = w.state
+  return st.reason === undefined ? { status: st.status } : { status: st.status, reason: st.reason }
+}
+
+const mb = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MB`
+
+const tooLarge = (rel: string, size: number): HearthError =>
+  new HearthError(
+    'too_large',
+    `${rel} is too large to open (${mb(size)}; the limit is ${mb(MAX_OPEN_BYTES)})`,
+  )
