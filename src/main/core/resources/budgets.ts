@@ -16,6 +16,11 @@ export interface BackgroundBudget {
   embedPerMinute: number
   /** Speculative requests (next completion, prompt-cache warm-up) allowed. */
   prefetch: boolean
+  /**
+   * Only speculate when a strategy is at least this sure it will be used (0–1). Raised on
+   * battery or under load so prefetch slows down before it stops. Optional: absent = 0.
+   */
+  prefetchMinConfidence?: number
 }
 
 export interface CompletionBudget {
@@ -37,6 +42,7 @@ export const FULL_SPEED: Budgets = {
     embedBatchSize: 32,
     embedPerMinute: Number.POSITIVE_INFINITY,
     prefetch: true,
+    prefetchMinConfidence: 0.2,
   },
   completion: { maxTokens: 128, debounceMs: 75 },
 }
