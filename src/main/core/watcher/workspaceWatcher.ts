@@ -1,6 +1,7 @@
-import type { Stats } from 'node:fs'
-import { relative, sep } from 'node:path'
-import { watch, type FSWatcher } from 'chokidar'
+import type { Dirent, Stats } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar'
 import { TEMP_MARKER } from '../workspace/atomicWrite'
 import { DEFAULT_IGNORED_NAMES, type IgnoreRules } from '../workspace/ignoreRules'
 import { ChangeCoalescer } from './changeCoalescer'
@@ -14,6 +15,8 @@ export interface WorkspaceWatcherOptions {
   windowMs?: number
   /** Largest batch before an early flush. */
   maxBatch?: number
+  /** Builds the chokidar instance (tests wrap the real one to observe or inject its error events). */
+  createWatcher?: (root: string, options: ChokidarOptions) => FSWatcher
 }
 
 const DEGRADING: Record<string, string> = {
@@ -48,7 +51,7 @@ export class WorkspaceWatcher implements ChangeSource {
       opts.windowMs ?? 100,
       opts.maxBatch ?? 10_000,
     )
-    this.fsw = watch(opts.root, {
+    this.fsw = (opts.createWatcher ?? watch)(opts.root, {
       ignoreInitial: true,
       // chokidar's atomic mode holds an unlink ≈100 ms to see whether an add follows (editors that
       // save by delete+recreate) and reports a single 'change'.
@@ -121,7 +124,7 @@ export class WorkspaceWatcher implements ChangeSource {
     return sep === '/' ? r : r.split(sep).join('/')
   }
 
-  private isIgnored(abs: string, stats?: Stats): boolean {
+  private isIgnored(abs: string, stats?: Stats | true): boolean {
     const rel = this.toRel(abs)
     if (rel === null) return true
     if (rel === '') return false
@@ -131,7 +134,7 @@ export class WorkspaceWatcher implements ChangeSource {
     // chokidar asks once before it has stats; a dir-only pattern (`gen/`) can only be decided once
     // it asks again with them, so without stats only file semantics apply.
     try {
-      return this.opts.rules.isIgnored(rel, stats?.isDirectory() ?? false)
+      return this.opts.rules.isIgnored(rel, stats === true || (stats?.isDirectory() ?? false))
     } catch {
       return false
     }
@@ -144,12 +147,40 @@ export class WorkspaceWatcher implements ChangeSource {
     if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
       // The cached rules of that folder are stale now, so the next `isIgnored` reads the new file.
       // Re-deciding which already-known files became ignored or visible is the indexer's job: it
-      // gets this event like any other and re-walks. Folders that were ignored before are not
-      // watched yet; they are picked up when they next change or when the workspace reopens.
+      // gets this event like any other and re-walks. (Files in watched folders that became visible
+      // also arrive as 'created', because chokidar re-reads the folder.)
       const dir = rel === '.gitignore' ? '' : rel.slice(0, -'/.gitignore'.length)
       this.opts.rules.invalidate(dir)
+      void this.watchNewlyVisible(join(this.opts.root, dir))
+    } else if (kind !== 'deleted' && this.isIgnored(abs)) {
+      // A folder that became ignored stays watched (chokidar cannot drop part of a tree cheaply), so
+      // its events are filtered here. Deletions always pass: removing an unknown path is a no-op.
+      return
     }
     this.coalescer.push(rel, kind)
+  }
+
+  /**
+   * After a .gitignore change, folders below it that were ignored (so never watched) may be
+   * visible now: start watching those. Existing files in them produce no events (ignoreInitial);
+   * the indexer's re-walk on the .gitignore event covers them.
+   */
+  private async watchNewlyVisible(dirAbs: string): Promise<void> {
+    const watched = this.fsw.getWatched()
+    const below = Object.keys(watched).filter((d) => d === dirAbs || d.startsWith(dirAbs + sep))
+    for (const d of below) {
+      if (this.disposed) return
+      let entries: Dirent[]
+      try {
+        entries = await readdir(d, { withFileTypes: true })
+      } catch {
+        continue
+      }
+      for (const e of entries) {
+        const child = join(d, e.name)
+        if (e.isDirectory() && !(child in watched) && !this.isIgnored(child, true)) this.fsw.add(child)
+      }
+    }
   }
 
   private rawDir(abs: string): void {

@@ -56,6 +56,8 @@ interface Session {
   watcher: WorkspaceWatcher | null
   /** rel → the version the editor last saw (read, saved, or was told about); '' = deleted. */
   known: Map<string, string>
+  /** Batches are handled one after another so events for a path come out in order. */
+  changeChain: Promise<void>
   unsubscribe: (() => void)[]
 }
 
@@ -141,13 +143,16 @@ export class WorkspaceService {
       rules,
       watcher: null,
       known: new Map(),
+      changeChain: Promise.resolve(),
       unsubscribe: [],
     }
     if (this.opts.watch !== false) {
       const watcher = new WorkspaceWatcher({ root, rules })
       session.watcher = watcher
       session.unsubscribe.push(
-        watcher.onChanges((batch) => void this.onExternalChanges(session, batch)),
+        watcher.onChanges((batch) => {
+          session.changeChain = session.changeChain.then(() => this.onExternalChanges(session, batch))
+        }),
         watcher.onDirsChanged((dirs) =>
           this.emitIfCurrent(session, () => this.opts.events.emit('workspace.treeChanged', { dirs })),
         ),
