@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config'
 // HTTP servers and real Chromium. They run one file at a time where they share
 // ports or CPU-heavy engines (two cores here).
 export default defineConfig({
-  resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
+  resolve: { alias: { '@shared': resolve(import.meta.dirname, 'src/shared') } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
