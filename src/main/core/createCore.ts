@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { appHandlers, type AppCapabilities } from './appHandlers'
 import { EventBus } from './events/eventBus'
+import { HearthMetrics } from './metrics/hearthMetrics'
+import { createResources } from './resources/createResources'
+import type { PowerSource } from './resources/powerSource'
+import type { ResourceController } from './resources/resourceController'
+import { resourcesHandlers } from './resources/resourcesHandlers'
 import { Dispatcher } from './rpc/dispatcher'
 import type { Handlers } from './rpc/handlers'
 import { WorkspaceService } from './workspace/workspaceService'
@@ -11,6 +16,8 @@ export interface CoreOptions extends AppCapabilities {
   dataDir: string
   /** Folder to open at start. */
   workspace?: string
+  /** OS power events (Electron powerMonitor adapter); absent headless. */
+  power?: PowerSource
 }
 
 /**
@@ -21,15 +28,21 @@ export class Core {
   readonly events = new EventBus()
   readonly workspace: WorkspaceService
   readonly dispatcher: Dispatcher
+  readonly metrics = new HearthMetrics()
+  readonly resources: ResourceController
   private readonly disposers: (() => Promise<void> | void)[] = []
 
   private constructor(readonly options: CoreOptions) {
     mkdirSync(options.dataDir, { recursive: true })
     this.workspace = new WorkspaceService({ events: this.events, stateDir: options.dataDir })
     this.disposers.push(() => this.workspace.dispose())
+    this.resources = createResources({ power: options.power, metrics: this.metrics, events: this.events })
+    this.disposers.push(() => this.resources.dispose())
+    this.resources.start()
     const handlers: Handlers = {
       ...appHandlers(options),
       ...workspaceHandlers(this.workspace),
+      ...resourcesHandlers(this.resources, this.metrics),
     }
     this.dispatcher = new Dispatcher(handlers)
   }

@@ -1,6 +1,8 @@
 import type { z } from 'zod'
 import type { EventSpec, MethodSpec } from './define'
 import { appMethods } from './app'
+import { metricsMethods } from './metrics'
+import { resourcesEvents, resourcesMethods } from './resources'
 import { workspaceEvents, workspaceMethods } from './workspace'
 
 /**
@@ -11,10 +13,13 @@ import { workspaceEvents, workspaceMethods } from './workspace'
 export const methods = {
   ...appMethods,
   ...workspaceMethods,
+  ...resourcesMethods,
+  ...metricsMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
   ...workspaceEvents,
+  ...resourcesEvents,
 } as const satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods
