@@ -1,5 +1,7 @@
 import type { Command } from '../command'
+import { indexCommand } from './indexCmd'
+import { searchCommand } from './searchCmd'
 import { serveCommand } from './serve'
 
 /** Every `hearth` sub-command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand]
+export const commands: Command[] = [serveCommand, indexCommand, searchCommand]

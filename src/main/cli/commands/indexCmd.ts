@@ -1,0 +1,97 @@
+import { existsSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createEmbedder, DEFAULT_EMBEDDER, EMBEDDER_NAMES } from '../../core/index/embedders/createEmbedder'
+import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
+import type { IndexProgress } from '../../core/index/indexer'
+import { WorkspaceIndex } from '../../core/index/workspaceIndex'
+import { type Command, parse, UsageError } from '../command'
+import { ProgressLine } from './progressLine'
+
+export const indexCommand: Command = {
+  name: 'index',
+  summary: 'index a folder for code search (full-text + embeddings)',
+  usage: [
+    'Usage: hearth index <dir> [--db DIR] [--embedder NAME] [--json] [--force] [--no-wait]',
+    '',
+    'Brings the index of <dir> up to date: new and changed files are chunked and full-text',
+    'searchable at once; embeddings follow. By default the command returns when the embeddings',
+    'are done too (the default embedder is local and fast); --no-wait leaves them to the app.',
+    '',
+    '  --db DIR         index data directory (default: one per workspace in the user data dir)',
+    `  --embedder NAME  ${EMBEDDER_NAMES.join(' | ')} (default ${DEFAULT_EMBEDDER}: built in, no server);`,
+    '                   remote ones read HEARTH_EMBED_URL / HEARTH_EMBED_MODEL / HEARTH_EMBED_TOKEN',
+    '  --json           print a JSON summary: {"files","chunks","skipped":[{"path","reason"}],"ms"}',
+    '  --force          re-chunk every file, even unchanged ones',
+    '  --no-wait        do not wait for the embedding backlog',
+  ].join('\n'),
+  async run(argv) {
+    const { values, positionals } = parse(argv, {
+      db: { type: 'string' },
+      embedder: { type: 'string' },
+      json: { type: 'boolean' },
+      force: { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
+    })
+    if (positionals.length !== 1) throw new UsageError('expected exactly one folder to index')
+    const dir = resolve(positionals[0] ?? '.')
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`not a folder: ${dir}`)
+    const name = values.embedder ?? DEFAULT_EMBEDDER
+    if (!(EMBEDDER_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`--embedder must be one of ${EMBEDDER_NAMES.join(', ')}`)
+    }
+    const root = canonicalRoot(dir)
+    const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
+    const t0 = performance.now()
+    const bar = new ProgressLine(process.stderr)
+    const idx = await WorkspaceIndex.open({
+      root,
+      dbDir,
+      embedder: createEmbedder(name),
+      onProgress: (p: IndexProgress) => {
+        if (p.phase === 'scanning') bar.update('scanning…')
+        else if (p.phase === 'indexing') bar.update(`indexing`, p.done, p.total, `${p.chunksAdded} chunks`)
+      },
+      onEmbedState: (s) => {
+        if (s.status === 'unavailable') bar.update(`embeddings unavailable: ${s.reason ?? ''}`)
+      },
+    })
+    try {
+      if (idx.store.opened.rebuilt) {
+        process.stderr.write(
+          `hearth index: the index at ${dbDir} was unreadable (${idx.store.opened.rebuilt.reason}); set aside to ${idx.store.opened.rebuilt.setAsideTo} and rebuilt\n`,
+        )
+      }
+      const summary = await idx.fullScan(undefined, values.force ?? false)
+      let embedNote: string | null = null
+      if (!values['no-wait'] && idx.queue) {
+        const total = (await idx.stats()).pending
+        const timer = setInterval(() => {
+          void idx.stats().then((s) => bar.update('embedding', total - s.pending, total))
+        }, 250)
+        const state = await idx.waitForEmbeddings().finally(() => clearInterval(timer))
+        if (state?.status === 'unavailable') embedNote = `embeddings not done: ${state.reason ?? 'embedder unavailable'} (full-text search works)`
+      }
+      bar.done()
+      const stats = await idx.stats()
+      const ms = Math.round(performance.now() - t0)
+      if (embedNote) process.stderr.write(`hearth index: ${embedNote}\n`)
+      if (values.json) {
+        process.stdout.write(
+          `${JSON.stringify({ files: stats.files, chunks: stats.chunks, skipped: summary.skipped, ms, indexed: summary.indexed, removed: summary.removed, pendingEmbeddings: stats.pending, embedder: stats.embedder })}\n`,
+        )
+      } else {
+        process.stdout.write(
+          `indexed ${root}: ${stats.files} files, ${stats.chunks} chunks (${summary.indexed} new or changed, ${summary.removed} removed), ` +
+            `${summary.skipped.length} skipped, ${stats.pending} embeddings pending, ${ms} ms\n` +
+            `index: ${dbDir}\n`,
+        )
+        for (const s of summary.skipped.slice(0, 20)) process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`)
+        if (summary.skipped.length > 20) process.stdout.write(`  … and ${summary.skipped.length - 20} more (--json lists all)\n`)
+      }
+      return 0
+    } finally {
+      bar.done()
+      await idx.close()
+    }
+  },
+}

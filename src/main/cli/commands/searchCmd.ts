@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { HearthError } from '@shared/errors'
+import type { SearchOptions, SearchResponse } from '../../core/index/hybridSearch'
+import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
+import { WorkspaceIndex } from '../../core/index/workspaceIndex'
+import { type Command, intOption, parse, UsageError } from '../command'
+
+const MODES = ['hybrid', 'vector', 'fts'] as const
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'search an indexed folder (hybrid, vector or full-text)',
+  usage: [
+    'Usage: hearth search [--db DIR] [--workspace DIR] [--mode hybrid|vector|fts] [--limit N] [--json] <query>',
+    '       hearth search --queries FILE [--db DIR] [--mode M] [--limit N]',
+    '',
+    '  --db DIR         index data directory (default: the index of --workspace in the user data dir)',
+    '  --workspace DIR  the indexed folder (default: the current directory)',
+    '  --mode M         hybrid (default), vector or fts',
+    '  --limit N        results (default 10)',
+    '  --json           {"results":[{"path","startLine","endLine","score","snippet"}],"ms"}',
+    '  --queries FILE   one query per line; prints one JSON line per query: {"query","results"}',
+    '  --path GLOB      only files matching GLOB (e.g. "src/**", "*.ts")',
+    '  --lang LANG      only this language (typescript, python, go, …); repeatable',
+    '  --per-file N     at most N results per file (default 2)',
+    '  --fusion F       rrf (default) or weighted (70 % vector + 30 % full-text)',
+  ].join('\n'),
+  async run(argv) {
+    const { values, positionals } = parse(argv, {
+      db: { type: 'string' },
+      workspace: { type: 'string' },
+      mode: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      queries: { type: 'string' },
+      path: { type: 'string' },
+      lang: { type: 'string', multiple: true },
+      'per-file': { type: 'string' },
+      fusion: { type: 'string' },
+    })
+    const mode = values.mode ?? 'hybrid'
+    if (!(MODES as readonly string[]).includes(mode)) throw new UsageError('--mode must be hybrid, vector or fts')
+    const fusion = values.fusion ?? 'rrf'
+    if (fusion !== 'rrf' && fusion !== 'weighted') throw new UsageError('--fusion must be rrf or weighted')
+    const opts: Partial<SearchOptions> = {
+      mode: mode as SearchOptions['mode'],
+      limit: intOption(values.limit, 'limit', 1, 1000) ?? 10,
+      maxPerFile: intOption(values['per-file'], 'per-file', 1, 1000) ?? 2,
+      fusion,
+    }
+    if (values.path) opts.pathGlob = values.path
+    if (values.lang?.length) opts.languages = values.lang
+    let queries: string[]
+    if (values.queries) {
+      if (positionals.length > 0) throw new UsageError('give either --queries FILE or a query, not both')
+      queries = readFileSync(values.queries, 'utf8')
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '')
+    } else {
+      if (positionals.length === 0) throw new UsageError('missing query')
+      queries = [positionals.join(' ')]
+    }
+    const root = canonicalRoot(values.workspace ?? process.cwd())
+    const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
+    if (!existsSync(join(dbDir, 'pg'))) {
+      throw new HearthError('not_found', `no index at ${dbDir}: run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\` first`)
+    }
+    const idx = await WorkspaceIndex.open({ root, dbDir, embedder: 'stored', readOnly: true })
+    try {
+      const lean = (r: SearchResponse): { path: string; startLine: number; endLine: number; score: number; snippet: string }[] =>
+        r.results.map((x) => ({ path: x.path, startLine: x.startLine, endLine: x.endLine, score: x.score, snippet: x.snippet }))
+      const notices = new Set<string>()
+      if (values.queries) {
+        for (const q of queries) {
+          const r = await idx.search(q, opts)
+          if (r.notice) notices.add(r.notice)
+          process.stdout.write(`${JSON.stringify({ query: q, results: lean(r) })}\n`)
+        }
+      } else {
+        const r = await idx.search(queries[0] ?? '', opts)
+        if (r.notice) notices.add(r.notice)
+        if (values.json) process.stdout.write(`${JSON.stringify({ results: lean(r), ms: r.ms })}\n`)
+        else {
+          for (const x of r.results) {
+            process.stdout.write(`${x.path}:${x.startLine}-${x.endLine}  (${x.score})\n`)
+            for (const [i, l] of x.snippet.split('\n').entries()) process.stdout.write(`  ${String(x.snippetLine + i).padStart(5)}  ${l}\n`)
+          }
+          if (r.results.length === 0) process.stdout.write('no results\n')
+        }
+      }
+      for (const n of notices) process.stderr.write(`hearth search: ${n}\n`)
+      return 0
+    } finally {
+      await idx.close()
+    }
+  },
+}

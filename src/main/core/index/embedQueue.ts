@@ -1,0 +1,138 @@
+import type { Embedder } from '../inference/embedder'
+import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/budgets'
+import { FULL_SPEED } from '../resources/budgets'
+import type { OpArgs, OpResult } from './store/protocol'
+
+export interface EmbedQueueStore {
+  call<K extends 'pendingEmbeds' | 'putEmbeddings' | 'stats'>(op: K, args: OpArgs<K>): Promise<OpResult<K>>
+}
+
+export interface EmbedQueueState {
+  status: 'idle' | 'running' | 'paused' | 'unavailable' | 'stopped'
+  /** Why it is paused or unavailable, for the status bar. */
+  reason?: string
+  /** Texts embedded since start. */
+  embedded: number
+}
+
+/**
+ * Phase two of indexing: fills in vectors behind the full-text index, in batches, at the rate the
+ * resource policy allows (embedBatchSize, embedPerMinute, paused). An unreachable embedder is a
+ * state with a reason and a retry with backoff, never an error that stops indexing.
+ */
+export class EmbedQueue implements BudgetConsumer {
+  private budget: BackgroundBudget = FULL_SPEED.background
+  private wake: (() => void) | null = null
+  private running = false
+  private stopped = false
+  private failures = 0
+  private drainWaiters: { resolve: (s: EmbedQueueState) => void }[] = []
+  readonly state: EmbedQueueState = { status: 'idle', embedded: 0 }
+
+  constructor(
+    private readonly store: EmbedQueueStore,
+    private readonly embedder: Embedder,
+    private readonly onState: (s: EmbedQueueState) => void = () => undefined,
+  ) {}
+
+  setBudgets(b: Budgets): void {
+    this.budget = b.background
+    this.kick()
+  }
+
+  start(): void {
+    if (this.running || this.stopped) return
+    this.running = true
+    this.loop().catch((err: unknown) => this.set('unavailable', err instanceof Error ? err.message : String(err)))
+  }
+
+  /** New chunks were indexed (or the budget changed): look at the backlog again. */
+  kick(): void {
+    const w = this.wake
+    this.wake = null
+    w?.()
+  }
+
+  /**
+   * Resolves when the backlog is empty, or with status 'unavailable' after the embedder failed
+   * `maxFailures` times in a row (callers like the CLI report that instead of waiting forever).
+   */
+  drain(): Promise<EmbedQueueState> {
+    this.start()
+    return new Promise((resolve) => {
+      this.drainWaiters.push({ resolve })
+      this.kick()
+    })
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.set('stopped')
+    this.kick()
+    for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
+  }
+
+  private set(status: EmbedQueueState['status'], reason?: string): void {
+    const changed = this.state.status !== status || this.state.reason !== reason
+    this.state.status = status
+    if (reason) this.state.reason = reason
+    else delete this.state.reason
+    if (changed || status === 'running') this.onState({ ...this.state })
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null
+        resolve()
+      }, ms)
+      this.wake = () => {
+        clearTimeout(t)
+        resolve()
+      }
+    })
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const b = this.budget
+      if (b.paused || b.embedPerMinute <= 0) {
+        this.set('paused', b.paused ? b.reason : 'embedding rate is 0')
+        await this.sleep(60_000)
+        continue
+      }
+      const size = Math.max(1, Math.min(b.embedBatchSize, this.embedder.maxBatch))
+      const batch = await this.store.call('pendingEmbeds', { limit: size })
+      if (batch.length === 0) {
+        this.set('idle')
+        for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
+        await this.sleep(60_000)
+        continue
+      }
+      const t0 = performance.now()
+      let vectors: Float32Array[]
+      try {
+        vectors = await this.embedder.embed(batch.map((p) => p.text))
+        if (vectors.length !== batch.length) throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`)
+        this.failures = 0
+      } catch (err) {
+        this.failures++
+        this.set('unavailable', `embedder ${this.embedder.id}: ${err instanceof Error ? err.message : String(err)}`)
+        if (this.failures >= 3) for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
+        await this.sleep(Math.min(60_000, 1000 * 2 ** Math.min(6, this.failures)))
+        continue
+      }
+      this.set('running')
+      await this.store.call('putEmbeddings', {
+        items: batch.map((p, i) => ({ hash: p.hash, vector: Array.from(vectors[i] ?? []) })),
+      })
+      this.state.embedded += batch.length
+      if (Number.isFinite(b.embedPerMinute)) {
+        const minMs = (batch.length * 60_000) / b.embedPerMinute
+        const wait = minMs - (performance.now() - t0)
+        if (wait > 0) await this.sleep(wait)
+      }
+    }
+    this.running = false
+  }
+}

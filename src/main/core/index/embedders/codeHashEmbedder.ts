@@ -1,0 +1,118 @@
+import type { Embedder } from '../../inference/embedder'
+import { identifierTokens, splitIdentifier } from '../identifiers'
+import { canonicalWord, STOP_WORDS } from '../query'
+
+/** Keywords of the common languages: present in every chunk, so they only blur the vectors. */
+const KEYWORDS = new Set(
+  (
+    'const let var function return this new if else for while do switch case break continue default true false null ' +
+    'undefined void typeof instanceof import export from class extends implements interface type enum public private ' +
+    'protected static readonly async await yield try catch finally throw throws def self none elif pass lambda fn pub ' +
+    'mut impl struct func package go defer chan nil int float double char long short unsigned signed auto var val ' +
+    'string bool boolean number object any let of in is not and or end then local require module exports prototype'
+  ).split(' '),
+)
+
+/** A light suffix stemmer: plural, -ed, -ing, -ly and a final -e, so "creates", "created" and "create" meet. */
+export function stem(w: string): string {
+  if (w.length <= 3) return w
+  let s = w
+  if (s.endsWith('ies') && s.length > 4) s = `${s.slice(0, -3)}y`
+  else if (s.endsWith('sses')) s = s.slice(0, -2)
+  else if (/(?:xes|ches|shes|zes)$/.test(s)) s = s.slice(0, -2)
+  else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us') && !s.endsWith('is')) s = s.slice(0, -1)
+  if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3)
+  else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2)
+  else if (s.endsWith('ly') && s.length > 4) s = s.slice(0, -2)
+  if (s.endsWith('e') && s.length > 4) s = s.slice(0, -1)
+  return s
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/** The content words of a text as the embedder sees them: identifiers split, canonical, stemmed. */
+export function embedderWords(text: string): string[] {
+  const out: string[] = []
+  for (const tok of identifierTokens(text)) {
+    if (tok.length > 64 || /^[0-9]/.test(tok)) continue
+    for (const part of splitIdentifier(tok)) {
+      if (part.length < 2 || KEYWORDS.has(part) || STOP_WORDS.has(part)) continue
+      out.push(stem(canonicalWord(part)))
+    }
+  }
+  return out
+}
+
+export interface CodeHashEmbedderOptions {
+  dimensions: number
+  /** Weight of a word's character trigrams relative to the word itself. */
+  gramWeight: number
+}
+
+/**
+ * The embedded default embedder: feature hashing of code-aware words into a fixed-size vector,
+ * no model, no download, ~0.1 ms per chunk. Identifiers are split and abbreviations mapped to
+ * their long form before hashing, and each word also contributes its character trigrams, so
+ * "unique" meets `uniq` and "normalize" meets `normalized` even where the full-text index (exact
+ * lexemes) does not. The first line (the file path) counts double: names are the best evidence
+ * code has. Measured against the alternatives in docs/BENCHMARKS.md ("## Search").
+ */
+export class CodeHashEmbedder implements Embedder {
+  readonly id: string
+  readonly dimensions: number
+  readonly maxBatch = 256
+  private readonly opts: CodeHashEmbedderOptions
+
+  constructor(options: Partial<CodeHashEmbedderOptions> = {}) {
+    this.opts = { dimensions: 256, gramWeight: 0.35, ...options }
+    this.dimensions = this.opts.dimensions
+    this.id = `hearth-hash:v1-${this.opts.dimensions}-${this.opts.gramWeight}`
+  }
+
+  embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+    signal?.throwIfAborted()
+    return Promise.resolve(texts.map((t) => this.embedOne(t)))
+  }
+
+  embedOne(text: string): Float32Array {
+    const v = new Float32Array(this.dimensions)
+    const nl = text.indexOf('\n')
+    const tf = new Map<string, number>()
+    const add = (words: string[], weight: number): void => {
+      for (const w of words) tf.set(w, (tf.get(w) ?? 0) + weight)
+    }
+    if (nl > 0 && !text.slice(0, nl).includes(' ')) {
+      add(embedderWords(text.slice(0, nl)), 2)
+      add(embedderWords(text.slice(nl + 1)), 1)
+    } else add(embedderWords(text), 1)
+    for (const [w, n] of tf) {
+      // Sublinear term frequency: a word repeated 20 times is not 20 times the evidence.
+      const weight = 1 + Math.log(n)
+      this.bump(v, `w:${w}`, weight)
+      const padded = `<${w}>`
+      const grams = padded.length - 2
+      if (grams <= 1) continue
+      const gw = (weight * this.opts.gramWeight) / Math.sqrt(grams)
+      for (let i = 0; i + 3 <= padded.length; i++) this.bump(v, `g:${padded.slice(i, i + 3)}`, gw)
+    }
+    let norm = 0
+    for (let i = 0; i < v.length; i++) norm += (v[i] ?? 0) * (v[i] ?? 0)
+    norm = Math.sqrt(norm)
+    if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / norm
+    return v
+  }
+
+  private bump(v: Float32Array, feature: string, weight: number): void {
+    const h = fnv1a(feature)
+    const i = h % this.dimensions
+    // The sign bit from another part of the hash keeps collisions from only ever adding up.
+    v[i] = (v[i] ?? 0) + (h & 0x80000000 ? -weight : weight)
+  }
+}

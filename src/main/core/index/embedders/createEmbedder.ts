@@ -1,0 +1,50 @@
+import { HearthError } from '@shared/errors'
+import type { Embedder } from '../../inference/embedder'
+import { createHttpEmbedder, type HttpEmbedderKind } from '../../inference/httpEmbedders'
+import { HttpClient } from '../../net/httpClient'
+import { CodeHashEmbedder } from './codeHashEmbedder'
+
+/** Names `--embedder` accepts. 'none' indexes for full-text search only. */
+export const EMBEDDER_NAMES = ['hash', 'none', 'ollama', 'triton', 'openai'] as const
+export type EmbedderName = (typeof EMBEDDER_NAMES)[number]
+
+export const DEFAULT_EMBEDDER: EmbedderName = 'hash'
+
+const DEFAULTS: Record<HttpEmbedderKind, { url: string; model: string }> = {
+  ollama: { url: 'http://127.0.0.1:11434', model: 'nomic-embed-text' },
+  triton: { url: 'http://127.0.0.1:8000', model: 'embedder' },
+  openai: { url: 'http://127.0.0.1:8080/v1', model: 'text-embedding-3-small' },
+}
+
+/**
+ * Builds the embedder for a name. Remote ones read their endpoint from the environment
+ * (HEARTH_EMBED_URL, HEARTH_EMBED_MODEL, HEARTH_EMBED_TOKEN) until settings carry them.
+ */
+export function createEmbedder(name: string, env: NodeJS.ProcessEnv = process.env): Embedder | null {
+  if (name === 'none') return null
+  if (name === 'hash' || name === 'default') return new CodeHashEmbedder()
+  if (name === 'ollama' || name === 'triton' || name === 'openai') {
+    const d = DEFAULTS[name]
+    const opts: Parameters<typeof createHttpEmbedder>[0] = {
+      kind: name,
+      url: env.HEARTH_EMBED_URL ?? d.url,
+      model: env.HEARTH_EMBED_MODEL ?? d.model,
+      http: new HttpClient(),
+    }
+    if (env.HEARTH_EMBED_TOKEN) opts.token = env.HEARTH_EMBED_TOKEN
+    return createHttpEmbedder(opts)
+  }
+  throw new HearthError('invalid_argument', `unknown embedder "${name}" (one of: ${EMBEDDER_NAMES.join(', ')})`)
+}
+
+/** The embedder that produced an index's vectors, from the id stored with it (so queries match it). */
+export function embedderForId(id: string, env: NodeJS.ProcessEnv = process.env): Embedder | null {
+  if (id.startsWith('hearth-hash:')) {
+    const m = /^hearth-hash:v1-(\d+)-([0-9.]+)$/.exec(id)
+    return m ? new CodeHashEmbedder({ dimensions: Number(m[1]), gramWeight: Number(m[2]) }) : null
+  }
+  const colon = id.indexOf(':')
+  const kind = id.slice(0, colon)
+  if (kind !== 'ollama' && kind !== 'triton' && kind !== 'openai') return null
+  return createEmbedder(kind, { ...env, HEARTH_EMBED_MODEL: env.HEARTH_EMBED_MODEL ?? id.slice(colon + 1) })
+}

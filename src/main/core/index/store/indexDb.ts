@@ -1,0 +1,563 @@
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { vector } from '@electric-sql/pglite-pgvector'
+import { chunkFile, chunkHash } from '../chunker'
+import { pathWords, searchWords, splitIdentifier } from '../identifiers'
+import { languageOf } from '../language'
+import { readSource } from '../sourceFile'
+import { MIGRATIONS } from './migrations'
+import type {
+  FileCandidate,
+  FtsArgs,
+  IndexBatchResult,
+  OpenResult,
+  PendingEmbed,
+  SearchFilter,
+  StoreHit,
+  StoreStats,
+  SymbolSnippet,
+  VectorArgs,
+} from './protocol'
+
+interface FileState {
+  hash: string
+  size: number
+  mtimeMs: number
+}
+
+/** What the embedder sees for a chunk: its path (a strong signal for code) and its text. */
+export const embedText = (path: string, text: string): string => `${path}\n${text}`
+
+// ts_rank weights for labels {D, C, B, A}: body words D, names (path, declared symbols) A.
+const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
+// Exact scan over vectors up to this many rows; see docs/BENCHMARKS.md "## Index" for the numbers.
+const KEEP_CORRUPT_COPIES = 2
+
+type Row = Record<string, unknown>
+
+/**
+ * The index database: PGlite with pgvector and pg_trgm. Runs inside the store worker (see
+ * worker.ts) so its synchronous WASM work never blocks the main thread; usable directly in tests.
+ */
+export class IndexDb {
+  private states = new Map<string, FileState>()
+  private embedder: { id: string; dimensions: number } | null = null
+  private chunkCount = 0
+  private statsChunkCount = 0
+
+  private constructor(
+    private readonly db: PGlite,
+    readonly schemaVersion: number,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the database under `dataDir/pg`, or in memory for null. A data
+   * directory that fails to open or migrate is renamed aside and rebuilt once: the index is derived
+   * data, and a crash loop on a bad directory would be worse than a re-index.
+   */
+  static async open(dataDir: string | null): Promise<{ db: IndexDb; result: OpenResult }> {
+    const pgDir = dataDir ? join(dataDir, 'pg') : null
+    let rebuilt: OpenResult['rebuilt'] = null
+    let db: IndexDb
+    try {
+      db = await IndexDb.openAt(pgDir)
+    } catch (err) {
+      if (!pgDir || !existsSync(pgDir)) throw err
+      const setAsideTo = setAside(pgDir)
+      rebuilt = { setAsideTo, reason: err instanceof Error ? err.message : String(err) }
+      db = await IndexDb.openAt(pgDir)
+    }
+    return { db, result: { stats: await db.stats(), rebuilt, schemaVersion: db.schemaVersion } }
+  }
+
+  private static async openAt(pgDir: string | null): Promise<IndexDb> {
+    const pg = await PGlite.create(pgDir ?? 'memory://', { extensions: { vector, pg_trgm } })
+    try {
+      await pg.exec('CREATE EXTENSION IF NOT EXISTS vector')
+      await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+      // WAL grows to ~320 MB at the default; the index is rebuildable, so keep it small.
+      // ALTER SYSTEM cannot run inside the implicit transaction of a multi-statement exec.
+      await pg.query(`ALTER SYSTEM SET max_wal_size = '64MB'`)
+      await pg.query(`ALTER SYSTEM SET min_wal_size = '32MB'`)
+      await pg.query('SELECT pg_reload_conf()')
+      const version = await migrate(pg)
+      const db = new IndexDb(pg, version)
+      await db.load()
+      return db
+    } catch (err) {
+      await pg.close().catch(() => undefined)
+      throw err
+    }
+  }
+
+  private async load(): Promise<void> {
+    const files = await this.db.query<{ path: string; hash: string; size: string; mtime_ms: number }>(
+      'SELECT path, hash, size::text AS size, mtime_ms FROM files',
+    )
+    this.states = new Map(files.rows.map((r) => [r.path, { hash: r.hash, size: Number(r.size), mtimeMs: r.mtime_ms }]))
+    this.chunkCount = await this.count('SELECT count(*)::int AS n FROM chunks')
+    this.statsChunkCount = Number((await this.meta('term_stats_chunks')) ?? 0)
+    const emb = await this.meta('embedder')
+    if (emb) {
+      const parsed = JSON.parse(emb) as { id: string; dimensions: number }
+      this.embedder = parsed
+    }
+  }
+
+  private async count(sql: string): Promise<number> {
+    const r = await this.db.query<{ n: number }>(sql)
+    return r.rows[0]?.n ?? 0
+  }
+
+  private async meta(key: string): Promise<string | null> {
+    const r = await this.db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])
+    return r.rows[0]?.value ?? null
+  }
+
+  fileStates(): { path: string; size: number; mtimeMs: number; hash: string }[] {
+    return [...this.states].map(([path, s]) => ({ path, ...s }))
+  }
+
+  /**
+   * Indexes a batch of files in ONE transaction: each file's row and its chunks commit together,
+   * so a killed process leaves either the old version or the new one, never half a file.
+   */
+  async indexFiles(root: string, files: FileCandidate[], force = false): Promise<IndexBatchResult> {
+    const res: IndexBatchResult = { indexed: 0, unchanged: 0, chunks: 0, skipped: [], removed: 0 }
+    const touchOnly: { path: string; size: number; mtimeMs: number }[] = []
+    const toRemove: string[] = []
+    const prepared: { cand: FileCandidate; hash: string; rows: ChunkRow[] }[] = []
+    for (const cand of files) {
+      const prev = this.states.get(cand.path)
+      if (!force && prev && prev.size === cand.size && prev.mtimeMs === cand.mtimeMs) {
+        res.unchanged++
+        continue
+      }
+      const src = readSource(join(root, cand.path), cand.size)
+      if (!src.ok) {
+        res.skipped.push({ path: cand.path, reason: src.reason })
+        if (prev) toRemove.push(cand.path)
+        continue
+      }
+      if (!force && prev && prev.hash === src.hash) {
+        touchOnly.push(cand)
+        res.unchanged++
+        continue
+      }
+      prepared.push({ cand, hash: src.hash, rows: chunkRows(cand.path, src.text) })
+    }
+    if (prepared.length === 0 && touchOnly.length === 0 && toRemove.length === 0) return res
+    try {
+      await this.writeBatch(prepared, touchOnly, toRemove)
+    } catch (err) {
+      if (prepared.length <= 1) throw err
+      // One bad file must not fail its neighbours: retry one by one and report the culprit.
+      const ok: typeof prepared = []
+      for (const p of prepared) {
+        try {
+          await this.writeBatch([p], [], [])
+          ok.push(p)
+        } catch (e) {
+          res.skipped.push({ path: p.cand.path, reason: `store error: ${e instanceof Error ? e.message : String(e)}` })
+        }
+      }
+      await this.writeBatch([], touchOnly, toRemove)
+      prepared.splice(0, prepared.length, ...ok)
+    }
+    for (const p of prepared) {
+      res.indexed++
+      res.chunks += p.rows.length
+    }
+    res.removed = toRemove.length
+    return res
+  }
+
+  private async writeBatch(
+    prepared: { cand: FileCandidate; hash: string; rows: ChunkRow[] }[],
+    touchOnly: { path: string; size: number; mtimeMs: number }[],
+    toRemove: string[],
+  ): Promise<void> {
+    const paths = prepared.map((p) => p.cand.path)
+    let delta = 0
+    await this.db.transaction(async (tx) => {
+      const gone = [...paths, ...toRemove]
+      if (gone.length > 0) {
+        const del = await tx.query<{ n: number }>(
+          'WITH d AS (DELETE FROM chunks WHERE path = ANY($1::text[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+          [gone],
+        )
+        delta -= del.rows[0]?.n ?? 0
+        await tx.query('DELETE FROM files WHERE path = ANY($1::text[])', [gone])
+      }
+      if (prepared.length > 0) {
+        await tx.query(
+          `INSERT INTO files (path, hash, size, mtime_ms, language, chunks)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::float8[], $5::text[], $6::int[])`,
+          [
+            paths,
+            prepared.map((p) => p.hash),
+            prepared.map((p) => p.cand.size),
+            prepared.map((p) => p.cand.mtimeMs),
+            prepared.map((p) => languageOf(p.cand.path).id),
+            prepared.map((p) => p.rows.length),
+          ],
+        )
+        const rows = prepared.flatMap((p) => p.rows)
+        for (let i = 0; i < rows.length; i += 2000) {
+          const part = rows.slice(i, i + 2000)
+          await tx.query(
+            `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, names, words)
+             SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+            [
+              part.map((r) => r.path),
+              part.map((r) => r.startLine),
+              part.map((r) => r.endLine),
+              part.map((r) => r.language),
+              part.map((r) => r.hash),
+              part.map((r) => r.symbols),
+              part.map((r) => r.content),
+              part.map((r) => r.names),
+              part.map((r) => r.words),
+            ],
+          )
+          delta += part.length
+          await this.linkVectors(tx, part.map((r) => r.hash))
+        }
+      }
+      if (touchOnly.length > 0) {
+        await tx.query(
+          `UPDATE files f SET size = u.size, mtime_ms = u.mtime FROM unnest($1::text[], $2::bigint[], $3::float8[]) AS u(path, size, mtime)
+           WHERE f.path = u.path`,
+          [touchOnly.map((t) => t.path), touchOnly.map((t) => t.size), touchOnly.map((t) => t.mtimeMs)],
+        )
+      }
+    })
+    // Only after COMMIT: the in-memory mirror follows what is durable.
+    for (const p of toRemove) this.states.delete(p)
+    for (const p of prepared) this.states.set(p.cand.path, { hash: p.hash, size: p.cand.size, mtimeMs: p.cand.mtimeMs })
+    for (const t of touchOnly) {
+      const s = this.states.get(t.path)
+      if (s) this.states.set(t.path, { ...s, size: t.size, mtimeMs: t.mtimeMs })
+    }
+    this.chunkCount += delta
+  }
+
+  /** New chunk hashes: take the vector from the cache when this embedder saw the text before, else queue. */
+  private async linkVectors(tx: Pick<PGlite, 'query'>, hashes: string[]): Promise<void> {
+    if (!this.embedder) return
+    await tx.query(
+      `INSERT INTO vecs (hash, embedding)
+       SELECT c.hash, c.embedding FROM embed_cache c WHERE c.embedder = $1 AND c.hash = ANY($2::text[])
+       ON CONFLICT DO NOTHING`,
+      [this.embedder.id, hashes],
+    )
+    await tx.query(
+      `INSERT INTO pending (hash) SELECT DISTINCT h FROM unnest($1::text[]) AS h
+       WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = h) ON CONFLICT DO NOTHING`,
+      [hashes],
+    )
+  }
+
+  async deleteFiles(paths: string[]): Promise<number> {
+    const known = paths.filter((p) => this.states.has(p))
+    if (known.length === 0) return 0
+    let removedChunks = 0
+    await this.db.transaction(async (tx) => {
+      const del = await tx.query<{ n: number }>(
+        'WITH d AS (DELETE FROM chunks WHERE path = ANY($1::text[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+        [known],
+      )
+      removedChunks = del.rows[0]?.n ?? 0
+      await tx.query('DELETE FROM files WHERE path = ANY($1::text[])', [known])
+    })
+    for (const p of known) this.states.delete(p)
+    this.chunkCount -= removedChunks
+    return known.length
+  }
+
+  /**
+   * Chooses the embedder whose vectors are searched. A different id or dimension drops the vector
+   * table and queues every chunk again (the cache keeps vectors per embedder, so switching back is
+   * free).
+   */
+  async setEmbedder(id: string, dimensions: number): Promise<{ reset: boolean }> {
+    const tableExists = (await this.count(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'vecs'`)) > 0
+    if (tableExists && this.embedder?.id === id && this.embedder.dimensions === dimensions) return { reset: false }
+    this.embedder = { id, dimensions }
+    await this.db.transaction(async (tx) => {
+      await tx.query('DROP TABLE IF EXISTS vecs')
+      await tx.query(`CREATE TABLE vecs (hash text PRIMARY KEY, embedding vector(${Math.trunc(dimensions)}) NOT NULL)`)
+      await tx.query('DELETE FROM pending')
+      await tx.query(
+        `INSERT INTO vecs (hash, embedding)
+         SELECT c.hash, c.embedding FROM embed_cache c
+         WHERE c.embedder = $1 AND EXISTS (SELECT 1 FROM chunks k WHERE k.hash = c.hash)`,
+        [id],
+      )
+      await tx.query(
+        `INSERT INTO pending (hash) SELECT DISTINCT k.hash FROM chunks k
+         WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = k.hash)`,
+      )
+      await tx.query(
+        `INSERT INTO meta (key, value) VALUES ('embedder', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [JSON.stringify(this.embedder)],
+      )
+    })
+    return { reset: true }
+  }
+
+  /** The next texts to embed; hashes whose chunks were all deleted are dropped from the backlog. */
+  async pendingEmbeds(limit: number): Promise<PendingEmbed[]> {
+    if (!this.embedder) return []
+    const r = await this.db.query<{ hash: string; path: string | null; content: string | null }>(
+      `SELECT p.hash, c.path, c.content FROM (SELECT hash FROM pending LIMIT $1) p
+       LEFT JOIN LATERAL (SELECT path, content FROM chunks k WHERE k.hash = p.hash LIMIT 1) c ON true`,
+      [limit],
+    )
+    const orphans = r.rows.filter((x) => x.path === null).map((x) => x.hash)
+    if (orphans.length > 0) await this.db.query('DELETE FROM pending WHERE hash = ANY($1::text[])', [orphans])
+    const live = r.rows.filter((x) => x.path !== null)
+    if (live.length === 0 && orphans.length > 0) return this.pendingEmbeds(limit)
+    return live.map((x) => ({ hash: x.hash, text: embedText(x.path ?? '', x.content ?? '') }))
+  }
+
+  async putEmbeddings(items: { hash: string; vector: number[] }[]): Promise<number> {
+    const emb = this.embedder
+    if (!emb || items.length === 0) return 0
+    const good = items.filter((i) => i.vector.length === emb.dimensions && i.vector.every(Number.isFinite))
+    const hashes = good.map((i) => i.hash)
+    const lits = good.map((i) => vectorLiteral(i.vector))
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO embed_cache (embedder, hash, embedding) SELECT $1, h, v::vector FROM unnest($2::text[], $3::text[]) AS u(h, v)
+         ON CONFLICT (embedder, hash) DO UPDATE SET embedding = EXCLUDED.embedding`,
+        [emb.id, hashes, lits],
+      )
+      await tx.query(
+        `INSERT INTO vecs (hash, embedding) SELECT h, v::vector FROM unnest($1::text[], $2::text[]) AS u(h, v)
+         WHERE EXISTS (SELECT 1 FROM chunks k WHERE k.hash = u.h)
+         ON CONFLICT (hash) DO UPDATE SET embedding = EXCLUDED.embedding`,
+        [hashes, lits],
+      )
+      await tx.query('DELETE FROM pending WHERE hash = ANY($1::text[])', [items.map((i) => i.hash)])
+    })
+    return good.length
+  }
+
+  /**
+   * Full-text search with IDF weighting: Postgres' ts_rank knows term frequency and label weights
+   * but not how rare a term is, which matters for natural-language queries ("returns the array of
+   * unique values": "array" is everywhere). Per-term ts_rank × BM25 IDF, summed.
+   */
+  async searchFts(args: FtsArgs): Promise<StoreHit[]> {
+    if (args.terms.length === 0) return []
+    const lex = await this.db.query<{ i: number; lexeme: string }>(
+      `SELECT t.i::int AS i, v.lexeme FROM unnest($1::text[]) WITH ORDINALITY AS t(w, i), unnest(to_tsvector('english', t.w)) AS v`,
+      [args.terms.map((t) => t.text)],
+    )
+    const weightOf = new Map<string, number>()
+    for (const row of lex.rows) {
+      const w = args.terms[row.i - 1]?.weight ?? 0
+      weightOf.set(row.lexeme, Math.max(weightOf.get(row.lexeme) ?? 0, w))
+    }
+    if (weightOf.size === 0) return []
+    const lexemes = [...weightOf.keys()]
+    const df = await this.db.query<{ lexeme: string; ndoc: number }>(
+      'SELECT lexeme, ndoc FROM term_stats WHERE lexeme = ANY($1::text[])',
+      [lexemes],
+    )
+    const dfOf = new Map(df.rows.map((r) => [r.lexeme, r.ndoc]))
+    const n = Math.max(1, this.statsChunkCount || this.chunkCount)
+    const terms = lexemes.map((l) => {
+      const d = Math.min(n, dfOf.get(l) ?? 0)
+      const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5))
+      return { l, w: (weightOf.get(l) ?? 0) * idf, d }
+    })
+    // Terms in over a third of all chunks add little but make the candidate set huge: they still
+    // score, but only rarer terms select candidates (unless nothing rarer is left).
+    const rare = terms.filter((t) => t.d < n / 3)
+    const selectors = (rare.length > 0 ? rare : terms).map((t) => quoteLexeme(t.l))
+    const { clause, params } = filterSql(args.filter, 4)
+    const r = await this.db.query<Row>(
+      `SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols,
+        (SELECT sum(u.w * ts_rank('${RANK_WEIGHTS}', c.tsv, u.q::tsquery, 1)) FROM unnest($2::text[], $3::float8[]) AS u(q, w)) AS score
+       FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
+       ORDER BY score DESC, c.id LIMIT ${Math.trunc(args.limit)}`,
+      [selectors.join(' | '), terms.map((t) => quoteLexeme(t.l)), terms.map((t) => t.w), ...params],
+    )
+    return r.rows.map(toHit)
+  }
+
+  /** Nearest chunks by cosine distance (exact scan; the measurement behind it is in docs/BENCHMARKS.md). */
+  async searchVector(args: VectorArgs): Promise<StoreHit[]> {
+    if (!this.embedder || args.vector.length !== this.embedder.dimensions) return []
+    const { clause, params } = filterSql(args.filter, 2)
+    // Filters apply after the nearest-neighbour cut, so over-fetch when one is set.
+    const k = Math.trunc(args.limit * (args.filter?.pathRegex || args.filter?.languages ? 8 : 2))
+    const r = await this.db.query<Row>(
+      `WITH nn AS (SELECT hash, embedding <=> $1::vector AS d FROM vecs ORDER BY d LIMIT ${k})
+       SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, 1 - nn.d AS score
+       FROM nn JOIN chunks c ON c.hash = nn.hash WHERE true ${clause}
+       ORDER BY nn.d, c.id LIMIT ${Math.trunc(args.limit)}`,
+      [vectorLiteral(args.vector), ...params],
+    )
+    return r.rows.map(toHit)
+  }
+
+  /**
+   * Recomputes document frequencies. `ifStale`: only when the chunk count moved by more than 10 %
+   * since the last refresh (stale IDF shifts ranking a little; recomputing is a full scan).
+   */
+  async refreshTermStats(ifStale = false): Promise<{ lexemes: number; ms: number }> {
+    const t0 = performance.now()
+    if (ifStale && this.statsChunkCount > 0 && Math.abs(this.chunkCount - this.statsChunkCount) <= this.statsChunkCount * 0.1) {
+      return { lexemes: -1, ms: 0 }
+    }
+    let lexemes = 0
+    await this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM term_stats')
+      const r = await tx.query<{ n: number }>(
+        `WITH ins AS (INSERT INTO term_stats (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM chunks') RETURNING 1)
+         SELECT count(*)::int AS n FROM ins`,
+      )
+      lexemes = r.rows[0]?.n ?? 0
+      await tx.query(
+        `INSERT INTO meta (key, value) VALUES ('term_stats_chunks', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [String(this.chunkCount)],
+      )
+    })
+    this.statsChunkCount = this.chunkCount
+    return { lexemes, ms: Math.round(performance.now() - t0) }
+  }
+
+  /** Chunks that declare any of `names` (exact), for completion context. */
+  async symbolSnippets(names: string[], excludePath: string | undefined, limit: number): Promise<SymbolSnippet[]> {
+    const wanted = [...new Set(names.filter((n) => n.length > 2))].slice(0, 50)
+    if (wanted.length === 0) return []
+    const r = await this.db.query<{ path: string; start_line: number; end_line: number; content: string; symbols: string }>(
+      `SELECT path, start_line, end_line, content, symbols FROM chunks
+       WHERE symbols ~ $1 AND path IS DISTINCT FROM $2 ORDER BY length(content) LIMIT ${Math.trunc(limit) * 3}`,
+      [`(^|\\s)(${wanted.map(escapeRegex).join('|')})(\\s|$)`, excludePath ?? null],
+    )
+    const out: SymbolSnippet[] = []
+    for (const row of r.rows) {
+      const symbol = row.symbols.split(' ').find((s) => wanted.includes(s))
+      if (!symbol) continue
+      out.push({ path: row.path, startLine: row.start_line, endLine: row.end_line, symbol, content: row.content })
+      if (out.length >= limit) break
+    }
+    return out
+  }
+
+  async stats(): Promise<StoreStats> {
+    const pending = this.embedder ? await this.count('SELECT count(*)::int AS n FROM pending') : this.chunkCount
+    return {
+      files: this.states.size,
+      chunks: this.chunkCount,
+      pending,
+      embedder: this.embedder?.id ?? null,
+      dimensions: this.embedder?.dimensions ?? null,
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.close()
+  }
+}
+
+interface ChunkRow {
+  path: string
+  startLine: number
+  endLine: number
+  language: string
+  hash: string
+  symbols: string
+  content: string
+  names: string
+  words: string
+}
+
+function chunkRows(path: string, text: string): ChunkRow[] {
+  const language = languageOf(path).id
+  const pw = pathWords(path)
+  return chunkFile(path, text).map((c) => ({
+    path,
+    startLine: c.startLine,
+    endLine: c.endLine,
+    language,
+    hash: chunkHash(embedText(path, c.text)),
+    symbols: c.symbols.join(' '),
+    content: c.text,
+    names: `${pw} ${c.symbols.map((s) => [s.toLowerCase(), ...splitIdentifier(s)].join(' ')).join(' ')}`,
+    words: searchWords(c.text),
+  }))
+}
+
+async function migrate(pg: PGlite): Promise<number> {
+  await pg.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
+  const done = await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
+  let version = done.rows[0]?.v ?? 0
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
+  if (version > latest) throw new Error(`index schema version ${version} is newer than this build (${latest})`)
+  for (const m of MIGRATIONS) {
+    if (m.version <= version) continue
+    await pg.transaction(async (tx) => {
+      for (const s of m.statements) await tx.query(s)
+      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
+    })
+    version = m.version
+  }
+  return version
+}
+
+/** Renames a bad data directory out of the way, keeping the last few for a bug report. */
+function setAside(pgDir: string): string {
+  const to = `${pgDir}.corrupt-${Date.now()}`
+  renameSync(pgDir, to)
+  const parent = dirname(pgDir)
+  const prefix = `${basename(pgDir)}.corrupt-`
+  const old = readdirSync(parent)
+    .filter((n) => n.startsWith(prefix))
+    .sort()
+    .reverse()
+  for (const n of old.slice(KEEP_CORRUPT_COPIES)) rmSync(join(parent, n), { recursive: true, force: true })
+  return to
+}
+
+function filterSql(filter: SearchFilter | undefined, firstParam: number): { clause: string; params: unknown[] } {
+  const parts: string[] = []
+  const params: unknown[] = []
+  if (filter?.pathRegex) {
+    params.push(filter.pathRegex)
+    parts.push(`c.path ~ $${firstParam + params.length - 1}`)
+  }
+  if (filter?.languages && filter.languages.length > 0) {
+    params.push(filter.languages)
+    parts.push(`c.language = ANY($${firstParam + params.length - 1}::text[])`)
+  }
+  return { clause: parts.map((p) => `AND ${p}`).join(' '), params }
+}
+
+function toHit(r: Row): StoreHit {
+  const symbols = String(r.symbols ?? '')
+  return {
+    id: Number(r.id),
+    path: String(r.path),
+    startLine: Number(r.start_line),
+    endLine: Number(r.end_line),
+    language: String(r.language),
+    content: String(r.content),
+    symbols: symbols ? symbols.split(' ') : [],
+    score: Number(r.score),
+  }
+}
+
+const quoteLexeme = (l: string): string => `'${l.replace(/'/g, "''")}'`
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+export const vectorLiteral = (v: ArrayLike<number>): string => {
+  let s = '['
+  for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + (Math.round((v[i] ?? 0) * 1e6) / 1e6).toString()
+  return s + ']'
+}

@@ -1,0 +1,117 @@
+/** Types shared by the index store worker and its client on the main thread. */
+
+export interface FileCandidate {
+  /** Workspace-relative, `/`-separated. */
+  path: string
+  size: number
+  mtimeMs: number
+}
+
+export interface SkippedFile {
+  path: string
+  reason: string
+}
+
+export interface IndexBatchResult {
+  indexed: number
+  unchanged: number
+  chunks: number
+  skipped: SkippedFile[]
+  /** Files that were indexed before and are now unindexable (grew too large, became binary…). */
+  removed: number
+}
+
+export interface SearchFilter {
+  /** Anchored regular expression over the workspace-relative path (from a glob, see globToRegExp). */
+  pathRegex?: string
+  languages?: string[]
+}
+
+export interface StoreHit {
+  id: number
+  path: string
+  startLine: number
+  endLine: number
+  language: string
+  content: string
+  symbols: string[]
+  score: number
+}
+
+export interface QueryTerm {
+  text: string
+  /** 1 for what the user typed; less for expansions (identifier parts, synonyms). */
+  weight: number
+}
+
+export interface FtsArgs {
+  terms: QueryTerm[]
+  limit: number
+  filter?: SearchFilter
+}
+
+export interface VectorArgs {
+  vector: number[]
+  limit: number
+  filter?: SearchFilter
+}
+
+export interface PendingEmbed {
+  hash: string
+  /** Exactly what the embedder sees (the hash is this text's hash). */
+  text: string
+}
+
+export interface StoreStats {
+  files: number
+  chunks: number
+  /** Chunk hashes still waiting for an embedding from the current embedder. */
+  pending: number
+  embedder: string | null
+  dimensions: number | null
+}
+
+export interface OpenResult {
+  stats: StoreStats
+  /** Set when the data directory was unreadable and was set aside: where it went and why. */
+  rebuilt: { setAsideTo: string; reason: string } | null
+  schemaVersion: number
+}
+
+export interface SymbolSnippet {
+  path: string
+  startLine: number
+  endLine: number
+  symbol: string
+  content: string
+}
+
+/** Every call the worker answers: name → (argument, result). */
+export interface StoreOps {
+  open: [{ dataDir: string | null }, OpenResult]
+  fileStates: [Record<string, never>, { path: string; size: number; mtimeMs: number; hash: string }[]]
+  indexFiles: [{ root: string; files: FileCandidate[]; force?: boolean }, IndexBatchResult]
+  deleteFiles: [{ paths: string[] }, number]
+  setEmbedder: [{ id: string; dimensions: number }, { reset: boolean }]
+  pendingEmbeds: [{ limit: number }, PendingEmbed[]]
+  putEmbeddings: [{ items: { hash: string; vector: number[] }[] }, number]
+  searchFts: [FtsArgs, StoreHit[]]
+  searchVector: [VectorArgs, StoreHit[]]
+  refreshTermStats: [{ ifStale?: boolean }, { lexemes: number; ms: number }]
+  symbolSnippets: [{ names: string[]; excludePath?: string; limit: number }, SymbolSnippet[]]
+  stats: [Record<string, never>, StoreStats]
+  close: [Record<string, never>, null]
+}
+export type StoreOp = keyof StoreOps
+export type OpArgs<K extends StoreOp> = StoreOps[K][0]
+export type OpResult<K extends StoreOp> = StoreOps[K][1]
+
+export interface StoreRequest {
+  id: number
+  op: StoreOp
+  args: unknown
+}
+
+export type StoreResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: string; message: string } }
