@@ -23,10 +23,11 @@ let fsw: FSWatcher | undefined
 let batches: FileChangeEvent[][]
 let dirBatches: string[][]
 
-async function start(): Promise<void> {
+async function start(extra: { maxBatch?: number } = {}): Promise<void> {
   watcher = new WorkspaceWatcher({
     root,
     rules: new IgnoreRules(root),
+    ...extra,
     createWatcher: (r, o) => (fsw = watch(r, o)),
   })
   watcher.onChanges((b) => batches.push(b))
@@ -180,6 +181,23 @@ describe('WorkspaceWatcher', () => {
     // Still delivering what it can.
     writeFileSync(join(root, 'src', 'd.ts'), 'd')
     await until((e) => e.some((x) => x.path === 'src/d.ts'))
+  })
+
+  it('streams a mass change in bounded batches and loses nothing', async () => {
+    await start({ maxBatch: 50 })
+    mkdirSync(join(root, 'src', 'many'))
+    for (let i = 0; i < 400; i++) writeFileSync(join(root, 'src', 'many', `f${i}.ts`), String(i))
+    await until((e) => new Set(e.map((x) => x.path)).size >= 400, 15_000)
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(50)
+    rmSync(join(root, 'src', 'many'), { recursive: true })
+    await until((e) => e.filter((x) => x.kind === 'deleted').length >= 400, 15_000)
+    const deleted = new Set(
+      batches
+        .flat()
+        .filter((x) => x.kind === 'deleted')
+        .map((x) => x.path),
+    )
+    expect(deleted.size).toBe(400)
   })
 
   it('stops on dispose: state stopped, no more events', async () => {

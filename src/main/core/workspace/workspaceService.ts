@@ -70,6 +70,7 @@ export class WorkspaceService {
   private session: Session | null = null
   private readonly recentFolders: RecentFolders
   private readonly openListeners = new Set<(info: WorkspaceInfo) => void>()
+  private readonly closeListeners = new Set<(root: string) => void>()
   private openChain: Promise<unknown> = Promise.resolve()
   /** Per-path save queue: saves of one file never interleave, and change events wait for them. */
   private readonly writing = new Map<string, Promise<unknown>>()
@@ -105,6 +106,15 @@ export class WorkspaceService {
   onDidOpen(cb: (info: WorkspaceInfo) => void): () => void {
     this.openListeners.add(cb)
     return () => this.openListeners.delete(cb)
+  }
+
+  /**
+   * Called when a folder closes (another one opens, or shutdown), after its watcher stopped:
+   * consumers drop what they hold for that root.
+   */
+  onDidClose(cb: (root: string) => void): () => void {
+    this.closeListeners.add(cb)
+    return () => this.closeListeners.delete(cb)
   }
 
   open(root: string): Promise<WorkspaceInfo> {
@@ -252,6 +262,10 @@ export class WorkspaceService {
     const data = encodeText(req.text, req.encoding, req.eol)
     try {
       if (exists && req.baseVersion !== undefined) await this.checkNoConflict(rel, abs, req.baseVersion)
+      // The rename of an atomic save needs only folder permission, so it would silently replace a
+      // file the user cannot write. Respect the file's own permission, as the read side reported it.
+      if (exists && !(await canWrite(abs)))
+        throw new HearthError('forbidden', `${rel} is read-only: you do not have permission to write it`)
       if (!exists) await mkdir(dirname(abs), { recursive: true })
       await atomicWrite(abs, data, this.opts.writeFs ?? nodeAtomicFs)
       const st = await stat(abs)
@@ -289,6 +303,13 @@ export class WorkspaceService {
     this.session = null
     for (const u of s.unsubscribe) u()
     await s.watcher?.dispose()
+    for (const l of [...this.closeListeners]) {
+      try {
+        l(s.info.root)
+      } catch {
+        // see doOpen
+      }
+    }
   }
 
   private current(): Session {

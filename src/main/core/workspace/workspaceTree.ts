@@ -162,6 +162,8 @@ export function fsToHearth(err: unknown, rel: string): HearthError {
       return new HearthError('not_found', `${rel} does not exist`)
     case 'ENOTDIR':
       return new HearthError('not_found', `${rel}: a parent is not a folder`)
+    case 'EEXIST':
+      return new HearthError('invalid_argument', `${rel}: a file is in the way of a folder with that name`)
     case 'EISDIR':
       return new HearthError('invalid_argument', `${rel} is a folder, not a file`)
     case 'EACCES':
