@@ -1,0 +1,256 @@
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type * as NodeLlamaCpp from 'node-llama-cpp'
+import type { Llama, LlamaCompletion, LlamaContext, LlamaModel } from 'node-llama-cpp'
+import { HearthError } from '@shared/errors'
+import { AsyncQueue } from './asyncQueue'
+import type { CompletionProvider, FimEvent, FimPrompt, GenerateOptions, ProviderState, StopReason } from './fimTypes'
+import { describeError } from './providerErrors'
+import { TimingMeter } from './timingMeter'
+
+export interface EmbeddedProviderOptions {
+  /** A GGUF file. */
+  modelPath: string
+  /** CPU threads for generation. Default 2: node-llama-cpp's own default oversubscribes small machines badly. */
+  threads?: number
+  /** Context window; capped at the model's training context. Default 2048. */
+  contextSize?: number
+  /** Unload the model after this long without a request (ms). Default 5 min; 0 keeps it loaded. */
+  idleUnloadMs?: number
+}
+
+interface Loaded {
+  model: LlamaModel
+  context: LlamaContext
+  completion: LlamaCompletion
+  infill: boolean
+}
+
+type LlamaModule = typeof NodeLlamaCpp
+
+let llamaModule: Promise<LlamaModule> | undefined
+let llamaInstance: Promise<Llama> | undefined
+
+/** node-llama-cpp and its CPU backend, loaded once per process and only when first needed. */
+export function sharedLlama(): Promise<{ mod: LlamaModule; llama: Llama }> {
+  llamaModule ??= import('node-llama-cpp')
+  const mod = llamaModule
+  llamaInstance ??= mod.then((m) => m.getLlama({ gpu: false, logLevel: m.LlamaLogLevel.error }))
+  return Promise.all([mod, llamaInstance]).then(([m, llama]) => ({ mod: m, llama }))
+}
+
+export const DEFAULT_EMBEDDED_THREADS = 2
+
+/**
+ * In-process llama.cpp through node-llama-cpp: no server, no download. The model loads on the
+ * first request (so starting Hearth costs nothing) and unloads after `idleUnloadMs` without one.
+ * Uses the model's own FIM tokens when it has them (`infillSupported`), otherwise renders the
+ * family template with its control strings as special tokens.
+ */
+export class EmbeddedProvider implements CompletionProvider {
+  readonly kind = 'embedded'
+  readonly id: string
+  readonly model: string
+  readonly endpoint: string
+  private readonly label: string
+  private loading: Promise<Loaded> | undefined
+  private idleTimer: NodeJS.Timeout | undefined
+  private active = 0
+  private current: ProviderState = { phase: 'idle' }
+  private disposed = false
+
+  constructor(private readonly opts: EmbeddedProviderOptions) {
+    this.model = basename(opts.modelPath)
+    this.endpoint = opts.modelPath
+    this.id = `embedded:${this.model}`
+    this.label = `embedded engine (${this.model})`
+  }
+
+  state(): ProviderState {
+    return this.current
+  }
+
+  get loaded(): boolean {
+    return this.loading !== undefined
+  }
+
+  get threads(): number {
+    return this.opts.threads ?? DEFAULT_EMBEDDED_THREADS
+  }
+
+  /** Loads the model now (e.g. to warm it before the first keystroke). */
+  async load(): Promise<{ infill: boolean }> {
+    const l = await this.ensureLoaded()
+    this.armIdle()
+    return { infill: l.infill }
+  }
+
+  async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
+    if (this.disposed) throw new HearthError('unavailable', `${this.label}: disposed`)
+    const meter = new TimingMeter()
+    this.active++
+    this.clearIdle()
+    const ac = new AbortController()
+    const onAbort = (): void => ac.abort(new HearthError('cancelled', `${this.label}: request cancelled`, { reason: 'cancelled' }))
+    if (o.signal.aborted) onAbort()
+    else o.signal.addEventListener('abort', onAbort, { once: true })
+    const deadline = setTimeout(
+      () =>
+        ac.abort(
+          new HearthError('timeout', `${this.label}: did not finish within ${o.timeoutMs} ms`, { reason: 'deadline' }),
+        ),
+      o.timeoutMs,
+    )
+    let generation: Promise<unknown> | undefined
+    try {
+      const l = await raceAbort(this.ensureLoaded(), ac.signal)
+      this.current = { phase: 'generating' }
+      const queue = new AsyncQueue<FimEvent>()
+      let tokens = 0
+      const options = {
+        signal: ac.signal,
+        maxTokens: o.maxTokens,
+        temperature: o.temperature,
+        onTextChunk: (text: string) => {
+          meter.text(text)
+          queue.push({ type: 'text', text })
+        },
+        onToken: (t: readonly unknown[]) => {
+          tokens += t.length
+        },
+        ...(o.stop.length > 0 ? { customStopTriggers: [...o.stop] } : {}),
+      }
+      const run = l.infill
+        ? l.completion.generateInfillCompletionWithMeta(prompt.prefixWithContext, prompt.suffix, options)
+        : (async () => {
+            const { mod } = await sharedLlama()
+            const text = new mod.LlamaText(
+              prompt.parts.map((p) => (p.special ? new mod.SpecialTokensText(p.text) : p.text)),
+            )
+            return l.completion.generateCompletionWithMeta(text, options)
+          })()
+      generation = run.then(
+        (r) => {
+          const reason = r.metadata.stopReason
+          const stopReason: StopReason =
+            reason === 'maxTokens' ? 'length' : reason === 'abort' ? 'abort' : 'stop'
+          queue.push({ type: 'done', timing: meter.finish(tokens), stopReason })
+          queue.end()
+        },
+        (err: unknown) => queue.fail(err),
+      )
+      for await (const e of queue) yield e
+      this.current = { phase: 'ready' }
+    } catch (err) {
+      const e = this.mapError(err, ac.signal)
+      this.current = e.code === 'cancelled' ? { phase: 'ready' } : { phase: 'error', error: describeError(e) }
+      throw e
+    } finally {
+      clearTimeout(deadline)
+      o.signal.removeEventListener('abort', onAbort)
+      // The consumer may stop early (it has enough text): stop the engine too, and let the
+      // sequence go before the next request takes it.
+      if (!ac.signal.aborted) ac.abort(new HearthError('cancelled', 'consumer finished', { reason: 'cancelled' }))
+      if (generation) await generation
+      if (this.current.phase === 'generating') this.current = { phase: 'ready' }
+      this.active--
+      this.armIdle()
+    }
+  }
+
+  /** Frees the model and context now; the next request loads them again. */
+  async unload(): Promise<void> {
+    this.clearIdle()
+    const loading = this.loading
+    this.loading = undefined
+    if (!loading) return
+    const l = await loading.catch(() => undefined)
+    if (!l) return
+    l.completion.dispose()
+    await l.context.dispose()
+    await l.model.dispose()
+    if (this.current.phase !== 'error') this.current = { phase: 'idle' }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true
+    await this.unload()
+  }
+
+  private ensureLoaded(): Promise<Loaded> {
+    this.loading ??= this.doLoad().catch((err: unknown) => {
+      this.loading = undefined
+      throw err
+    })
+    return this.loading
+  }
+
+  private async doLoad(): Promise<Loaded> {
+    this.current = { phase: 'loading' }
+    try {
+      const info = await stat(this.opts.modelPath).catch(() => undefined)
+      if (!info?.isFile()) {
+        throw new HearthError('not_found', `${this.label}: model file not found: ${this.opts.modelPath}`, {
+          reason: 'model_missing',
+        })
+      }
+      const { mod, llama } = await sharedLlama()
+      let model: LlamaModel
+      try {
+        model = await llama.loadModel({ modelPath: this.opts.modelPath })
+      } catch (err) {
+        throw new HearthError('unavailable', `${this.label}: cannot load ${this.opts.modelPath}: ${(err as Error).message}`, {
+          reason: 'load_failed',
+        })
+      }
+      const contextSize = Math.min(this.opts.contextSize ?? 2048, model.trainContextSize)
+      const context = await model.createContext({ contextSize, threads: this.threads })
+      const completion = new mod.LlamaCompletion({ contextSequence: context.getSequence() })
+      this.current = { phase: 'ready' }
+      return { model, context, completion, infill: completion.infillSupported }
+    } catch (err) {
+      const e = err instanceof HearthError ? err : new HearthError('unavailable', `${this.label}: ${(err as Error).message}`)
+      this.current = { phase: 'error', error: describeError(e) }
+      throw e
+    }
+  }
+
+  private armIdle(): void {
+    this.clearIdle()
+    const ms = this.opts.idleUnloadMs ?? 5 * 60_000
+    if (ms <= 0 || this.active > 0 || !this.loading || this.disposed) return
+    this.idleTimer = setTimeout(() => void this.unload(), ms)
+    this.idleTimer.unref()
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = undefined
+  }
+
+  private mapError(err: unknown, signal: AbortSignal): HearthError {
+    if (err instanceof HearthError) return err
+    if (signal.aborted && signal.reason instanceof HearthError) return signal.reason
+    return new HearthError('unavailable', `${this.label}: ${err instanceof Error ? err.message : String(err)}`, {
+      reason: 'engine_error',
+    })
+  }
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e instanceof Error ? e : new Error(String(e)))
+      },
+    )
+  })
+}

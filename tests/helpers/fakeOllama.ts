@@ -1,0 +1,74 @@
+import { DEFAULT_TOKENS, fakeEmbedding, generate, ProtocolServer, type Reply } from './protocolServer'
+
+interface GenerateBody {
+  model?: string
+  prompt?: string
+  suffix?: string
+  stream?: boolean
+  raw?: boolean
+  keep_alive?: string | number
+  options?: { num_predict?: number; temperature?: number; stop?: string[]; num_ctx?: number }
+}
+
+/**
+ * Speaks Ollama's HTTP API as the real server does: /api/generate (NDJSON stream of
+ * {model, created_at, response, done} lines ending with done_reason and eval counts, or one JSON
+ * object when stream is false), /api/embed, /api/tags, /api/version; 404 with
+ * `{"error":"model \"x\" not found, try pulling it first"}` for a model it does not have.
+ */
+export class FakeOllama extends ProtocolServer {
+  models = new Set(['qwen2.5-coder:1.5b', 'nomic-embed-text'])
+  tokens: readonly string[] = DEFAULT_TOKENS
+  embedDim = 8
+
+  protected route(method: string, path: string, body: unknown): Reply {
+    const json = (status: number, v: unknown): Reply => ({
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      chunks: [JSON.stringify(v)],
+    })
+    if (method === 'GET' && path === '/api/version') return json(200, { version: '0.12.0' })
+    if (method === 'GET' && path === '/api/tags') {
+      return json(200, { models: [...this.models].map((name) => ({ name, model: name, size: 1, digest: 'x' })) })
+    }
+    const b = (body ?? {}) as GenerateBody & { input?: string | string[] }
+    const model = b.model ?? ''
+    if (!this.models.has(model)) return json(404, { error: `model "${model}" not found, try pulling it first` })
+    if (method === 'POST' && path === '/api/embed') {
+      const input = Array.isArray(b.input) ? b.input : [b.input ?? '']
+      return json(200, {
+        model,
+        embeddings: input.map((t) => fakeEmbedding(t, this.embedDim)),
+        total_duration: 1000,
+        load_duration: 10,
+        prompt_eval_count: input.length,
+      })
+    }
+    if (method !== 'POST' || path !== '/api/generate') return json(404, { error: 'not found' })
+    const { tokens, reason } = generate(this.tokens, b.options?.num_predict, b.options?.stop)
+    const created = new Date(0).toISOString()
+    const final = {
+      model,
+      created_at: created,
+      response: '',
+      done: true,
+      done_reason: reason,
+      context: [1, 2, 3],
+      total_duration: 5_000_000,
+      load_duration: 1_000_000,
+      prompt_eval_count: (b.prompt ?? '').length,
+      prompt_eval_duration: 1_000_000,
+      eval_count: tokens.length,
+      eval_duration: 2_000_000,
+    }
+    if (b.stream === false) return json(200, { ...final, response: tokens.join('') })
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-ndjson' },
+      chunks: [
+        ...tokens.map((t) => JSON.stringify({ model, created_at: created, response: t, done: false }) + '\n'),
+        JSON.stringify(final) + '\n',
+      ],
+    }
+  }
+}
