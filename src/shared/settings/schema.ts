@@ -48,6 +48,18 @@ export const EndpointConfig = z
     threads: z.number().int().min(1).max(256).optional(),
     /** Embedded engine: folder that relative GGUF model names are resolved against. */
     modelsDir: z.string().max(4096).optional(),
+    /** Ollama: how long the server keeps the model loaded after a request (its keep_alive), e.g. "30m". */
+    keepAlive: z.string().max(32).optional(),
+    /** Triton: request layout of the backend behind the generate extension. */
+    flavor: z.enum(['vllm', 'trtllm']).optional(),
+    /** Triton: names of the embedding model's BYTES input and FP32 output tensors. */
+    embeddingInput: z.string().max(200).optional(),
+    embeddingOutput: z.string().max(200).optional(),
+    /**
+     * OpenAI-compatible FIM: 'suffix' (server applies FIM: OpenAI, llama.cpp), 'template' (Hearth
+     * renders the family template: vLLM), 'infill' (llama.cpp server's /infill).
+     */
+    fim: z.enum(['suffix', 'template', 'infill']).optional(),
   })
   .superRefine((e, ctx) => {
     if (e.kind !== 'embedded' && e.url === undefined) {
