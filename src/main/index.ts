@@ -3,6 +3,7 @@ import { Core } from './core/createCore'
 import { buildAppMenu } from './app/appMenu'
 import { registerIpc } from './app/ipcBridge'
 import { createMainWindow } from './app/mainWindow'
+import { PowerMonitorSource } from './app/powerMonitorSource'
 import { hardenApp } from './app/security'
 
 // Electron entry: the composition root of the desktop app. All real work is in the plain-Node
@@ -22,6 +23,7 @@ if (!app.requestSingleInstanceLock()) {
         dataDir: app.getPath('userData'),
         workspace: process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-')),
         openExternal: (url) => shell.openExternal(url),
+        power: new PowerMonitorSource(),
       })
       disposeIpc = registerIpc(core)
       await buildAppMenu(core)
