@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Core } from '../core/createCore'
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../core/metrics/prometheus'
 import { RpcSession } from '../core/rpc/rpcSession'
 import { TOKEN_COOKIE, isAllowedHost, isAllowedOrigin, isAuthorized, newToken, tokenFrom } from './auth'
 import { defaultRendererDir, send, serveStatic } from './staticFiles'
@@ -39,8 +40,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const token = opts.token ?? newToken()
   const rendererDir = opts.rendererDir ?? defaultRendererDir()
-  const routes = opts.routes ?? {}
   const { core } = opts
+  const routes: Record<string, Route> = {
+    // Prometheus scrape of latency histograms, resource readings and budgets; token like the rest.
+    '/metrics': (req, res) => {
+      const body = renderPrometheus(core.metrics.registry)
+      res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' })
+      res.end(req.method === 'HEAD' ? undefined : body)
+    },
+    ...opts.routes,
+  }
   let port = 0
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
