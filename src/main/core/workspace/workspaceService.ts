@@ -145,6 +145,9 @@ export class WorkspaceService {
     }
     if (this.session?.info.root === root) return this.info() ?? this.session.info
 
+    // Before the watcher starts: its initial scan floods libuv's thread pool for seconds on a big
+    // tree, and this write would wait behind it (measured: open() 5.5 s instead of milliseconds).
+    await this.recentFolders.add(root).catch(() => undefined) // a read-only state dir must not block opening
     await this.closeSession()
     const rules = new IgnoreRules(root)
     const session: Session = {
@@ -174,7 +177,6 @@ export class WorkspaceService {
       )
     }
     this.session = session
-    await this.recentFolders.add(root).catch(() => undefined) // a read-only state dir must not block opening
     const info = this.info() ?? session.info
     this.opts.events.emit('workspace.opened', info)
     for (const l of [...this.openListeners]) {
