@@ -21,7 +21,10 @@ function randomVec(seed: number): number[] {
     return ((s >>> 0) % 1_000_000) / 1_000_000
   }
   const v = new Array<number>(dims).fill(0)
-  for (let i = 0; i < 60; i++) v[Math.floor(rnd() * dims)] += rnd() - 0.5
+  for (let i = 0; i < 60; i++) {
+    const k = Math.floor(rnd() * dims)
+    v[k] = (v[k] ?? 0) + rnd() - 0.5
+  }
   const n = Math.hypot(...v) || 1
   return v.map((x) => +(x / n).toFixed(5))
 }
@@ -29,7 +32,7 @@ const lit = (v: number[]): string => `[${v.join(',')}]`
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b)
-  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2)
+  return +(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0).toFixed(2)
 }
 
 async function time(db: PGlite, sql: (q: string) => string): Promise<{ p50: number; p95: number }> {
@@ -50,7 +53,8 @@ const body = 'x'.repeat(600) // chunks carry text; a scan pays for the row width
 const t0 = performance.now()
 for (let i = 0; i < rows; i += 1000) {
   const vals: string[] = []
-  for (let j = i; j < Math.min(rows, i + 1000); j++) vals.push(`(${j}, '${body}', '${lit(randomVec(j + 1))}')`)
+  for (let j = i; j < Math.min(rows, i + 1000); j++)
+    vals.push(`(${j}, '${body}', '${lit(randomVec(j + 1))}')`)
   await db.exec(`INSERT INTO c (id, body, emb) VALUES ${vals.join(',')}`)
 }
 await db.exec('UPDATE c SET bq = binary_quantize(emb)')
@@ -65,7 +69,10 @@ await db.exec('VACUUM ANALYZE ch')
 
 const out: Record<string, unknown> = { rows, dims, insertRowsPerS: Math.round(rows / (insertMs / 1000)) }
 out.exactVector = await time(db, (q) => `SELECT id FROM c ORDER BY emb <=> '${q}' LIMIT 50`)
-out.exactHalfvecNarrowTable = await time(db, (q) => `SELECT id FROM ch ORDER BY h <=> '${q}'::halfvec LIMIT 50`)
+out.exactHalfvecNarrowTable = await time(
+  db,
+  (q) => `SELECT id FROM ch ORDER BY h <=> '${q}'::halfvec LIMIT 50`,
+)
 out.bitScanNarrowTableRerank = await time(
   db,
   (q) =>
@@ -82,7 +89,9 @@ out.bitScanWideTableRerank = await time(
 let hit = 0
 for (let i = 0; i < 20; i++) {
   const q = lit(randomVec(2_000_000 + i))
-  const exact = (await db.query<{ id: number }>(`SELECT id FROM c ORDER BY emb <=> '${q}' LIMIT 10`)).rows.map((r) => r.id)
+  const exact = (
+    await db.query<{ id: number }>(`SELECT id FROM c ORDER BY emb <=> '${q}' LIMIT 10`)
+  ).rows.map((r) => r.id)
   const approx = (
     await db.query<{ id: number }>(
       `WITH cand AS (SELECT id FROM cb ORDER BY bq <~> binary_quantize('${q}'::vector) LIMIT 200)

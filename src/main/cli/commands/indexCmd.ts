@@ -69,7 +69,8 @@ export const indexCommand: Command = {
           void idx.stats().then((s) => bar.update('embedding', total - s.pending, total))
         }, 250)
         const state = await idx.waitForEmbeddings().finally(() => clearInterval(timer))
-        if (state?.status === 'unavailable') embedNote = `embeddings not done: ${state.reason ?? 'embedder unavailable'} (full-text search works)`
+        if (state?.status === 'unavailable')
+          embedNote = `embeddings not done: ${state.reason ?? 'embedder unavailable'} (full-text search works)`
       }
       bar.done()
       const stats = await idx.stats()
@@ -85,8 +86,10 @@ export const indexCommand: Command = {
             `${summary.skipped.length} skipped, ${stats.pending} embeddings pending, ${ms} ms\n` +
             `index: ${dbDir}\n`,
         )
-        for (const s of summary.skipped.slice(0, 20)) process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`)
-        if (summary.skipped.length > 20) process.stdout.write(`  … and ${summary.skipped.length - 20} more (--json lists all)\n`)
+        for (const s of summary.skipped.slice(0, 20))
+          process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`)
+        if (summary.skipped.length > 20)
+          process.stdout.write(`  … and ${summary.skipped.length - 20} more (--json lists all)\n`)
       }
       return 0
     } finally {

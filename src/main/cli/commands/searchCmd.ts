@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { HearthError } from '@shared/errors'
-import type { SearchOptions, SearchResponse } from '../../core/index/hybridSearch'
+import { DEFAULT_SEARCH, type SearchOptions, type SearchResponse } from '../../core/index/hybridSearch'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import { WorkspaceIndex } from '../../core/index/workspaceIndex'
 import { type Command, intOption, parse, UsageError } from '../command'
@@ -24,7 +24,7 @@ export const searchCommand: Command = {
     '  --path GLOB      only files matching GLOB (e.g. "src/**", "*.ts")',
     '  --lang LANG      only this language (typescript, python, go, …); repeatable',
     '  --per-file N     at most N results per file (default 2)',
-    '  --fusion F       rrf (default) or weighted (70 % vector + 30 % full-text)',
+    '  --fusion F       weighted (default: 70 % vector + 30 % full-text) or rrf (reciprocal rank)',
   ].join('\n'),
   async run(argv) {
     const { values, positionals } = parse(argv, {
@@ -40,8 +40,9 @@ export const searchCommand: Command = {
       fusion: { type: 'string' },
     })
     const mode = values.mode ?? 'hybrid'
-    if (!(MODES as readonly string[]).includes(mode)) throw new UsageError('--mode must be hybrid, vector or fts')
-    const fusion = values.fusion ?? 'rrf'
+    if (!(MODES as readonly string[]).includes(mode))
+      throw new UsageError('--mode must be hybrid, vector or fts')
+    const fusion = values.fusion ?? DEFAULT_SEARCH.fusion
     if (fusion !== 'rrf' && fusion !== 'weighted') throw new UsageError('--fusion must be rrf or weighted')
     const opts: Partial<SearchOptions> = {
       mode: mode as SearchOptions['mode'],
@@ -64,12 +65,23 @@ export const searchCommand: Command = {
     const root = canonicalRoot(values.workspace ?? process.cwd())
     const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
     if (!existsSync(join(dbDir, 'pg'))) {
-      throw new HearthError('not_found', `no index at ${dbDir}: run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\` first`)
+      throw new HearthError(
+        'not_found',
+        `no index at ${dbDir}: run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\` first`,
+      )
     }
     const idx = await WorkspaceIndex.open({ root, dbDir, embedder: 'stored', readOnly: true })
     try {
-      const lean = (r: SearchResponse): { path: string; startLine: number; endLine: number; score: number; snippet: string }[] =>
-        r.results.map((x) => ({ path: x.path, startLine: x.startLine, endLine: x.endLine, score: x.score, snippet: x.snippet }))
+      const lean = (
+        r: SearchResponse,
+      ): { path: string; startLine: number; endLine: number; score: number; snippet: string }[] =>
+        r.results.map((x) => ({
+          path: x.path,
+          startLine: x.startLine,
+          endLine: x.endLine,
+          score: x.score,
+          snippet: x.snippet,
+        }))
       const notices = new Set<string>()
       if (values.queries) {
         for (const q of queries) {
@@ -84,7 +96,8 @@ export const searchCommand: Command = {
         else {
           for (const x of r.results) {
             process.stdout.write(`${x.path}:${x.startLine}-${x.endLine}  (${x.score})\n`)
-            for (const [i, l] of x.snippet.split('\n').entries()) process.stdout.write(`  ${String(x.snippetLine + i).padStart(5)}  ${l}\n`)
+            for (const [i, l] of x.snippet.split('\n').entries())
+              process.stdout.write(`  ${String(x.snippetLine + i).padStart(5)}  ${l}\n`)
           }
           if (r.results.length === 0) process.stdout.write('no results\n')
         }

@@ -23,7 +23,8 @@ export interface ChunkOptions {
 // pointing at the right place in large files; shorter ones cut doc-less code into fragments.
 export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { targetLines: 40, maxLines: 90, maxChars: 3000 }
 
-export const chunkHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32)
+export const chunkHash = (text: string): string =>
+  createHash('sha256').update(text).digest('hex').slice(0, 32)
 
 const NONE: LineInfo = { depth: 0, blank: true, leading: false, inside: false, continuation: false }
 
@@ -63,7 +64,8 @@ export function chunkFile(path: string, text: string, options: Partial<ChunkOpti
     let buf = ''
     let bufStart = r.start
     const flush = (endLine: number): void => {
-      if (buf.trim() !== '') out.push({ startLine: bufStart + 1, endLine, text: buf, symbols: symbolsOf(buf.split('\n')) })
+      if (buf.trim() !== '')
+        out.push({ startLine: bufStart + 1, endLine, text: buf, symbols: symbolsOf(buf.split('\n')) })
       buf = ''
     }
     for (const line of body) {
@@ -160,7 +162,8 @@ function splitLarge(
     }
   }
   // No usable inner structure: fixed windows.
-  for (let s = seg.start; s < seg.end; s += opts.targetLines) out.push({ start: s, end: Math.min(seg.end, s + opts.targetLines) })
+  for (let s = seg.start; s < seg.end; s += opts.targetLines)
+    out.push({ start: s, end: Math.min(seg.end, s + opts.targetLines) })
 }
 
 function innerStart(info: LineInfo[], seg: Range): number | null {
@@ -186,7 +189,9 @@ function segments(info: LineInfo[], style: BlockStyle, start: number, end: numbe
     return out
   }
   let level = Number.POSITIVE_INFINITY
-  for (let i = start; i < end; i++) if (!(info[i] ?? NONE).blank && !(info[i] ?? NONE).inside) level = Math.min(level, (info[i] ?? NONE).depth)
+  for (let i = start; i < end; i++)
+    if (!(info[i] ?? NONE).blank && !(info[i] ?? NONE).inside)
+      level = Math.min(level, (info[i] ?? NONE).depth)
   const starts: number[] = [start]
   // Index of the comment/decorator run that opened the current segment, -1 when none is open.
   let lead = (info[start] ?? NONE).leading ? start : -1
@@ -213,10 +218,17 @@ function charsOf(lines: string[], start: number, end: number): number {
   return n
 }
 
-const CONTINUES = /^\s*([)\]}.,:?&|+*/=<>-]|else\b|catch\b|finally\b|elif\b|except\b|where\b|extends\b|implements\b)/
+const CONTINUES =
+  /^\s*([)\]}.,:?&|+*/=<>-]|else\b|catch\b|finally\b|elif\b|except\b|where\b|extends\b|implements\b)/
 
 function flatInfo(lines: string[]): LineInfo[] {
-  return lines.map((l) => ({ depth: 0, blank: l.trim() === '', leading: false, inside: false, continuation: false }))
+  return lines.map((l) => ({
+    depth: 0,
+    blank: l.trim() === '',
+    leading: false,
+    inside: false,
+    continuation: false,
+  }))
 }
 
 /** Brace languages: a small lexer tracks strings, comments and bracket depth across lines. */
@@ -318,12 +330,26 @@ function indentInfo(lines: string[]): LineInfo[] {
 
 const DECL =
   /\b(?:function\*?|class|interface|type|enum|namespace|module|struct|trait|impl|def|fn|func|record|protocol|extension|union|macro_rules!)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)/g
-const BINDING = /\b(?:const|let|var|val)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async\s+)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)/g
+const BINDING =
+  /\b(?:const|let|var|val)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*(?:async\s+)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)/g
 const ASSIGNED_FN = /([A-Za-z_$][\w$]*)\s*[:=]\s*(?:async\s+)?function\b/g
 const METHOD =
   /^\s*(?:(?:public|private|protected|static|async|override|readonly|abstract|get|set|final|virtual|inline|export|default|pub|unsafe|const)\s+)*\*?([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^;]*\)\s*(?::[^;{]*)?(?:->[^{;]*)?\{\s*$/
 const C_FUNC = /^[A-Za-z_][\w\s*&:<>,]*?[\s*&]([A-Za-z_]\w*)\s*\([^;]*\)\s*(?:const\s*)?\{?\s*$/
-const NOT_NAMES = new Set(['if', 'for', 'while', 'switch', 'catch', 'return', 'function', 'else', 'do', 'with', 'new', 'typeof'])
+const NOT_NAMES = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'return',
+  'function',
+  'else',
+  'do',
+  'with',
+  'new',
+  'typeof',
+])
 
 /** Declared names, deduplicated, in order of appearance. */
 export function symbolsOf(lines: string[]): string[] {

@@ -43,7 +43,9 @@ export class EmbedQueue implements BudgetConsumer {
   start(): void {
     if (this.running || this.stopped) return
     this.running = true
-    this.loop().catch((err: unknown) => this.set('unavailable', err instanceof Error ? err.message : String(err)))
+    this.loop().catch((err: unknown) =>
+      this.set('unavailable', err instanceof Error ? err.message : String(err)),
+    )
   }
 
   /** New chunks were indexed (or the budget changed): look at the backlog again. */
@@ -113,11 +115,15 @@ export class EmbedQueue implements BudgetConsumer {
       let vectors: Float32Array[]
       try {
         vectors = await this.embedder.embed(batch.map((p) => p.text))
-        if (vectors.length !== batch.length) throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`)
+        if (vectors.length !== batch.length)
+          throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`)
         this.failures = 0
       } catch (err) {
         this.failures++
-        this.set('unavailable', `embedder ${this.embedder.id}: ${err instanceof Error ? err.message : String(err)}`)
+        this.set(
+          'unavailable',
+          `embedder ${this.embedder.id}: ${err instanceof Error ? err.message : String(err)}`,
+        )
         if (this.failures >= 3) for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
         await this.sleep(Math.min(60_000, 1000 * 2 ** Math.min(6, this.failures)))
         continue

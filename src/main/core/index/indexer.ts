@@ -9,7 +9,10 @@ import { walkWorkspace } from './walkWorkspace'
 
 /** The store calls the indexer makes (IndexStore satisfies it). */
 export interface IndexerStore {
-  call<K extends 'indexFiles' | 'deleteFiles' | 'fileStates' | 'refreshTermStats'>(op: K, args: OpArgs<K>): Promise<OpResult<K>>
+  call<K extends 'indexFiles' | 'deleteFiles' | 'fileStates' | 'refreshTermStats'>(
+    op: K,
+    args: OpArgs<K>,
+  ): Promise<OpResult<K>>
 }
 
 export interface IndexProgress {
@@ -103,7 +106,12 @@ export class Indexer implements BudgetConsumer {
     return summary
   }
 
-  private async indexCandidates(files: FileCandidate[], summary: ScanSummary, signal?: AbortSignal, force = false): Promise<void> {
+  private async indexCandidates(
+    files: FileCandidate[],
+    summary: ScanSummary,
+    signal?: AbortSignal,
+    force = false,
+  ): Promise<void> {
     const batches: FileCandidate[][] = []
     let cur: FileCandidate[] = []
     let bytes = 0
@@ -158,7 +166,8 @@ export class Indexer implements BudgetConsumer {
       this.pendingChanges.clear()
       const ignoreFiles = changes.filter(([p]) => p === '.gitignore' || p.endsWith('/.gitignore'))
       if (ignoreFiles.length > 0) {
-        for (const [p] of ignoreFiles) this.rules.invalidate(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+        for (const [p] of ignoreFiles)
+          this.rules.invalidate(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
         await this.doFullScan(undefined, false)
         continue
       }
@@ -189,7 +198,15 @@ export class Indexer implements BudgetConsumer {
       }
       if (toDelete.length > 0) await this.store.call('deleteFiles', { paths: [...new Set(toDelete)] })
       if (candidates.length > 0) {
-        const summary: ScanSummary = { seen: 0, indexed: 0, unchanged: 0, removed: 0, chunks: 0, skipped: [], ms: 0 }
+        const summary: ScanSummary = {
+          seen: 0,
+          indexed: 0,
+          unchanged: 0,
+          removed: 0,
+          chunks: 0,
+          skipped: [],
+          ms: 0,
+        }
         await this.indexCandidates(candidates, summary)
       }
       if (rescan) await this.doFullScan(undefined, false)

@@ -223,7 +223,10 @@ export function globToRegExp(glob: string): string {
       const close = g.indexOf(']', i)
       if (close < 0) re += '\\['
       else {
-        re += `[${g.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`
+        re += `[${g
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`
         i = close
       }
     } else re += escape(c)

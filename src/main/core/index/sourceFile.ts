@@ -9,14 +9,16 @@ const MAX_LINE_CHARS = 20_000
 
 export type SourceRead = { ok: true; text: string; hash: string } | { ok: false; reason: string }
 
-const fmt = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`)
+const fmt = (n: number): string =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`
 
 /**
  * Reads one workspace file for indexing, or says why it is not indexable. Never throws: a bad
  * file is a reason in the summary, not a failed run.
  */
 export function readSource(abs: string, size: number): SourceRead {
-  if (size > MAX_INDEXED_BYTES) return { ok: false, reason: `too large (${fmt(size)} > ${fmt(MAX_INDEXED_BYTES)})` }
+  if (size > MAX_INDEXED_BYTES)
+    return { ok: false, reason: `too large (${fmt(size)} > ${fmt(MAX_INDEXED_BYTES)})` }
   let buf: Buffer
   try {
     buf = readFileSync(abs)
@@ -30,15 +32,21 @@ export function readSource(abs: string, size: number): SourceRead {
 }
 
 export function decodeSource(buf: Buffer): SourceRead {
-  if (buf.length > MAX_INDEXED_BYTES) return { ok: false, reason: `too large (${fmt(buf.length)} > ${fmt(MAX_INDEXED_BYTES)})` }
-  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) return { ok: false, reason: 'UTF-16 encoded' }
+  if (buf.length > MAX_INDEXED_BYTES)
+    return { ok: false, reason: `too large (${fmt(buf.length)} > ${fmt(MAX_INDEXED_BYTES)})` }
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))
+    return { ok: false, reason: 'UTF-16 encoded' }
   const head = buf.subarray(0, 8192)
   const nul = head.indexOf(0)
   if (nul >= 0) {
     // Text in UTF-16 without a BOM has a NUL in every other byte; anything else is binary.
     let evenNul = 0
     let oddNul = 0
-    for (let i = 0; i < head.length; i++) if (head[i] === 0) (i % 2 === 0 ? evenNul++ : oddNul++)
+    for (let i = 0; i < head.length; i++) {
+      if (head[i] !== 0) continue
+      if (i % 2 === 0) evenNul++
+      else oddNul++
+    }
     const half = head.length / 2
     if (evenNul > half * 0.8 || oddNul > half * 0.8) return { ok: false, reason: 'UTF-16 encoded' }
     return { ok: false, reason: 'binary' }
@@ -59,6 +67,7 @@ export function decodeSource(buf: Buffer): SourceRead {
     if (nl < 0) break
     start = nl + 1
   }
-  if (longest > MAX_LINE_CHARS) return { ok: false, reason: `minified or generated (a ${longest}-character line)` }
+  if (longest > MAX_LINE_CHARS)
+    return { ok: false, reason: `minified or generated (a ${longest}-character line)` }
   return { ok: true, text, hash: createHash('sha256').update(buf).digest('hex').slice(0, 32) }
 }

@@ -14,7 +14,11 @@ export interface WalkResult {
  * rules as the explorer. Symlinks to files are followed; symlinked folders are followed once (by
  * real path), so a link back up the tree is a "symlink loop" in the summary, not a hang.
  */
-export async function walkWorkspace(root: string, rules: IgnoreRules, signal?: AbortSignal): Promise<WalkResult> {
+export async function walkWorkspace(
+  root: string,
+  rules: IgnoreRules,
+  signal?: AbortSignal,
+): Promise<WalkResult> {
   const files: FileCandidate[] = []
   const skipped: SkippedFile[] = []
   const seenDirs = new Set<string>()
@@ -31,7 +35,11 @@ export async function walkWorkspace(root: string, rules: IgnoreRules, signal?: A
     try {
       entries = await readdir(join(root, dir), { withFileTypes: true })
     } catch (err) {
-      if (dir) skipped.push({ path: dir, reason: `folder unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` })
+      if (dir)
+        skipped.push({
+          path: dir,
+          reason: `folder unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        })
       continue
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -45,7 +53,10 @@ export async function walkWorkspace(root: string, rules: IgnoreRules, signal?: A
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code
           if (!rules.isIgnored(rel, false)) {
-            skipped.push({ path: rel, reason: code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})` })
+            skipped.push({
+              path: rel,
+              reason: code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`,
+            })
           }
           continue
         }
@@ -83,7 +94,10 @@ export async function walkWorkspace(root: string, rules: IgnoreRules, signal?: A
           const st = await lstat(abs)
           files.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs })
         } catch (err) {
-          skipped.push({ path: rel, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` })
+          skipped.push({
+            path: rel,
+            reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          })
         }
       }
     }

@@ -39,7 +39,8 @@ export class WorkspaceIndex implements BudgetConsumer {
     rules: IgnoreRules,
     opts: WorkspaceIndexOptions,
   ) {
-    this.queue = embedder && !opts.readOnly ? new EmbedQueue(store, embedder, (s) => this.onEmbedState(s, opts)) : null
+    this.queue =
+      embedder && !opts.readOnly ? new EmbedQueue(store, embedder, (s) => this.onEmbedState(s, opts)) : null
     this.indexer = new Indexer(root, store, rules, opts.onProgress, () => this.queue?.kick())
   }
 
@@ -48,7 +49,13 @@ export class WorkspaceIndex implements BudgetConsumer {
     try {
       const stored = store.opened.stats.embedder
       const embedder = opts.embedder === 'stored' ? (stored ? embedderForId(stored) : null) : opts.embedder
-      const idx = new WorkspaceIndex(opts.root, store, embedder, opts.rules ?? new IgnoreRules(opts.root), opts)
+      const idx = new WorkspaceIndex(
+        opts.root,
+        store,
+        embedder,
+        opts.rules ?? new IgnoreRules(opts.root),
+        opts,
+      )
       await idx.attachEmbedder()
       return idx
     } catch (err) {
@@ -100,7 +107,8 @@ export class WorkspaceIndex implements BudgetConsumer {
   /** Waits for the embedding backlog to empty (or the embedder to give up); null without one. */
   async waitForEmbeddings(): Promise<EmbedQueueState | null> {
     if (!this.queue) return null
-    if (this.vectorReason && !(await this.stats()).embedder) return { status: 'unavailable', reason: this.vectorReason, embedded: 0 }
+    if (this.vectorReason && !(await this.stats()).embedder)
+      return { status: 'unavailable', reason: this.vectorReason, embedded: 0 }
     return this.queue.drain()
   }
 
@@ -108,13 +116,20 @@ export class WorkspaceIndex implements BudgetConsumer {
     return this.store.call('stats', {})
   }
 
-  async search(query: string, options: Partial<SearchOptions> = {}, signal?: AbortSignal): Promise<SearchResponse> {
+  async search(
+    query: string,
+    options: Partial<SearchOptions> = {},
+    signal?: AbortSignal,
+  ): Promise<SearchResponse> {
     let vectors: VectorSide | null = null
     if (this.embedder) {
       const st = await this.stats()
       const ready = st.embedder === this.embedder.id && st.chunks > st.pending && !this.vectorReason
       vectors = { embedder: this.embedder, ready }
-      if (!ready) vectors.reason = this.vectorReason ?? (st.embedder ? 'no embeddings yet' : `embedder ${this.embedder.id} not attached`)
+      if (!ready)
+        vectors.reason =
+          this.vectorReason ??
+          (st.embedder ? 'no embeddings yet' : `embedder ${this.embedder.id} not attached`)
     }
     const backend = {
       searchFts: (a: OpArgs<'searchFts'>) => this.store.call('searchFts', a),

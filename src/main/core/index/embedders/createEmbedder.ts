@@ -34,7 +34,10 @@ export function createEmbedder(name: string, env: NodeJS.ProcessEnv = process.en
     if (env.HEARTH_EMBED_TOKEN) opts.token = env.HEARTH_EMBED_TOKEN
     return createHttpEmbedder(opts)
   }
-  throw new HearthError('invalid_argument', `unknown embedder "${name}" (one of: ${EMBEDDER_NAMES.join(', ')})`)
+  throw new HearthError(
+    'invalid_argument',
+    `unknown embedder "${name}" (one of: ${EMBEDDER_NAMES.join(', ')})`,
+  )
 }
 
 /** The embedder that produced an index's vectors, from the id stored with it (so queries match it). */

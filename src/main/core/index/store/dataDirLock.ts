@@ -28,7 +28,12 @@ export class DataDirLock {
 
   static acquire(dir: string, command = process.argv.slice(1).join(' ')): DataDirLock {
     const path = join(dir, 'lock')
-    const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command }
+    const info: LockInfo = {
+      pid: process.pid,
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+      command,
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
       // Write the full record first, then link it into place: link() fails if the lock exists,
       // so no reader ever sees a half-written lock and two racers cannot both win.
@@ -54,7 +59,11 @@ export class DataDirLock {
         )
       }
       if (holder && holder.host !== info.host) {
-        throw new HearthError('busy', `index ${dir} is locked by pid ${holder.pid} on host ${holder.host}`, holder)
+        throw new HearthError(
+          'busy',
+          `index ${dir} is locked by pid ${holder.pid} on host ${holder.host}`,
+          holder,
+        )
       }
       // Stale (owner gone) or unreadable: take it over.
       safeUnlink(path)
@@ -67,14 +76,17 @@ export class DataDirLock {
     this.released = true
     process.removeListener('exit', this.onExit)
     const holder = readLock(this.path)
-    if (holder && holder.pid === this.info.pid && holder.startedAt === this.info.startedAt) safeUnlink(this.path)
+    if (holder && holder.pid === this.info.pid && holder.startedAt === this.info.startedAt)
+      safeUnlink(this.path)
   }
 }
 
 function readLock(path: string): LockInfo | null {
   try {
     const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>
-    return typeof v.pid === 'number' ? { pid: v.pid, host: String(v.host), startedAt: String(v.startedAt), command: String(v.command) } : null
+    return typeof v.pid === 'number'
+      ? { pid: v.pid, host: String(v.host), startedAt: String(v.startedAt), command: String(v.command) }
+      : null
   } catch {
     return null
   }

@@ -96,7 +96,9 @@ export class IndexDb {
     const files = await this.db.query<{ path: string; hash: string; size: string; mtime_ms: number }>(
       'SELECT path, hash, size::text AS size, mtime_ms FROM files',
     )
-    this.states = new Map(files.rows.map((r) => [r.path, { hash: r.hash, size: Number(r.size), mtimeMs: r.mtime_ms }]))
+    this.states = new Map(
+      files.rows.map((r) => [r.path, { hash: r.hash, size: Number(r.size), mtimeMs: r.mtime_ms }]),
+    )
     this.chunkCount = await this.count('SELECT count(*)::int AS n FROM chunks')
     this.statsChunkCount = Number((await this.meta('term_stats_chunks')) ?? 0)
     const emb = await this.meta('embedder')
@@ -160,7 +162,10 @@ export class IndexDb {
           await this.writeBatch([p], [], [])
           ok.push(p)
         } catch (e) {
-          res.skipped.push({ path: p.cand.path, reason: `store error: ${e instanceof Error ? e.message : String(e)}` })
+          res.skipped.push({
+            path: p.cand.path,
+            reason: `store error: ${e instanceof Error ? e.message : String(e)}`,
+          })
         }
       }
       await this.writeBatch([], touchOnly, toRemove)
@@ -223,7 +228,10 @@ export class IndexDb {
             ],
           )
           delta += part.length
-          await this.linkVectors(tx, part.map((r) => r.hash))
+          await this.linkVectors(
+            tx,
+            part.map((r) => r.hash),
+          )
         }
       }
       if (touchOnly.length > 0) {
@@ -236,7 +244,8 @@ export class IndexDb {
     })
     // Only after COMMIT: the in-memory mirror follows what is durable.
     for (const p of toRemove) this.states.delete(p)
-    for (const p of prepared) this.states.set(p.cand.path, { hash: p.hash, size: p.cand.size, mtimeMs: p.cand.mtimeMs })
+    for (const p of prepared)
+      this.states.set(p.cand.path, { hash: p.hash, size: p.cand.size, mtimeMs: p.cand.mtimeMs })
     for (const t of touchOnly) {
       const s = this.states.get(t.path)
       if (s) this.states.set(t.path, { ...s, size: t.size, mtimeMs: t.mtimeMs })
@@ -283,12 +292,16 @@ export class IndexDb {
    * free).
    */
   async setEmbedder(id: string, dimensions: number): Promise<{ reset: boolean }> {
-    const tableExists = (await this.count(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'vecs'`)) > 0
-    if (tableExists && this.embedder?.id === id && this.embedder.dimensions === dimensions) return { reset: false }
+    const tableExists =
+      (await this.count(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'vecs'`)) > 0
+    if (tableExists && this.embedder?.id === id && this.embedder.dimensions === dimensions)
+      return { reset: false }
     this.embedder = { id, dimensions }
     await this.db.transaction(async (tx) => {
       await tx.query('DROP TABLE IF EXISTS vecs')
-      await tx.query(`CREATE TABLE vecs (hash text PRIMARY KEY, embedding vector(${Math.trunc(dimensions)}) NOT NULL)`)
+      await tx.query(
+        `CREATE TABLE vecs (hash text PRIMARY KEY, embedding vector(${Math.trunc(dimensions)}) NOT NULL)`,
+      )
       await tx.query('DELETE FROM pending')
       await tx.query(
         `INSERT INTO vecs (hash, embedding)
@@ -382,7 +395,7 @@ export class IndexDb {
     const { clause, params } = filterSql(args.filter, 4)
     const r = await this.db.query<Row>(
       `SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols,
-        (SELECT sum(u.w * ts_rank('${RANK_WEIGHTS}', c.tsv, u.q::tsquery, 1)) FROM unnest($2::text[], $3::float8[]) AS u(q, w)) AS score
+        (SELECT sum(u.w * ts_rank('${RANK_WEIGHTS}', c.tsv, u.q, 1)) FROM unnest($2::tsquery[], $3::float8[]) AS u(q, w)) AS score
        FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
        ORDER BY score DESC, c.id LIMIT ${Math.trunc(args.limit)}`,
       [selectors.join(' | '), terms.map((t) => quoteLexeme(t.l)), terms.map((t) => t.w), ...params],
@@ -412,7 +425,11 @@ export class IndexDb {
    */
   async refreshTermStats(ifStale = false): Promise<{ lexemes: number; ms: number }> {
     const t0 = performance.now()
-    if (ifStale && this.statsChunkCount > 0 && Math.abs(this.chunkCount - this.statsChunkCount) <= this.statsChunkCount * 0.1) {
+    if (
+      ifStale &&
+      this.statsChunkCount > 0 &&
+      Math.abs(this.chunkCount - this.statsChunkCount) <= this.statsChunkCount * 0.1
+    ) {
       return { lexemes: -1, ms: 0 }
     }
     let lexemes = 0
@@ -433,10 +450,20 @@ export class IndexDb {
   }
 
   /** Chunks that declare any of `names` (exact), for completion context. */
-  async symbolSnippets(names: string[], excludePath: string | undefined, limit: number): Promise<SymbolSnippet[]> {
+  async symbolSnippets(
+    names: string[],
+    excludePath: string | undefined,
+    limit: number,
+  ): Promise<SymbolSnippet[]> {
     const wanted = [...new Set(names.filter((n) => n.length > 2))].slice(0, 50)
     if (wanted.length === 0) return []
-    const r = await this.db.query<{ path: string; start_line: number; end_line: number; content: string; symbols: string }>(
+    const r = await this.db.query<{
+      path: string
+      start_line: number
+      end_line: number
+      content: string
+      symbols: string
+    }>(
       `SELECT path, start_line, end_line, content, symbols FROM chunks
        WHERE symbols ~ $1 AND path IS DISTINCT FROM $2 ORDER BY length(content) LIMIT ${Math.trunc(limit) * 3}`,
       [`(^|\\s)(${wanted.map(escapeRegex).join('|')})(\\s|$)`, excludePath ?? null],
@@ -445,14 +472,22 @@ export class IndexDb {
     for (const row of r.rows) {
       const symbol = row.symbols.split(' ').find((s) => wanted.includes(s))
       if (!symbol) continue
-      out.push({ path: row.path, startLine: row.start_line, endLine: row.end_line, symbol, content: row.content })
+      out.push({
+        path: row.path,
+        startLine: row.start_line,
+        endLine: row.end_line,
+        symbol,
+        content: row.content,
+      })
       if (out.length >= limit) break
     }
     return out
   }
 
   async stats(): Promise<StoreStats> {
-    const pending = this.embedder ? await this.count('SELECT count(*)::int AS n FROM pending') : this.chunkCount
+    const pending = this.embedder
+      ? await this.count('SELECT count(*)::int AS n FROM pending')
+      : this.chunkCount
     return {
       files: this.states.size,
       chunks: this.chunkCount,
@@ -496,11 +531,14 @@ function chunkRows(path: string, text: string): ChunkRow[] {
 }
 
 async function migrate(pg: PGlite): Promise<number> {
-  await pg.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
+  await pg.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  )
   const done = await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
   let version = done.rows[0]?.v ?? 0
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
-  if (version > latest) throw new Error(`index schema version ${version} is newer than this build (${latest})`)
+  if (version > latest)
+    throw new Error(`index schema version ${version} is newer than this build (${latest})`)
   for (const m of MIGRATIONS) {
     if (m.version <= version) continue
     await pg.transaction(async (tx) => {
@@ -526,7 +564,10 @@ function setAside(pgDir: string): string {
   return to
 }
 
-function filterSql(filter: SearchFilter | undefined, firstParam: number): { clause: string; params: unknown[] } {
+function filterSql(
+  filter: SearchFilter | undefined,
+  firstParam: number,
+): { clause: string; params: unknown[] } {
   const parts: string[] = []
   const params: unknown[] = []
   if (filter?.pathRegex) {
@@ -541,7 +582,7 @@ function filterSql(filter: SearchFilter | undefined, firstParam: number): { clau
 }
 
 function toHit(r: Row): StoreHit {
-  const symbols = String(r.symbols ?? '')
+  const symbols = typeof r.symbols === 'string' ? r.symbols : ''
   return {
     id: Number(r.id),
     path: String(r.path),

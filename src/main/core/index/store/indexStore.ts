@@ -17,7 +17,10 @@ function workerEntry(): WorkerEntry {
     const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'))
     const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href
     const entry = new URL('./worker.ts', here).href
-    return { eval: true, code: `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))` }
+    return {
+      eval: true,
+      code: `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`,
+    }
   }
   // Built by electron-vite: out/main/indexWorker.js beside cli.js / index.js; this module may be
   // in a shared chunk one folder down.
@@ -111,7 +114,8 @@ export class IndexStore {
 
   call<K extends StoreOp>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
     if (this.dead) return Promise.reject(this.dead)
-    if (this.closed && op !== 'close') return Promise.reject(new HearthError('unavailable', 'index store is closed'))
+    if (this.closed && op !== 'close')
+      return Promise.reject(new HearthError('unavailable', 'index store is closed'))
     const id = this.nextId++
     return new Promise<OpResult<K>>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })

@@ -74,7 +74,10 @@ port.on('message', (req: StoreRequest) => {
       msg = {
         id: req.id,
         ok: false,
-        error: { code: typeof e?.code === 'string' ? e.code : 'internal', message: String(e?.message ?? err) },
+        error: {
+          code: typeof e?.code === 'string' ? e.code : 'internal',
+          message: String(e?.message ?? err),
+        },
       }
     }
     port.postMessage(msg)
