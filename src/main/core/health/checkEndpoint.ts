@@ -129,7 +129,8 @@ async function getJson(
   })
   const text = await res.text(8 * 1024 * 1024)
   let json: unknown
-  if (res.status >= 200 && res.status < 300) {
+  // Triton's readiness endpoints answer with an empty body.
+  if (res.status >= 200 && res.status < 300 && text.trim() !== '') {
     try {
       json = JSON.parse(text) as unknown
     } catch {

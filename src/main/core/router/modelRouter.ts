@@ -21,6 +21,7 @@ import { listModels } from './listModels'
 import { ModelStatsTable } from './modelStats'
 import type { ProviderFactory } from './providerFactory'
 import { RoutedCompletionProvider, type PromptRenderer } from './routedCompletionProvider'
+import { rerenderForModel } from './rerenderPrompt'
 import { RoutedEmbedder } from './routedEmbedder'
 import { chooseModel, type RuleHints } from './sizeRule'
 
@@ -40,7 +41,7 @@ export interface ModelRouterOptions {
   now?: () => number
   /** GPU utilisation (0–100) behind an endpoint, from the resource monitor; undefined = unknown. */
   gpuLoad?: (e: EndpointRef) => number | undefined
-  /** Re-renders a FIM prompt for another model's family (the completion service's templates). */
+  /** Re-renders a FIM prompt for another model's family (default: the completion templates). */
   renderPrompt?: PromptRenderer
   /** Never sees a token: messages pass through TokenStore.redact first. */
   log?: (level: 'info' | 'warn', message: string) => void
@@ -295,7 +296,7 @@ export class ModelRouter {
   completionProvider(task: Task = 'completion'): CompletionProvider {
     let r = this.routed.get(task)
     if (!r) {
-      r = new RoutedCompletionProvider(this, task, this.opts.renderPrompt)
+      r = new RoutedCompletionProvider(this, task, this.opts.renderPrompt ?? rerenderForModel)
       this.routed.set(task, r)
     }
     return r

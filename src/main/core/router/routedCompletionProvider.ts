@@ -10,6 +10,7 @@ import type {
 } from '../inference/fimTypes'
 import { failureReason } from '../net/httpClient'
 import type { ModelRouter, Selection } from './modelRouter'
+import { restop } from './rerenderPrompt'
 import { promptComplexity } from './sizeRule'
 
 /** Renders a FIM prompt again for another model (its family's template and stop strings). */
@@ -89,7 +90,8 @@ export class RoutedCompletionProvider implements CompletionProvider {
       const ticket = this.router.begin(sel)
       let yielded = false
       try {
-        for await (const ev of provider.stream(p, { ...o, timeoutMs: Math.min(o.timeoutMs, routeTimeout) })) {
+        const opts = { ...o, stop: restop(o.stop, prompt, p), timeoutMs: Math.min(o.timeoutMs, routeTimeout) }
+        for await (const ev of provider.stream(p, opts)) {
           if (ev.type === 'text') yielded = true
           else ticket.success(ev.timing.totalMs)
           yield ev

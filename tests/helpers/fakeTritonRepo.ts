@@ -1,0 +1,72 @@
+import { FakeTriton } from './fakeTriton'
+import { sleep, type Reply } from './protocolServer'
+
+/**
+ * FakeTriton plus the parts of Triton's KServe v2 API that health checks and model listing use:
+ * `GET /v2/health/ready` (200, or 503 while `serverReady` is false), `GET /v2/models/{m}/ready`
+ * (200 when loaded and ready; 400 `Request for unknown model` when not in the repository; a bare
+ * 400 while `loading` holds it), and `POST /v2/repository/index`
+ * (`[{name, version, state, reason}]`). Optionally requires a bearer token like a gateway would.
+ */
+export class FakeTritonRepo extends FakeTriton {
+  serverReady = true
+  loading = new Set<string>()
+  /** In the repository but not loaded (listed as UNAVAILABLE). */
+  unloaded = new Set<string>(['big_model'])
+  token: string | undefined
+  /** Think time before answering health/readiness (their bodies are empty, so split delays do nothing). */
+  healthDelayMs = 0
+  /** The next `count` inference/generate requests fail with `status` (and Retry-After when given). */
+  failNext: { count: number; status: number; retryAfter?: string } | undefined
+
+  protected override async route(method: string, path: string, body: unknown): Promise<Reply> {
+    if (this.healthDelayMs > 0 && path.endsWith('/ready')) await sleep(this.healthDelayMs)
+    const json = (status: number, v: unknown): Reply => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      chunks: [JSON.stringify(v)],
+    })
+    const auth = this.requests.at(-1)?.headers.authorization
+    if (this.token && auth !== `Bearer ${this.token}`) return json(401, { error: 'Unauthorized' })
+    if (path === '/v2/health/ready') {
+      return this.serverReady
+        ? { status: 200, headers: {}, chunks: [] }
+        : { status: 503, headers: {}, chunks: [] }
+    }
+    if (path === '/v2/health/live') return { status: 200, headers: {}, chunks: [] }
+    if (this.failNext && this.failNext.count > 0 && /\/(infer|generate|generate_stream)$/.test(path)) {
+      this.failNext.count--
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      if (this.failNext.retryAfter !== undefined) headers['retry-after'] = this.failNext.retryAfter
+      return {
+        status: this.failNext.status,
+        headers,
+        chunks: [JSON.stringify({ error: 'Server busy, try again' })],
+      }
+    }
+    const ready = /^\/v2\/models\/([^/]+)\/ready$/.exec(path)
+    if (ready && method === 'GET') {
+      const m = decodeURIComponent(ready[1] ?? '')
+      if (!this.models.has(m)) return json(400, { error: `Request for unknown model: '${m}' is not found` })
+      // Triton answers a known model that is not ready with a bare 400 (no error body).
+      if (this.loading.has(m)) return { status: 400, headers: {}, chunks: [] }
+      return { status: 200, headers: {}, chunks: [] }
+    }
+    if (path === '/v2/repository/index' && method === 'POST') {
+      return json(200, [
+        ...[...this.models].map((name) => ({
+          name,
+          version: '1',
+          state: this.loading.has(name) ? 'LOADING' : 'READY',
+        })),
+        ...[...this.unloaded].map((name) => ({
+          name,
+          version: '1',
+          state: 'UNAVAILABLE',
+          reason: 'unloaded',
+        })),
+      ])
+    }
+    return super.route(method, path, body)
+  }
+}
