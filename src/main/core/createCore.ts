@@ -8,6 +8,8 @@ import type { ResourceController } from './resources/resourceController'
 import { resourcesHandlers } from './resources/resourcesHandlers'
 import { Dispatcher } from './rpc/dispatcher'
 import type { Handlers } from './rpc/handlers'
+import { IndexService } from './index/indexService'
+import { searchHandlers } from './index/searchHandlers'
 import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
 
@@ -30,6 +32,7 @@ export class Core {
   readonly dispatcher: Dispatcher
   readonly metrics = new HearthMetrics()
   readonly resources: ResourceController
+  readonly index: IndexService
   private readonly disposers: (() => Promise<void> | void)[] = []
 
   private constructor(readonly options: CoreOptions) {
@@ -38,11 +41,15 @@ export class Core {
     this.disposers.push(() => this.workspace.dispose())
     this.resources = createResources({ power: options.power, metrics: this.metrics, events: this.events })
     this.disposers.push(() => this.resources.dispose())
+    this.index = new IndexService({ events: this.events, workspace: this.workspace, dataDir: options.dataDir })
+    this.disposers.push(() => this.index.dispose())
+    this.disposers.push(this.resources.register(this.index))
     this.resources.start()
     const handlers: Handlers = {
       ...appHandlers(options),
       ...workspaceHandlers(this.workspace),
       ...resourcesHandlers(this.resources, this.metrics),
+      ...searchHandlers(this.index),
     }
     this.dispatcher = new Dispatcher(handlers)
   }

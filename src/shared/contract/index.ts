@@ -3,6 +3,7 @@ import type { EventSpec, MethodSpec } from './define'
 import { appMethods } from './app'
 import { metricsMethods } from './metrics'
 import { resourcesEvents, resourcesMethods } from './resources'
+import { searchEvents, searchMethods } from './search'
 import { workspaceEvents, workspaceMethods } from './workspace'
 
 /**
@@ -15,11 +16,13 @@ export const methods = {
   ...workspaceMethods,
   ...resourcesMethods,
   ...metricsMethods,
+  ...searchMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
   ...workspaceEvents,
   ...resourcesEvents,
+  ...searchEvents,
 } as const satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

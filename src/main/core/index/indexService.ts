@@ -1,0 +1,227 @@
+import type { IndexStatus } from '@shared/contract/search'
+import { HearthError } from '@shared/errors'
+import type { ContextQuery, ContextSource, Snippet } from '../completion/contextSource'
+import type { EventBus } from '../events/eventBus'
+import type { BudgetConsumer, Budgets } from '../resources/budgets'
+import { FULL_SPEED } from '../resources/budgets'
+import type { ChangeSource } from '../watcher/types'
+import type { IgnoreRules } from '../workspace/ignoreRules'
+import { createEmbedder, DEFAULT_EMBEDDER } from './embedders/createEmbedder'
+import type { SearchOptions, SearchResponse } from './hybridSearch'
+import { indexDirFor } from './indexLocation'
+import type { IndexProgress } from './indexer'
+import { WorkspaceIndex } from './workspaceIndex'
+import { identifierTokens } from './identifiers'
+
+/** What the index needs from the workspace service (narrow on purpose). */
+export interface IndexedWorkspace {
+  onDidOpen(cb: (info: { root: string }) => void): () => void
+  onDidClose?(cb: (root: string) => void): () => void
+  readonly rules: IgnoreRules | null
+  readonly watcher: ChangeSource | null
+}
+
+export interface IndexServiceOptions {
+  events: EventBus
+  workspace: IndexedWorkspace
+  /** Per-user state directory; indexes live in `<dataDir>/indexes/<hash>`. */
+  dataDir: string
+  /** Embedder name (see createEmbedder); default the built-in one. */
+  embedder?: string
+}
+
+const STATUS_EVERY_MS = 250
+
+/**
+ * The index for the app: opens the workspace's index when a folder opens, brings it up to date,
+ * follows the watcher, reports status (files, chunks, embedding backlog, paused/why) as
+ * `index.status` events, and serves search and completion context.
+ */
+export class IndexService implements BudgetConsumer, ContextSource {
+  readonly name = 'index'
+  private current: WorkspaceIndex | null = null
+  private opening: Promise<void> = Promise.resolve()
+  private unsubscribe: (() => void)[] = []
+  private budgets: Budgets = FULL_SPEED
+  private status: IndexStatus = {
+    state: 'off',
+    files: 0,
+    chunks: 0,
+    embedBacklog: 0,
+    embedder: null,
+    embedState: 'none',
+    paused: false,
+  }
+  private statusTimer: NodeJS.Timeout | null = null
+  private disposed = false
+  private readonly offOpen: () => void
+  private readonly offClose: (() => void) | undefined
+
+  constructor(private readonly opts: IndexServiceOptions) {
+    this.offOpen = opts.workspace.onDidOpen((info) => {
+      this.opening = this.opening.then(() => this.openRoot(info.root)).catch(() => undefined)
+    })
+    this.offClose = opts.workspace.onDidClose?.(() => {
+      this.opening = this.opening.then(() => this.closeCurrent()).catch(() => undefined)
+    })
+  }
+
+  /** Resolves when the current open (and its first scan) has finished. Tests and the CLI use it. */
+  async ready(): Promise<void> {
+    await this.opening
+    await this.current?.indexer.idle()
+  }
+
+  private async openRoot(root: string): Promise<void> {
+    await this.closeCurrent()
+    if (this.disposed) return
+    const rules = this.opts.workspace.rules ?? undefined
+    this.setStatus({ state: 'opening', files: 0, chunks: 0, embedBacklog: 0, embedState: 'none', paused: false })
+    let idx: WorkspaceIndex
+    try {
+      idx = await WorkspaceIndex.open({
+        root,
+        dbDir: indexDirFor(root, this.opts.dataDir),
+        embedder: createEmbedder(this.opts.embedder ?? DEFAULT_EMBEDDER),
+        ...(rules ? { rules } : {}),
+        onProgress: (p) => this.onProgress(p),
+        onEmbedState: (s) => {
+          this.patch({ embedState: s.status, ...(s.reason ? { reason: s.reason } : {}) })
+          this.scheduleRefresh()
+        },
+      })
+    } catch (err) {
+      this.setStatus({ state: 'error', reason: err instanceof Error ? err.message : String(err) })
+      return
+    }
+    this.current = idx
+    idx.setBudgets(this.budgets)
+    const watcher = this.opts.workspace.watcher
+    if (watcher) {
+      this.unsubscribe.push(
+        watcher.onChanges((batch) => {
+          idx.applyChanges(batch).then(
+            () => this.scheduleRefresh(),
+            (err: unknown) => this.setStatus({ state: 'error', reason: String(err) }),
+          )
+        }),
+      )
+    }
+    this.setStatus({ embedder: idx.embedder?.id ?? null, embedState: idx.embedder ? 'idle' : 'none' })
+    if (idx.store.opened.rebuilt) this.patch({ reason: `index was unreadable and has been rebuilt (${idx.store.opened.rebuilt.reason})` })
+    try {
+      await idx.fullScan()
+    } catch (err) {
+      this.setStatus({ state: 'error', reason: err instanceof Error ? err.message : String(err) })
+      return
+    }
+    await this.refresh()
+  }
+
+  private async closeCurrent(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u()
+    const idx = this.current
+    this.current = null
+    if (idx) await idx.close()
+    this.setStatus({ state: 'off', files: 0, chunks: 0, embedBacklog: 0, embedder: null, embedState: 'none' })
+  }
+
+  private onProgress(p: IndexProgress): void {
+    if (p.phase === 'idle') {
+      this.patch({ state: 'ready' })
+      delete this.status.progress
+      this.scheduleRefresh()
+      return
+    }
+    this.patch({ state: p.phase, progress: { done: p.done, total: p.total } })
+    this.scheduleRefresh()
+  }
+
+  /** Throttled: counts come from the store, a round trip per refresh. */
+  private scheduleRefresh(): void {
+    if (this.statusTimer || this.disposed) return
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null
+      void this.refresh()
+    }, STATUS_EVERY_MS)
+  }
+
+  private async refresh(): Promise<void> {
+    const idx = this.current
+    if (!idx?.store.alive) return
+    try {
+      const st = await idx.stats()
+      this.setStatus({ files: st.files, chunks: st.chunks, embedBacklog: idx.embedder ? st.pending : 0 })
+    } catch {
+      // store closing; the next status comes from the next open
+    }
+  }
+
+  private patch(p: Partial<IndexStatus>): void {
+    this.status = { ...this.status, ...p }
+  }
+
+  private setStatus(p: Partial<IndexStatus>): void {
+    this.patch(p)
+    if (!this.disposed) this.opts.events.emit('index.status', this.status)
+  }
+
+  getStatus(): IndexStatus {
+    return this.status
+  }
+
+  setBudgets(b: Budgets): void {
+    this.budgets = b
+    this.current?.setBudgets(b)
+    const paused = b.background.paused
+    this.setStatus(paused ? { paused, reason: b.background.reason } : { paused })
+  }
+
+  async search(args: { query: string } & Partial<SearchOptions>, signal?: AbortSignal): Promise<SearchResponse> {
+    const idx = this.current
+    if (!idx) {
+      if (this.status.state === 'error') throw new HearthError('unavailable', `index unavailable: ${this.status.reason ?? 'error'}`)
+      throw new HearthError('unavailable', 'no folder is open')
+    }
+    const { query, ...opts } = args
+    return idx.search(query, opts, signal)
+  }
+
+  async rebuild(force: boolean): Promise<boolean> {
+    const idx = this.current
+    if (!idx) return false
+    void idx.fullScan(undefined, force).catch((err: unknown) => this.setStatus({ state: 'error', reason: String(err) }))
+    return true
+  }
+
+  /**
+   * Completion context: definitions (from other files) of the identifiers used just before and
+   * after the cursor, nearest first.
+   */
+  async snippets(query: ContextQuery, signal: AbortSignal): Promise<Snippet[]> {
+    const idx = this.current
+    if (!idx) return []
+    const before = query.prefix.split('\n').slice(-30).join('\n')
+    const after = query.suffix.split('\n').slice(0, 10).join('\n')
+    const names = [...identifierTokens(before).reverse(), ...identifierTokens(after)].filter(
+      (n) => n.length > 2 && /[A-Za-z]/.test(n),
+    )
+    const found = await idx.symbolSnippets([...new Set(names)].slice(0, 40), query.path, 3)
+    signal.throwIfAborted()
+    return found.map((s) => ({
+      path: s.path,
+      text: s.content.length > 1500 ? s.content.slice(0, 1500) : s.content,
+      kind: 'definition' as const,
+      startLine: s.startLine,
+    }))
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true
+    this.offOpen()
+    this.offClose?.()
+    if (this.statusTimer) clearTimeout(this.statusTimer)
+    await this.opening.catch(() => undefined)
+    await this.closeCurrent()
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import { event, method } from './define'
+import { RelPath } from './workspace'
+
+export const SearchMode = z.enum(['hybrid', 'vector', 'fts'])
+export type SearchMode = z.infer<typeof SearchMode>
+
+export const SearchHit = z.object({
+  path: RelPath,
+  startLine: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  score: z.number(),
+  snippet: z.string(),
+  /** File line of the snippet's first line. */
+  snippetLine: z.number().int().positive(),
+  /** File lines that contain a query word (for highlighting). */
+  matchLines: z.array(z.number().int().positive()),
+  language: z.string(),
+})
+export type SearchHit = z.infer<typeof SearchHit>
+
+export const SearchQuery = z.object({
+  query: z.string().min(1).max(2000),
+  mode: SearchMode.optional(),
+  limit: z.number().int().positive().max(200).optional(),
+  maxPerFile: z.number().int().positive().max(50).optional(),
+  /** e.g. `src/**`, `*.ts`, `{lib,src}/**\/*.go` */
+  pathGlob: z.string().max(500).optional(),
+  languages: z.array(z.string().max(40)).max(20).optional(),
+})
+
+export const SearchResponse = z.object({
+  results: z.array(SearchHit),
+  mode: SearchMode,
+  /** Why results are weaker than asked (no embedder reachable → full-text only). */
+  notice: z.string().optional(),
+  ms: z.number().nonnegative(),
+})
+
+export const IndexStatus = z.object({
+  state: z.enum(['off', 'opening', 'scanning', 'indexing', 'ready', 'error']),
+  files: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  /** Chunks still waiting for an embedding. */
+  embedBacklog: z.number().int().nonnegative(),
+  embedder: z.string().nullable(),
+  /** Embedding state: running, idle, paused (budget), unavailable (embedder unreachable), none. */
+  embedState: z.enum(['idle', 'running', 'paused', 'unavailable', 'stopped', 'none']),
+  paused: z.boolean(),
+  /** Why paused / unavailable / in error, for the status bar tooltip. */
+  reason: z.string().optional(),
+  progress: z
+    .object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() })
+    .optional(),
+})
+export type IndexStatus = z.infer<typeof IndexStatus>
+
+export const searchMethods = {
+  'search.query': method(SearchQuery, SearchResponse),
+  'index.status': method(z.object({}), IndexStatus),
+  /** Re-walks the workspace (force: re-chunk every file even if unchanged). */
+  'index.rebuild': method(z.object({ force: z.boolean().optional() }), z.object({ started: z.boolean() })),
+} as const
+
+export const searchEvents = {
+  'index.status': event(IndexStatus),
+} as const
