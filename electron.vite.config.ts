@@ -14,6 +14,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          // PGlite runs in this worker thread (src/main/core/index/store/indexStore.ts finds it beside cli.js).
+          indexWorker: resolve(__dirname, 'src/main/core/index/store/worker.ts'),
         },
       },
     },
