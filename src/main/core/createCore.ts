@@ -1,5 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { appHandlers, type AppCapabilities } from './appHandlers'
+import { createCompletion, type CompletionCoreOptions } from './completion/createCompletion'
+import type { CompletionService } from './completion/completionService'
+import { completionHandlers } from './completion/completionHandlers'
 import { EventBus } from './events/eventBus'
 import { HearthMetrics } from './metrics/hearthMetrics'
 import { createResources } from './resources/createResources'
@@ -20,6 +23,8 @@ export interface CoreOptions extends AppCapabilities {
   workspace?: string
   /** OS power events (Electron powerMonitor adapter); absent headless. */
   power?: PowerSource
+  /** Inline completions: provider (default from HEARTH_FIM_* env: embedded GGUF, else local Ollama). */
+  completion?: CompletionCoreOptions
 }
 
 /**
@@ -32,6 +37,7 @@ export class Core {
   readonly dispatcher: Dispatcher
   readonly metrics = new HearthMetrics()
   readonly resources: ResourceController
+  readonly completion: CompletionService
   readonly index: IndexService
   private readonly disposers: (() => Promise<void> | void)[] = []
 
@@ -44,11 +50,15 @@ export class Core {
     this.index = new IndexService({ events: this.events, workspace: this.workspace, dataDir: options.dataDir })
     this.disposers.push(() => this.index.dispose())
     this.disposers.push(this.resources.register(this.index))
+    this.completion = createCompletion(options.dataDir, this.events, this.metrics, options.completion)
+    this.disposers.push(() => this.completion.dispose())
+    this.disposers.push(this.resources.register(this.completion))
     this.resources.start()
     const handlers: Handlers = {
       ...appHandlers(options),
       ...workspaceHandlers(this.workspace),
       ...resourcesHandlers(this.resources, this.metrics),
+      ...completionHandlers(this.completion),
       ...searchHandlers(this.index),
     }
     this.dispatcher = new Dispatcher(handlers)

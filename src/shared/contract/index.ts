@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { EventSpec, MethodSpec } from './define'
 import { appMethods } from './app'
+import { completionEvents, completionMethods } from './completion'
 import { metricsMethods } from './metrics'
 import { resourcesEvents, resourcesMethods } from './resources'
 import { searchEvents, searchMethods } from './search'
@@ -17,12 +18,14 @@ export const methods = {
   ...resourcesMethods,
   ...metricsMethods,
   ...searchMethods,
+  ...completionMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
   ...workspaceEvents,
   ...resourcesEvents,
   ...searchEvents,
+  ...completionEvents,
 } as const satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

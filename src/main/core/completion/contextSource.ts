@@ -1,0 +1,80 @@
+import type { Snippet } from '../inference/fimTypes'
+
+export type { Snippet }
+
+export interface ContextQuery {
+  /** Workspace-relative path of the file being edited. */
+  path: string
+  language: string
+  prefix: string
+  suffix: string
+  /** 1-based, as Monaco shows it. */
+  line: number
+  column: number
+}
+
+/**
+ * Something that contributes repository snippets to a completion prompt: the index
+ * (definitions of symbols used near the cursor, similar chunks), recently edited code… Each
+ * source is time-boxed by the completion service; one that misses its deadline is dropped from
+ * that request (and told so through `signal`), never waited for.
+ */
+export interface ContextSource {
+  readonly name: string
+  snippets(query: ContextQuery, signal: AbortSignal): Promise<Snippet[]>
+}
+
+export interface GatherResult {
+  snippets: Snippet[]
+  /** Sources that missed their deadline or failed, for the status/debug view. */
+  missed: string[]
+}
+
+/**
+ * Asks every source at once, each with its own deadline, and keeps what arrives in time — in
+ * source order (stable, so the server's prompt cache sees the same leading text), without
+ * duplicates (same path and text).
+ */
+export async function gatherSnippets(
+  sources: readonly ContextSource[],
+  query: ContextQuery,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<GatherResult> {
+  if (sources.length === 0) return { snippets: [], missed: [] }
+  const missed: string[] = []
+  const results = await Promise.all(
+    sources.map(async (src) => {
+      const ac = new AbortController()
+      const onAbort = (): void => ac.abort()
+      signal.addEventListener('abort', onAbort, { once: true })
+      let timer: NodeJS.Timeout | undefined
+      try {
+        const timeout = new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => {
+            ac.abort()
+            resolve(undefined)
+          }, timeoutMs)
+        })
+        const r = await Promise.race([src.snippets(query, ac.signal).catch(() => undefined), timeout])
+        if (r === undefined) missed.push(src.name)
+        return r ?? []
+      } finally {
+        if (timer) clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+      }
+    }),
+  )
+  const seen = new Set<string>()
+  const snippets: Snippet[] = []
+  for (const list of results) {
+    for (const s of list) {
+      if (s.path === query.path && s.kind !== 'definition') continue // the prefix already has this file
+      const key = `${s.path}\u0000${s.text}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      snippets.push(s)
+    }
+  }
+  return { snippets, missed }
+}
