@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commandForKey, keyLabel } from './keybindings'
+import { commandForKey, keyLabel, resolveKey } from './keybindings'
 
 const key = (
   k: string,
@@ -32,6 +32,13 @@ describe('keybindings', () => {
     expect(commandForKey(key('p'), false)).toBeUndefined()
     expect(commandForKey(key('p', { ctrl: true, alt: true }), false)).toBeUndefined()
     expect(commandForKey(key('s', { ctrl: true, shift: true }), false)).toBeUndefined()
+  })
+  it('resolves chords (Ctrl+K Ctrl+O)', () => {
+    const first = resolveKey(key('k', { ctrl: true }), false, undefined)
+    expect(first).toEqual({ prefix: 'mod+k' })
+    expect(resolveKey(key('o', { ctrl: true }), false, first.prefix)).toEqual({ command: 'openFolder' })
+    expect(resolveKey(key('o', { ctrl: true }), false, undefined)).toEqual({})
+    expect(resolveKey(key('p', { ctrl: true }), false, first.prefix)).toEqual({ command: 'quickOpen' })
   })
   it('labels keys for tooltips', () => {
     expect(keyLabel('quickOpen', false)).toBe('Ctrl+P')

@@ -30,7 +30,7 @@ export const DEFAULT_KEYBINDINGS: readonly { key: string; command: CommandId }[]
   { key: 'mod+b', command: 'toggleSidebar' },
   { key: 'mod+shift+e', command: 'showExplorer' },
   { key: 'mod+shift+f', command: 'showSearch' },
-  { key: 'mod+o', command: 'openFolder' },
+  { key: 'mod+k mod+o', command: 'openFolder' },
 ]
 
 export interface KeyLike {
@@ -62,14 +62,38 @@ export function matchesKeybinding(e: KeyLike, binding: string, isMac: boolean): 
 }
 
 export function commandForKey(e: KeyLike, isMac: boolean): CommandId | undefined {
-  return DEFAULT_KEYBINDINGS.find((b) => matchesKeybinding(e, b.key, isMac))?.command
+  return resolveKey(e, isMac, undefined).command
+}
+
+/**
+ * Resolves a key press, with chords (`mod+k mod+o`): a press that starts a chord returns it as
+ * `prefix`; pass that back with the next press. Chord starts are not swallowed, so Monaco's own
+ * Ctrl+K chords keep working.
+ */
+export function resolveKey(
+  e: KeyLike,
+  isMac: boolean,
+  prefix: string | undefined,
+): { command?: CommandId; prefix?: string } {
+  for (const b of DEFAULT_KEYBINDINGS) {
+    const [first, second] = b.key.split(' ') as [string, string | undefined]
+    if (second === undefined) {
+      if (matchesKeybinding(e, first, isMac)) return { command: b.command }
+    } else if (prefix === first && matchesKeybinding(e, second, isMac)) {
+      return { command: b.command }
+    }
+  }
+  const chord = DEFAULT_KEYBINDINGS.find(
+    (b) => b.key.includes(' ') && matchesKeybinding(e, b.key.split(' ')[0] ?? '', isMac),
+  )
+  return chord ? { prefix: chord.key.split(' ')[0] } : {}
 }
 
 /** Shown in tooltips: "Ctrl+P" or "⌘P". */
 export function keyLabel(command: CommandId, isMac: boolean): string {
   const b = DEFAULT_KEYBINDINGS.find((k) => k.command === command)
   if (!b) return ''
-  const parts = b.key.split('+').map((p) => {
+  const parts = b.key.split(/[+ ]/).map((p) => {
     if (p === 'mod') return isMac ? '⌘' : 'Ctrl'
     if (p === 'ctrl') return isMac ? '⌃' : 'Ctrl'
     if (p === 'shift') return isMac ? '⇧' : 'Shift'

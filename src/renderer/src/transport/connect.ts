@@ -11,7 +11,7 @@ export interface Connection {
   api: HearthApi
   state: ObservableValue<ConnectionState>
   /** Retry at once instead of waiting for the backoff (no-op on IPC). */
-  reconnectNow(): void
+  reconnectNow: () => void
   transport: 'ipc' | 'websocket'
 }
 

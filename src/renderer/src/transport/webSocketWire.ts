@@ -8,8 +8,8 @@ import type { ConnectionState } from './connectionState'
 /** The subset of the WebSocket API used here, so tests can pass Node's `ws`. */
 export interface SocketLike {
   readonly readyState: number
-  send(data: string): void
-  close(code?: number, reason?: string): void
+  send: (data: string) => void
+  close: (code?: number, reason?: string) => void
   onopen: ((ev: unknown) => void) | null
   onclose: ((ev: { code: number; reason: string }) => void) | null
   onerror: ((ev: unknown) => void) | null

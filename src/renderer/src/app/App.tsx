@@ -1,0 +1,71 @@
+import { useEffect, useRef, useState } from 'react'
+import type { WorkspaceInfo } from '@shared/contract/workspace'
+import type { Connection } from '../transport/connect'
+import { useObservable } from '../util/useObservable'
+import { WelcomeScreen } from '../welcome/WelcomeScreen'
+import { Workbench } from '../workbench/Workbench'
+import { ConnectionBanner } from './ConnectionBanner'
+
+type WorkspaceState =
+  | { kind: 'loading' }
+  | { kind: 'none' }
+  | { kind: 'open'; info: WorkspaceInfo }
+  | { kind: 'error'; message: string }
+
+/** Top level: the connection, then either the welcome screen (no folder) or the workbench. */
+export function App({ connection }: { connection: Connection }) {
+  const { api } = connection
+  const state = useObservable(connection.state)
+  const [workspace, setWorkspace] = useState<WorkspaceState>({ kind: 'loading' })
+  const [openFolder, setOpenFolder] = useState(false)
+  const [reconnects, setReconnects] = useState(0)
+  const wasOpen = useRef(false)
+
+  // (Re)load the workspace each time the link comes up: the core may have restarted.
+  useEffect(() => {
+    if (state.kind !== 'open') return
+    if (wasOpen.current) setReconnects((n) => n + 1)
+    wasOpen.current = true
+    api.call('workspace.info', {}).then(
+      (info) => setWorkspace(info ? { kind: 'open', info } : { kind: 'none' }),
+      (err: unknown) => setWorkspace({ kind: 'error', message: (err as Error).message }),
+    )
+  }, [api, state])
+
+  useEffect(() => api.on('workspace.opened', (info) => setWorkspace({ kind: 'open', info })), [api])
+
+  const opened = (info: WorkspaceInfo): void => {
+    setOpenFolder(false)
+    setWorkspace({ kind: 'open', info })
+  }
+
+  return (
+    <div className="app">
+      <ConnectionBanner state={state} onRetry={connection.reconnectNow} />
+      {workspace.kind === 'loading' && (
+        <div className="splash" data-testid="splash">
+          {state.kind === 'open' ? 'Loading…' : 'Connecting to Hearth…'}
+        </div>
+      )}
+      {workspace.kind === 'error' && (
+        <div className="splash error" role="alert">
+          {workspace.message}
+        </div>
+      )}
+      {workspace.kind === 'none' && <WelcomeScreen api={api} onOpened={opened} />}
+      {workspace.kind === 'open' && (
+        <Workbench
+          key={workspace.info.root}
+          api={api}
+          info={workspace.info}
+          connection={state}
+          reconnects={reconnects}
+          onOpenFolder={() => setOpenFolder(true)}
+        />
+      )}
+      {openFolder && workspace.kind === 'open' && (
+        <WelcomeScreen api={api} onOpened={opened} onCancel={() => setOpenFolder(false)} />
+      )}
+    </div>
+  )
+}

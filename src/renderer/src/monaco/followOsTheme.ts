@@ -1,0 +1,17 @@
+import type { Monaco } from './monacoSetup'
+
+const query = '(prefers-color-scheme: dark)'
+
+export function prefersDark(): boolean {
+  return typeof matchMedia === 'function' && matchMedia(query).matches
+}
+
+/** Monaco's vs / vs-dark follow the OS setting, live (the app chrome follows via CSS). */
+export function followOsTheme(monaco: Monaco): () => void {
+  const apply = (): void => monaco.editor.setTheme(prefersDark() ? 'vs-dark' : 'vs')
+  apply()
+  if (typeof matchMedia !== 'function') return () => undefined
+  const mql = matchMedia(query)
+  mql.addEventListener('change', apply)
+  return () => mql.removeEventListener('change', apply)
+}

@@ -1,0 +1,105 @@
+import { useEffect, useState } from 'react'
+import type { FormEvent } from 'react'
+import type { HearthApi } from '@shared/contract'
+import type { WorkspaceInfo } from '@shared/contract/workspace'
+
+interface Props {
+  api: HearthApi
+  onOpened: (info: WorkspaceInfo) => void
+  /** Present when a folder is already open (the screen is an overlay that can be dismissed). */
+  onCancel?: () => void
+}
+
+/** No folder open (or "Open Folder…"): recent folders and a path field, both calling `workspace.open`. */
+export function WelcomeScreen({ api, onOpened, onCancel }: Props) {
+  const [recent, setRecent] = useState<string[] | undefined>()
+  const [path, setPath] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | undefined>()
+
+  useEffect(() => {
+    api.call('workspace.recent', {}).then(setRecent, () => setRecent([]))
+  }, [api])
+
+  const open = (root: string): void => {
+    const trimmed = root.trim()
+    if (!trimmed) {
+      setError('Type the path of a folder.')
+      return
+    }
+    setBusy(true)
+    setError(undefined)
+    api.call('workspace.open', { root: trimmed }).then(
+      (info) => {
+        setBusy(false)
+        onOpened(info)
+      },
+      (err: unknown) => {
+        setBusy(false)
+        setError((err as Error).message)
+      },
+    )
+  }
+  const submit = (e: FormEvent): void => {
+    e.preventDefault()
+    open(path)
+  }
+
+  return (
+    <div className={onCancel ? 'overlay' : 'welcome-page'} onMouseDown={onCancel}>
+      <div
+        className="welcome"
+        data-testid="welcome"
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === 'Escape' && onCancel?.()}
+      >
+        <h1>Hearth</h1>
+        <p className="welcome-tagline">A local-first code editor.</p>
+        <h2>Open a folder</h2>
+        <form className="open-folder" onSubmit={submit}>
+          <input
+            autoFocus
+            data-testid="open-folder-input"
+            placeholder="/path/to/project  (on the machine running Hearth)"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            spellCheck={false}
+            disabled={busy}
+          />
+          <button type="submit" className="primary" data-testid="open-folder-submit" disabled={busy}>
+            {busy ? 'Opening…' : 'Open'}
+          </button>
+          {onCancel && (
+            <button type="button" onClick={onCancel} data-testid="open-folder-cancel">
+              Cancel
+            </button>
+          )}
+        </form>
+        {error && (
+          <div className="form-error" role="alert" data-testid="open-folder-error">
+            {error}
+          </div>
+        )}
+        <h2>Recent</h2>
+        {recent === undefined && <div className="muted">Loading…</div>}
+        {recent?.length === 0 && <div className="muted">No recent folders.</div>}
+        <ul className="recent-list">
+          {recent?.map((dir) => (
+            <li key={dir}>
+              <button
+                className="link"
+                data-testid="recent-folder"
+                title={dir}
+                onClick={() => open(dir)}
+                disabled={busy}
+              >
+                <span className="recent-name">{dir.split(/[\\/]/).filter(Boolean).pop() ?? dir}</span>
+                <span className="recent-path">{dir}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,35 @@
+import { useCallback, useState } from 'react'
+import type { PointerEvent } from 'react'
+
+const KEY = 'hearth.sidebarWidth'
+const MIN = 160
+const MAX = 640
+
+function initial(): number {
+  const saved = Number(localStorage.getItem(KEY))
+  return Number.isFinite(saved) && saved >= MIN && saved <= MAX ? saved : 260
+}
+
+/** A draggable sidebar edge; the width is remembered per browser profile. */
+export function useSidebarWidth(): { width: number; onPointerDown: (e: PointerEvent<HTMLElement>) => void } {
+  const [width, setWidth] = useState(initial)
+  const onPointerDown = useCallback(
+    (e: PointerEvent<HTMLElement>) => {
+      const startX = e.clientX
+      const startW = width
+      const target = e.currentTarget
+      target.setPointerCapture(e.pointerId)
+      const move = (ev: globalThis.PointerEvent): void =>
+        setWidth(Math.max(MIN, Math.min(MAX, startW + ev.clientX - startX)))
+      const up = (ev: globalThis.PointerEvent): void => {
+        target.removeEventListener('pointermove', move)
+        target.removeEventListener('pointerup', up)
+        localStorage.setItem(KEY, String(Math.max(MIN, Math.min(MAX, startW + ev.clientX - startX))))
+      }
+      target.addEventListener('pointermove', move)
+      target.addEventListener('pointerup', up)
+    },
+    [width],
+  )
+  return { width, onPointerDown }
+}
