@@ -134,9 +134,11 @@ export class EmbedQueue implements BudgetConsumer {
       })
       this.state.embedded += batch.length
       if (Number.isFinite(b.embedPerMinute)) {
-        const minMs = (batch.length * 60_000) / b.embedPerMinute
-        const wait = minMs - (performance.now() - t0)
-        if (wait > 0) await this.sleep(wait)
+        // The rate limit holds against kick()s for new chunks; only a budget change (or stop) ends it early.
+        const until = t0 + (batch.length * 60_000) / b.embedPerMinute
+        while (!this.stopped && this.budget === b && performance.now() < until) {
+          await this.sleep(until - performance.now())
+        }
       }
     }
     this.running = false
