@@ -80,6 +80,7 @@ export const BudgetsWire = z.object({
     indexConcurrency: z.number().int().nonnegative(),
     embedBatchSize: z.number().int().nonnegative(),
     embedPerMinute: z.number().nonnegative().nullable(),
+    embedDutyCycle: z.number().min(0).max(1).optional(),
     prefetch: z.boolean(),
     prefetchMinConfidence: z.number().min(0).max(1).optional(),
   }),

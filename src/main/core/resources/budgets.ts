@@ -14,6 +14,12 @@ export interface BackgroundBudget {
   embedBatchSize: number
   /** Upper bound on texts embedded per minute; 0 stops embedding, Infinity = unthrottled. */
   embedPerMinute: number
+  /**
+   * Share of wall time the embedding queue may spend embedding (0–1; absent = 1): after a batch
+   * that took t ms it rests t·(1/duty − 1) ms. Unlike a texts-per-minute cap this scales with
+   * the embedder's real cost, so "on battery" means a fixed fraction of the CPU whatever the model.
+   */
+  embedDutyCycle?: number
   /** Speculative requests (next completion, prompt-cache warm-up) allowed. */
   prefetch: boolean
   /**

@@ -73,6 +73,14 @@ describe('evaluatePolicy: snapshot → budgets', () => {
     if (row.maxTokens !== undefined) expect(r.budgets.completion.maxTokens).toBe(row.maxTokens)
   })
 
+  it('throttles embedding by duty cycle too, so the slowdown scales with the embedder’s real cost', () => {
+    expect(run({}).budgets.background.embedDutyCycle).toBeUndefined()
+    expect(run(battery(60)).budgets.background.embedDutyCycle).toBe(0.2)
+    expect(run({ thermalState: 'serious' }).budgets.background.embedDutyCycle).toBe(0.25)
+    expect(run({ cpuLoadPercent: 99, ownCpuPercent: 0 }).budgets.background.embedDutyCycle).toBe(0.5)
+    expect(run({ ...battery(60), cpuLoadPercent: 99, ownCpuPercent: 0 }).budgets.background.embedDutyCycle).toBe(0.2)
+  })
+
   it('full speed is exactly FULL_SPEED', () => {
     expect(run({}).budgets).toEqual(FULL_SPEED)
   })

@@ -183,6 +183,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyResult {
     if (b.indexConcurrency !== undefined) bg.indexConcurrency = Math.min(bg.indexConcurrency, b.indexConcurrency)
     if (b.embedBatchSize !== undefined) bg.embedBatchSize = Math.min(bg.embedBatchSize, b.embedBatchSize)
     if (b.embedPerMinute !== undefined) bg.embedPerMinute = Math.min(bg.embedPerMinute, b.embedPerMinute)
+    if (b.embedDutyCycle !== undefined) bg.embedDutyCycle = Math.min(bg.embedDutyCycle ?? 1, b.embedDutyCycle)
     if (b.prefetch === false) bg.prefetch = false
     if (b.prefetchMinConfidence !== undefined) {
       bg.prefetchMinConfidence = Math.max(bg.prefetchMinConfidence ?? 0, b.prefetchMinConfidence)
@@ -206,11 +207,14 @@ export function evaluatePolicy(input: PolicyInput): PolicyResult {
   if (typing) pausedBy.push('paused while you type')
   if (hot.level === 'serious') {
     slowedBy.push(`too hot (${hotCause(s)})`)
-    lower({ indexConcurrency: 1, embedBatchSize: 8, embedPerMinute: 30, prefetch: false }, { maxTokens: 64, debounceMs: 125 })
+    lower(
+      { indexConcurrency: 1, embedBatchSize: 8, embedPerMinute: 30, embedDutyCycle: 0.25, prefetch: false },
+      { maxTokens: 64, debounceMs: 125 },
+    )
   }
   if (busyCpu.on) {
     slowedBy.push(`other apps busy (CPU ${pct(foreignCpu)})`)
-    lower({ indexConcurrency: 1, embedBatchSize: 8, embedPerMinute: 120, prefetchMinConfidence: 0.6 })
+    lower({ indexConcurrency: 1, embedBatchSize: 8, embedPerMinute: 120, embedDutyCycle: 0.5, prefetchMinConfidence: 0.6 })
   }
   if (memoryPressure.on) {
     slowedBy.push(`memory low (${pct(s.memUsedPercent)} used)`)
@@ -219,7 +223,11 @@ export function evaluatePolicy(input: PolicyInput): PolicyResult {
   }
   if (onBatterySlow) {
     slowedBy.push(`on battery (${pct(s.battery.percent)})`)
-    lower({ indexConcurrency: 1, embedBatchSize: 8, embedPerMinute: 60, prefetchMinConfidence: 0.6 }, { maxTokens: 64, debounceMs: 100 })
+    // A fifth of the time at most: the battery-vs-AC embedding CPU target is ≤ 0.25.
+    lower(
+      { indexConcurrency: 1, embedBatchSize: 8, embedPerMinute: 60, embedDutyCycle: 0.2, prefetchMinConfidence: 0.6 },
+      { maxTokens: 64, debounceMs: 100 },
+    )
   }
   if (remoteBusy.on) {
     slowedBy.push('remote GPU busy')
