@@ -133,12 +133,15 @@ export class EmbedQueue implements BudgetConsumer {
         items: batch.map((p, i) => ({ hash: p.hash, vector: Array.from(vectors[i] ?? []) })),
       })
       this.state.embedded += batch.length
-      if (Number.isFinite(b.embedPerMinute)) {
-        // The rate limit holds against kick()s for new chunks; only a budget change (or stop) ends it early.
-        const until = t0 + (batch.length * 60_000) / b.embedPerMinute
-        while (!this.stopped && this.budget === b && performance.now() < until) {
-          await this.sleep(until - performance.now())
-        }
+      // Rate limit (texts per minute) and duty cycle (share of wall time spent embedding): the
+      // stricter wins. Held against kick()s for new chunks; only a budget change (or stop) ends it early.
+      const duty = b.embedDutyCycle ?? 1
+      const until = Math.max(
+        Number.isFinite(b.embedPerMinute) ? t0 + (batch.length * 60_000) / b.embedPerMinute : 0,
+        duty > 0 && duty < 1 ? t0 + (performance.now() - t0) / duty : 0,
+      )
+      while (!this.stopped && this.budget === b && performance.now() < until) {
+        await this.sleep(until - performance.now())
       }
     }
     this.running = false
