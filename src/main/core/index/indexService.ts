@@ -76,7 +76,14 @@ export class IndexService implements BudgetConsumer, ContextSource {
     await this.closeCurrent()
     if (this.disposed) return
     const rules = this.opts.workspace.rules ?? undefined
-    this.setStatus({ state: 'opening', files: 0, chunks: 0, embedBacklog: 0, embedState: 'none', paused: false })
+    this.setStatus({
+      state: 'opening',
+      files: 0,
+      chunks: 0,
+      embedBacklog: 0,
+      embedState: 'none',
+      paused: false,
+    })
     let idx: WorkspaceIndex
     try {
       idx = await WorkspaceIndex.open({
@@ -108,7 +115,8 @@ export class IndexService implements BudgetConsumer, ContextSource {
       )
     }
     this.setStatus({ embedder: idx.embedder?.id ?? null, embedState: idx.embedder ? 'idle' : 'none' })
-    if (idx.store.opened.rebuilt) this.patch({ reason: `index was unreadable and has been rebuilt (${idx.store.opened.rebuilt.reason})` })
+    if (idx.store.opened.rebuilt)
+      this.patch({ reason: `index was unreadable and has been rebuilt (${idx.store.opened.rebuilt.reason})` })
     try {
       await idx.fullScan()
     } catch (err) {
@@ -177,10 +185,14 @@ export class IndexService implements BudgetConsumer, ContextSource {
     this.setStatus(paused ? { paused, reason: b.background.reason } : { paused })
   }
 
-  async search(args: { query: string } & Partial<SearchOptions>, signal?: AbortSignal): Promise<SearchResponse> {
+  async search(
+    args: { query: string } & Partial<SearchOptions>,
+    signal?: AbortSignal,
+  ): Promise<SearchResponse> {
     const idx = this.current
     if (!idx) {
-      if (this.status.state === 'error') throw new HearthError('unavailable', `index unavailable: ${this.status.reason ?? 'error'}`)
+      if (this.status.state === 'error')
+        throw new HearthError('unavailable', `index unavailable: ${this.status.reason ?? 'error'}`)
       throw new HearthError('unavailable', 'no folder is open')
     }
     const { query, ...opts } = args
@@ -190,7 +202,9 @@ export class IndexService implements BudgetConsumer, ContextSource {
   async rebuild(force: boolean): Promise<boolean> {
     const idx = this.current
     if (!idx) return false
-    void idx.fullScan(undefined, force).catch((err: unknown) => this.setStatus({ state: 'error', reason: String(err) }))
+    void idx
+      .fullScan(undefined, force)
+      .catch((err: unknown) => this.setStatus({ state: 'error', reason: String(err) }))
     return true
   }
 

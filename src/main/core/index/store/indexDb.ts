@@ -19,6 +19,7 @@ import type {
   StoreStats,
   SymbolSnippet,
   VectorArgs,
+  VerifyResult,
 } from './protocol'
 
 interface FileState {
@@ -495,6 +496,25 @@ export class IndexDb {
       embedder: this.embedder?.id ?? null,
       dimensions: this.embedder?.dimensions ?? null,
     }
+  }
+
+  /** A file row says how many chunks it committed with; any difference means a torn write. */
+  async verify(): Promise<VerifyResult> {
+    const bad = await this.db.query<{ path: string }>(
+      `SELECT f.path FROM files f LEFT JOIN (SELECT path, count(*)::int AS n FROM chunks GROUP BY path) c ON c.path = f.path
+       WHERE coalesce(c.n, 0) <> f.chunks`,
+    )
+    const orphans = await this.count(
+      'SELECT count(*)::int AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.path = c.path)',
+    )
+    return { badFiles: bad.rows.map((r) => r.path), orphanChunks: orphans }
+  }
+
+  async chunkList(): Promise<{ path: string; startLine: number; endLine: number; hash: string }[]> {
+    const r = await this.db.query<{ path: string; start_line: number; end_line: number; hash: string }>(
+      'SELECT path, start_line, end_line, hash FROM chunks ORDER BY path, start_line, end_line, hash',
+    )
+    return r.rows.map((x) => ({ path: x.path, startLine: x.start_line, endLine: x.end_line, hash: x.hash }))
   }
 
   async close(): Promise<void> {

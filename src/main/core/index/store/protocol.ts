@@ -86,6 +86,14 @@ export interface SymbolSnippet {
   content: string
 }
 
+/** Consistency of the stored index (tests, `hearth index` after a crash). */
+export interface VerifyResult {
+  /** Files whose recorded chunk count differs from the chunks stored for them. */
+  badFiles: string[]
+  /** Chunks without a file row. */
+  orphanChunks: number
+}
+
 /** Every call the worker answers: name → (argument, result). */
 export interface StoreOps {
   open: [{ dataDir: string | null }, OpenResult]
@@ -100,6 +108,8 @@ export interface StoreOps {
   refreshTermStats: [{ ifStale?: boolean }, { lexemes: number; ms: number }]
   symbolSnippets: [{ names: string[]; excludePath?: string; limit: number }, SymbolSnippet[]]
   stats: [Record<string, never>, StoreStats]
+  verify: [Record<string, never>, VerifyResult]
+  chunkList: [Record<string, never>, { path: string; startLine: number; endLine: number; hash: string }[]]
   close: [Record<string, never>, null]
 }
 export type StoreOp = keyof StoreOps

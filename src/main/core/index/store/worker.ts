@@ -55,6 +55,10 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     }
     case 'stats':
       return need().stats()
+    case 'verify':
+      return need().verify()
+    case 'chunkList':
+      return need().chunkList()
     case 'close': {
       const d = db
       db = null

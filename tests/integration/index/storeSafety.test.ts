@@ -1,0 +1,116 @@
+import { closeSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// Real PGlite in real processes: each initdb is ~3 s on an idle 2-core machine, far more on a busy one.
+const SLOW = 240_000
+import { HearthError } from '../../../src/shared/errors'
+import { IndexStore } from '../../../src/main/core/index/store/indexStore'
+import { runCli, tempDir } from './cliHelpers'
+
+function writeWorkspace(root: string): void {
+  writeFileSync(
+    join(root, 'alpha.ts'),
+    'export function parseHttpHeader(raw: string): string {\n  return raw.trim()\n}\n',
+  )
+  writeFileSync(join(root, 'beta.py'), 'def load_config(path):\n    return open(path).read()\n')
+}
+
+describe('index data directory safety (real PGlite, real processes)', () => {
+  const tmp = tempDir('safety')
+  const ws = join(tmp.dir, 'ws')
+  beforeAll(() => {
+    spawnSync('mkdir', ['-p', ws])
+    writeWorkspace(ws)
+  })
+  afterAll(() => tmp.cleanup())
+
+  it(
+    'refuses a second writer, in another process and in this one, and says who holds it',
+    async () => {
+      const db = join(tmp.dir, 'db-lock')
+      const store = await IndexStore.open(db)
+      try {
+        const r = await runCli(['index', ws, '--db', db, '--json'])
+        expect(r.code).toBe(1)
+        expect(r.stderr).toContain(`pid ${process.pid}`)
+        await expect(IndexStore.open(db)).rejects.toSatisfy(
+          (e: unknown) => e instanceof HearthError && e.code === 'busy',
+        )
+      } finally {
+        await store.close()
+      }
+      // Released on close: the CLI can index now.
+      const ok = await runCli(['index', ws, '--db', db, '--json'])
+      expect(ok.code).toBe(0)
+      expect(JSON.parse(ok.stdout)).toMatchObject({ files: 2 })
+    },
+    SLOW,
+  )
+
+  it(
+    'takes over a stale lock left by a dead process',
+    async () => {
+      const db = join(tmp.dir, 'db-stale')
+      const dead = spawnSync(process.execPath, [
+        '-e',
+        'process.stdout.write(String(process.pid))',
+      ]).stdout.toString()
+      spawnSync('mkdir', ['-p', db])
+      writeFileSync(
+        join(db, 'lock'),
+        JSON.stringify({
+          pid: Number(dead),
+          host: (await import('node:os')).hostname(),
+          startedAt: 'then',
+          command: 'x',
+        }),
+      )
+      const store = await IndexStore.open(db)
+      await store.close()
+    },
+    SLOW,
+  )
+
+  it(
+    'sets a corrupt data directory aside and rebuilds it',
+    async () => {
+      const db = join(tmp.dir, 'db-corrupt')
+      const first = await runCli(['index', ws, '--db', db, '--json'])
+      expect(first.code).toBe(0)
+      // Scribble over the control file and every relation file's first page.
+      const pg = join(db, 'pg')
+      const garbage = Buffer.alloc(8192, 0xa5)
+      const scribble = (f: string): void => {
+        const fd = openSync(f, 'r+')
+        writeSync(fd, garbage, 0, Math.min(garbage.length, statSync(f).size), 0)
+        closeSync(fd)
+      }
+      scribble(join(pg, 'global', 'pg_control'))
+      for (const d of readdirSync(join(pg, 'base'))) {
+        for (const f of readdirSync(join(pg, 'base', d)))
+          if (/^\d+$/.test(f)) scribble(join(pg, 'base', d, f))
+      }
+      const again = await runCli(['index', ws, '--db', db, '--json'])
+      expect(again.code, again.stderr).toBe(0)
+      expect(again.stderr).toMatch(/set aside/)
+      expect(JSON.parse(again.stdout)).toMatchObject({ files: 2, indexed: 2 })
+      expect(readdirSync(db).some((n) => n.startsWith('pg.corrupt-'))).toBe(true)
+      const found = await runCli(['search', '--db', db, '--json', 'parse http header'])
+      expect(found.code).toBe(0)
+      expect((JSON.parse(found.stdout) as { results: { path: string }[] }).results[0]?.path).toBe('alpha.ts')
+      // Reopening the rebuilt directory is clean (no crash loop, nothing set aside again).
+      const third = await runCli(['index', ws, '--db', db, '--json'])
+      expect(third.stderr).not.toMatch(/set aside/)
+      expect(JSON.parse(third.stdout)).toMatchObject({ files: 2, indexed: 0 })
+    },
+    SLOW,
+  )
+
+  it('says so when there is no index to search', async () => {
+    const r = await runCli(['search', '--db', join(tmp.dir, 'nothing'), '--json', 'x'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/no index at .*run `hearth index/)
+  })
+})
