@@ -6,6 +6,7 @@ import { completionHandlers } from './completion/completionHandlers'
 import { EventBus } from './events/eventBus'
 import { HearthMetrics } from './metrics/hearthMetrics'
 import { createResources } from './resources/createResources'
+import { DEFAULT_POLICY_CONFIG } from './resources/policy'
 import type { PowerSource } from './resources/powerSource'
 import type { ResourceController } from './resources/resourceController'
 import { resourcesHandlers } from './resources/resourcesHandlers'
@@ -15,6 +16,10 @@ import { IndexService } from './index/indexService'
 import { searchHandlers } from './index/searchHandlers'
 import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
+import { gpuLoadFrom } from './router/gpuLoad'
+import { RoutingServices } from './router/routingServices'
+import type { SecretStore } from './secrets/secretStore'
+import { settingsHandlers } from './settings/settingsHandlers'
 
 export interface CoreOptions extends AppCapabilities {
   /** Per-user state directory (see defaultDataDir). */
@@ -25,32 +30,89 @@ export interface CoreOptions extends AppCapabilities {
   power?: PowerSource
   /** Inline completions: provider (default from HEARTH_FIM_* env: embedded GGUF, else local Ollama). */
   completion?: CompletionCoreOptions
+  /** Token storage (the app passes one backed by safeStorage); default: memory + HEARTH_TOKEN_* env. */
+  secrets?: SecretStore
+  /** Core log lines (already redacted of tokens). Default: stderr. */
+  log?: (level: 'info' | 'warn', message: string) => void
 }
+
+/** Explicit FIM provider choices (flags, HEARTH_FIM_* env) win over the settings' router. */
+const explicitFim = (o: CoreOptions, env: NodeJS.ProcessEnv): boolean =>
+  !!(
+    o.completion?.provider ||
+    o.completion?.fim ||
+    env.HEARTH_FIM_PROVIDER ||
+    env.HEARTH_FIM_MODEL ||
+    env.HEARTH_FIM_URL
+  )
 
 /**
  * The composition root of the plain-Node core: builds every service once, wires them through
  * narrow interfaces, and owns their disposal. Electron, `hearth serve` and the CLI all call this.
  */
 export class Core {
-  readonly events = new EventBus()
+  readonly events: EventBus
   readonly workspace: WorkspaceService
   readonly dispatcher: Dispatcher
   readonly metrics = new HearthMetrics()
   readonly resources: ResourceController
-  readonly completion: CompletionService
   readonly index: IndexService
+  readonly completion: CompletionService
+  readonly routing: RoutingServices
   private readonly disposers: (() => Promise<void> | void)[] = []
 
-  private constructor(readonly options: CoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true })
+  private constructor(
+    readonly options: CoreOptions,
+    routing: RoutingServices,
+    events: EventBus,
+  ) {
+    this.events = events
+    this.routing = routing
+    this.disposers.push(() => routing.dispose())
     this.workspace = new WorkspaceService({ events: this.events, stateDir: options.dataDir })
     this.disposers.push(() => this.workspace.dispose())
-    this.resources = createResources({ power: options.power, metrics: this.metrics, events: this.events })
+    const s = routing.settings.settings
+    this.resources = createResources({
+      power: options.power,
+      metrics: this.metrics,
+      events: this.events,
+      config: {
+        ...DEFAULT_POLICY_CONFIG,
+        battery: {
+          enterLowPercent: s.resources.lowBatteryPercent,
+          leaveLowPercent: s.resources.lowBatteryPercent + 5,
+        },
+      },
+      overrides: { batterySaver: routing.router.profile.batterySaver },
+    })
     this.disposers.push(() => this.resources.dispose())
-    this.index = new IndexService({ events: this.events, workspace: this.workspace, dataDir: options.dataDir })
+    this.index = new IndexService({
+      events: this.events,
+      workspace: this.workspace,
+      dataDir: options.dataDir,
+    })
     this.disposers.push(() => this.index.dispose())
     this.disposers.push(this.resources.register(this.index))
-    this.completion = createCompletion(options.dataDir, this.events, this.metrics, options.completion)
+    routing.setGpuLoad(gpuLoadFrom(() => this.resources.state().snapshot))
+    // The profile's battery saver follows profile switches (laptop: auto, remote: off).
+    this.disposers.push(
+      routing.settings.onChange((c) => {
+        const saver = c.settings.profiles[c.settings.profile]?.batterySaver
+        if (saver && saver !== c.previous.profiles[c.previous.profile]?.batterySaver)
+          this.resources.setOverrides({ batterySaver: saver })
+      }),
+    )
+    // A workspace's .hearth/settings.json applies while it is open.
+    this.disposers.push(
+      this.events.subscribe((event, payload) => {
+        if (event === 'workspace.opened')
+          void routing.setWorkspace((payload as { root: string }).root).catch(() => undefined)
+      }),
+    )
+    const completionOptions: CompletionCoreOptions = explicitFim(options, process.env)
+      ? (options.completion ?? {})
+      : { ...options.completion, provider: routing.router.completionProvider(), http: routing.http }
+    this.completion = createCompletion(options.dataDir, this.events, this.metrics, completionOptions)
     this.disposers.push(() => this.completion.dispose())
     this.disposers.push(this.resources.register(this.completion))
     this.resources.start()
@@ -58,14 +120,25 @@ export class Core {
       ...appHandlers(options),
       ...workspaceHandlers(this.workspace),
       ...resourcesHandlers(this.resources, this.metrics),
-      ...completionHandlers(this.completion),
       ...searchHandlers(this.index),
+      ...completionHandlers(this.completion),
+      ...settingsHandlers(routing),
     }
     this.dispatcher = new Dispatcher(handlers)
   }
 
   static async create(options: CoreOptions): Promise<Core> {
-    const core = new Core(options)
+    mkdirSync(options.dataDir, { recursive: true })
+    const events = new EventBus()
+    const log = options.log ?? ((level: 'info' | 'warn', m: string) => console.error(`hearth ${level}: ${m}`))
+    // Settings are read before anything connects, so the first request already obeys the profile.
+    const routing = await RoutingServices.create({
+      dataDir: options.dataDir,
+      events,
+      log,
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+    })
+    const core = new Core(options, routing, events)
     try {
       if (options.workspace) await core.workspace.open(options.workspace)
     } catch (err) {

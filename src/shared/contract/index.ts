@@ -5,6 +5,7 @@ import { completionEvents, completionMethods } from './completion'
 import { metricsMethods } from './metrics'
 import { resourcesEvents, resourcesMethods } from './resources'
 import { searchEvents, searchMethods } from './search'
+import { settingsEvents, settingsMethods } from './settings'
 import { workspaceEvents, workspaceMethods } from './workspace'
 
 /**
@@ -19,6 +20,7 @@ export const methods = {
   ...metricsMethods,
   ...searchMethods,
   ...completionMethods,
+  ...settingsMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
@@ -26,6 +28,7 @@ export const events = {
   ...resourcesEvents,
   ...searchEvents,
   ...completionEvents,
+  ...settingsEvents,
 } as const satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

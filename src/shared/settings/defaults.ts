@@ -147,8 +147,6 @@ export function defaultSettings(): Settings {
     },
     resources: {
       lowBatteryPercent: 20,
-      maxIndexConcurrency: 4,
-      embedPerMinuteOnBattery: 600,
       gpuBusyPercent: 85,
     },
   }

@@ -142,12 +142,8 @@ export type HealthSettings = z.infer<typeof HealthSettings>
 
 /** Knobs the resource policy reads (resources/ owns the policy itself). */
 export const ResourceSettings = z.strictObject({
-  /** Below this battery percentage (unplugged) background work stops. */
+  /** Below this battery percentage (unplugged) background work stops (applied at start). */
   lowBatteryPercent: z.number().int().min(0).max(100),
-  /** Files indexed concurrently at full speed. */
-  maxIndexConcurrency: z.number().int().min(1).max(64),
-  /** Embedding rate cap on battery (texts/minute; 0 stops embedding on battery). */
-  embedPerMinuteOnBattery: z.number().int().min(0).max(1_000_000),
   /** GPU utilisation (%) above which the resource-based balancer avoids an endpoint. */
   gpuBusyPercent: z.number().int().min(1).max(100),
 })

@@ -48,7 +48,6 @@ beforeEach(() => {
   triton.serverReady = true
   triton.loading.clear()
   triton.token = undefined
-  triton.healthDelayMs = 0
   openai.token = undefined
 })
 
@@ -136,8 +135,7 @@ describe('each fault ends by its deadline with its own state', () => {
 
   it.each(kinds)('%s: slow answer (under the deadline) → slow', async (kind) => {
     const server = { ollama, triton, openai }[kind]
-    server.split = { mode: 'natural', delayMs: SLOW + 30 }
-    triton.healthDelayMs = kind === 'triton' ? 50 : 0
+    server.split = { mode: 'natural', delayMs: kind === 'triton' ? 50 : SLOW + 30 }
     const { value } = await timed(checkEndpoint(http, targets()[kind], opts))
     expect(value.state).toBe('slow')
     expect(value.message).toMatch(/slow/)

@@ -12,7 +12,7 @@ import { checkEndpoint, type CheckTarget } from '../health/checkEndpoint'
 import { classifyFailure, type Classified } from '../health/classifyFailure'
 import type { Embedder } from '../inference/embedder'
 import type { CompletionProvider } from '../inference/fimTypes'
-import { allowAllPolicy, loopbackOnlyPolicy } from '../net/connectionPolicy'
+import { allowAllPolicy, isLoopbackAddress, loopbackOnlyPolicy } from '../net/connectionPolicy'
 import type { HttpClient } from '../net/httpClient'
 import type { TokenStore } from '../secrets/tokenStore'
 import { pickEndpoint, type Candidate } from './balancer'
@@ -69,6 +69,23 @@ export interface Ticket {
   end(): void
 }
 
+/**
+ * Why the offline profile refuses this URL without trying, or undefined. Stricter than the HTTP
+ * layer's policy: the router does not even resolve host names other than localhost, because a
+ * DNS query for "dgx.lan" would itself leave the machine.
+ */
+function offlineRefusal(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  let host: string
+  try {
+    host = new URL(url).hostname
+  } catch {
+    return `offline profile: ${url} is not a valid URL`
+  }
+  if (host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host)) return undefined
+  return `offline profile: ${host} is not a loopback address; not contacted`
+}
+
 const REACHABLE: ReadonlySet<string> = new Set(['ok', 'slow', 'model_missing'])
 
 /**
@@ -92,9 +109,11 @@ export class ModelRouter {
   private disposed = false
   readonly stats = new ModelStatsTable()
   readonly now: () => number
+  private gpuLoad: ModelRouterOptions['gpuLoad']
 
   constructor(private readonly opts: ModelRouterOptions) {
     this.now = opts.now ?? Date.now
+    this.gpuLoad = opts.gpuLoad
     this.settings = opts.settings
     this.applySettings(opts.settings)
   }
@@ -166,6 +185,11 @@ export class ModelRouter {
     if (this.opts.monitor !== false) void this.check(rt)
   }
 
+  /** Where GPU load comes from (the resource monitor, which the core builds after the router). */
+  setGpuLoad(fn: ModelRouterOptions['gpuLoad']): void {
+    this.gpuLoad = fn
+  }
+
   onStatus(listener: (s: BackendsStatus) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -225,7 +249,7 @@ export class ModelRouter {
           id: eid,
           inFlight: rt.inFlight,
           latencyMs: rt.latency.quantile(0.5),
-          gpuLoad: this.opts.gpuLoad?.({ id: eid, kind: rt.config.kind, url: rt.config.url }),
+          gpuLoad: this.gpuLoad?.({ id: eid, kind: rt.config.kind, url: rt.config.url }),
           slow: rt.state === 'slow',
         })
       }
@@ -537,15 +561,7 @@ export class ModelRouter {
   // ---- status ----------------------------------------------------------------------------
 
   private applyPolicyState(rt: EndpointRuntime, offline: boolean): void {
-    const url = rt.config.url
-    let blocked: string | undefined
-    if (offline && url) {
-      try {
-        loopbackOnlyPolicy.checkUrl(new URL(url))
-      } catch (err) {
-        blocked = err instanceof Error ? err.message : String(err)
-      }
-    }
+    const blocked = offline ? offlineRefusal(rt.config.url) : undefined
     if (blocked)
       this.setState(
         rt,
@@ -620,7 +636,7 @@ export class ModelRouter {
         retryAt: rt.breaker.retryAt,
         latencyP50Ms: rt.latency.quantile(0.5),
         inFlight: rt.inFlight,
-        gpuLoadPercent: this.opts.gpuLoad?.({ id, kind: rt.config.kind, url: rt.config.url }) ?? null,
+        gpuLoadPercent: this.gpuLoad?.({ id, kind: rt.config.kind, url: rt.config.url }) ?? null,
         hasToken: this.opts.tokens.hasToken(id),
         checkedAt: rt.checkedAt,
       }

@@ -1,0 +1,155 @@
+import { join } from 'node:path'
+import type { SettingsView } from '@shared/contract/settings'
+import type { Settings } from '@shared/settings/schema'
+import type { EventBus } from '../events/eventBus'
+import { CodeHashEmbedder } from '../index/embedders/codeHashEmbedder'
+import type { Embedder } from '../inference/embedder'
+import { HttpClient } from '../net/httpClient'
+import { MemorySecretStore } from '../secrets/memorySecretStore'
+import type { SecretStore } from '../secrets/secretStore'
+import { TokenStore, tokensFromEnv } from '../secrets/tokenStore'
+import { SettingsService } from '../settings/settingsService'
+import { ModelRouter, type ModelRouterOptions } from './modelRouter'
+import { defaultProviderFactory, type ProviderFactory } from './providerFactory'
+
+export interface RoutingOptions {
+  /** `<dataDir>/settings.json` is the user settings file. */
+  dataDir: string
+  /** Where tokens live; default: memory, seeded from HEARTH_TOKEN_<ENDPOINT> (headless, CLI). */
+  secrets?: SecretStore
+  /** The core's one HTTP client (made here when absent). */
+  http?: HttpClient
+  /** Emits status/settings events (the core's EventBus). */
+  events?: Pick<EventBus, 'emit'>
+  /** The no-server embedder for `embedded` endpoints (default: the index's hashing embedder). */
+  embeddedEmbedder?: (model: string) => Embedder
+  factory?: ProviderFactory
+  gpuLoad?: ModelRouterOptions['gpuLoad']
+  /** Log sink; every line is redacted of known tokens first. */
+  log?: (level: 'info' | 'warn', message: string) => void
+  /** Poll interval for outside edits of the settings files (ms; 0 = off). */
+  watchIntervalMs?: number
+  /** Periodic health checks (default on). */
+  monitor?: boolean
+  env?: NodeJS.ProcessEnv
+}
+
+/** GGUF files of an embedded endpoint without its own folder live in `<dataDir>/models`. */
+function withModelsDir(s: Settings, dataDir: string): Settings {
+  const endpoints = Object.fromEntries(
+    Object.entries(s.endpoints).map(([id, e]) => [
+      id,
+      e.kind === 'embedded' && e.modelsDir === undefined ? { ...e, modelsDir: join(dataDir, 'models') } : e,
+    ]),
+  )
+  return { ...s, endpoints }
+}
+
+/**
+ * Settings + secret store + router, wired: a settings change (file edit, `settings.update`,
+ * profile switch, workspace opened) reaches the router at once — connection policy included —
+ * and both emit their events. The core builds one and hands `router.completionProvider()` to the
+ * completion service and `router.embedder()` to the indexer.
+ */
+export class RoutingServices {
+  private readonly unsubscribe: (() => void)[] = []
+  private readonly ownsHttp: boolean
+
+  private constructor(
+    readonly settings: SettingsService,
+    readonly tokens: TokenStore,
+    readonly router: ModelRouter,
+    readonly http: HttpClient,
+    ownsHttp: boolean,
+    private readonly opts: RoutingOptions,
+  ) {
+    this.ownsHttp = ownsHttp
+    this.unsubscribe.push(
+      settings.onChange((c) => {
+        router.applySettings(withModelsDir(c.settings, opts.dataDir))
+        for (const p of c.problems)
+          this.log('warn', `settings: ${p.file}: ${p.key ? `${p.key}: ` : ''}${p.message}`)
+        opts.events?.emit('settings.changed', this.view())
+      }),
+      router.onStatus((s) => opts.events?.emit('backends.status', s)),
+    )
+  }
+
+  static async create(o: RoutingOptions): Promise<RoutingServices> {
+    const env = o.env ?? process.env
+    const http = o.http ?? new HttpClient()
+    // The token store needs the endpoint ids (env tokens) and the settings need the token store
+    // (write guard): the guard reads it through this holder.
+    const holder: { tokens?: TokenStore } = {}
+    const settings = await SettingsService.open({
+      userFile: join(o.dataDir, 'settings.json'),
+      watchIntervalMs: o.watchIntervalMs ?? 1000,
+      // Whatever path a token took, it never reaches a settings file.
+      guardWrite: (text) => holder.tokens?.assertNoSecret(text, 'a settings file'),
+    })
+    const secrets =
+      o.secrets ??
+      new MemorySecretStore(undefined, tokensFromEnv(env, Object.keys(settings.settings.endpoints)))
+    const tokens = new TokenStore(secrets)
+    holder.tokens = tokens
+    await tokens.init()
+    const log = o.log
+    const router = new ModelRouter({
+      http,
+      tokens,
+      settings: withModelsDir(settings.settings, o.dataDir),
+      factory:
+        o.factory ??
+        defaultProviderFactory({
+          http,
+          embeddedEmbedder: o.embeddedEmbedder ?? (() => new CodeHashEmbedder()),
+        }),
+      ...(o.gpuLoad ? { gpuLoad: o.gpuLoad } : {}),
+      ...(log ? { log } : {}),
+      ...(o.monitor !== undefined ? { monitor: o.monitor } : {}),
+    })
+    const services = new RoutingServices(settings, tokens, router, http, !o.http, o)
+    for (const p of settings.problems)
+      services.log('warn', `settings: ${p.file}: ${p.key ? `${p.key}: ` : ''}${p.message}`)
+    return services
+  }
+
+  /** Settings as the renderer sees them: no token anywhere, only `hasToken`. */
+  view(): SettingsView {
+    const s = this.settings.settings
+    const tokens: SettingsView['tokens'] = {}
+    for (const id of Object.keys(s.endpoints)) tokens[id] = { hasToken: this.tokens.hasToken(id) }
+    const warning = this.tokens.warning
+    return {
+      effective: s,
+      user: this.settings.raw('user') ?? {},
+      workspace: this.settings.files.workspace ? (this.settings.raw('workspace') ?? {}) : null,
+      files: this.settings.files,
+      problems: [...this.settings.problems],
+      tokens,
+      secretStorage: warning
+        ? { persistent: this.tokens.persistent, warning }
+        : { persistent: this.tokens.persistent },
+    }
+  }
+
+  setGpuLoad(fn: ModelRouterOptions['gpuLoad']): void {
+    this.router.setGpuLoad(fn)
+  }
+
+  /** A workspace opened (root) or closed (undefined): its `.hearth/settings.json` applies. */
+  async setWorkspace(root: string | undefined): Promise<void> {
+    await this.settings.setWorkspaceFile(root ? join(root, '.hearth', 'settings.json') : undefined)
+  }
+
+  private log(level: 'info' | 'warn', message: string): void {
+    this.opts.log?.(level, this.tokens.redact(message))
+  }
+
+  async dispose(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u()
+    this.settings.dispose()
+    await this.router.dispose()
+    if (this.ownsHttp) this.http.dispose()
+  }
+}
