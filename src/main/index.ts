@@ -1,9 +1,10 @@
-import { app, shell } from 'electron'
+import { app, safeStorage, shell } from 'electron'
 import { Core } from './core/createCore'
 import { buildAppMenu } from './app/appMenu'
 import { registerIpc } from './app/ipcBridge'
 import { createMainWindow } from './app/mainWindow'
 import { PowerMonitorSource } from './app/powerMonitorSource'
+import { createAppSecretStore } from './app/safeStorageEncryptor'
 import { hardenApp } from './app/security'
 
 // Electron entry: the composition root of the desktop app. All real work is in the plain-Node
@@ -24,6 +25,8 @@ if (!app.requestSingleInstanceLock()) {
         workspace: process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-')),
         openExternal: (url) => shell.openExternal(url),
         power: new PowerMonitorSource(),
+        // Tokens: OS keyring via safeStorage; memory only (with a warning) where there is none.
+        secrets: createAppSecretStore(app.getPath('userData'), safeStorage, (m) => console.warn(`hearth: ${m}`)),
       })
       disposeIpc = registerIpc(core)
       await buildAppMenu(core)
