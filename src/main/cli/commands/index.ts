@@ -1,7 +1,8 @@
 import type { Command } from '../command'
+import { completeCommand } from './complete'
 import { indexCommand } from './indexCmd'
 import { searchCommand } from './searchCmd'
 import { serveCommand } from './serve'
 
 /** Every `hearth` sub-command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, indexCommand, searchCommand]
+export const commands: Command[] = [serveCommand, indexCommand, searchCommand, completeCommand]

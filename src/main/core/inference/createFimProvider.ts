@@ -49,12 +49,13 @@ export function fimConfigFrom(
   flags: { provider?: string; url?: string; model?: string; threads?: number; token?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): FimProviderConfig {
-  const model = flags.model ?? env.HEARTH_FIM_MODEL
-  const url = flags.url ?? env.HEARTH_FIM_URL
-  const token = flags.token ?? env.HEARTH_FIM_TOKEN
+  // An empty variable counts as unset.
+  const model = flags.model || env.HEARTH_FIM_MODEL || undefined
+  const url = flags.url || env.HEARTH_FIM_URL || undefined
+  const token = flags.token || env.HEARTH_FIM_TOKEN || undefined
   const threadsEnv = env.HEARTH_FIM_THREADS ? Number(env.HEARTH_FIM_THREADS) : undefined
   const threads = flags.threads ?? (Number.isInteger(threadsEnv) && (threadsEnv ?? 0) > 0 ? threadsEnv : undefined)
-  const kind = flags.provider ?? env.HEARTH_FIM_PROVIDER ?? (model && /\.gguf$/i.test(model) ? 'embedded' : 'ollama')
+  const kind = flags.provider || env.HEARTH_FIM_PROVIDER || (model && /\.gguf$/i.test(model) ? 'embedded' : 'ollama')
   const need = (v: string | undefined, what: string): string => {
     if (!v) throw new HearthError('invalid_argument', `${kind} needs ${what}`)
     return v
