@@ -1,4 +1,6 @@
 import { ExplorerPanel } from '../explorer/ExplorerPanel'
+import { PerfPanel } from '../perf/PerfPanel'
+import { ResourceStatusItem } from '../perf/ResourceStatusItem'
 import type { EditorContribution, SidebarPanel, StatusItem } from './contributionTypes'
 import { ICONS } from './icons'
 import { PlaceholderPanel } from './PlaceholderPanel'
@@ -7,14 +9,14 @@ import { PlaceholderPanel } from './PlaceholderPanel'
  * Plug points: everything the workbench mounts from other folders is listed here, so adding a
  * feature is one line. Order = order in the activity bar / status bar.
  *   search:     { id: 'search', …, component: SearchPanel } and { id: 'index', side: 'right', component: IndexStatus }
- *   perf:       { id: 'perf', …, component: PerfPanel } and its status item
- *   completion: editorContributions.push(registerInlineCompletions)
+ *   completion: editorContributions = [registerInlineCompletions] and { id: 'model', side: 'right', component: … }
  */
 export const sidebarPanels: SidebarPanel[] = [
   { id: 'explorer', title: 'Explorer', icon: ICONS.files, component: ExplorerPanel },
   { id: 'search', title: 'Search', icon: ICONS.search, component: PlaceholderPanel },
+  { id: 'perf', title: 'Performance', icon: ICONS.gauge, component: PerfPanel },
 ]
 
-export const statusItems: StatusItem[] = []
+export const statusItems: StatusItem[] = [{ id: 'resources', side: 'right', component: ResourceStatusItem }]
 
 export const editorContributions: EditorContribution[] = []
