@@ -4,7 +4,7 @@ import { FULL_SPEED } from '../resources/budgets'
 import type { OpArgs, OpResult } from './store/protocol'
 
 export interface EmbedQueueStore {
-  call<K extends 'pendingEmbeds' | 'putEmbeddings' | 'stats'>(op: K, args: OpArgs<K>): Promise<OpResult<K>>
+  call<K extends 'pendingEmbeds' | 'putEmbeddings' | 'stats' | 'maintainVectorIndex'>(op: K, args: OpArgs<K>): Promise<OpResult<K>>
 }
 
 export interface EmbedQueueState {
@@ -26,6 +26,7 @@ export class EmbedQueue implements BudgetConsumer {
   private running = false
   private stopped = false
   private failures = 0
+  private sinceMaintenance = 0
   private drainWaiters: { resolve: (s: EmbedQueueState) => void }[] = []
   readonly state: EmbedQueueState = { status: 'idle', embedded: 0 }
 
@@ -106,6 +107,10 @@ export class EmbedQueue implements BudgetConsumer {
       const size = Math.max(1, Math.min(b.embedBatchSize, this.embedder.maxBatch))
       const batch = await this.store.call('pendingEmbeds', { limit: size })
       if (batch.length === 0) {
+        if (this.sinceMaintenance > 0) {
+          this.sinceMaintenance = 0
+          await this.store.call('maintainVectorIndex', {})
+        }
         this.set('idle')
         for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
         await this.sleep(60_000)
@@ -133,6 +138,7 @@ export class EmbedQueue implements BudgetConsumer {
         items: batch.map((p, i) => ({ hash: p.hash, vector: Array.from(vectors[i] ?? []) })),
       })
       this.state.embedded += batch.length
+      this.sinceMaintenance += batch.length
       // Rate limit (texts per minute) and duty cycle (share of wall time spent embedding): the
       // stricter wins. Held against kick()s for new chunks; only a budget change (or stop) ends it early.
       const duty = b.embedDutyCycle ?? 1

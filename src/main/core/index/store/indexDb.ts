@@ -33,7 +33,15 @@ export const embedText = (path: string, text: string): string => `${path}\n${tex
 
 // ts_rank weights for labels {D, C, B, A}: body words D, names (path, declared symbols) A.
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
-// Exact scan over vectors up to this many rows; see docs/BENCHMARKS.md "## Index" for the numbers.
+/**
+ * Vector search is an exact scan up to this many vectors, then HNSW. Measured here (bench/
+ * vectorIndex.ts, docs/BENCHMARKS.md "## Index"): an exact scan is fine at a few thousand rows but
+ * ~0.5-1 s at 100k; halfvec was no faster in WASM; bit-quantised scan + re-rank ≈50-90 ms at 100k
+ * with poor recall; HNSW answers in a few ms but makes every insert ~17× slower. So: no index while
+ * small, and HNSW built in one pass (much cheaper than row by row) once the backlog has drained.
+ */
+export const HNSW_FROM_ROWS = 20_000
+const EF_SEARCH = 200
 const KEEP_CORRUPT_COPIES = 2
 
 type Row = Record<string, unknown>
@@ -83,6 +91,8 @@ export class IndexDb {
       await pg.query(`ALTER SYSTEM SET max_wal_size = '64MB'`)
       await pg.query(`ALTER SYSTEM SET min_wal_size = '32MB'`)
       await pg.query('SELECT pg_reload_conf()')
+      // HNSW returns at most ef_search rows; fusion wants a deep candidate list.
+      await pg.query(`SET hnsw.ef_search = ${EF_SEARCH}`)
       const version = await migrate(pg)
       const db = new IndexDb(pg, version)
       await db.load()
@@ -496,6 +506,28 @@ export class IndexDb {
       embedder: this.embedder?.id ?? null,
       dimensions: this.embedder?.dimensions ?? null,
     }
+  }
+
+  /**
+   * Builds the HNSW index once the table is big enough and the backlog is empty (a bulk build is
+   * far cheaper than HNSW maintenance per insert during the initial fill). Blocks this worker
+   * while it runs: ~40 s at 20k vectors here, minutes at 100k.
+   */
+  async maintainVectorIndex(): Promise<{ built: boolean; ms: number }> {
+    if (!this.embedder) return { built: false, ms: 0 }
+    const has = await this.count(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'vecs_hnsw'`)
+    if (has > 0) return { built: false, ms: 0 }
+    const rows = await this.count('SELECT count(*)::int AS n FROM vecs')
+    const pending = await this.count('SELECT count(*)::int AS n FROM pending')
+    if (rows < HNSW_FROM_ROWS || pending > 0) return { built: false, ms: 0 }
+    const t0 = performance.now()
+    await this.db.query(`SET maintenance_work_mem = '512MB'`)
+    try {
+      await this.db.query('CREATE INDEX vecs_hnsw ON vecs USING hnsw (embedding vector_cosine_ops)')
+    } finally {
+      await this.db.query('RESET maintenance_work_mem')
+    }
+    return { built: true, ms: Math.round(performance.now() - t0) }
   }
 
   /** A file row says how many chunks it committed with; any difference means a torn write. */

@@ -109,6 +109,7 @@ export interface StoreOps {
   symbolSnippets: [{ names: string[]; excludePath?: string; limit: number }, SymbolSnippet[]]
   stats: [Record<string, never>, StoreStats]
   verify: [Record<string, never>, VerifyResult]
+  maintainVectorIndex: [Record<string, never>, { built: boolean; ms: number }]
   chunkList: [Record<string, never>, { path: string; startLine: number; endLine: number; hash: string }[]]
   close: [Record<string, never>, null]
 }

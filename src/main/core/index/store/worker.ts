@@ -55,6 +55,8 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     }
     case 'stats':
       return need().stats()
+    case 'maintainVectorIndex':
+      return need().maintainVectorIndex()
     case 'verify':
       return need().verify()
     case 'chunkList':
