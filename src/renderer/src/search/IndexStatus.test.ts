@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { describeIndexStatus } from './IndexStatus'
+
+const base = {
+  state: 'ready' as const,
+  files: 1200,
+  chunks: 8000,
+  embedBacklog: 0,
+  embedder: 'hearth-hash:v1-256-0.35',
+  embedState: 'idle' as const,
+  paused: false,
+}
+
+describe('describeIndexStatus', () => {
+  it('shows counts when ready, the backlog while embedding', () => {
+    expect(describeIndexStatus(base).text).toBe(
+      `${(1200).toLocaleString()} files · ${(8000).toLocaleString()} chunks`,
+    )
+    expect(describeIndexStatus({ ...base, embedBacklog: 30, embedState: 'running' }).text).toContain(
+      'embedding 30',
+    )
+  })
+  it('says paused and why, progress while indexing, and an unreachable embedder', () => {
+    expect(describeIndexStatus({ ...base, paused: true, reason: 'on battery (15 %)' }).text).toBe(
+      'Index paused: on battery (15 %)',
+    )
+    expect(describeIndexStatus({ ...base, state: 'indexing', progress: { done: 5, total: 10 } }).text).toBe(
+      'Indexing 5/10',
+    )
+    const d = describeIndexStatus({ ...base, embedState: 'unavailable', reason: 'ollama down' })
+    expect(d.tone).toBe('warning')
+    expect(d.title).toContain('ollama down')
+  })
+})

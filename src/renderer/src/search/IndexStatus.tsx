@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'react'
+import type { HearthApi, ResultOf } from '@shared/contract'
+
+type Status = ResultOf<'index.status'>
+
+const n = (x: number): string => x.toLocaleString()
+
+/** Status-bar text for the index: state, counts, embedding backlog, paused and why. */
+export function describeIndexStatus(s: Status): {
+  text: string
+  title: string
+  tone: 'normal' | 'busy' | 'warning' | 'error'
+} {
+  const counts = `${n(s.files)} files · ${n(s.chunks)} chunks`
+  const backlog = s.embedBacklog > 0 ? ` · embedding ${n(s.embedBacklog)}` : ''
+  const title = [
+    `Index: ${s.state}`,
+    counts,
+    s.embedder
+      ? `embedder ${s.embedder} (${s.embedState}), ${n(s.embedBacklog)} waiting`
+      : 'no embedder: full-text search only',
+    s.reason ? `(${s.reason})` : '',
+  ]
+    .filter(Boolean)
+    .join('\n')
+  if (s.state === 'off') return { text: 'Index off', title, tone: 'normal' }
+  if (s.state === 'error') return { text: 'Index error', title, tone: 'error' }
+  if (s.state === 'opening') return { text: 'Index opening…', title, tone: 'busy' }
+  if (s.paused) return { text: `Index paused${s.reason ? `: ${s.reason}` : ''}`, title, tone: 'warning' }
+  if (s.state === 'scanning') return { text: 'Indexing: scanning…', title, tone: 'busy' }
+  if (s.state === 'indexing' && s.progress) {
+    return { text: `Indexing ${n(s.progress.done)}/${n(s.progress.total)}`, title, tone: 'busy' }
+  }
+  if (s.embedState === 'unavailable')
+    return { text: `${counts} · embeddings unavailable`, title, tone: 'warning' }
+  return { text: `${counts}${backlog}`, title, tone: backlog ? 'busy' : 'normal' }
+}
+
+/** The index item of the status bar; follows `index.status` events. */
+export function IndexStatus({ api }: { api: HearthApi }) {
+  const [status, setStatus] = useState<Status | null>(null)
+  useEffect(() => {
+    let live = true
+    const off = api.on('index.status', (s) => setStatus(s))
+    api.call('index.status', {}).then(
+      (s) => {
+        if (live) setStatus((cur) => cur ?? s)
+      },
+      () => undefined,
+    )
+    return () => {
+      live = false
+      off()
+    }
+  }, [api])
+  if (!status) return null
+  const d = describeIndexStatus(status)
+  return (
+    <span className={`status-item index-status ${d.tone}`} title={d.title} data-testid="index-status">
+      {d.text}
+    </span>
+  )
+}
