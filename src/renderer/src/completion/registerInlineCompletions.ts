@@ -1,0 +1,355 @@
+import type {
+  editor as MonacoEditor,
+  IDisposable,
+  languages,
+  CancellationToken,
+  Position,
+} from 'monaco-editor'
+import type { HearthApi } from '@shared/contract'
+import { MAX_PREFIX_CHARS, MAX_SUFFIX_CHARS } from '@shared/contract/completion'
+import type { Monaco } from '../monaco/monacoSetup'
+import {
+  insertRange,
+  newEditorId,
+  PARTIAL_REFRESH_MS,
+  relate,
+  type EditorSpot,
+  type RequestSpot,
+} from './ghostText'
+
+interface Item extends languages.InlineCompletion {
+  readonly requestId: number
+  readonly text: string
+}
+
+interface Pending {
+  requestId: number
+  spot: RequestSpot
+  /** Ghost text so far (partial while streaming, then final). */
+  shown: string
+  done: boolean
+  ac: AbortController
+  waiters: Set<() => void>
+  /** Safety net: a request kept for a continuing keystroke is cancelled if no new request follows. */
+  graceTimer: ReturnType<typeof setTimeout> | undefined
+}
+
+/** How long accepted text must survive to count as "kept". */
+const KEPT_AFTER_MS = 30_000
+/** A request kept alive for typing-ahead is cancelled if Monaco does not ask again within this. */
+const CONTINUE_GRACE_MS = 300
+
+/**
+ * Inline (ghost text) completions for one Monaco editor over the Hearth contract.
+ *
+ * - Each request goes to the core at once (Monaco's own debounce is off): the core answers cache
+ *   and typed-ahead hits synchronously and debounces misses itself, adapting to typing rhythm.
+ * - Streaming: `completion.partial` events update the ghost text as tokens arrive.
+ * - Cancellation: Monaco's CancellationToken, edits and cursor moves abort the call's
+ *   AbortSignal → a `cancel` message → the core aborts the HTTP request / engine. A request the
+ *   user is typing into is kept until the next request has been sent, so the core can join the
+ *   new position to the running stream instead of starting over.
+ * - Never a stale suggestion: a result is shown only for the exact document version and cursor
+ *   it was asked for.
+ * - Keys are Monaco's: Tab accepts, Ctrl/Cmd+Right accepts a word, Esc dismisses.
+ * - Local-only counts of shown / accepted / kept suggestions go to `completion.feedback`.
+ */
+export function registerInlineCompletions(
+  monaco: Monaco,
+  editor: MonacoEditor.IStandaloneCodeEditor,
+  api: HearthApi,
+): IDisposable {
+  const editorId = newEditorId()
+  let seq = 0
+  let current: Pending | undefined
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined
+  const shownReported = new Set<number>()
+  const keptTimers = new Set<ReturnType<typeof setTimeout>>()
+  const changeListeners = new Set<(hint: languages.IInlineCompletionChangeHint | void) => void>()
+  const LF = monaco.editor.EndOfLinePreference.LF
+
+  const refresh = (): void => {
+    if (refreshTimer !== undefined) return
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined
+      for (const l of changeListeners) l()
+    }, PARTIAL_REFRESH_MS)
+  }
+
+  const textBetween = (model: MonacoEditor.ITextModel, from: number, to: number): string => {
+    const a = model.getPositionAt(from)
+    const b = model.getPositionAt(to)
+    return model.getValueInRange(new monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column), LF)
+  }
+
+  const spotNow = (p: Pending | undefined): EditorSpot | undefined => {
+    const model = editor.getModel()
+    const pos = editor.getPosition()
+    if (!model || !pos) return undefined
+    const offset = model.getOffsetAt(pos)
+    const from = p?.spot.offset ?? offset
+    return {
+      uri: model.uri.toString(),
+      versionId: model.getVersionId(),
+      offset,
+      docLength: model.getValueLength(),
+      typedSinceRequest:
+        offset > from && offset - from <= 4000 ? textBetween(model, from, offset) : undefined,
+    }
+  }
+
+  const cancel = (p: Pending): void => {
+    if (p.graceTimer !== undefined) clearTimeout(p.graceTimer)
+    p.graceTimer = undefined
+    if (!p.done) p.ac.abort()
+    p.done = true
+    for (const w of p.waiters) w()
+    p.waiters.clear()
+    if (current === p) current = undefined
+  }
+
+  /** Re-judges the running request against the editor now: keep, keep for a moment, or cancel. */
+  const review = (): void => {
+    const p = current
+    if (!p || p.done) return
+    const now = spotNow(p)
+    const rel = now ? relate(p.spot, p.shown, now) : 'stale'
+    if (rel === 'stale') cancel(p)
+    else if (rel === 'continues' && p.graceTimer === undefined) {
+      p.graceTimer = setTimeout(() => {
+        if (current === p) cancel(p)
+      }, CONTINUE_GRACE_MS)
+    }
+  }
+
+  const start = (model: MonacoEditor.ITextModel, position: Position, explicit: boolean): Pending => {
+    const prev = current
+    const offset = model.getOffsetAt(position)
+    const length = model.getValueLength()
+    const prefix = textBetween(model, Math.max(0, offset - MAX_PREFIX_CHARS), offset)
+    const suffix = textBetween(model, offset, Math.min(length, offset + MAX_SUFFIX_CHARS))
+    const p: Pending = {
+      requestId: ++seq,
+      spot: { uri: model.uri.toString(), versionId: model.getVersionId(), offset, docLength: length },
+      shown: '',
+      done: false,
+      ac: new AbortController(),
+      waiters: new Set(),
+      graceTimer: undefined,
+    }
+    current = p
+    const wake = (): void => {
+      for (const w of p.waiters) w()
+      p.waiters.clear()
+    }
+    api
+      .call(
+        'completion.request',
+        {
+          editorId,
+          requestId: p.requestId,
+          path: model.uri.path.replace(/^\//, ''),
+          language: model.getLanguageId(),
+          prefix,
+          suffix,
+          line: position.lineNumber,
+          column: position.column,
+          offset,
+          trigger: explicit ? 'explicit' : 'automatic',
+        },
+        { signal: p.ac.signal },
+      )
+      .then(
+        (r) => {
+          if (p.done) return
+          p.done = true
+          p.shown = r.text
+          if (p.waiters.size > 0) wake()
+          else if (current === p && p.shown) refresh()
+        },
+        () => {
+          // Cancelled, superseded or failed: show nothing (the status bar shows failures).
+          p.done = true
+          p.shown = ''
+          wake()
+        },
+      )
+    // Only after the new request is on the wire: the core can join it to the old stream first.
+    if (prev && prev !== p) cancel(prev)
+    return p
+  }
+
+  const items = (
+    p: Pending,
+    model: MonacoEditor.ITextModel,
+    position: Position,
+  ): languages.InlineCompletions<Item> => {
+    const text = p.shown
+    if (!text) return { items: [] }
+    const lineText = model.getLineContent(position.lineNumber)
+    const range = insertRange(
+      position.lineNumber,
+      position.column,
+      model.getLineMaxColumn(position.lineNumber),
+      lineText.slice(position.column - 1),
+      text,
+    )
+    if (!range) return { items: [] }
+    return {
+      items: [{ insertText: text, range: range, requestId: p.requestId, text }],
+      enableForwardStability: true,
+    }
+  }
+
+  const waitForText = (p: Pending, token: CancellationToken): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (p.done || p.shown || token.isCancellationRequested) {
+        resolve()
+        return
+      }
+      const done = (): void => {
+        sub.dispose()
+        resolve()
+      }
+      const sub = token.onCancellationRequested(() => {
+        p.waiters.delete(done)
+        sub.dispose()
+        // Monaco gave up on this call: cancel the request only if it no longer fits the editor.
+        review()
+        resolve()
+      })
+      p.waiters.add(done)
+    })
+
+  const provider: languages.InlineCompletionsProvider<languages.InlineCompletions<Item>> = {
+    displayName: 'Hearth',
+    // The core debounces (adaptively); a second debounce here would only add latency.
+    debounceDelayMs: 0,
+    onDidChangeInlineCompletions: (listener) => {
+      changeListeners.add(listener)
+      return { dispose: () => changeListeners.delete(listener) }
+    },
+    async provideInlineCompletions(model, position, context, token) {
+      if (editor.getModel() !== model || model.isDisposed()) return { items: [] }
+      const explicit = context.triggerKind === monaco.languages.InlineCompletionTriggerKind.Explicit
+      let p = current
+      const now = spotNow(p)
+      if (!p || !now || relate(p.spot, p.shown, now) !== 'same' || (explicit && p.done && !p.shown)) {
+        p = start(model, position, explicit)
+      }
+      await waitForText(p, token)
+      if (token.isCancellationRequested || current !== p) return { items: [] }
+      // The document or cursor may have moved while we waited: never show a stale suggestion.
+      const after = spotNow(p)
+      if (!after || relate(p.spot, p.shown, after) !== 'same') return { items: [] }
+      return items(p, model, position)
+    },
+    handleItemDidShow(_completions, item) {
+      if (shownReported.has(item.requestId)) return
+      shownReported.add(item.requestId)
+      if (shownReported.size > 500) shownReported.clear()
+      void api
+        .call('completion.feedback', { editorId, requestId: item.requestId, kind: 'shown' })
+        .catch(() => undefined)
+    },
+    handlePartialAccept(_completions, item, _chars, info) {
+      void api
+        .call('completion.feedback', {
+          editorId,
+          requestId: item.requestId,
+          kind: 'accepted-word',
+          chars: info.acceptedLength,
+        })
+        .catch(() => undefined)
+    },
+    handleEndOfLifetime(_completions, item, reason) {
+      if (reason.kind === monaco.languages.InlineCompletionEndOfLifeReasonKind.Accepted) {
+        void api
+          .call('completion.feedback', {
+            editorId,
+            requestId: item.requestId,
+            kind: 'accepted',
+            chars: item.text.length,
+          })
+          .catch(() => undefined)
+        watchKept(item)
+      } else if (reason.kind === monaco.languages.InlineCompletionEndOfLifeReasonKind.Rejected) {
+        void api
+          .call('completion.feedback', { editorId, requestId: item.requestId, kind: 'dismissed' })
+          .catch(() => undefined)
+        if (current?.requestId === item.requestId) cancel(current)
+      }
+    },
+    disposeInlineCompletions() {
+      // Nothing held per list.
+    },
+  }
+
+  /** After an accept: still there KEPT_AFTER_MS later (tracked by a decoration through edits)? */
+  const watchKept = (item: Item): void => {
+    const model = editor.getModel()
+    const range = item.range
+    if (!model || !range) return
+    const start = new monaco.Position(range.startLineNumber, range.startColumn)
+    const endOffset = model.getOffsetAt(start) + item.text.length
+    const end = model.getPositionAt(endOffset)
+    const [decoration] = model.deltaDecorations(
+      [],
+      [
+        {
+          range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column),
+          options: { stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges },
+        },
+      ],
+    )
+    const timer = setTimeout(() => {
+      keptTimers.delete(timer)
+      if (model.isDisposed() || !decoration) return
+      const r = model.getDecorationRange(decoration)
+      const kept = r !== null && model.getValueInRange(r, LF) === item.text
+      model.deltaDecorations([decoration], [])
+      if (kept) {
+        void api
+          .call('completion.feedback', {
+            editorId,
+            requestId: item.requestId,
+            kind: 'kept',
+            chars: item.text.length,
+          })
+          .catch(() => undefined)
+      }
+    }, KEPT_AFTER_MS)
+    keptTimers.add(timer)
+  }
+
+  const subs: IDisposable[] = [
+    monaco.languages.registerInlineCompletionsProvider({ pattern: '**' }, provider),
+    editor.onDidChangeModelContent(() => review()),
+    editor.onDidChangeCursorPosition(() => review()),
+    editor.onDidChangeModel(() => {
+      if (current) cancel(current)
+    }),
+  ]
+  const offPartial = api.on('completion.partial', (e) => {
+    const p = current
+    if (!p || p.done || e.editorId !== editorId || e.requestId !== p.requestId) return
+    p.shown = e.text
+    if (p.waiters.size > 0) {
+      for (const w of p.waiters) w()
+      p.waiters.clear()
+    } else {
+      refresh()
+    }
+  })
+  return {
+    dispose() {
+      if (current) cancel(current)
+      offPartial()
+      for (const s of subs) s.dispose()
+      for (const t of keptTimers) clearTimeout(t)
+      keptTimers.clear()
+      if (refreshTimer !== undefined) clearTimeout(refreshTimer)
+      changeListeners.clear()
+    },
+  }
+}
