@@ -144,6 +144,7 @@ export class ResourceMonitor {
     this.offPower()
     this.stopAll()
     this.listeners.clear()
+    for (const s of this.slots) s.probe.dispose?.()
   }
 
   private wantedMode(): MonitorMode {

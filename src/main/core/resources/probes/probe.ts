@@ -30,6 +30,8 @@ export interface Probe {
   read(signal: AbortSignal): Promise<ProbeReading>
   /** Whether next differs materially from prev (default: any field differs after rounding). */
   changed?(prev: ProbeReading, next: ProbeReading): boolean
+  /** Frees what the probe holds (a worker thread); the monitor calls it on dispose. */
+  dispose?(): void
 }
 
 /** Numbers differ by more than `tol` (null vs number counts as a change). */

@@ -2,12 +2,15 @@ import os from 'node:os'
 import si from 'systeminformation'
 import type { GpuReading } from '@shared/contract/resources'
 import { moved, type Probe, type ProbeReading } from './probe'
+import { SiWorker } from './siWorker'
 
 /**
- * Local probes through systeminformation. Cadences come from bench/resources.ts on the 2-core
- * build machine (median CPU per call): currentLoad 0.06 ms, mem 0.8 ms, battery 0.04 ms —
- * cheap, every few seconds; cpuTemperature and graphics ≈6 ms CPU plus child processes
- * (sensors, lspci, nvidia-smi) and ≈15 ms wall — costly, every minute at most.
+ * Local probes (systeminformation, except CPU load: see cpuProbe). Cadences come from
+ * bench/resources.ts on the 2-core build machine (median CPU per read): CPU load (os.cpus)
+ * ≈0.1 ms, mem ≈0.8 ms, battery ≈0.2 ms — cheap, every few seconds; cpuTemperature and graphics
+ * ≈20 ms CPU plus ≈20 ms in child processes (sensors, lspci, nvidia-smi) and 90–150 ms wall,
+ * with execSync inside — costly: in a worker thread (SiWorker), every minute at most, every 10
+ * minutes where the machine has no such sensor.
  */
 export interface SystemProbeOptions {
   cpuBaseMs?: number
@@ -18,27 +21,52 @@ export interface SystemProbeOptions {
   unsupportedMs?: number
 }
 
+/** Sum of the per-core tick counters os.cpus() exposes (ms). */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0
+  let total = 0
+  for (const c of os.cpus()) {
+    const { user, nice, sys, idle, irq } = c.times
+    busy += user + nice + sys + irq
+    total += user + nice + sys + idle + irq
+  }
+  return { busy, total }
+}
+
+/**
+ * Machine load from os.cpus() tick deltas — the same counters systeminformation's currentLoad
+ * reads, but si.currentLoad on Linux gets them with `execSync('cat /proc/stat | grep cpu')`: a
+ * blocking shell spawn measured here at ≈5 ms CPU + ≈8 ms in child processes and ≈30 ms of
+ * frozen event loop per read (bench/resources.ts). os.cpus() costs ≈0.08 ms and never blocks.
+ */
 export function cpuProbe(baseMs = 3_000, maxMs = 24_000): Probe {
-  let last = { at: performance.now(), usage: process.cpuUsage() }
+  let last = { at: performance.now(), usage: process.cpuUsage(), times: cpuTimes() }
   return {
     name: 'cpu',
     cost: 'cheap',
     baseMs,
     maxMs,
-    async read() {
-      const load = await si.currentLoad()
+    read() {
       const now = performance.now()
+      const times = cpuTimes()
       const usage = process.cpuUsage(last.usage)
       const wallUs = (now - last.at) * 1000
-      last = { at: now, usage: process.cpuUsage() }
+      const dTotal = times.total - last.times.total
+      const load = dTotal > 0 ? ((times.busy - last.times.busy) / dTotal) * 100 : null
+      last = { at: now, usage: process.cpuUsage(), times }
       // This process's share of the whole machine (all threads: PGlite worker, llama.cpp), so the
       // policy can tell our own indexing from someone else's build.
       const own = wallUs > 0 ? ((usage.user + usage.system) / wallUs / Math.max(1, os.cpus().length)) * 100 : null
-      return { cpuLoadPercent: round1(load.currentLoad), ownCpuPercent: own === null ? null : round1(Math.min(100, own)) }
+      return Promise.resolve({
+        cpuLoadPercent: load === null ? null : round1(clamp(load)),
+        ownCpuPercent: own === null ? null : round1(clamp(own)),
+      })
     },
     changed: (a, b) => moved(a.cpuLoadPercent, b.cpuLoadPercent, 10) || moved(a.ownCpuPercent, b.ownCpuPercent, 10),
   }
 }
+
+const clamp = (v: number): number => Math.max(0, Math.min(100, v))
 
 export function memoryProbe(baseMs = 5_000, maxMs = 40_000): Probe {
   return {
@@ -78,15 +106,21 @@ export function batteryProbe(baseMs = 5_000, maxMs = 60_000, unsupportedMs = 600
   }
 }
 
-export function temperatureProbe(baseMs = 60_000, maxMs = 240_000, unsupportedMs = 600_000): Probe {
+export function temperatureProbe(
+  baseMs = 60_000,
+  maxMs = 240_000,
+  unsupportedMs = 600_000,
+  worker = new SiWorker(),
+): Probe {
   return {
     name: 'temperature',
     cost: 'costly',
     baseMs,
     maxMs,
     unsupportedMs,
-    async read() {
-      const t = await si.cpuTemperature()
+    dispose: () => worker.dispose(),
+    async read(signal) {
+      const t = await worker.call('cpuTemperature', signal)
       const c = typeof t.max === 'number' && t.max > 0 ? t.max : typeof t.main === 'number' && t.main > 0 ? t.main : null
       return c === null ? { cpuTempC: null, unsupported: true } : { cpuTempC: c }
     },
@@ -95,15 +129,16 @@ export function temperatureProbe(baseMs = 60_000, maxMs = 240_000, unsupportedMs
 }
 
 /** NVIDIA GPUs (systeminformation runs nvidia-smi for their utilisation and memory). */
-export function gpuProbe(baseMs = 60_000, maxMs = 240_000, unsupportedMs = 600_000): Probe {
+export function gpuProbe(baseMs = 60_000, maxMs = 240_000, unsupportedMs = 600_000, worker = new SiWorker()): Probe {
   return {
     name: 'gpu',
     cost: 'costly',
     baseMs,
     maxMs,
     unsupportedMs,
-    async read() {
-      const g = await si.graphics()
+    dispose: () => worker.dispose(),
+    async read(signal) {
+      const g = await worker.call('graphics', signal)
       const gpus: GpuReading[] = g.controllers
         .filter((c) => typeof c.utilizationGpu === 'number' || typeof c.memoryUsed === 'number')
         .map((c) => ({
@@ -126,12 +161,14 @@ export function gpuProbe(baseMs = 60_000, maxMs = 240_000, unsupportedMs = 600_0
 export function systemProbes(o: SystemProbeOptions = {}): Probe[] {
   const unsupported = o.unsupportedMs ?? 600_000
   const costly = o.costlyBaseMs ?? 60_000
+  // One worker thread for both blocking probes (they are read about together, rarely).
+  const worker = new SiWorker()
   return [
     cpuProbe(o.cpuBaseMs),
     memoryProbe(o.memBaseMs),
     batteryProbe(o.batteryBaseMs, undefined, unsupported),
-    temperatureProbe(costly, costly * 4, unsupported),
-    gpuProbe(costly, costly * 4, unsupported),
+    temperatureProbe(costly, costly * 4, unsupported, worker),
+    gpuProbe(costly, costly * 4, unsupported, worker),
   ]
 }
 
