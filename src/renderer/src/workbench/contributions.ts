@@ -1,3 +1,5 @@
+import { CompletionStatus } from '../completion/CompletionStatus'
+import { registerInlineCompletions } from '../completion/registerInlineCompletions'
 import { ExplorerPanel } from '../explorer/ExplorerPanel'
 import { PerfPanel } from '../perf/PerfPanel'
 import { ResourceStatusItem } from '../perf/ResourceStatusItem'
@@ -17,6 +19,9 @@ export const sidebarPanels: SidebarPanel[] = [
   { id: 'perf', title: 'Performance', icon: ICONS.gauge, component: PerfPanel },
 ]
 
-export const statusItems: StatusItem[] = [{ id: 'resources', side: 'right', component: ResourceStatusItem }]
+export const statusItems: StatusItem[] = [
+  { id: 'model', side: 'right', component: CompletionStatus },
+  { id: 'resources', side: 'right', component: ResourceStatusItem },
+]
 
-export const editorContributions: EditorContribution[] = []
+export const editorContributions: EditorContribution[] = [registerInlineCompletions]
