@@ -683,7 +683,8 @@ export class ModelRouter {
     }
   }
 
-  private redact(text: string): string {
+  /** Removes known tokens from text that may have come from a server (an echoed header). */
+  redact(text: string): string {
     return this.opts.tokens.redact(text)
   }
 

@@ -63,7 +63,10 @@ export class RoutedCompletionProvider implements CompletionProvider {
 
   state(): ProviderState {
     const c = this.current()
-    if (c) return c.provider.state()
+    if (c) {
+      const st = c.provider.state()
+      return st.error ? { ...st, error: { ...st.error, message: this.router.redact(st.error.message) } } : st
+    }
     try {
       this.router.peek(this.task)
     } catch (err) {
@@ -103,6 +106,11 @@ export class RoutedCompletionProvider implements CompletionProvider {
         if (!yielded && reason !== undefined && NOTHING_SENT.has(reason) && !o.signal.aborted) {
           tried.add(sel.endpointId)
           continue
+        }
+        // A server may echo our Authorization header in its error text: never pass a token on.
+        if (err instanceof HearthError) {
+          const message = this.router.redact(err.message)
+          throw message === err.message ? err : new HearthError(err.code, message, err.details)
         }
         throw err
       } finally {
