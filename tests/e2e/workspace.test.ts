@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -189,8 +189,24 @@ describe.skipIf(SKIP_E2E)('workspace and editor in Chromium (hearth serve)', () 
     await expect(page.getByTestId('sidebar').isVisible()).resolves.toBe(true)
   })
 
+  it('opens another folder from Open Folder…, with a clear error for a bad path', async () => {
+    await mkdir(join(parent, 'other'), { recursive: true })
+    await writeFile(join(parent, 'other/hello.ts'), 'export const hello = "world"\n')
+    await page.getByTestId('activity-open-folder').click()
+    const input = page.getByTestId('open-folder-input')
+    await input.fill(join(parent, 'does-not-exist'))
+    await page.getByTestId('open-folder-submit').click()
+    await expect(page.getByTestId('open-folder-error').innerText()).resolves.toMatch(/does not exist/)
+    await input.fill(join(parent, 'other'))
+    await page.getByTestId('open-folder-submit').click()
+    await page
+      .locator(`[data-testid="workbench"][data-workspace="${await realpath(join(parent, 'other'))}"]`)
+      .waitFor()
+    await item(page, 'hello.ts').click()
+    await waitForEditor(page, 'hello.ts', 'export const hello')
+  })
+
   it('shows the disconnected state when the server goes away, keeping the buffer', async () => {
-    await tab(page, 'src/router.ts').click()
     await focusEditorEnd(page)
     await page.keyboard.type('// unsaved')
     await served.stop()

@@ -1,13 +1,13 @@
-import { createRoot } from 'react-dom/client'
-import { App } from './app/App'
 import { loadMonaco } from './monaco/loadMonaco'
-import { connect } from './transport/connect'
 import './styles/app.css'
 
-const connection = connect(window)
-// Start fetching the editor chunk now, in parallel with the first calls to the core.
-loadMonaco().catch(() => undefined) // the workbench shows the error
-
-const root = document.getElementById('root')
-if (!root) throw new Error('index.html has no #root')
-createRoot(root).render(<App connection={connection} />)
+// The entry is tiny on purpose: it requests the editor chunk (the bulk, and the critical path to
+// showing a file) and the app chunk at the same moment, instead of the editor only once the app
+// has been downloaded, parsed and run. A failure to load the editor is shown by the workbench.
+loadMonaco().catch(() => undefined)
+import('./boot').then(
+  (m) => m.boot(),
+  (err: unknown) => {
+    document.body.textContent = `Hearth failed to start: ${err instanceof Error ? err.message : String(err)}`
+  },
+)

@@ -19,6 +19,7 @@ export function App({ connection }: { connection: Connection }) {
   const [workspace, setWorkspace] = useState<WorkspaceState>({ kind: 'loading' })
   const [openFolder, setOpenFolder] = useState(false)
   const [reconnects, setReconnects] = useState(0)
+  const [unsaved, setUnsaved] = useState(0)
   const wasOpen = useRef(false)
 
   // (Re)load the workspace each time the link comes up: the core may have restarted.
@@ -61,10 +62,16 @@ export function App({ connection }: { connection: Connection }) {
           connection={state}
           reconnects={reconnects}
           onOpenFolder={() => setOpenFolder(true)}
+          onUnsavedChange={setUnsaved}
         />
       )}
       {openFolder && workspace.kind === 'open' && (
-        <WelcomeScreen api={api} onOpened={opened} onCancel={() => setOpenFolder(false)} />
+        <WelcomeScreen
+          api={api}
+          onOpened={opened}
+          onCancel={() => setOpenFolder(false)}
+          unsavedCount={unsaved}
+        />
       )}
     </div>
   )

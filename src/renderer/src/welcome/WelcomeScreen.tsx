@@ -8,10 +8,12 @@ interface Props {
   onOpened: (info: WorkspaceInfo) => void
   /** Present when a folder is already open (the screen is an overlay that can be dismissed). */
   onCancel?: () => void
+  /** Open files with unsaved changes in the current folder: opening another one closes them. */
+  unsavedCount?: number
 }
 
 /** No folder open (or "Open Folder…"): recent folders and a path field, both calling `workspace.open`. */
-export function WelcomeScreen({ api, onOpened, onCancel }: Props) {
+export function WelcomeScreen({ api, onOpened, onCancel, unsavedCount = 0 }: Props) {
   const [recent, setRecent] = useState<string[] | undefined>()
   const [path, setPath] = useState('')
   const [busy, setBusy] = useState(false)
@@ -75,6 +77,12 @@ export function WelcomeScreen({ api, onOpened, onCancel }: Props) {
             </button>
           )}
         </form>
+        {unsavedCount > 0 && (
+          <div className="form-warning" role="alert" data-testid="open-folder-unsaved">
+            {unsavedCount === 1 ? '1 file has' : `${unsavedCount} files have`} unsaved changes: save them
+            first, or they are closed without saving when another folder opens.
+          </div>
+        )}
         {error && (
           <div className="form-error" role="alert" data-testid="open-folder-error">
             {error}

@@ -29,10 +29,12 @@ interface Props {
   /** Increments each time the connection comes back after a drop. */
   reconnects: number
   onOpenFolder: () => void
+  /** Told how many open files have unsaved changes (the App warns before switching folders). */
+  onUnsavedChange?: (count: number) => void
 }
 
 /** The editor window for one open folder: activity bar, sidebar, tabs + editor, status bar. */
-export function Workbench({ api, info, connection, reconnects, onOpenFolder }: Props) {
+export function Workbench({ api, info, connection, reconnects, onOpenFolder, onUnsavedChange }: Props) {
   // One store per workbench (the App remounts the workbench when another folder opens).
   const [store] = useState(() => new EditorStore(api, loadMonaco().then(monacoBuffers)))
   useEffect(() => () => store.dispose(), [store])
@@ -66,6 +68,9 @@ export function Workbench({ api, info, connection, reconnects, onOpenFolder }: P
     window.addEventListener('beforeunload', onBeforeUnload)
     return () => window.removeEventListener('beforeunload', onBeforeUnload)
   }, [store])
+
+  const unsaved = snapshot.docs.filter((d) => d.dirty).length
+  useEffect(() => onUnsavedChange?.(unsaved), [unsaved, onUnsavedChange])
 
   useEffect(() => {
     document.title = snapshot.active
