@@ -30,7 +30,9 @@ export class SiWorker {
   private idleTimer: NodeJS.Timeout | undefined
   private readonly siPath = createRequire(import.meta.url).resolve('systeminformation')
 
-  constructor(private readonly idleMs = 30_000) {}
+  // 90 s outlives the 60 s base interval (no thread restart per read); a probe backed off to
+  // 4–10 minutes lets the thread go.
+  constructor(private readonly idleMs = 90_000) {}
 
   call<K extends BlockingSiCall>(fn: K, signal?: AbortSignal): Promise<Result<K>> {
     const w = this.ensure()
