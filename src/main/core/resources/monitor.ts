@@ -25,6 +25,8 @@ interface ProbeSlot {
   lastCostMs?: number
   unsupported: boolean
   reads: number
+  failures: number
+  lastError?: string
 }
 
 export interface ProbeStatus {
@@ -36,6 +38,9 @@ export interface ProbeStatus {
   lastCostMs: number | null
   unsupported: boolean
   scheduled: boolean
+  /** Reads that threw (the last good reading is kept), and the last error. */
+  failures: number
+  lastError: string | null
 }
 
 type Listener = (snapshot: ResourceSnapshot, cause: string) => void
@@ -62,7 +67,13 @@ export class ResourceMonitor {
 
   constructor(private readonly opts: MonitorOptions) {
     this.power = opts.power ?? new NoPowerSource()
-    this.slots = opts.probes.map((probe) => ({ probe, intervalMs: probe.baseMs, unsupported: false, reads: 0 }))
+    this.slots = opts.probes.map((probe) => ({
+      probe,
+      intervalMs: probe.baseMs,
+      unsupported: false,
+      reads: 0,
+      failures: 0,
+    }))
     this.quietAfter = opts.quietAfterIdleSeconds ?? 300
     this.idleCheckMs = opts.idleCheckMs ?? 60_000
     this.offPower = this.power.onChange((_s, e) => this.onPowerEvent(e))
@@ -135,6 +146,8 @@ export class ResourceMonitor {
       lastCostMs: s.lastCostMs ?? null,
       unsupported: s.unsupported,
       scheduled: s.timer !== undefined,
+      failures: s.failures,
+      lastError: s.lastError ?? null,
     }))
   }
 
@@ -221,8 +234,12 @@ export class ResourceMonitor {
     let reading: ProbeReading | undefined
     try {
       reading = await s.probe.read(ac.signal)
-    } catch {
+    } catch (err) {
       // A failing probe is treated like an unchanged one: back off, keep the last good reading.
+      if (!ac.signal.aborted) {
+        s.failures++
+        s.lastError = err instanceof Error ? err.message : String(err)
+      }
     }
     if (s.inFlight === ac) s.inFlight = undefined
     if (ac.signal.aborted || this.disposed) return

@@ -55,6 +55,8 @@ export class SiWorker {
           reject(e)
         },
       })
+      // While a call is pending its caller is waiting: keep the process alive that long only.
+      w.ref()
       w.postMessage({ id, fn })
     })
   }
@@ -66,9 +68,8 @@ export class SiWorker {
 
   private ensure(): Worker {
     if (this.worker) return this.worker
-    const w = new Worker(WORKER_CODE, { eval: true, workerData: { siPath: this.siPath } })
-    // Never keep the process alive for a probe.
-    w.unref()
+    // execArgv []: the parent's flags (e.g. --input-type=module) must not turn this CommonJS into ESM.
+    const w = new Worker(WORKER_CODE, { eval: true, execArgv: [], workerData: { siPath: this.siPath } })
     w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id)
       if (!p) return
@@ -81,12 +82,16 @@ export class SiWorker {
     w.on('exit', () => {
       if (this.worker === w) this.stop(new Error('probe worker exited'))
     })
+    // Never keep the process alive for a probe. After the listeners: adding a 'message'
+    // listener refs the worker's port again.
+    w.unref()
     this.worker = w
     return w
   }
 
   private scheduleIdle(): void {
     if (this.pending.size > 0) return
+    this.worker?.unref()
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.idleTimer = setTimeout(() => this.stop(new Error('idle')), this.idleMs)
     this.idleTimer.unref()
