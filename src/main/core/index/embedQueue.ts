@@ -4,7 +4,10 @@ import { FULL_SPEED } from '../resources/budgets'
 import type { OpArgs, OpResult } from './store/protocol'
 
 export interface EmbedQueueStore {
-  call<K extends 'pendingEmbeds' | 'putEmbeddings' | 'stats' | 'maintainVectorIndex'>(op: K, args: OpArgs<K>): Promise<OpResult<K>>
+  call<K extends 'pendingEmbeds' | 'putEmbeddings' | 'stats' | 'maintainVectorIndex'>(
+    op: K,
+    args: OpArgs<K>,
+  ): Promise<OpResult<K>>
 }
 
 export interface EmbedQueueState {

@@ -31,6 +31,7 @@ export class WorkspaceIndex implements BudgetConsumer {
   readonly indexer: Indexer
   readonly queue: EmbedQueue | null
   private vectorReason: string | undefined
+  private readonly readOnly: boolean
 
   private constructor(
     readonly root: string,
@@ -39,6 +40,7 @@ export class WorkspaceIndex implements BudgetConsumer {
     rules: IgnoreRules,
     opts: WorkspaceIndexOptions,
   ) {
+    this.readOnly = opts.readOnly ?? false
     this.queue =
       embedder && !opts.readOnly ? new EmbedQueue(store, embedder, (s) => this.onEmbedState(s, opts)) : null
     this.indexer = new Indexer(root, store, rules, opts.onProgress, () => this.queue?.kick())
@@ -72,6 +74,9 @@ export class WorkspaceIndex implements BudgetConsumer {
       return
     }
     let dims = e.dimensions
+    const stored = this.store.opened.stats
+    // Searching an index: its vectors say the dimension; no need to wake a remote model for it.
+    if (dims === null && this.readOnly && stored.embedder === e.id) dims = stored.dimensions
     if (dims === null) {
       try {
         const [probe] = await e.embed(['hearth'])

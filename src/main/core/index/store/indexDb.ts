@@ -42,6 +42,8 @@ const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
  */
 export const HNSW_FROM_ROWS = 20_000
 const EF_SEARCH = 200
+/** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
+const FTS_CANDIDATE_BUDGET = 6000
 const KEEP_CORRUPT_COPIES = 2
 
 type Row = Record<string, unknown>
@@ -399,10 +401,18 @@ export class IndexDb {
       const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5))
       return { l, w: (weightOf.get(l) ?? 0) * idf, d }
     })
-    // Terms in over a third of all chunks add little but make the candidate set huge: they still
-    // score, but only rarer terms select candidates (unless nothing rarer is left).
-    const rare = terms.filter((t) => t.d < n / 3)
-    const selectors = (rare.length > 0 ? rare : terms).map((t) => quoteLexeme(t.l))
+    // Candidates come from the rarest terms, up to a budget of matching rows: common terms add
+    // little to the ranking but would put most of a large index through ts_rank. They still score
+    // every candidate; a chunk matching only very common terms is not a candidate.
+    const byRarity = [...terms].sort((a, b) => a.d - b.d)
+    const selected: typeof terms = []
+    let rows = 0
+    for (const t of byRarity) {
+      if (selected.length > 0 && (rows + t.d > FTS_CANDIDATE_BUDGET || t.d >= n / 3)) break
+      selected.push(t)
+      rows += t.d
+    }
+    const selectors = selected.map((t) => quoteLexeme(t.l))
     const { clause, params } = filterSql(args.filter, 4)
     const r = await this.db.query<Row>(
       `SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols,
