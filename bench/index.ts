@@ -121,13 +121,19 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
   const rss = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100)
   const h = monitorEventLoopDelay({ resolution: 10 })
   const t0 = performance.now()
-  const idx = await WorkspaceIndex.open({ root, dbDir: join(base, `db-${label}`), embedder: new CodeHashEmbedder() })
+  const idx = await WorkspaceIndex.open({
+    root,
+    dbDir: join(base, `db-${label}`),
+    embedder: new CodeHashEmbedder(),
+  })
   const openMs = performance.now() - t0
   h.enable()
   const t1 = performance.now()
   const scan = await idx.fullScan()
   const fts = performance.now() - t1
-  process.stderr.write(`[${label}] ${scan.indexed} files, ${scan.chunks} chunks searchable in ${Math.round(fts)} ms; embedding…\n`)
+  process.stderr.write(
+    `[${label}] ${scan.indexed} files, ${scan.chunks} chunks searchable in ${Math.round(fts)} ms; embedding…\n`,
+  )
   await idx.waitForEmbeddings()
   const embedded = performance.now() - t1
   h.disable()
@@ -163,7 +169,10 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
   return { phase, idx }
 }
 
-const out: Record<string, unknown> = { sourceFiles: picked.length, machine: { cpus: (await import('node:os')).cpus().length } }
+const out: Record<string, unknown> = {
+  sourceFiles: picked.length,
+  machine: { cpus: (await import('node:os')).cpus().length },
+}
 try {
   // Small: enough files for ~smallChunks chunks (≈6 chunks per file on this tree; trimmed after).
   const smallRoot = join(base, 'small')
