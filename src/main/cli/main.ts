@@ -1,6 +1,8 @@
 import { HearthError } from '@shared/errors'
 import { UsageError } from './command'
 import { commands } from './commands'
+import { defaultDataDir } from '../core/dataDir'
+import { applyProfileNetworkPolicy } from '../core/router/profileNetworkPolicy'
 
 export const VERSION = '0.1.0'
 
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   }
   try {
+    // The active profile's network rule (offline: loopback only) holds for every command.
+    await applyProfileNetworkPolicy(defaultDataDir())
     return await cmd.run(rest)
   } catch (err) {
     if (err instanceof UsageError) {

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Core } from '../../../src/main/core/createCore'
 import { isLoopbackAddress } from '../../../src/main/core/net/connectionPolicy'
+import { HttpClient } from '../../../src/main/core/net/httpClient'
 import type { CallContext } from '../../../src/main/core/rpc/handlers'
 import { HearthError } from '../../../src/shared/errors'
 import { FakeOllama } from '../../helpers/fakeOllama'
@@ -132,7 +133,7 @@ describe('offline profile', () => {
     const eps = (status as { endpoints: { id: string; state: string }[] }).endpoints
     expect(eps.find((e) => e.id === 'triton')?.state).toBe('blocked')
     expect(eps.find((e) => e.id === 'dgx')?.state).toBe('blocked')
-    expect(eps.find((e) => e.id === 'ollama')?.state).toBe('ok')
+    expect(eps.find((e) => e.id === 'ollama')?.state, JSON.stringify(eps)).toBe('ok')
 
     // Index: wait until the workspace is indexed.
     const deadline = Date.now() + 60_000
@@ -176,6 +177,11 @@ describe('offline profile', () => {
     expect(err).toBeInstanceOf(HearthError)
     expect((err as HearthError).code).toBe('forbidden')
     expect((err as HearthError).message).toMatch(/offline profile.*loopback only/)
+    // Any other client in the process too (e.g. one an index embedder made for itself).
+    const stray = new HttpClient()
+    const strayErr = await stray.request('http://192.0.2.10:8000/').catch((e: unknown) => e)
+    stray.dispose()
+    expect((strayErr as HearthError).code).toBe('forbidden')
     const v6 = await core.routing.http.request('http://[2001:db8::1]:11434/api/tags').catch((e: unknown) => e)
     expect((v6 as HearthError).code).toBe('forbidden')
     expect(attempts.length).toBe(before)

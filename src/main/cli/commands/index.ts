@@ -1,8 +1,15 @@
 import type { Command } from '../command'
+import { backendsCommand } from './backends'
 import { completeCommand } from './complete'
 import { indexCommand } from './indexCmd'
 import { searchCommand } from './searchCmd'
 import { serveCommand } from './serve'
 
 /** Every `hearth` sub-command, in the order `--help` lists them. */
-export const commands: Command[] = [serveCommand, indexCommand, searchCommand, completeCommand]
+export const commands: Command[] = [
+  serveCommand,
+  indexCommand,
+  searchCommand,
+  completeCommand,
+  backendsCommand,
+]

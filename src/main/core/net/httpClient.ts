@@ -58,6 +58,26 @@ export interface HttpClientOptions {
 
 type Lookup = NonNullable<http.RequestOptions['lookup']>
 
+/**
+ * A process-wide floor under every client's own policy (the offline profile, set by the core's
+ * routing services): a client created anywhere — an index embedder, a CLI command — obeys it too.
+ */
+let processPolicy: ConnectionPolicy = allowAllPolicy
+const liveClients = new Set<WeakRef<HttpClient>>()
+
+export function setProcessConnectionPolicy(policy: ConnectionPolicy): void {
+  if (processPolicy === policy) return
+  processPolicy = policy
+  // Kept-alive sockets were opened under the old rule, and a reused socket skips the DNS check.
+  for (const ref of liveClients) {
+    const c = ref.deref()
+    if (c) c.setPolicy(c.connectionPolicy)
+    else liveClients.delete(ref)
+  }
+}
+
+export const processConnectionPolicy = (): ConnectionPolicy => processPolicy
+
 const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000
 const DEFAULT_MAX_BODY = 64 * 1024 * 1024
@@ -76,11 +96,13 @@ export class HttpClient {
   private httpsAgent: https.Agent
   private readonly connectListeners = new Set<(info: ConnectInfo) => void>()
   private connections = 0
+  private readonly ref = new WeakRef(this)
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.policy = options.policy ?? allowAllPolicy
     this.httpAgent = this.newHttpAgent()
     this.httpsAgent = this.newHttpsAgent()
+    liveClients.add(this.ref)
   }
 
   get connectionPolicy(): ConnectionPolicy {
@@ -107,6 +129,7 @@ export class HttpClient {
   }
 
   dispose(): void {
+    liveClients.delete(this.ref)
     this.httpAgent.destroy()
     this.httpsAgent.destroy()
     this.connectListeners.clear()
@@ -124,6 +147,7 @@ export class HttpClient {
     }
     try {
       this.policy.checkUrl(u)
+      processPolicy.checkUrl(u)
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
@@ -354,7 +378,10 @@ export class HttpClient {
         return
       }
       try {
-        for (const a of addresses) this.policy.checkAddress(hostname, a.address)
+        for (const a of addresses) {
+          this.policy.checkAddress(hostname, a.address)
+          processPolicy.checkAddress(hostname, a.address)
+        }
       } catch (e) {
         callback(e as NodeJS.ErrnoException, [])
         return

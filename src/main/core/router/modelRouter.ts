@@ -476,9 +476,10 @@ export class ModelRouter {
       rt.missing.clear()
       for (const m of result.missingModels) rt.missing.add(m)
     } else if (result.breakerFailure) {
-      // Refused is definitive: fall back now rather than after N more failed keystrokes.
-      if (result.state === 'down' && !probe) rt.breaker.forceOpen()
-      else rt.breaker.onFailure()
+      // A failed health check is already a deliberate probe with its own deadline: fall back now
+      // rather than after N more failed keystrokes. (Request failures count up to the threshold.)
+      if (probe) rt.breaker.onFailure()
+      else rt.breaker.forceOpen()
     } else if (probe) rt.breaker.release()
     this.setState(rt, result.state, this.redact(result.message), result.fix)
     this.emitIfChanged()

@@ -4,7 +4,8 @@ import type { Settings } from '@shared/settings/schema'
 import type { EventBus } from '../events/eventBus'
 import { CodeHashEmbedder } from '../index/embedders/codeHashEmbedder'
 import type { Embedder } from '../inference/embedder'
-import { HttpClient } from '../net/httpClient'
+import { allowAllPolicy, loopbackOnlyPolicy } from '../net/connectionPolicy'
+import { HttpClient, setProcessConnectionPolicy } from '../net/httpClient'
 import { MemorySecretStore } from '../secrets/memorySecretStore'
 import type { SecretStore } from '../secrets/secretStore'
 import { TokenStore, tokensFromEnv } from '../secrets/tokenStore'
@@ -66,6 +67,9 @@ export class RoutingServices {
     this.ownsHttp = ownsHttp
     this.unsubscribe.push(
       settings.onChange((c) => {
+        // Process-wide rule first: the router's re-checks start right away and must run under it.
+        const p = c.settings.profiles[c.settings.profile]
+        setProcessConnectionPolicy(p?.network === 'loopback-only' ? loopbackOnlyPolicy : allowAllPolicy)
         router.applySettings(withModelsDir(c.settings, opts.dataDir))
         for (const p of c.problems)
           this.log('warn', `settings: ${p.file}: ${p.key ? `${p.key}: ` : ''}${p.message}`)
@@ -94,6 +98,10 @@ export class RoutingServices {
     holder.tokens = tokens
     await tokens.init()
     const log = o.log
+    // Before the router exists: its first health checks must already run under the rule (and a
+    // later switch would tear their sockets down mid-check).
+    const offline = settings.settings.profiles[settings.settings.profile]?.network === 'loopback-only'
+    setProcessConnectionPolicy(offline ? loopbackOnlyPolicy : allowAllPolicy)
     const router = new ModelRouter({
       http,
       tokens,
@@ -148,6 +156,7 @@ export class RoutingServices {
 
   async dispose(): Promise<void> {
     for (const u of this.unsubscribe.splice(0)) u()
+    setProcessConnectionPolicy(allowAllPolicy)
     this.settings.dispose()
     await this.router.dispose()
     if (this.ownsHttp) this.http.dispose()

@@ -74,7 +74,7 @@ function splitIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: st
   return issue.keys.map((k) => ({
     path: [...issue.path, k],
     message: SECRET_KEY.test(k)
-      ? 'tokens are never stored in settings files: set them with the settings panel or `hearth token set` (secret store)'
+      ? 'tokens are never stored in settings files: set them in the settings panel (secret store), or HEARTH_TOKEN_<ENDPOINT> for the CLI and server'
       : 'unknown key',
   }))
 }
