@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { BackendsStatus } from '../../../src/shared/contract/settings'
 import { HearthError } from '../../../src/shared/errors'
@@ -376,5 +377,48 @@ describe('size rule and latency budget', () => {
       ollama.models.delete('tiny')
       ollama.models.delete('huge')
     }
+  })
+})
+
+describe('typing latency', () => {
+  it('faults never block the event loop, and routing a request costs microseconds', async () => {
+    const dead = await refusedUrl()
+    const s = remoteSettings({ triton: triton.url, ollama: ollama.url, ollama2: dead }, { failureThreshold: 100 })
+    s.profiles.remote!.tasks.completion.chain = [
+      { endpoints: ['triton'], model: 'fim_ensemble' },
+      { endpoints: ['ollama', 'ollama2'], model: 'qwen2.5-coder:1.5b' },
+    ]
+    ;({ router } = makeRouter(http, s))
+    // Warm up (module code compiled, first sockets) so the window measures steady state.
+    await complete(router)
+    const loop = monitorEventLoopDelay({ resolution: 5 })
+    loop.enable()
+    triton.fault = { kind: 'hang' }
+    ollama.fault = { kind: 'stall', afterChunks: 1 }
+    const runs = Array.from({ length: 20 }, () =>
+      complete(router!, { timeoutMs: 400, firstByteMs: 400, stallMs: 200 }).catch((e: unknown) => e),
+    )
+    const health = router.checkAll()
+    const results = await Promise.all(runs)
+    await health
+    loop.disable()
+    expect(results.every((r) => r instanceof HearthError)).toBe(true)
+    // Shared 2-core machine: generous bound; a blocking bug shows as hundreds of ms.
+    const p99 = loop.percentile(99) / 1e6
+    expect(p99).toBeLessThan(50)
+
+    triton.fault = undefined
+    ollama.fault = undefined
+    // (The health checks opened every breaker above; a fresh router for the cost of routing.)
+    await router.dispose()
+    ;({ router } = makeRouter(http, s))
+    const times: number[] = []
+    for (let i = 0; i < 2000; i++) {
+      const t = performance.now()
+      router.select('completion', { complexity: 500, latencyBudgetMs: 300 })
+      times.push(performance.now() - t)
+    }
+    times.sort((a, b) => a - b)
+    expect(times[Math.floor(times.length * 0.99)]).toBeLessThan(1)
   })
 })
