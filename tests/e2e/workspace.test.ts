@@ -78,9 +78,9 @@ describe.skipIf(SKIP_E2E)('workspace and editor in Chromium (hearth serve)', () 
     const input = page.getByTestId('quickopen-input')
     await input.waitFor()
     await input.fill('winnot')
-    await expect(page.getByTestId('quickopen-item').first().getAttribute('data-path')).resolves.toBe(
-      'docs/windows-notes.txt',
-    )
+    await expect
+      .poll(() => page.getByTestId('quickopen-item').first().getAttribute('data-path'))
+      .toBe('docs/windows-notes.txt')
     await input.press('Enter')
     await expect(page.getByTestId('quickopen').count()).resolves.toBe(0)
     await waitForEditor(page, 'docs/windows-notes.txt', 'line two')
@@ -182,6 +182,11 @@ describe.skipIf(SKIP_E2E)('workspace and editor in Chromium (hearth serve)', () 
     expect((await readFile(join(ws, 'docs/windows-notes.txt'))).toString('utf8').endsWith('line four')).toBe(
       true,
     )
+
+    await page.keyboard.press('Control+Shift+F')
+    await expect(page.getByTestId('panel-search').isVisible()).resolves.toBe(true)
+    // The query box has the focus (typing goes straight into the search).
+    await expect.poll(() => page.locator('[data-testid="panel-search"] input:focus').count()).toBe(1)
 
     await page.keyboard.press('Control+b')
     await expect(page.getByTestId('sidebar').isHidden()).resolves.toBe(true)

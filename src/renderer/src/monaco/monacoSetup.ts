@@ -28,5 +28,19 @@ self.MonacoEnvironment = {
   },
 }
 
+// Monaco's TypeScript service sees only the files open in the editor, not node_modules or the
+// project's tsconfig: its semantic errors would flag every import as missing. Keep syntax errors.
+for (const defaults of [monaco.typescript.typescriptDefaults, monaco.typescript.javascriptDefaults]) {
+  defaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false })
+  defaults.setCompilerOptions({
+    ...defaults.getCompilerOptions(),
+    target: monaco.typescript.ScriptTarget.ESNext,
+    module: monaco.typescript.ModuleKind.ESNext,
+    allowJs: true,
+    allowNonTsExtensions: true,
+    jsx: monaco.typescript.JsxEmit.ReactJSX,
+  })
+}
+
 export type Monaco = typeof monaco
 export { monaco }

@@ -47,7 +47,9 @@ export function QuickOpen({ api, onPick, onClose }: Props) {
     if (e.key === 'ArrowDown') setIndex((i) => Math.min(hits.length - 1, i + 1))
     else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1))
     else if (e.key === 'Enter') {
-      const hit = hits[index]
+      // Typed faster than the list re-ranked: open the best match for what is typed now.
+      const hit =
+        deferred === query || files.kind !== 'ready' ? hits[index] : rankPaths(query, files.paths, 1)[0]
       if (hit) onPick(hit.path)
     } else if (e.key === 'Escape') onClose()
     else return

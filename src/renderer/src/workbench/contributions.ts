@@ -3,27 +3,28 @@ import { registerInlineCompletions } from '../completion/registerInlineCompletio
 import { ExplorerPanel } from '../explorer/ExplorerPanel'
 import { PerfPanel } from '../perf/PerfPanel'
 import { ResourceStatusItem } from '../perf/ResourceStatusItem'
+import { IndexStatus } from '../search/IndexStatus'
 import { BackendStatus } from '../settings/BackendStatus'
 import { SettingsPanel } from '../settings/SettingsPanel'
 import type { EditorContribution, SidebarPanel, StatusItem } from './contributionTypes'
 import { ICONS } from './icons'
-import { PlaceholderPanel } from './PlaceholderPanel'
+import { SearchSidebar } from './SearchSidebar'
 
 /**
  * Plug points: everything the workbench mounts from other folders is listed here, so adding a
- * feature is one line. Order = order in the activity bar / status bar.
- *   search:     { id: 'search', …, component: SearchPanel } and { id: 'index', side: 'right', component: IndexStatus }
- *   completion: editorContributions = [registerInlineCompletions] and { id: 'model', side: 'right', component: … }
+ * feature is one line. Order = order in the activity bar / status bar. Sidebar panels get
+ * PanelProps; status items get { api, openPanel }; editor contributions run once per editor.
  */
 export const sidebarPanels: SidebarPanel[] = [
   { id: 'explorer', title: 'Explorer', icon: ICONS.files, component: ExplorerPanel },
-  { id: 'search', title: 'Search', icon: ICONS.search, component: PlaceholderPanel },
+  { id: 'search', title: 'Search', icon: ICONS.search, component: SearchSidebar },
   { id: 'perf', title: 'Performance', icon: ICONS.gauge, component: PerfPanel },
   { id: 'settings', title: 'Settings', icon: ICONS.settings, component: SettingsPanel },
 ]
 
 export const statusItems: StatusItem[] = [
   { id: 'backends', side: 'right', component: BackendStatus },
+  { id: 'index', side: 'right', component: IndexStatus },
   { id: 'model', side: 'right', component: CompletionStatus },
   { id: 'resources', side: 'right', component: ResourceStatusItem },
 ]
