@@ -50,6 +50,12 @@ describe.skipIf(SKIP_E2E)('README screenshot', () => {
     await page.locator('[data-testid="editor"] .view-line').nth(12).click()
     await page.keyboard.press('End')
     await page.mouse.move(0, 0)
+    // Best effort: let the index finish its first pass so the status bar shows counts, not "opening…".
+    await page
+      .getByTestId('status-slot-index')
+      .filter({ hasText: /files ·/ })
+      .waitFor({ timeout: 30_000 })
+      .catch(() => undefined)
     await page.waitForTimeout(300) // let tokenisation and the minimap settle
     await mkdir(join(REPO_ROOT, 'docs'), { recursive: true })
     const out = join(REPO_ROOT, 'docs/screenshot.png')
