@@ -19,6 +19,8 @@ interface GenerateBody {
 export class FakeOllama extends ProtocolServer {
   models = new Set(['qwen2.5-coder:1.5b', 'nomic-embed-text'])
   tokens: readonly string[] = DEFAULT_TOKENS
+  /** Per-request tokens (e.g. chosen from the prompt's last word); falls back to `tokens`. */
+  tokensFor: ((prompt: string, suffix: string) => readonly string[] | undefined) | undefined
   embedDim = 8
 
   protected route(method: string, path: string, body: unknown): Reply {
@@ -45,7 +47,8 @@ export class FakeOllama extends ProtocolServer {
       })
     }
     if (method !== 'POST' || path !== '/api/generate') return json(404, { error: 'not found' })
-    const { tokens, reason } = generate(this.tokens, b.options?.num_predict, b.options?.stop)
+    const script = this.tokensFor?.(b.prompt ?? '', b.suffix ?? '') ?? this.tokens
+    const { tokens, reason } = generate(script, b.options?.num_predict, b.options?.stop)
     const created = new Date(0).toISOString()
     const final = {
       model,

@@ -67,6 +67,8 @@ interface Generation {
   prefixTail: string
   mode: CompletionMode
   text: string
+  /** Past the debounce, the provider request is on its way: worth joining. */
+  streaming: boolean
   ac: AbortController
   refs: number
   listeners: Listener[]
@@ -401,6 +403,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       prefixTail: r.prefix.slice(-TAIL),
       mode,
       text: '',
+      streaming: false,
       ac,
       refs: 1,
       listeners: [{ requestId: r.requestId, typed: '' }],
@@ -415,6 +418,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       if (debounce) await this.debounce(ed, r, ac.signal)
       const snippets = (await context).snippets
       if (ac.signal.aborted) throw cancelled()
+      gen.streaming = true
       const t = await this.produce({ ...query, snippets }, pruned, family, mode, ac.signal, (text) => {
         gen.text = text
         this.emitPartials(gen)
@@ -620,8 +624,12 @@ function typedSince(m: { path: string; suffix: string; offset: number; prefixTai
   return before === m.prefixTail ? typed : undefined
 }
 
-/** The typed text if `r` continues the running generation `g` (and what it showed so far agrees). */
+/**
+ * The typed text if `r` continues the running generation `g` (and what it showed so far agrees).
+ * A generation still in its debounce is not worth joining: the new request restarts the wait.
+ */
 function continues(g: Generation, r: CompletionRequest): string | undefined {
+  if (!g.streaming) return undefined
   const typed = typedSince(g, r)
   if (typed === undefined) return undefined
   return g.text.startsWith(typed) || typed.startsWith(g.text) ? typed : undefined

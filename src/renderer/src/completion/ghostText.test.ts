@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { insertRange, relate, type RequestSpot } from './ghostText'
+import { completeLines, insertRange, relate, type RequestSpot } from './ghostText'
 
 const req: RequestSpot = { uri: 'hearth:/a.ts', versionId: 5, offset: 100, docLength: 1000 }
 
@@ -89,5 +89,13 @@ describe('insertRange', () => {
   })
   it('multi-line with code right of the cursor cannot be shown', () => {
     expect(insertRange(3, 5, 8, ' x)', 'a\nb')).toBeUndefined()
+  })
+})
+
+describe('completeLines', () => {
+  it('keeps only finished lines of a streaming partial', () => {
+    expect(completeLines('a = 1')).toBe('')
+    expect(completeLines('a = 1\n  b')).toBe('a = 1')
+    expect(completeLines('a = 1\n  b()\n')).toBe('a = 1\n  b()')
   })
 })

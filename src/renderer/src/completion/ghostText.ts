@@ -38,8 +38,11 @@ export function relate(req: RequestSpot, shown: string, now: EditorSpot): 'same'
     : 'stale'
 }
 
-/** Adaptive wait-free partial throttle: at most one refresh per animation frame's worth of time. */
-export const PARTIAL_REFRESH_MS = 16
+/** The complete lines of a streaming partial (up to its last newline, trailing space trimmed); '' before the first. */
+export function completeLines(partial: string): string {
+  const nl = partial.lastIndexOf('\n')
+  return nl < 0 ? '' : partial.slice(0, nl).trimEnd()
+}
 
 /**
  * The range an inline item replaces: nothing (insert at the cursor), except that a multi-line

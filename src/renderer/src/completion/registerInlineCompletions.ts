@@ -9,9 +9,9 @@ import type { HearthApi } from '@shared/contract'
 import { MAX_PREFIX_CHARS, MAX_SUFFIX_CHARS } from '@shared/contract/completion'
 import type { Monaco } from '../monaco/monacoSetup'
 import {
+  completeLines,
   insertRange,
   newEditorId,
-  PARTIAL_REFRESH_MS,
   relate,
   type EditorSpot,
   type RequestSpot,
@@ -25,13 +25,17 @@ interface Item extends languages.InlineCompletion {
 interface Pending {
   requestId: number
   spot: RequestSpot
-  /** Ghost text so far (partial while streaming, then final). */
+  /** Text so far (partial while streaming, then final). */
   shown: string
   done: boolean
   ac: AbortController
   waiters: Set<() => void>
   /** Safety net: a request kept for a continuing keystroke is cancelled if no new request follows. */
   graceTimer: ReturnType<typeof setTimeout> | undefined
+  /** What the last provide call handed Monaco (a partial, or the final text). */
+  returned: string | undefined
+  /** The final text was pushed with an explicit re-trigger (Monaco allows one per position). */
+  upgraded: boolean
 }
 
 /** How long accepted text must survive to count as "kept". */
@@ -44,7 +48,11 @@ const CONTINUE_GRACE_MS = 300
  *
  * - Each request goes to the core at once (Monaco's own debounce is off): the core answers cache
  *   and typed-ahead hits synchronously and debounces misses itself, adapting to typing rhythm.
- * - Streaming: `completion.partial` events update the ghost text as tokens arrive.
+ * - Streaming: `completion.partial` events arrive per token. Monaco asks a provider at most twice
+ *   for one cursor position (an automatic request, then an explicit one — its `satisfies` rule
+ *   drops any further refetch for the same version and position), so ghost text streams in two
+ *   steps: the lines complete so far as soon as there is one, then the final block. Single-line
+ *   completions end at their newline (the core stops the model there), so they show once, whole.
  * - Cancellation: Monaco's CancellationToken, edits and cursor moves abort the call's
  *   AbortSignal → a `cancel` message → the core aborts the HTTP request / engine. A request the
  *   user is typing into is kept until the next request has been sent, so the core can join the
@@ -62,18 +70,19 @@ export function registerInlineCompletions(
   const editorId = newEditorId()
   let seq = 0
   let current: Pending | undefined
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined
   const shownReported = new Set<number>()
   const keptTimers = new Set<ReturnType<typeof setTimeout>>()
   const changeListeners = new Set<(hint: languages.IInlineCompletionChangeHint | void) => void>()
   const LF = monaco.editor.EndOfLinePreference.LF
 
-  const refresh = (): void => {
-    if (refreshTimer !== undefined) return
-    refreshTimer = setTimeout(() => {
-      refreshTimer = undefined
-      for (const l of changeListeners) l()
-    }, PARTIAL_REFRESH_MS)
+  const feedback = (
+    requestId: number,
+    kind: 'shown' | 'accepted' | 'accepted-word' | 'dismissed' | 'kept',
+    chars?: number,
+  ): void => {
+    void api
+      .call('completion.feedback', { editorId, requestId, kind, ...(chars !== undefined ? { chars } : {}) })
+      .catch(() => undefined)
   }
 
   const textBetween = (model: MonacoEditor.ITextModel, from: number, to: number): string => {
@@ -98,13 +107,38 @@ export function registerInlineCompletions(
     }
   }
 
+  /**
+   * Text arrived for the spot the editor is still at, but no provide call is waiting for it (Monaco
+   * gave up on its call — it does when other editor machinery re-evaluates). Ask Monaco again: a
+   * provider change makes it refetch a position it holds no finished answer for; once it showed
+   * something for this spot, only an explicit trigger refetches (once), to upgrade a partial.
+   */
+  const offer = (p: Pending): void => {
+    if (current !== p || !displayable(p)) return
+    const now = spotNow(p)
+    if (!now || relate(p.spot, p.shown, now) !== 'same') return
+    if (p.returned === undefined) {
+      for (const l of changeListeners) l()
+    } else if (p.done && p.returned !== p.shown && !p.upgraded) {
+      p.upgraded = true
+      editor.trigger('hearth', 'editor.action.inlineSuggest.trigger', {})
+    }
+  }
+
+  /** Final text, or while streaming only the lines already complete (half a line would flicker). */
+  const displayable = (p: Pending): string => (p.done ? p.shown : completeLines(p.shown))
+
+  const wake = (p: Pending): void => {
+    for (const w of p.waiters) w()
+    p.waiters.clear()
+  }
+
   const cancel = (p: Pending): void => {
     if (p.graceTimer !== undefined) clearTimeout(p.graceTimer)
     p.graceTimer = undefined
     if (!p.done) p.ac.abort()
     p.done = true
-    for (const w of p.waiters) w()
-    p.waiters.clear()
+    wake(p)
     if (current === p) current = undefined
   }
 
@@ -136,12 +170,10 @@ export function registerInlineCompletions(
       ac: new AbortController(),
       waiters: new Set(),
       graceTimer: undefined,
+      returned: undefined,
+      upgraded: false,
     }
     current = p
-    const wake = (): void => {
-      for (const w of p.waiters) w()
-      p.waiters.clear()
-    }
     api
       .call(
         'completion.request',
@@ -164,14 +196,14 @@ export function registerInlineCompletions(
           if (p.done) return
           p.done = true
           p.shown = r.text
-          if (p.waiters.size > 0) wake()
-          else if (current === p && p.shown) refresh()
+          if (p.waiters.size > 0) wake(p)
+          else offer(p)
         },
         () => {
           // Cancelled, superseded or failed: show nothing (the status bar shows failures).
           p.done = true
           p.shown = ''
-          wake()
+          wake(p)
         },
       )
     // Only after the new request is on the wire: the core can join it to the old stream first.
@@ -184,26 +216,23 @@ export function registerInlineCompletions(
     model: MonacoEditor.ITextModel,
     position: Position,
   ): languages.InlineCompletions<Item> => {
-    const text = p.shown
+    const text = displayable(p)
+    p.returned = text
     if (!text) return { items: [] }
-    const lineText = model.getLineContent(position.lineNumber)
     const range = insertRange(
       position.lineNumber,
       position.column,
       model.getLineMaxColumn(position.lineNumber),
-      lineText.slice(position.column - 1),
+      model.getLineContent(position.lineNumber).slice(position.column - 1),
       text,
     )
     if (!range) return { items: [] }
-    return {
-      items: [{ insertText: text, range: range, requestId: p.requestId, text }],
-      enableForwardStability: true,
-    }
+    return { items: [{ insertText: text, range, requestId: p.requestId, text }] }
   }
 
   const waitForText = (p: Pending, token: CancellationToken): Promise<void> =>
     new Promise<void>((resolve) => {
-      if (p.done || p.shown || token.isCancellationRequested) {
+      if (p.done || displayable(p) || token.isCancellationRequested) {
         resolve()
         return
       }
@@ -234,9 +263,9 @@ export function registerInlineCompletions(
       const explicit = context.triggerKind === monaco.languages.InlineCompletionTriggerKind.Explicit
       let p = current
       const now = spotNow(p)
-      if (!p || !now || relate(p.spot, p.shown, now) !== 'same' || (explicit && p.done && !p.shown)) {
-        p = start(model, position, explicit)
-      }
+      const same = p !== undefined && now !== undefined && relate(p.spot, p.shown, now) === 'same'
+      // An explicit request (the user asked, or our own upgrade) reuses a live or answered request.
+      if (!p || !same || (explicit && p.done && !p.shown && !p.upgraded)) p = start(model, position, explicit)
       await waitForText(p, token)
       if (token.isCancellationRequested || current !== p) return { items: [] }
       // The document or cursor may have moved while we waited: never show a stale suggestion.
@@ -248,35 +277,17 @@ export function registerInlineCompletions(
       if (shownReported.has(item.requestId)) return
       shownReported.add(item.requestId)
       if (shownReported.size > 500) shownReported.clear()
-      void api
-        .call('completion.feedback', { editorId, requestId: item.requestId, kind: 'shown' })
-        .catch(() => undefined)
+      feedback(item.requestId, 'shown')
     },
     handlePartialAccept(_completions, item, _chars, info) {
-      void api
-        .call('completion.feedback', {
-          editorId,
-          requestId: item.requestId,
-          kind: 'accepted-word',
-          chars: info.acceptedLength,
-        })
-        .catch(() => undefined)
+      feedback(item.requestId, 'accepted-word', info.acceptedLength)
     },
     handleEndOfLifetime(_completions, item, reason) {
       if (reason.kind === monaco.languages.InlineCompletionEndOfLifeReasonKind.Accepted) {
-        void api
-          .call('completion.feedback', {
-            editorId,
-            requestId: item.requestId,
-            kind: 'accepted',
-            chars: item.text.length,
-          })
-          .catch(() => undefined)
+        feedback(item.requestId, 'accepted', item.text.length)
         watchKept(item)
       } else if (reason.kind === monaco.languages.InlineCompletionEndOfLifeReasonKind.Rejected) {
-        void api
-          .call('completion.feedback', { editorId, requestId: item.requestId, kind: 'dismissed' })
-          .catch(() => undefined)
+        feedback(item.requestId, 'dismissed')
         if (current?.requestId === item.requestId) cancel(current)
       }
     },
@@ -291,8 +302,7 @@ export function registerInlineCompletions(
     const range = item.range
     if (!model || !range) return
     const start = new monaco.Position(range.startLineNumber, range.startColumn)
-    const endOffset = model.getOffsetAt(start) + item.text.length
-    const end = model.getPositionAt(endOffset)
+    const end = model.getPositionAt(model.getOffsetAt(start) + item.text.length)
     const [decoration] = model.deltaDecorations(
       [],
       [
@@ -308,22 +318,13 @@ export function registerInlineCompletions(
       const r = model.getDecorationRange(decoration)
       const kept = r !== null && model.getValueInRange(r, LF) === item.text
       model.deltaDecorations([decoration], [])
-      if (kept) {
-        void api
-          .call('completion.feedback', {
-            editorId,
-            requestId: item.requestId,
-            kind: 'kept',
-            chars: item.text.length,
-          })
-          .catch(() => undefined)
-      }
+      if (kept) feedback(item.requestId, 'kept', item.text.length)
     }, KEPT_AFTER_MS)
     keptTimers.add(timer)
   }
 
   const subs: IDisposable[] = [
-    monaco.languages.registerInlineCompletionsProvider({ pattern: '**' }, provider),
+    monaco.languages.registerInlineCompletionsProvider('*', provider),
     editor.onDidChangeModelContent(() => review()),
     editor.onDidChangeCursorPosition(() => review()),
     editor.onDidChangeModel(() => {
@@ -334,12 +335,9 @@ export function registerInlineCompletions(
     const p = current
     if (!p || p.done || e.editorId !== editorId || e.requestId !== p.requestId) return
     p.shown = e.text
-    if (p.waiters.size > 0) {
-      for (const w of p.waiters) w()
-      p.waiters.clear()
-    } else {
-      refresh()
-    }
+    if (!displayable(p)) return
+    if (p.waiters.size > 0) wake(p)
+    else offer(p)
   })
   return {
     dispose() {
@@ -348,7 +346,6 @@ export function registerInlineCompletions(
       for (const s of subs) s.dispose()
       for (const t of keptTimers) clearTimeout(t)
       keptTimers.clear()
-      if (refreshTimer !== undefined) clearTimeout(refreshTimer)
       changeListeners.clear()
     },
   }
