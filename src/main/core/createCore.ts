@@ -115,6 +115,8 @@ export class Core {
     this.completion = createCompletion(options.dataDir, this.events, this.metrics, completionOptions)
     this.disposers.push(() => this.completion.dispose())
     this.disposers.push(this.resources.register(this.completion))
+    // Definitions from the index go into completion prompts (each source is time-boxed there).
+    this.disposers.push(this.completion.addContextSource(this.index))
     this.resources.start()
     const handlers: Handlers = {
       ...appHandlers(options),
