@@ -1,7 +1,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import type { KeyboardEvent } from 'react'
 import type { HearthApi } from '@shared/contract'
-import { rankPaths } from './rankPaths'
+import { createRanker, rankPaths } from './rankPaths'
 
 interface Props {
   api: HearthApi
@@ -33,10 +33,8 @@ export function QuickOpen({ api, onPick, onClose }: Props) {
     return () => ctl.abort()
   }, [api])
 
-  const hits = useMemo(
-    () => (files.kind === 'ready' ? rankPaths(deferred, files.paths, 50) : []),
-    [files, deferred],
-  )
+  const ranker = useMemo(() => (files.kind === 'ready' ? createRanker(files.paths) : undefined), [files])
+  const hits = useMemo(() => ranker?.(deferred, 50) ?? [], [ranker, deferred])
 
   useEffect(() => setIndex(0), [deferred])
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fuzzyScore } from './fuzzyScore'
-import { rankPaths, scorePath } from './rankPaths'
+import { createRanker, rankPaths, scorePath } from './rankPaths'
 
 const score = (q: string, t: string): number => fuzzyScore(q, t)?.score ?? -Infinity
 
@@ -69,5 +69,15 @@ describe('rankPaths', () => {
     const ms = performance.now() - t0
     expect(hits[0]?.path).toContain('module123/file123.ts')
     expect(ms).toBeLessThan(1500)
+  })
+})
+
+describe('createRanker', () => {
+  it('gives the same answers as rankPaths while narrowing incrementally', () => {
+    const paths = Array.from({ length: 3000 }, (_, i) => `src/mod${i % 37}/file${i}.ts`)
+    const rank = createRanker(paths)
+    for (const q of ['f', 'fi', 'fil', 'file1', 'file12', 'file1', 'mod3', 'mod3/f', '', 'x']) {
+      expect(rank(q, 20)).toEqual(rankPaths(q, paths, 20))
+    }
   })
 })

@@ -35,3 +35,23 @@ export function rankPaths(query: string, paths: readonly string[], limit = 50): 
   hits.sort((a, b) => b.score - a.score || a.path.length - b.path.length || (a.path < b.path ? -1 : 1))
   return hits.slice(0, limit)
 }
+
+/**
+ * Ranks one file list for successive queries. While the user keeps typing (each query extends
+ * the last), only the previous matches are scored again: a path that did not match "rout" cannot
+ * match "route". Keeps typing responsive on 100k-file workspaces.
+ */
+export function createRanker(paths: readonly string[]): (query: string, limit?: number) => RankedPath[] {
+  let last: { query: string; matches: readonly string[] } | undefined
+  return (query, limit = 50) => {
+    const q = query.replace(/\s+/g, '')
+    if (q === '') {
+      last = undefined
+      return rankPaths('', paths, limit)
+    }
+    const pool = last && q.toLowerCase().startsWith(last.query.toLowerCase()) ? last.matches : paths
+    const all = rankPaths(q, pool, Infinity)
+    last = { query: q, matches: all.map((h) => h.path) }
+    return all.slice(0, limit)
+  }
+}
