@@ -6,7 +6,7 @@ const base = {
   files: 1200,
   chunks: 8000,
   embedBacklog: 0,
-  embedder: 'hearth-hash:v1-256-0.35',
+  embedder: 'hearth-hash:v2-256-0.35',
   embedState: 'idle' as const,
   paused: false,
 }

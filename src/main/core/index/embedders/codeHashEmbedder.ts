@@ -22,7 +22,7 @@ export function stem(w: string): string {
   else if (s.endsWith('sses')) s = s.slice(0, -2)
   else if (/(?:xes|ches|shes|zes)$/.test(s)) s = s.slice(0, -2)
   else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us') && !s.endsWith('is')) s = s.slice(0, -1)
-  if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3)
+  if (s.endsWith('ing') && s.length > 6) s = s.slice(0, -3)
   else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2)
   else if (s.endsWith('ly') && s.length > 4) s = s.slice(0, -2)
   if (s.endsWith('e') && s.length > 4) s = s.slice(0, -1)
@@ -74,7 +74,8 @@ export class CodeHashEmbedder implements Embedder {
   constructor(options: Partial<CodeHashEmbedderOptions> = {}) {
     this.opts = { dimensions: 256, gramWeight: 0.35, ...options }
     this.dimensions = this.opts.dimensions
-    this.id = `hearth-hash:v1-${this.opts.dimensions}-${this.opts.gramWeight}`
+    // The id is the embedding cache key: bump the version whenever the features change.
+    this.id = `hearth-hash:v2-${this.opts.dimensions}-${this.opts.gramWeight}`
   }
 
   embed(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {

@@ -43,7 +43,7 @@ export function createEmbedder(name: string, env: NodeJS.ProcessEnv = process.en
 /** The embedder that produced an index's vectors, from the id stored with it (so queries match it). */
 export function embedderForId(id: string, env: NodeJS.ProcessEnv = process.env): Embedder | null {
   if (id.startsWith('hearth-hash:')) {
-    const m = /^hearth-hash:v1-(\d+)-([0-9.]+)$/.exec(id)
+    const m = /^hearth-hash:v2-(\d+)-([0-9.]+)$/.exec(id)
     return m ? new CodeHashEmbedder({ dimensions: Number(m[1]), gramWeight: Number(m[2]) }) : null
   }
   const colon = id.indexOf(':')
