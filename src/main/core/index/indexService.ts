@@ -199,7 +199,7 @@ export class IndexService implements BudgetConsumer, ContextSource {
     return idx.search(query, opts, signal)
   }
 
-  async rebuild(force: boolean): Promise<boolean> {
+  rebuild(force: boolean): boolean {
     const idx = this.current
     if (!idx) return false
     void idx

@@ -25,6 +25,6 @@ export function searchHandlers(service: IndexService): HandlersFor<keyof typeof 
       }
     },
     'index.status': () => service.getStatus(),
-    'index.rebuild': async ({ force }) => ({ started: await service.rebuild(force ?? false) }),
+    'index.rebuild': ({ force }) => ({ started: service.rebuild(force ?? false) }),
   }
 }
