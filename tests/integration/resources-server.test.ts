@@ -56,8 +56,10 @@ describe('resources and metrics over hearth serve', () => {
     const c = await connectContract(server.url)
     try {
       const s = await c.client.call('resources.state', {})
-      expect(s.reason).toBe('full speed')
-      expect(s.budgets.background.embedPerMinute).toBeNull()
+      // The real CPU probe runs here: on a busy machine "other apps busy" may be in force, so only
+      // what does not depend on the machine is asserted.
+      expect(s.conditions).not.toContain('indexing paused by you')
+      expect(s.overrides).toEqual({ pauseIndexing: false, batterySaver: 'auto' })
       const events: ResourceState[] = []
       const off = c.client.on('resources.state', (p) => events.push(p))
       const paused = await c.client.call('resources.setOverrides', { pauseIndexing: true })

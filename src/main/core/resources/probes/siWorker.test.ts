@@ -37,10 +37,16 @@ describe('SiWorker (real systeminformation in a worker thread)', () => {
     const w = new SiWorker()
     try {
       await w.call('graphics') // start-up of the worker is not what we measure
-      const direct = await maxLoopLag(() => si.graphics())
-      const offThread = await maxLoopLag(() => Promise.all([w.call('graphics'), w.call('cpuTemperature')]))
-      // Direct: execSync freezes the loop for the whole spawn. Off-thread: only scheduling noise.
-      expect(offThread).toBeLessThan(Math.max(40, direct / 2))
+      const direct: number[] = []
+      const offThread: number[] = []
+      for (let i = 0; i < 3; i++) {
+        direct.push(await maxLoopLag(() => Promise.all([si.graphics(), si.cpuTemperature()])))
+        offThread.push(await maxLoopLag(() => Promise.all([w.call('graphics'), w.call('cpuTemperature')])))
+      }
+      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1] ?? NaN
+      // Direct: execSync freezes the loop for each spawn. Off-thread: only scheduling noise
+      // (medians of 3, so one hiccup of a loaded machine does not decide).
+      expect(median(offThread)).toBeLessThan(median(direct))
     } finally {
       w.dispose()
     }
