@@ -71,7 +71,14 @@ export function SettingsPanel({ api, visible = true }: { api: Api; visible?: boo
   const actions: SettingsActions = {
     selectProfile: (id) => run(api.call('profiles.select', { id })),
     patch: (patch) => run(api.call('settings.update', { scope: 'user', patch }).then(setData)),
-    setToken: (endpointId, token) => run(api.call('settings.setToken', { endpointId, token })),
+    // Storing a token changes no settings file, so no settings.changed event: re-read `hasToken`.
+    setToken: (endpointId, token) =>
+      run(
+        api
+          .call('settings.setToken', { endpointId, token })
+          .then(() => api.call('settings.get', {}))
+          .then(setData),
+      ),
     check: () => run(api.call('backends.check', {}).then(setStatus)),
     refreshModels,
     setOverrides: (o) => run(api.call('resources.setOverrides', o).then(setResources)),
