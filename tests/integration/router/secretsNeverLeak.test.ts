@@ -20,6 +20,8 @@ import { writeSampleWorkspace } from '../../helpers/sampleWorkspace'
  */
 const TOKEN = `tok_${randomBytes(12).toString('hex')}`
 const TRITON_TOKEN = `gw_${randomBytes(12).toString('hex')}`
+/** A key the user pasted into their settings file by hand: refused there, and never echoed back. */
+const PASTED = `sk_${randomBytes(12).toString('hex')}`
 
 let openai: FakeOpenAi
 let triton: FakeTritonRepo
@@ -64,7 +66,7 @@ beforeAll(async () => {
     JSON.stringify({
       profile: 'remote',
       endpoints: {
-        openai: { url: openai.url },
+        openai: { url: openai.url, apiKey: PASTED },
         triton: { url: triton.url },
       },
       profiles: {
@@ -218,11 +220,14 @@ describe('tokens never leak', () => {
     for (const s of seen) {
       expect(s).not.toContain(TOKEN)
       expect(s).not.toContain(TRITON_TOKEN)
+      expect(s).not.toContain(PASTED)
     }
+    expect(seen.some((x) => x.includes('endpoints.openai.apiKey'))).toBe(true) // reported, by key only
     // 2. Logs.
     for (const l of logs) {
       expect(l).not.toContain(TOKEN)
       expect(l).not.toContain(TRITON_TOKEN)
+      expect(l).not.toContain(PASTED)
     }
     // 3. Every byte under the data directory and the workspace's settings.
     const files = [...(await allFiles(dataDir)), join(root, '.hearth', 'settings.json')]

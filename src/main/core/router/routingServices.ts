@@ -35,6 +35,8 @@ export interface RoutingOptions {
   env?: NodeJS.ProcessEnv
 }
 
+const SECRET_KEY = /token|secret|password|api[-_]?key|authorization|bearer/i
+
 /** GGUF files of an embedded endpoint without its own folder live in `<dataDir>/models`. */
 function withModelsDir(s: Settings, dataDir: string): Settings {
   const endpoints = Object.fromEntries(
@@ -130,8 +132,8 @@ export class RoutingServices {
     const warning = this.tokens.warning
     return {
       effective: s,
-      user: this.settings.raw('user') ?? {},
-      workspace: this.settings.files.workspace ? (this.settings.raw('workspace') ?? {}) : null,
+      user: this.scrub(this.settings.raw('user') ?? {}),
+      workspace: this.settings.files.workspace ? this.scrub(this.settings.raw('workspace') ?? {}) : null,
       files: this.settings.files,
       problems: [...this.settings.problems],
       tokens,
@@ -143,6 +145,22 @@ export class RoutingServices {
 
   setGpuLoad(fn: ModelRouterOptions['gpuLoad']): void {
     this.router.setGpuLoad(fn)
+  }
+
+  /**
+   * A file's own content as the renderer may see it: a token someone pasted into a settings file
+   * (refused there, but still in the file) is masked, and so is any known token value.
+   */
+  private scrub(raw: Record<string, unknown>): Record<string, unknown> {
+    const walk = (v: unknown, key: string): unknown => {
+      if (typeof v === 'string') return SECRET_KEY.test(key) ? '‹redacted›' : this.tokens.redact(v)
+      if (Array.isArray(v)) return v.map((x) => walk(x, key))
+      if (typeof v === 'object' && v !== null) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]))
+      }
+      return v
+    }
+    return walk(raw, '') as Record<string, unknown>
   }
 
   /** A workspace opened (root) or closed (undefined): its `.hearth/settings.json` applies. */
