@@ -136,12 +136,15 @@ export class IndexService implements BudgetConsumer, ContextSource {
 
   private onProgress(p: IndexProgress): void {
     if (p.phase === 'idle') {
-      this.patch({ state: 'ready' })
       delete this.status.progress
+      if (this.status.state !== 'ready') this.setStatus({ state: 'ready' })
       this.scheduleRefresh()
       return
     }
-    this.patch({ state: p.phase, progress: { done: p.done, total: p.total } })
+    const progress = { done: p.done, total: p.total }
+    // A change of phase is news at once; progress within a phase rides on the throttled refresh.
+    if (this.status.state !== p.phase) this.setStatus({ state: p.phase, progress })
+    else this.patch({ progress })
     this.scheduleRefresh()
   }
 
