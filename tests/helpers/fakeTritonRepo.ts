@@ -1,5 +1,5 @@
 import { FakeTriton } from './fakeTriton'
-import { sleep, type Reply } from './protocolServer'
+import type { Reply } from './protocolServer'
 
 /**
  * FakeTriton plus the parts of Triton's KServe v2 API that health checks and model listing use:
@@ -14,13 +14,12 @@ export class FakeTritonRepo extends FakeTriton {
   /** In the repository but not loaded (listed as UNAVAILABLE). */
   unloaded = new Set<string>(['big_model'])
   token: string | undefined
-  /** Think time before answering health/readiness (their bodies are empty, so split delays do nothing). */
-  healthDelayMs = 0
   /** The next `count` inference/generate requests fail with `status` (and Retry-After when given). */
   failNext: { count: number; status: number; retryAfter?: string } | undefined
 
-  protected override async route(method: string, path: string, body: unknown): Promise<Reply> {
-    if (this.healthDelayMs > 0 && path.endsWith('/ready')) await sleep(this.healthDelayMs)
+  protected override route(method: string, path: string, body: unknown): Reply {
+    // Readiness answers have no body; one empty chunk lets `split.delayMs` slow them down too.
+    const empty = (status: number): Reply => ({ status, headers: {}, chunks: [''] })
     const json = (status: number, v: unknown): Reply => ({
       status,
       headers: { 'content-type': 'application/json' },
@@ -29,11 +28,9 @@ export class FakeTritonRepo extends FakeTriton {
     const auth = this.requests.at(-1)?.headers.authorization
     if (this.token && auth !== `Bearer ${this.token}`) return json(401, { error: 'Unauthorized' })
     if (path === '/v2/health/ready') {
-      return this.serverReady
-        ? { status: 200, headers: {}, chunks: [] }
-        : { status: 503, headers: {}, chunks: [] }
+      return empty(this.serverReady ? 200 : 503)
     }
-    if (path === '/v2/health/live') return { status: 200, headers: {}, chunks: [] }
+    if (path === '/v2/health/live') return empty(200)
     if (this.failNext && this.failNext.count > 0 && /\/(infer|generate|generate_stream)$/.test(path)) {
       this.failNext.count--
       const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -49,8 +46,8 @@ export class FakeTritonRepo extends FakeTriton {
       const m = decodeURIComponent(ready[1] ?? '')
       if (!this.models.has(m)) return json(400, { error: `Request for unknown model: '${m}' is not found` })
       // Triton answers a known model that is not ready with a bare 400 (no error body).
-      if (this.loading.has(m)) return { status: 400, headers: {}, chunks: [] }
-      return { status: 200, headers: {}, chunks: [] }
+      if (this.loading.has(m)) return empty(400)
+      return empty(200)
     }
     if (path === '/v2/repository/index' && method === 'POST') {
       return json(200, [

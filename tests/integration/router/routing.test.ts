@@ -383,7 +383,10 @@ describe('size rule and latency budget', () => {
 describe('typing latency', () => {
   it('faults never block the event loop, and routing a request costs microseconds', async () => {
     const dead = await refusedUrl()
-    const s = remoteSettings({ triton: triton.url, ollama: ollama.url, ollama2: dead }, { failureThreshold: 100 })
+    const s = remoteSettings(
+      { triton: triton.url, ollama: ollama.url, ollama2: dead },
+      { failureThreshold: 100 },
+    )
     s.profiles.remote!.tasks.completion.chain = [
       { endpoints: ['triton'], model: 'fim_ensemble' },
       { endpoints: ['ollama', 'ollama2'], model: 'qwen2.5-coder:1.5b' },
