@@ -52,6 +52,33 @@ describe('resources and metrics over hearth serve', () => {
     ).toBeGreaterThanOrEqual(0)
   })
 
+  it('a completion request (a keystroke) pauses background work until typing stops', async () => {
+    const c = await connectContract(server.url)
+    try {
+      const req = {
+        editorId: 'e1',
+        path: 'a.ts',
+        language: 'typescript',
+        prefix: 'export const a',
+        suffix: '',
+        line: 1,
+        column: 15,
+        offset: 14,
+      }
+      // No model is reachable here; the request may fail — the keystroke still counts.
+      const pending = c.client.call('completion.request', { ...req, requestId: 1 }).catch(() => undefined)
+      const typing = () => core.resources.state().conditions.includes('paused while you type')
+      for (let i = 0; i < 50 && !typing(); i++) await new Promise((r) => setTimeout(r, 10))
+      expect(typing()).toBe(true)
+      expect(core.resources.budgets().background.paused).toBe(true)
+      await pending
+      for (let i = 0; i < 100 && typing(); i++) await new Promise((r) => setTimeout(r, 50))
+      expect(typing()).toBe(false)
+    } finally {
+      c.close()
+    }
+  })
+
   it('resources.state / setOverrides / metrics.snapshot and the resources.state event', async () => {
     const c = await connectContract(server.url)
     try {

@@ -7,6 +7,7 @@ import { EventBus } from './events/eventBus'
 import { HearthMetrics } from './metrics/hearthMetrics'
 import { createResources } from './resources/createResources'
 import { DEFAULT_POLICY_CONFIG } from './resources/policy'
+import { connectPrefetcher, Prefetcher } from './resources/prefetcher'
 import type { PowerSource } from './resources/powerSource'
 import type { ResourceController } from './resources/resourceController'
 import { resourcesHandlers } from './resources/resourcesHandlers'
@@ -58,6 +59,8 @@ export class Core {
   readonly resources: ResourceController
   readonly index: IndexService
   readonly completion: CompletionService
+  /** Speculative work (next completion, warm-up of opened files); budgets and keystrokes gate it. */
+  readonly prefetcher: Prefetcher
   readonly routing: RoutingServices
   private readonly disposers: (() => Promise<void> | void)[] = []
 
@@ -115,6 +118,8 @@ export class Core {
     this.completion = createCompletion(options.dataDir, this.events, this.metrics, completionOptions)
     this.disposers.push(() => this.completion.dispose())
     this.disposers.push(this.resources.register(this.completion))
+    this.prefetcher = new Prefetcher({ completion: this.completion, counter: this.metrics.prefetch })
+    this.disposers.push(() => this.prefetcher.dispose(), connectPrefetcher(this.resources, this.prefetcher))
     // Definitions from the index go into completion prompts (each source is time-boxed there).
     this.disposers.push(this.completion.addContextSource(this.index))
     this.resources.start()
@@ -126,7 +131,34 @@ export class Core {
       ...completionHandlers(this.completion),
       ...settingsHandlers(routing),
     }
+    this.observeActivity(handlers)
     this.dispatcher = new Dispatcher(handlers)
+  }
+
+  /**
+   * The user's editor activity, as the resource policy and prefetcher need it: a completion
+   * request is a keystroke (background work pauses, speculation in flight is cancelled), an
+   * opened file is worth warming once the machine is idle, accept/dismiss feedback tunes the
+   * prefetcher's confidence.
+   */
+  private observeActivity(handlers: Handlers): void {
+    const request = handlers['completion.request']
+    handlers['completion.request'] = (args, ctx) => {
+      this.resources.noteActivity('completion')
+      return request(args, ctx)
+    }
+    const feedback = handlers['completion.feedback']
+    handlers['completion.feedback'] = (args, ctx) => {
+      if (args.kind === 'accepted' || args.kind === 'dismissed')
+        this.prefetcher.noteCompletionOutcome(args.kind === 'accepted')
+      return feedback(args, ctx)
+    }
+    const read = handlers['file.read']
+    handlers['file.read'] = async (args, ctx) => {
+      const file = await read(args, ctx)
+      this.prefetcher.onFileOpened(args.path)
+      return file
+    }
   }
 
   static async create(options: CoreOptions): Promise<Core> {
