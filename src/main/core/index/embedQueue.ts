@@ -10,6 +10,9 @@ export interface EmbedQueueStore {
   ): Promise<OpResult<K>>
 }
 
+/** Most texts moved between store and embedder per round (one read, one write transaction). */
+const STORE_BATCH = 512
+
 export interface EmbedQueueState {
   status: 'idle' | 'running' | 'paused' | 'unavailable' | 'stopped'
   /** Why it is paused or unavailable, for the status bar. */
@@ -108,7 +111,11 @@ export class EmbedQueue implements BudgetConsumer {
         continue
       }
       const size = Math.max(1, Math.min(b.embedBatchSize, this.embedder.maxBatch))
-      const batch = await this.store.call('pendingEmbeds', { limit: size })
+      // Store round trips are per transaction: take several requests' worth at once (one write),
+      // but only as many as the rate allows in about a second.
+      const perSecond = Number.isFinite(b.embedPerMinute) ? Math.ceil(b.embedPerMinute / 60) : STORE_BATCH
+      const take = Math.max(size, Math.min(STORE_BATCH, perSecond))
+      const batch = await this.store.call('pendingEmbeds', { limit: take })
       if (batch.length === 0) {
         if (this.sinceMaintenance > 0) {
           this.sinceMaintenance = 0
@@ -122,7 +129,10 @@ export class EmbedQueue implements BudgetConsumer {
       const t0 = performance.now()
       let vectors: Float32Array[]
       try {
-        vectors = await this.embedder.embed(batch.map((p) => p.text))
+        vectors = []
+        for (let i = 0; i < batch.length; i += size) {
+          vectors.push(...(await this.embedder.embed(batch.slice(i, i + size).map((p) => p.text))))
+        }
         if (vectors.length !== batch.length)
           throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`)
         this.failures = 0
