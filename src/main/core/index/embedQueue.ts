@@ -132,6 +132,8 @@ export class EmbedQueue implements BudgetConsumer {
         vectors = []
         for (let i = 0; i < batch.length; i += size) {
           vectors.push(...(await this.embedder.embed(batch.slice(i, i + size).map((p) => p.text))))
+          // A local embedder computes on this thread: let timers and I/O in between requests.
+          await new Promise((r) => setImmediate(r))
         }
         if (vectors.length !== batch.length)
           throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`)
