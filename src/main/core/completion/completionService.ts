@@ -69,6 +69,9 @@ interface Generation {
   text: string
   /** Past the debounce, the provider request is on its way: worth joining. */
   streaming: boolean
+  /** Partial-event throttle state. */
+  emittedLines: number
+  emittedAt: number
   ac: AbortController
   refs: number
   listeners: Listener[]
@@ -95,6 +98,7 @@ interface EditorState {
 }
 
 const TAIL = 48
+const PARTIAL_EVERY_MS = 50
 const MAX_EDITORS = 64
 const MAX_REMEMBERED = 8
 const WORD_CHAR = /[\p{L}\p{N}_$]/u
@@ -404,6 +408,8 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       mode,
       text: '',
       streaming: false,
+      emittedLines: 0,
+      emittedAt: -Infinity,
       ac,
       refs: 1,
       listeners: [{ requestId: r.requestId, typed: '' }],
@@ -556,9 +562,19 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     if (signal.aborted || ed.latest !== r.requestId) throw cancelled('superseded by a newer request')
   }
 
+  /**
+   * Partial ghost text, throttled: at once when a line completes (what the editor can show), else
+   * at most every PARTIAL_EVERY_MS — one event per token would cost the event loop more than the
+   * token on a fast engine, for text the editor does not show yet.
+   */
   private emitPartials(gen: Generation): void {
     const events = this.opts.events
     if (!events) return
+    const now = performance.now()
+    const lines = gen.text.split('\n').length
+    if (lines === gen.emittedLines && now - gen.emittedAt < PARTIAL_EVERY_MS) return
+    gen.emittedLines = lines
+    gen.emittedAt = now
     for (const l of gen.listeners) {
       if (!gen.text.startsWith(l.typed) || gen.text.length <= l.typed.length) continue
       events.emit('completion.partial', { editorId: gen.editorId, requestId: l.requestId, text: gen.text.slice(l.typed.length) })
