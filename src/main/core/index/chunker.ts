@@ -231,39 +231,48 @@ function flatInfo(lines: string[]): LineInfo[] {
   }))
 }
 
+const STAR = 42
+const SLASH = 47
+const BACKSLASH = 92
+const BACKTICK = 96
+const DQUOTE = 34
+const SQUOTE = 39
+
 /** Brace languages: a small lexer tracks strings, comments and bracket depth across lines. */
 function braceInfo(lines: string[]): LineInfo[] {
   const out: LineInfo[] = []
   let depth = 0
   let mode: 'code' | 'block' | 'template' | 'string' = 'code'
-  let quote = ''
+  let quote = 0
   for (const line of lines) {
     const trimmed = line.trim()
     const startMode = mode
     const startDepth = depth
+    // charCodeAt, not line[i]: this loop sees every character of every indexed file.
     for (let i = 0; i < line.length; i++) {
-      const c = line[i]
+      const c = line.charCodeAt(i)
       if (mode === 'block') {
-        if (c === '*' && line[i + 1] === '/') {
+        if (c === STAR && line.charCodeAt(i + 1) === SLASH) {
           mode = 'code'
           i++
         }
       } else if (mode === 'template') {
-        if (c === '\\') i++
-        else if (c === '`') mode = 'code'
+        if (c === BACKSLASH) i++
+        else if (c === BACKTICK) mode = 'code'
       } else if (mode === 'string') {
-        if (c === '\\') i++
+        if (c === BACKSLASH) i++
         else if (c === quote) mode = 'code'
-      } else if (c === '/' && line[i + 1] === '/') break
-      else if (c === '/' && line[i + 1] === '*') {
+      } else if (c === SLASH && line.charCodeAt(i + 1) === SLASH) break
+      else if (c === SLASH && line.charCodeAt(i + 1) === STAR) {
         mode = 'block'
         i++
-      } else if (c === '"' || c === "'") {
+      } else if (c === DQUOTE || c === SQUOTE) {
         mode = 'string'
         quote = c
-      } else if (c === '`') mode = 'template'
-      else if (c === '{' || c === '(' || c === '[') depth++
-      else if (c === '}' || c === ')' || c === ']') depth = Math.max(0, depth - 1)
+      } else if (c === BACKTICK) mode = 'template'
+      else if (c === 123 || c === 40 || c === 91)
+        depth++ // { ( [
+      else if (c === 125 || c === 41 || c === 93) depth = Math.max(0, depth - 1) // } ) ]
     }
     // Quotes never span lines in these languages (templates do): recover from a stray quote.
     if (mode === 'string') mode = 'code'
@@ -336,6 +345,8 @@ const ASSIGNED_FN = /([A-Za-z_$][\w$]*)\s*[:=]\s*(?:async\s+)?function\b/g
 const METHOD =
   /^\s*(?:(?:public|private|protected|static|async|override|readonly|abstract|get|set|final|virtual|inline|export|default|pub|unsafe|const)\s+)*\*?([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^;]*\)\s*(?::[^;{]*)?(?:->[^{;]*)?\{\s*$/
 const C_FUNC = /^[A-Za-z_][\w\s*&:<>,]*?[\s*&]([A-Za-z_]\w*)\s*\([^;]*\)\s*(?:const\s*)?\{?\s*$/
+const MAYBE_DECL =
+  /[(]|=>|\b(?:class|interface|type|enum|namespace|module|struct|trait|impl|record|protocol|extension|union|macro_rules|function)\b/
 const NOT_NAMES = new Set([
   'if',
   'for',
@@ -358,10 +369,11 @@ export function symbolsOf(lines: string[]): string[] {
     if (name && !NOT_NAMES.has(name) && name.length > 1) found.add(name)
   }
   for (const line of lines) {
-    if (line.length > 400) continue
+    // Most lines declare nothing: one cheap test before five patterns.
+    if (line.length > 400 || !MAYBE_DECL.test(line)) continue
     for (const m of line.matchAll(DECL)) push(m[1])
-    for (const m of line.matchAll(BINDING)) push(m[1])
-    for (const m of line.matchAll(ASSIGNED_FN)) push(m[1])
+    if (/\b(?:const|let|var|val)\s/.test(line)) for (const m of line.matchAll(BINDING)) push(m[1])
+    if (line.includes('function')) for (const m of line.matchAll(ASSIGNED_FN)) push(m[1])
     push(METHOD.exec(line)?.[1])
     if (/^\S/.test(line)) push(C_FUNC.exec(line)?.[1])
     if (found.size > 40) break

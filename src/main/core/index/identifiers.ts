@@ -25,22 +25,40 @@ export function identifierTokens(text: string): string[] {
 }
 
 /**
- * The word stream full-text search indexes for a piece of code: each token lower-cased, followed
- * by its parts when it splits. Long runs (base64, hashes) are dropped: they are noise and bloat
- * the tsvector.
+ * The words full-text search indexes for a piece of code, each once, in order of first use: every
+ * token lower-cased, followed by its parts when it splits. Long runs (base64, hashes) are dropped:
+ * they are noise and bloat the tsvector. (Once each: the index ranks by IDF and the label of the
+ * field, and Postgres' parser is the main cost of an insert.)
  */
 export function searchWords(text: string): string {
-  const out: string[] = []
+  const out = new Set<string>()
+  const seen = new Set<string>()
   for (const tok of identifierTokens(text)) {
-    if (tok.length > 64) continue
-    const lower = tok.toLowerCase()
-    const parts = splitIdentifier(tok)
+    if (tok.length > 64 || seen.has(tok)) continue
+    seen.add(tok)
+    const parts = splitCached(tok)
     if (parts.length === 0) continue
-    if (parts.length === 1 && parts[0] === lower) out.push(lower)
-    // The joined form keeps the original token as one word (Postgres' parser would split on `_`).
-    else out.push(lower.replace(/[_$]+/g, ''), ...parts)
+    const lower = tok.toLowerCase()
+    if (parts.length === 1 && parts[0] === lower) out.add(lower)
+    else {
+      // The joined form keeps the original token as one word (Postgres' parser would split on `_`).
+      out.add(lower.replace(/[_$]+/g, ''))
+      for (const p of parts) out.add(p)
+    }
   }
-  return out.join(' ')
+  return [...out].join(' ')
+}
+
+// Tokens repeat across chunks and files (keywords, common names): split each once.
+const splitMemo = new Map<string, string[]>()
+function splitCached(tok: string): string[] {
+  let parts = splitMemo.get(tok)
+  if (!parts) {
+    parts = splitIdentifier(tok)
+    if (splitMemo.size > 200_000) splitMemo.clear()
+    splitMemo.set(tok, parts)
+  }
+  return parts
 }
 
 /** A workspace path as words: `src/net/httpClient.ts` → "src net http client ts httpclient". */
