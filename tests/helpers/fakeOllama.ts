@@ -31,11 +31,14 @@ export class FakeOllama extends ProtocolServer {
     })
     if (method === 'GET' && path === '/api/version') return json(200, { version: '0.12.0' })
     if (method === 'GET' && path === '/api/tags') {
-      return json(200, { models: [...this.models].map((name) => ({ name, model: name, size: 1, digest: 'x' })) })
+      return json(200, {
+        models: [...this.models].map((name) => ({ name, model: name, size: 1, digest: 'x' })),
+      })
     }
     const b = (body ?? {}) as GenerateBody & { input?: string | string[] }
     const model = b.model ?? ''
-    if (!this.models.has(model)) return json(404, { error: `model "${model}" not found, try pulling it first` })
+    if (!this.models.has(model))
+      return json(404, { error: `model "${model}" not found, try pulling it first` })
     if (method === 'POST' && path === '/api/embed') {
       const input = Array.isArray(b.input) ? b.input : [b.input ?? '']
       return json(200, {

@@ -37,10 +37,15 @@ export class FakeOpenAi extends ProtocolServer {
     })
     const auth = this.requests.at(-1)?.headers.authorization
     if (this.token && auth !== `Bearer ${this.token}`) {
-      return json(401, { error: { message: 'Invalid API key', type: 'authentication_error', code: 'invalid_api_key' } })
+      return json(401, {
+        error: { message: 'Invalid API key', type: 'authentication_error', code: 'invalid_api_key' },
+      })
     }
     if (method === 'GET' && path === '/v1/models') {
-      return json(200, { object: 'list', data: [...this.models].map((id) => ({ id, object: 'model', owned_by: 'fake' })) })
+      return json(200, {
+        object: 'list',
+        data: [...this.models].map((id) => ({ id, object: 'model', owned_by: 'fake' })),
+      })
     }
     const b = (body ?? {}) as CompletionsBody
     if (method === 'POST' && path === '/infill') {
@@ -64,14 +69,26 @@ export class FakeOpenAi extends ProtocolServer {
     const model = b.model ?? ''
     if (!this.models.has(model)) {
       return json(404, {
-        error: { message: `The model \`${model}\` does not exist.`, type: 'invalid_request_error', param: null, code: 'model_not_found' },
+        error: {
+          message: `The model \`${model}\` does not exist.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
       })
     }
     if (method === 'POST' && path === '/v1/embeddings') {
       const input = Array.isArray(b.input) ? b.input : [b.input ?? '']
       // Shuffled order with explicit indexes, as the API allows.
-      const data = input.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t) })).reverse()
-      return json(200, { object: 'list', data, model, usage: { prompt_tokens: input.length, total_tokens: input.length } })
+      const data = input
+        .map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t) }))
+        .reverse()
+      return json(200, {
+        object: 'list',
+        data,
+        model,
+        usage: { prompt_tokens: input.length, total_tokens: input.length },
+      })
     }
     if (method !== 'POST' || path !== '/v1/completions') return json(404, { error: { message: 'not found' } })
     const { tokens, reason } = generate(this.tokens, b.max_tokens, b.stop)
@@ -87,7 +104,9 @@ export class FakeOpenAi extends ProtocolServer {
       status: 200,
       headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
       chunks: [
-        ...tokens.map((t) => sseEvent({ ...base, choices: [{ text: t, index: 0, logprobs: null, finish_reason: null }] })),
+        ...tokens.map((t) =>
+          sseEvent({ ...base, choices: [{ text: t, index: 0, logprobs: null, finish_reason: null }] }),
+        ),
         sseEvent({ ...base, choices: [{ text: '', index: 0, logprobs: null, finish_reason: reason }] }),
         'data: [DONE]\n\n',
       ],

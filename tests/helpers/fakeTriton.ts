@@ -39,7 +39,8 @@ export class FakeTriton extends ProtocolServer {
     const m = /^\/v2\/models\/([^/]+)\/(generate|generate_stream|infer)$/.exec(path)
     if (!m || method !== 'POST') return json(404, { error: 'Not Found' })
     const model = decodeURIComponent(m[1] ?? '')
-    if (!this.models.has(model)) return json(this.notFoundStatus, { error: `Request for unknown model: '${model}' is not found` })
+    if (!this.models.has(model))
+      return json(this.notFoundStatus, { error: `Request for unknown model: '${model}' is not found` })
     if (m[2] === 'infer') {
       const b = (body ?? {}) as InferBody
       const input = b.inputs?.find((i) => i.name === 'text')
@@ -54,7 +55,11 @@ export class FakeTriton extends ProtocolServer {
     }
     const b = (body ?? {}) as GenerateBody
     if (typeof b.text_input !== 'string') return json(400, { error: "input 'text_input' is required" })
-    const { tokens } = generate(this.tokens, b.max_tokens ?? b.parameters?.max_tokens, b.stop_words ?? b.parameters?.stop)
+    const { tokens } = generate(
+      this.tokens,
+      b.max_tokens ?? b.parameters?.max_tokens,
+      b.stop_words ?? b.parameters?.stop,
+    )
     const echo = this.echoPrompt ? b.text_input : ''
     const base = { model_name: model, model_version: '1' }
     if (m[2] === 'generate') return json(200, { ...base, text_output: echo + tokens.join('') })

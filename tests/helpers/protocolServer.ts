@@ -165,7 +165,9 @@ export function generate(
   for (const t of tokens) {
     if (maxTokens !== undefined && out.length >= maxTokens) return { tokens: out, reason: 'length' }
     const next = text + t
-    const hit = (stop ?? []).map((s) => (s ? next.indexOf(s, Math.max(0, text.length - s.length + 1)) : -1)).filter((i) => i >= 0)
+    const hit = (stop ?? [])
+      .map((s) => (s ? next.indexOf(s, Math.max(0, text.length - s.length + 1)) : -1))
+      .filter((i) => i >= 0)
     if (hit.length > 0) {
       const cut = Math.min(...hit)
       const piece = next.slice(text.length, cut)

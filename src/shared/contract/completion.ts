@@ -104,6 +104,8 @@ export const completionMethods = {
 
 export const completionEvents = {
   /** Ghost text so far (post-processed) for a request still generating. */
-  'completion.partial': event(z.object({ editorId: z.string(), requestId: z.number().int(), text: z.string() })),
+  'completion.partial': event(
+    z.object({ editorId: z.string(), requestId: z.number().int(), text: z.string() }),
+  ),
   'completion.statusChanged': event(CompletionStatus),
 } as const

@@ -10,14 +10,26 @@ import { FakeOllama } from '../../helpers/fakeOllama'
 const root = join(__dirname, '..', '..', '..')
 const FIM_MODEL = '/work/shared/models/stories260K-fim-test.gguf'
 
-function hearth(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function hearth(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args],
-      { cwd: root, env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.node.json'), ...env }, timeout: 60_000 },
+      {
+        cwd: root,
+        env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.node.json'), ...env },
+        timeout: 60_000,
+      },
       (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0
+        const code =
+          err && typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : err
+              ? 1
+              : 0
         resolve({ code, stdout, stderr })
       },
     )
@@ -35,7 +47,12 @@ describe('hearth complete', () => {
     file = join(dir, 'add.ts')
     writeFileSync(file, 'function add(a, b) {\n  \n}\n')
     server = await new FakeOllama().start()
-    env = { HEARTH_DATA_DIR: join(dir, 'data'), HEARTH_FIM_MODEL: '', HEARTH_FIM_PROVIDER: '', HEARTH_FIM_URL: '' }
+    env = {
+      HEARTH_DATA_DIR: join(dir, 'data'),
+      HEARTH_FIM_MODEL: '',
+      HEARTH_FIM_PROVIDER: '',
+      HEARTH_FIM_URL: '',
+    }
   })
   afterAll(async () => {
     await server.close()
@@ -43,7 +60,20 @@ describe('hearth complete', () => {
   })
 
   it('prints the JSON line, then answers the same position from the persistent cache', async () => {
-    const args = ['complete', '--file', file, '--line', '2', '--column', '3', '--provider', 'ollama', '--url', server.url, '--json']
+    const args = [
+      'complete',
+      '--file',
+      file,
+      '--line',
+      '2',
+      '--column',
+      '3',
+      '--provider',
+      'ollama',
+      '--url',
+      server.url,
+      '--json',
+    ]
     const first = await hearth(args, env)
     expect(first.stderr).not.toMatch(/hearth complete:/)
     expect(first.code).toBe(0)
@@ -61,7 +91,10 @@ describe('hearth complete', () => {
   })
 
   it('plain output is the completion text', async () => {
-    const r = await hearth(['complete', '--file', file, '--line', '2', '--column', '3', '--url', server.url, '--no-cache'], env)
+    const r = await hearth(
+      ['complete', '--file', file, '--line', '2', '--column', '3', '--url', server.url, '--no-cache'],
+      env,
+    )
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('return a + b // é✓ 😀;\n')
   })
@@ -70,14 +103,44 @@ describe('hearth complete', () => {
     const bad = await hearth(['complete', '--file', file, '--line', '40', '--column', '1'], env)
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--line 40 is past the end/)
-    const dead = await hearth(['complete', '--file', file, '--line', '2', '--column', '3', '--url', 'http://127.0.0.1:1', '--no-cache'], env)
+    const dead = await hearth(
+      [
+        'complete',
+        '--file',
+        file,
+        '--line',
+        '2',
+        '--column',
+        '3',
+        '--url',
+        'http://127.0.0.1:1',
+        '--no-cache',
+      ],
+      env,
+    )
     expect(dead.code).toBe(1)
     expect(dead.stderr).toMatch(/connection refused/)
   })
 
   it('embedded: --model is a GGUF path (real engine)', async () => {
     const r = await hearth(
-      ['complete', '--file', file, '--line', '2', '--column', '3', '--provider', 'embedded', '--model', FIM_MODEL, '--threads', '1', '--json', '--no-cache'],
+      [
+        'complete',
+        '--file',
+        file,
+        '--line',
+        '2',
+        '--column',
+        '3',
+        '--provider',
+        'embedded',
+        '--model',
+        FIM_MODEL,
+        '--threads',
+        '1',
+        '--json',
+        '--no-cache',
+      ],
       env,
     )
     expect(r.code).toBe(0)

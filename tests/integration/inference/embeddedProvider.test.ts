@@ -14,7 +14,13 @@ const PLAIN_MODEL = '/work/shared/models/stories260K.gguf'
 
 const prompt = buildPrompt(
   templateFor('qwen'),
-  { prefix: 'Once upon a time, ', suffix: ' happily ever after.', snippets: [], path: 'story.txt', language: 'plaintext' },
+  {
+    prefix: 'Once upon a time, ',
+    suffix: ' happily ever after.',
+    snippets: [],
+    path: 'story.txt',
+    language: 'plaintext',
+  },
   DEFAULT_PROMPT_BUDGET,
 )
 
@@ -43,7 +49,7 @@ describe('EmbeddedProvider (node-llama-cpp, real engine)', () => {
     await fim.dispose()
   })
 
-  it('loads lazily on the first request and uses the model\'s FIM tokens', async () => {
+  it("loads lazily on the first request and uses the model's FIM tokens", async () => {
     expect(fim.loaded).toBe(false)
     expect(fim.state().phase).toBe('idle')
     const chunks: string[] = []
@@ -121,7 +127,12 @@ describe('EmbeddedProvider (node-llama-cpp, real engine)', () => {
   })
 
   it('a model without FIM tokens gets the family template (special tokens) instead', async () => {
-    const plain = new EmbeddedProvider({ modelPath: PLAIN_MODEL, threads: 1, contextSize: 256, idleUnloadMs: 0 })
+    const plain = new EmbeddedProvider({
+      modelPath: PLAIN_MODEL,
+      threads: 1,
+      contextSize: 256,
+      idleUnloadMs: 0,
+    })
     expect(await plain.load()).toEqual({ infill: false })
     const r = await collect(plain.stream(prompt, opts({ maxTokens: 8 })))
     expect(r.timing.tokens).toBeGreaterThan(0)
@@ -158,7 +169,12 @@ describe('EmbeddedProvider (node-llama-cpp, real engine)', () => {
       trigger: 'explicit' as const,
     }
     const first = await svc.request(r, new AbortController().signal)
-    expect(first).toMatchObject({ source: 'provider', provider: 'embedded', model: 'stories260K-fim-test.gguf', mode: 'multi' })
+    expect(first).toMatchObject({
+      source: 'provider',
+      provider: 'embedded',
+      model: 'stories260K-fim-test.gguf',
+      mode: 'multi',
+    })
     const second = svc.request({ ...r, requestId: 2 }, new AbortController().signal)
     expect(second).toMatchObject({ source: 'cache', text: first.text })
     await svc.dispose()

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { HearthError } from '@shared/errors'
 import { HttpClient, failureReason } from '../../../src/main/core/net/httpClient'
-import { collect, type CompletionProvider, type GenerateOptions } from '../../../src/main/core/inference/fimTypes'
+import {
+  collect,
+  type CompletionProvider,
+  type GenerateOptions,
+} from '../../../src/main/core/inference/fimTypes'
 import { OllamaProvider } from '../../../src/main/core/inference/ollamaProvider'
 import { OpenAiProvider } from '../../../src/main/core/inference/openAiProvider'
 import { LlamaCppInfillProvider } from '../../../src/main/core/inference/llamaCppInfillProvider'
@@ -129,13 +133,18 @@ const cases: Case[] = [
         parameters: { max_tokens: 64 },
       })
       // Snippets come first so a server prompt cache can reuse them.
-      expect((r?.body as { text_input: string }).text_input.startsWith('<|repo_name|>workspace\n<|file_sep|>src/math.ts')).toBe(true)
+      expect(
+        (r?.body as { text_input: string }).text_input.startsWith(
+          '<|repo_name|>workspace\n<|file_sep|>src/math.ts',
+        ),
+      ).toBe(true)
     },
   },
   {
     name: 'triton generate (KServe v2 one-shot, trtllm inputs)',
     server: () => new FakeTriton(),
-    provider: (url, http) => new TritonProvider({ url, model: 'fim_ensemble', http, streaming: false, flavor: 'trtllm' }),
+    provider: (url, http) =>
+      new TritonProvider({ url, model: 'fim_ensemble', http, streaming: false, flavor: 'trtllm' }),
     missingModel: (url, http) => new TritonProvider({ url, model: 'nope', http, streaming: false }),
     oneShot: true,
     checkRequest: (s) => {
@@ -224,7 +233,9 @@ describe.each(cases)('$name', (c) => {
 
   it('accepts the connection but never answers → timeout / no_response by the deadline', async () => {
     server.fault = { kind: 'hang' }
-    const { err, ms } = await failure(collect(provider.stream(prompt, opts({ firstByteMs: 300, timeoutMs: 1000 }))))
+    const { err, ms } = await failure(
+      collect(provider.stream(prompt, opts({ firstByteMs: 300, timeoutMs: 1000 }))),
+    )
     expect(err.code).toBe('timeout')
     expect(failureReason(err)).toBe('no_response')
     expect(ms).toBeGreaterThanOrEqual(280)
@@ -234,7 +245,9 @@ describe.each(cases)('$name', (c) => {
   it('stalls mid-stream → timeout / stalled by the deadline, text so far was delivered', async () => {
     server.fault = { kind: 'stall', afterChunks: 2 }
     const seen: string[] = []
-    const { err, ms } = await failure(collect(provider.stream(prompt, opts({ stallMs: 250, timeoutMs: 2000 })), (t) => seen.push(t)))
+    const { err, ms } = await failure(
+      collect(provider.stream(prompt, opts({ stallMs: 250, timeoutMs: 2000 })), (t) => seen.push(t)),
+    )
     expect(err.code).toBe('timeout')
     // One-shot /generate has no stream to stall in: its body simply never completes.
     expect(['stalled', 'no_response']).toContain(failureReason(err))
@@ -244,7 +257,9 @@ describe.each(cases)('$name', (c) => {
   it('overall deadline ends a slow stream → timeout / deadline', async () => {
     if (c.oneShot) server.fault = { kind: 'hang' }
     else server.split = { mode: 'natural', delayMs: 100 }
-    const { err, ms } = await failure(collect(provider.stream(prompt, opts({ timeoutMs: 350, firstByteMs: 5000 }))))
+    const { err, ms } = await failure(
+      collect(provider.stream(prompt, opts({ timeoutMs: 350, firstByteMs: 5000 }))),
+    )
     expect(err.code).toBe('timeout')
     expect(failureReason(err)).toBe('deadline')
     expect(ms).toBeLessThan(700)

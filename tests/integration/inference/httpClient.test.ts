@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Ollama } from 'ollama'
 import { HearthError } from '@shared/errors'
-import { allowAllPolicy, loopbackOnlyPolicy, type ConnectionPolicy } from '../../../src/main/core/net/connectionPolicy'
+import {
+  allowAllPolicy,
+  loopbackOnlyPolicy,
+  type ConnectionPolicy,
+} from '../../../src/main/core/net/connectionPolicy'
 import { HttpClient, failureReason } from '../../../src/main/core/net/httpClient'
 import { FakeOllama } from '../../helpers/fakeOllama'
 
@@ -39,7 +43,9 @@ describe('HttpClient', () => {
     }
     const http = new HttpClient({ policy: onlyOther })
     const port = new URL(server.url).port
-    await expect(http.request(`http://localhost:${port}/api/version`)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(http.request(`http://localhost:${port}/api/version`)).rejects.toMatchObject({
+      code: 'forbidden',
+    })
     expect(http.connectionCount).toBe(0)
     http.setPolicy(allowAllPolicy)
     expect((await http.request(`http://localhost:${port}/api/version`)).status).toBe(200)
@@ -49,7 +55,10 @@ describe('HttpClient', () => {
   it('fetchWith: a library (the ollama package) gets the deadlines, and our errors come through it', async () => {
     const http = new HttpClient()
     server.fault = { kind: 'stall', afterChunks: 2 }
-    const client = new Ollama({ host: server.url, fetch: http.fetchWith({ idleTimeoutMs: 200, label: 'ollama' }) })
+    const client = new Ollama({
+      host: server.url,
+      fetch: http.fetchWith({ idleTimeoutMs: 200, label: 'ollama' }),
+    })
     const it = await client.generate({ model: 'qwen2.5-coder:1.5b', prompt: 'x', stream: true })
     const seen: string[] = []
     try {

@@ -9,11 +9,24 @@ import { fakeEmbedding, type ProtocolServer } from '../../helpers/protocolServer
 
 const cases: { kind: HttpEmbedderKind; server: () => ProtocolServer; model: string; path: RegExp }[] = [
   { kind: 'ollama', server: () => new FakeOllama(), model: 'nomic-embed-text', path: /^\/api\/embed$/ },
-  { kind: 'triton', server: () => new FakeTriton(), model: 'embedder', path: /^\/v2\/models\/embedder\/infer$/ },
+  {
+    kind: 'triton',
+    server: () => new FakeTriton(),
+    model: 'embedder',
+    path: /^\/v2\/models\/embedder\/infer$/,
+  },
   { kind: 'openai', server: () => new FakeOpenAi(), model: 'embed-small', path: /^\/v1\/embeddings$/ },
 ]
 
-const texts = ['function parseHttpHeader(line) {', 'class TokenBucket', 'ünïcödé ✓ 😀', '', 'x', 'return a + b', 'SELECT 1']
+const texts = [
+  'function parseHttpHeader(line) {',
+  'class TokenBucket',
+  'ünïcödé ✓ 😀',
+  '',
+  'x',
+  'return a + b',
+  'SELECT 1',
+]
 
 describe.each(cases)('$kind embedder over real HTTP', ({ kind, server: make, model, path }) => {
   let server: ProtocolServer
@@ -42,7 +55,9 @@ describe.each(cases)('$kind embedder over real HTTP', ({ kind, server: make, mod
     expect(server.requests).toHaveLength(3) // 3 + 3 + 1
     for (const r of server.requests) expect(r.path).toMatch(path)
     if (kind === 'triton') {
-      expect(server.requests[0]?.body).toMatchObject({ inputs: [{ name: 'text', datatype: 'BYTES', shape: [3, 1] }] })
+      expect(server.requests[0]?.body).toMatchObject({
+        inputs: [{ name: 'text', datatype: 'BYTES', shape: [3, 1] }],
+      })
     }
   })
 
@@ -73,7 +88,10 @@ describe.each(cases)('$kind embedder over real HTTP', ({ kind, server: make, mod
   it('HTTP 500 is unavailable / server_error', async () => {
     server.fault = { kind: 'status', status: 500, body: '{"error":"boom"}' }
     const e = createHttpEmbedder({ kind, url: server.url, model, http })
-    await expect(e.embed(['a'])).rejects.toMatchObject({ code: 'unavailable', details: { reason: 'server_error' } })
+    await expect(e.embed(['a'])).rejects.toMatchObject({
+      code: 'unavailable',
+      details: { reason: 'server_error' },
+    })
     server.fault = undefined
   })
 })
@@ -91,7 +109,10 @@ describe('triton output parsing', () => {
     const s = await new BadTriton().start()
     const http = new HttpClient()
     const e = createHttpEmbedder({ kind: 'triton', url: s.url, model: 'embedder', http })
-    await expect(e.embed(['a', 'b'])).rejects.toMatchObject({ code: 'unavailable', details: { reason: 'malformed' } })
+    await expect(e.embed(['a', 'b'])).rejects.toMatchObject({
+      code: 'unavailable',
+      details: { reason: 'malformed' },
+    })
     http.dispose()
     await s.close()
   })

@@ -63,7 +63,10 @@ export class CompletionCache {
   }
 
   static key(model: string, family: string, prefix: string, suffix: string): string {
-    return createHash('sha256').update(`${model}\u0000${family}\u0000${prefix}\u0000${suffix}`).digest('base64url').slice(0, 32)
+    return createHash('sha256')
+      .update(`${model}\u0000${family}\u0000${prefix}\u0000${suffix}`)
+      .digest('base64url')
+      .slice(0, 32)
   }
 
   /** Loads the persistent layer (once). Lookups before it finishes just miss the disk layer. */
@@ -194,7 +197,8 @@ export class CompletionCache {
       this.disk.delete(oldest)
     }
     const records: string[] = []
-    for (const [k, e] of this.disk) if (now - e.at <= this.persistTtlMs) records.push(JSON.stringify({ k, t: e.at, c: e.text }))
+    for (const [k, e] of this.disk)
+      if (now - e.at <= this.persistTtlMs) records.push(JSON.stringify({ k, t: e.at, c: e.text }))
     const tmp = `${file}.${process.pid}.tmp`
     await writeFile(tmp, records.join('\n') + (records.length ? '\n' : ''), 'utf8')
     await rename(tmp, file)

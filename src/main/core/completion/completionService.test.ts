@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { CompletionRequest, CompletionResult } from '@shared/contract/completion'
 import type { EventName, PayloadOf } from '@shared/contract'
 import { HearthError } from '@shared/errors'
-import type { CompletionProvider, FimEvent, FimPrompt, GenerateOptions, ProviderState } from '../inference/fimTypes'
+import type {
+  CompletionProvider,
+  FimEvent,
+  FimPrompt,
+  GenerateOptions,
+  ProviderState,
+} from '../inference/fimTypes'
 import { FULL_SPEED } from '../resources/budgets'
 import { CompletionCache } from './completionCache'
 import { CompletionService, midWord } from './completionService'
@@ -21,7 +27,12 @@ class ScriptedProvider implements CompletionProvider {
   readonly id = 'scripted:qwen2.5-coder:1.5b'
   readonly model = 'qwen2.5-coder:1.5b'
   readonly endpoint = 'memory'
-  calls: { prompt: FimPrompt; opts: GenerateOptions; outcome?: 'done' | 'aborted' | 'early' | 'error'; abortedAt?: number }[] = []
+  calls: {
+    prompt: FimPrompt
+    opts: GenerateOptions
+    outcome?: 'done' | 'aborted' | 'early' | 'error'
+    abortedAt?: number
+  }[] = []
   tokens: string[] = ['a', ' +', ' b', '\n', 'x']
   delayMs = 5
   fail: HearthError | undefined
@@ -38,7 +49,10 @@ class ScriptedProvider implements CompletionProvider {
     let finished = false
     try {
       if (this.fail) {
-        this.st = { phase: 'error', error: { code: this.fail.code, message: this.fail.message, reason: 'model_missing' } }
+        this.st = {
+          phase: 'error',
+          error: { code: this.fail.code, message: this.fail.message, reason: 'model_missing' },
+        }
         call.outcome = 'error'
         throw this.fail
       }
@@ -55,7 +69,11 @@ class ScriptedProvider implements CompletionProvider {
       }
       finished = true
       call.outcome = 'done'
-      yield { type: 'done', timing: { ttftMs: 1, totalMs: 2, tokens: this.tokens.length }, stopReason: 'stop' }
+      yield {
+        type: 'done',
+        timing: { ttftMs: 1, totalMs: 2, tokens: this.tokens.length },
+        stopReason: 'stop',
+      }
     } catch (err) {
       call.outcome ??= 'aborted'
       throw err
@@ -110,7 +128,10 @@ async function rejection(p: CompletionResult | Promise<CompletionResult>): Promi
   throw new Error('expected a rejection')
 }
 
-function service(p = new ScriptedProvider(), extra: Partial<ConstructorParameters<typeof CompletionService>[0]> = {}) {
+function service(
+  p = new ScriptedProvider(),
+  extra: Partial<ConstructorParameters<typeof CompletionService>[0]> = {},
+) {
   const events = new Events()
   const svc = new CompletionService({ provider: p, events, ...extra })
   return { svc, p, events }
@@ -125,7 +146,13 @@ describe('CompletionService', () => {
   it('generates on a miss, post-processes, then answers the same position from the cache synchronously', async () => {
     const { svc, p } = service()
     const r1 = await settle(svc.request(req('const x = ', '\n'), live()))
-    expect(r1).toMatchObject({ text: 'a + b', cached: false, source: 'provider', mode: 'single', provider: 'ollama' })
+    expect(r1).toMatchObject({
+      text: 'a + b',
+      cached: false,
+      source: 'provider',
+      mode: 'single',
+      provider: 'ollama',
+    })
     expect(p.calls).toHaveLength(1)
     // Single-line mode asks the server to stop at the newline too.
     expect(p.calls[0]?.opts.stop).toContain('\n')
@@ -221,7 +248,12 @@ describe('CompletionService', () => {
     const outcomes: Promise<string>[] = []
     for (let i = 0; i < 5; i++) {
       const r = settle(svc.request(req('x'.repeat(i + 1) + ' = ', '\n', { trigger: 'automatic' }), live()))
-      outcomes.push(r.then((x) => x.text, (e: HearthError) => e.code))
+      outcomes.push(
+        r.then(
+          (x) => x.text,
+          (e: HearthError) => e.code,
+        ),
+      )
       await new Promise((r) => setTimeout(r, 100))
     }
     const d = svc.debounceMs('e1')
@@ -247,14 +279,18 @@ describe('CompletionService', () => {
     const { svc, events } = service()
     const r = req('function f() {\n  ', '\n}\n')
     await settle(svc.request(r, live()))
-    const partials = events.seen.filter((e) => e.event === 'completion.partial').map((e) => (e.payload as { text: string }).text)
+    const partials = events.seen
+      .filter((e) => e.event === 'completion.partial')
+      .map((e) => (e.payload as { text: string }).text)
     expect(partials.length).toBeGreaterThan(1)
     expect(partials[0]).toBe('a')
   })
 
   it('a provider failure reaches the caller and the status bar with its reason', async () => {
     const { svc, p, events } = service()
-    p.fail = new HearthError('not_found', 'model "qwen" not found — run `ollama pull qwen`', { reason: 'model_missing' })
+    p.fail = new HearthError('not_found', 'model "qwen" not found — run `ollama pull qwen`', {
+      reason: 'model_missing',
+    })
     const err = await rejection(svc.request(req('x = ', '\n'), live()))
     expect(err.code).toBe('not_found')
     expect(svc.status()).toMatchObject({ state: 'error', reason: 'model_missing' })

@@ -7,7 +7,14 @@ import type {
 } from '@shared/contract/completion'
 import type { EventName, PayloadOf } from '@shared/contract'
 import { HearthError } from '@shared/errors'
-import type { CompletionProvider, FimEvent, FimTiming, GenerateOptions, ProviderState, Snippet } from '../inference/fimTypes'
+import type {
+  CompletionProvider,
+  FimEvent,
+  FimTiming,
+  GenerateOptions,
+  ProviderState,
+  Snippet,
+} from '../inference/fimTypes'
 import type { CompletionLatencyRecorder } from '../metrics/hearthMetrics'
 import { FULL_SPEED, type BudgetConsumer, type Budgets } from '../resources/budgets'
 import type { CompletionPrefetchTarget, NextCompletionContext } from '../resources/prefetcher'
@@ -175,7 +182,8 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     const t0 = performance.now()
     if (this.disposed) throw new HearthError('unavailable', 'completion service is shut down')
     const ed = this.editor(r.editorId)
-    if (r.requestId < ed.latest) throw new HearthError('cancelled', 'stale completion request (a newer one exists)')
+    if (r.requestId < ed.latest)
+      throw new HearthError('cancelled', 'stale completion request (a newer one exists)')
     const now = performance.now()
     if (ed.lastAt > 0) {
       const gap = now - ed.lastAt
@@ -201,7 +209,11 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       return { ...base, text, cached, source, ms, ...(reason ? { reason } : {}) }
     }
 
-    if (r.trigger === 'automatic' && (this.opts.midWord ?? 'skip') === 'skip' && midWord(r.prefix, r.suffix)) {
+    if (
+      r.trigger === 'automatic' &&
+      (this.opts.midWord ?? 'skip') === 'skip' &&
+      midWord(r.prefix, r.suffix)
+    ) {
       this.abortGeneration(ed)
       return answer('', 'skipped', 'mid-word')
     }
@@ -226,12 +238,14 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     if (gen && typed !== undefined) {
       return this.join(ed, gen, r, typed, signal).then((text) => {
         if (text !== undefined) return answer(text, 'stream-reuse')
-        return this.generate(ed, r, signal, key, model, family, mode, pruned, false).then((t) => answer(t, 'provider'))
+        return this.generate(ed, r, signal, key, model, family, mode, pruned, false).then((t) =>
+          answer(t, 'provider'),
+        )
       })
     }
     this.abortGeneration(ed)
-    return this.generate(ed, r, signal, key, model, family, mode, pruned, r.trigger === 'automatic').then((t) =>
-      answer(t, 'provider'),
+    return this.generate(ed, r, signal, key, model, family, mode, pruned, r.trigger === 'automatic').then(
+      (t) => answer(t, 'provider'),
     )
   }
 
@@ -301,8 +315,13 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     if (!known) return
     await this.runPrefetch(signal, async (s) => {
       const family = this.opts.family ?? templateFor(this.provider.model).family
-      const prompt = buildPrompt(templateFor(family), { prefix: known.prefixTail, suffix: known.suffix, snippets: [] }, this.promptBudget)
-      for await (const e of this.provider.stream(prompt, this.generateOptions(1, [], s))) if (e.type === 'done') break
+      const prompt = buildPrompt(
+        templateFor(family),
+        { prefix: known.prefixTail, suffix: known.suffix, snippets: [] },
+        this.promptBudget,
+      )
+      for await (const e of this.provider.stream(prompt, this.generateOptions(1, [], s)))
+        if (e.type === 'done') break
     })
   }
 
@@ -353,7 +372,14 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   private remember(ed: EditorState, r: CompletionRequest, text: string, model: string): void {
     if (!text) return
     ed.recent = ed.recent.filter((m) => !(m.path === r.path && m.offset === r.offset))
-    ed.recent.unshift({ path: r.path, suffix: r.suffix, offset: r.offset, prefixTail: r.prefix.slice(-TAIL), text, model })
+    ed.recent.unshift({
+      path: r.path,
+      suffix: r.suffix,
+      offset: r.offset,
+      prefixTail: r.prefix.slice(-TAIL),
+      text,
+      model,
+    })
     if (ed.recent.length > MAX_REMEMBERED) ed.recent.length = MAX_REMEMBERED
   }
 
@@ -419,7 +445,14 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     ed.gen = gen
     const release = this.releaser(gen, signal)
     try {
-      const query = { path: r.path, language: r.language, prefix: pruned.prefix, suffix: pruned.suffix, line: r.line, column: r.column }
+      const query = {
+        path: r.path,
+        language: r.language,
+        prefix: pruned.prefix,
+        suffix: pruned.suffix,
+        line: r.line,
+        column: r.column,
+      }
       const context = gatherSnippets(this.sources, query, this.opts.contextTimeoutMs ?? 40, ac.signal)
       if (debounce) await this.debounce(ed, r, ac.signal)
       const snippets = (await context).snippets
@@ -456,17 +489,32 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     const template = templateFor(family)
     const prompt = buildPrompt(
       template,
-      { prefix: pruned.prefix, suffix: pruned.suffix, snippets: input.snippets ?? [], path: input.path, language: input.language },
+      {
+        prefix: pruned.prefix,
+        suffix: pruned.suffix,
+        snippets: input.snippets ?? [],
+        path: input.path,
+        language: input.language,
+      },
       this.promptBudget,
     )
     const stop = mode === 'single' ? [...template.stop, '\n'] : [...template.stop]
-    const ctx = { prefix: pruned.prefix, suffix: pruned.suffix, mode, maxLines: this.opts.maxLines ?? 12, final: false }
+    const ctx = {
+      prefix: pruned.prefix,
+      suffix: pruned.suffix,
+      mode,
+      maxLines: this.opts.maxLines ?? 12,
+      final: false,
+    }
     let raw = ''
     let shown = ''
     let timing: FimTiming | undefined
     let first = true
     try {
-      const events: AsyncIterable<FimEvent> = this.provider.stream(prompt, this.generateOptions(this.budgets.completion.maxTokens, stop, signal))
+      const events: AsyncIterable<FimEvent> = this.provider.stream(
+        prompt,
+        this.generateOptions(this.budgets.completion.maxTokens, stop, signal),
+      )
       for await (const e of events) {
         if (e.type === 'done') {
           timing = e.timing
@@ -577,11 +625,18 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     gen.emittedAt = now
     for (const l of gen.listeners) {
       if (!gen.text.startsWith(l.typed) || gen.text.length <= l.typed.length) continue
-      events.emit('completion.partial', { editorId: gen.editorId, requestId: l.requestId, text: gen.text.slice(l.typed.length) })
+      events.emit('completion.partial', {
+        editorId: gen.editorId,
+        requestId: l.requestId,
+        text: gen.text.slice(l.typed.length),
+      })
     }
   }
 
-  private async runPrefetch(signal: AbortSignal, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  private async runPrefetch(
+    signal: AbortSignal,
+    work: (signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
     this.prefetchAc?.abort()
     const ac = new AbortController()
     this.prefetchAc = ac
@@ -631,7 +686,10 @@ export function midWord(prefix: string, suffix: string): boolean {
  * forward by typing: same file, same text after the cursor, and the text before the typed part
  * still ending like it did.
  */
-function typedSince(m: { path: string; suffix: string; offset: number; prefixTail: string }, r: CompletionRequest): string | undefined {
+function typedSince(
+  m: { path: string; suffix: string; offset: number; prefixTail: string },
+  r: CompletionRequest,
+): string | undefined {
   const d = r.offset - m.offset
   if (d < 0 || d > 4000 || m.path !== r.path || m.suffix !== r.suffix) return undefined
   if (r.prefix.length < d + m.prefixTail.length) return undefined

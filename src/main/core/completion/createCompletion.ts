@@ -4,7 +4,11 @@ import type { CompletionProvider } from '../inference/fimTypes'
 import type { CompletionLatencyRecorder } from '../metrics/hearthMetrics'
 import { HttpClient } from '../net/httpClient'
 import { CompletionCache } from './completionCache'
-import { CompletionService, type CompletionEventSink, type CompletionServiceOptions } from './completionService'
+import {
+  CompletionService,
+  type CompletionEventSink,
+  type CompletionServiceOptions,
+} from './completionService'
 
 export interface CompletionCoreOptions {
   /** A ready provider (the router's, a test's). Wins over `fim`. */
@@ -33,8 +37,16 @@ export function createCompletion(
   const ownsHttp = !o.http && !o.provider
   const http = o.http ?? new HttpClient()
   const provider = o.provider ?? createFimProvider(o.fim ?? fimConfigFrom({}), http)
-  const cache = new CompletionCache(o.persistentCache === false ? {} : { file: join(dataDir, 'completion-cache.jsonl') })
-  const svc = new CompletionService({ ...o.service, provider, cache, events, ...(metrics ? { metrics } : {}) })
+  const cache = new CompletionCache(
+    o.persistentCache === false ? {} : { file: join(dataDir, 'completion-cache.jsonl') },
+  )
+  const svc = new CompletionService({
+    ...o.service,
+    provider,
+    cache,
+    events,
+    ...(metrics ? { metrics } : {}),
+  })
   const dispose = svc.dispose.bind(svc)
   svc.dispose = async () => {
     await dispose()

@@ -46,31 +46,65 @@ const qwen: FimTemplate = {
     const parts: PromptPart[] = []
     if (input.snippets.length > 0) {
       parts.push(s('<|repo_name|>'), t('workspace\n'))
-      for (const sn of input.snippets) parts.push(s('<|file_sep|>'), t(`${sn.path}\n${sn.text.endsWith('\n') ? sn.text : sn.text + '\n'}`))
+      for (const sn of input.snippets)
+        parts.push(s('<|file_sep|>'), t(`${sn.path}\n${sn.text.endsWith('\n') ? sn.text : sn.text + '\n'}`))
       parts.push(s('<|file_sep|>'), t(`${input.path ?? 'current'}\n`))
     }
-    parts.push(s('<|fim_prefix|>'), t(input.prefix), s('<|fim_suffix|>'), t(input.suffix), s('<|fim_middle|>'))
+    parts.push(
+      s('<|fim_prefix|>'),
+      t(input.prefix),
+      s('<|fim_suffix|>'),
+      t(input.suffix),
+      s('<|fim_middle|>'),
+    )
     return parts
   },
 }
 
 const starcoder: FimTemplate = {
   family: 'starcoder',
-  stop: ['<|endoftext|>', '<fim_prefix>', '<fim_suffix>', '<fim_middle>', '<file_sep>', '<repo_name>', '<fim_pad>'],
-  render: (input) => [s('<fim_prefix>'), t(commentedPrefix(input)), s('<fim_suffix>'), t(input.suffix), s('<fim_middle>')],
+  stop: [
+    '<|endoftext|>',
+    '<fim_prefix>',
+    '<fim_suffix>',
+    '<fim_middle>',
+    '<file_sep>',
+    '<repo_name>',
+    '<fim_pad>',
+  ],
+  render: (input) => [
+    s('<fim_prefix>'),
+    t(commentedPrefix(input)),
+    s('<fim_suffix>'),
+    t(input.suffix),
+    s('<fim_middle>'),
+  ],
 }
 
 const deepseek: FimTemplate = {
   family: 'deepseek',
   stop: ['<｜fim▁begin｜>', '<｜fim▁hole｜>', '<｜fim▁end｜>', '<｜end▁of▁sentence｜>', '<|EOT|>'],
-  render: (input) => [s('<｜fim▁begin｜>'), t(commentedPrefix(input)), s('<｜fim▁hole｜>'), t(input.suffix), s('<｜fim▁end｜>')],
+  render: (input) => [
+    s('<｜fim▁begin｜>'),
+    t(commentedPrefix(input)),
+    s('<｜fim▁hole｜>'),
+    t(input.suffix),
+    s('<｜fim▁end｜>'),
+  ],
 }
 
 const codellama: FimTemplate = {
   family: 'codellama',
   stop: ['<EOT>', '<PRE>', '<SUF>', '<MID>', '</s>'],
   // Meta's infilling format (spaces included): "<PRE> {pre} <SUF>{suf} <MID>".
-  render: (input) => [s('<PRE>'), t(` ${commentedPrefix(input)} `), s('<SUF>'), t(input.suffix), t(' '), s('<MID>')],
+  render: (input) => [
+    s('<PRE>'),
+    t(` ${commentedPrefix(input)} `),
+    s('<SUF>'),
+    t(input.suffix),
+    t(' '),
+    s('<MID>'),
+  ],
 }
 
 const codestral: FimTemplate = {
@@ -97,7 +131,10 @@ export function familyForModel(model: string): FimFamily {
 
 /** A family name, or a model name to pick the family from. */
 export function templateFor(familyOrModel: string): FimTemplate {
-  return (TEMPLATES as Record<string, FimTemplate | undefined>)[familyOrModel] ?? TEMPLATES[familyForModel(familyOrModel)]
+  return (
+    (TEMPLATES as Record<string, FimTemplate | undefined>)[familyOrModel] ??
+    TEMPLATES[familyForModel(familyOrModel)]
+  )
 }
 
 export const FIM_FAMILIES = Object.keys(TEMPLATES) as FimFamily[]

@@ -60,7 +60,7 @@ describe('rule: stop where the completion repeats the suffix', () => {
     const suffix = '\n  return a\n}\n'
     expect(trimSuffixOverlap('a = a + 1\n  return a\n}', ctx(prefix, suffix)).text).toBe('a = a + 1')
   })
-  it('compares indentation: an inner closing brace is not the suffix\'s outer one', () => {
+  it("compares indentation: an inner closing brace is not the suffix's outer one", () => {
     const prefix = 'function f(a) {\n  '
     const suffix = '\n}\n'
     const text = 'if (a) {\n    g()\n  }\n}'
@@ -110,11 +110,11 @@ describe('rule: fix indentation', () => {
   it('does not repeat the indentation left of the cursor', () => {
     expect(fixIndentation('    return x', 'function f() {\n    ')).toBe('return x')
   })
-  it('converts spaces to the file\'s tabs', () => {
+  it("converts spaces to the file's tabs", () => {
     const prefix = 'function f() {\n\tif (a) {\n\t'
     expect(fixIndentation('b()\n        c()', prefix)).toBe('b()\n\t\tc()')
   })
-  it('converts tabs to the file\'s spaces', () => {
+  it("converts tabs to the file's spaces", () => {
     const prefix = 'function f() {\n  if (a) {\n  '
     expect(fixIndentation('b()\n\t\tc()', prefix)).toBe('b()\n    c()')
   })
@@ -148,7 +148,9 @@ describe('processCompletion (all rules)', () => {
     const prefix = 'function sum(xs) {\n  '
     const suffix = '\n}\n'
     const raw = '  let t = 0\n  for (const x of xs) t += x\n  return t\n}\n\nfunction other() {'
-    expect(processCompletion(raw, ctx(prefix, suffix)).text).toBe('let t = 0\n  for (const x of xs) t += x\n  return t')
+    expect(processCompletion(raw, ctx(prefix, suffix)).text).toBe(
+      'let t = 0\n  for (const x of xs) t += x\n  return t',
+    )
   })
   it('is idempotent', () => {
     const c = ctx('function sum(xs) {\n  ', '\n}\n')

@@ -72,7 +72,11 @@ export interface PromptInput {
 }
 
 /** Prunes prefix and suffix to the budget. Cheap; the cache key is taken from its result. */
-export function pruneForBudget(prefix: string, suffix: string, b: PromptBudget): { prefix: string; suffix: string } {
+export function pruneForBudget(
+  prefix: string,
+  suffix: string,
+  b: PromptBudget,
+): { prefix: string; suffix: string } {
   return {
     prefix: prunePrefix(prefix, Math.floor(b.prefixTokens * b.charsPerToken)),
     suffix: pruneSuffix(suffix, Math.floor(b.suffixTokens * b.charsPerToken)),

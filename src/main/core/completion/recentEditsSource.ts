@@ -15,15 +15,16 @@ export class RecentEditsSource implements ContextSource {
   readonly name = 'recent-edits'
   private readonly visits = new Map<string, Visit>()
 
-  constructor(
-    private readonly opts: { maxFiles?: number; linesAround?: number; now?: () => number } = {},
-  ) {}
+  constructor(private readonly opts: { maxFiles?: number; linesAround?: number; now?: () => number } = {}) {}
 
   /** Called by the completion service on every request. */
   record(path: string, prefix: string, suffix: string): void {
     const n = this.opts.linesAround ?? 12
     const before = prefix.split('\n').slice(-n).join('\n')
-    const after = suffix.split('\n').slice(0, Math.ceil(n / 2)).join('\n')
+    const after = suffix
+      .split('\n')
+      .slice(0, Math.ceil(n / 2))
+      .join('\n')
     const text = (before + after).trim()
     if (!text) return
     this.visits.delete(path)

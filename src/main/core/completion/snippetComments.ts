@@ -1,8 +1,26 @@
 import type { Snippet } from '../inference/fimTypes'
 
 const HASH = new Set([
-  'python', 'ruby', 'shell', 'shellscript', 'bash', 'sh', 'zsh', 'yaml', 'toml', 'r', 'perl', 'makefile', 'dockerfile',
-  'powershell', 'elixir', 'julia', 'nim', 'coffeescript', 'ini', 'properties',
+  'python',
+  'ruby',
+  'shell',
+  'shellscript',
+  'bash',
+  'sh',
+  'zsh',
+  'yaml',
+  'toml',
+  'r',
+  'perl',
+  'makefile',
+  'dockerfile',
+  'powershell',
+  'elixir',
+  'julia',
+  'nim',
+  'coffeescript',
+  'ini',
+  'properties',
 ])
 const DASHES = new Set(['sql', 'lua', 'haskell', 'elm', 'ada', 'vhdl'])
 const SEMI = new Set(['clojure', 'lisp', 'scheme', 'racket', 'asm'])

@@ -14,7 +14,14 @@ export type FimProviderConfig =
   | { kind: 'ollama'; url?: string; model?: string; keepAlive?: string }
   | { kind: 'openai'; url: string; model: string; token?: string; fimMode?: 'suffix' | 'template' }
   | { kind: 'llamacpp'; url: string; model?: string; token?: string }
-  | { kind: 'triton'; url: string; model: string; token?: string; flavor?: 'vllm' | 'trtllm'; streaming?: boolean }
+  | {
+      kind: 'triton'
+      url: string
+      model: string
+      token?: string
+      flavor?: 'vllm' | 'trtllm'
+      streaming?: boolean
+    }
   | { kind: 'embedded'; modelPath: string; threads?: number; contextSize?: number; idleUnloadMs?: number }
 
 export const FIM_PROVIDER_KINDS = ['ollama', 'openai', 'llamacpp', 'triton', 'embedded'] as const
@@ -31,7 +38,12 @@ export function createFimProvider(cfg: FimProviderConfig, http: HttpClient): Com
     case 'openai':
       return new OpenAiProvider({ ...cfg, http })
     case 'llamacpp':
-      return new LlamaCppInfillProvider({ url: cfg.url, model: cfg.model ?? 'llama.cpp', http, ...(cfg.token ? { token: cfg.token } : {}) })
+      return new LlamaCppInfillProvider({
+        url: cfg.url,
+        model: cfg.model ?? 'llama.cpp',
+        http,
+        ...(cfg.token ? { token: cfg.token } : {}),
+      })
     case 'triton':
       return new TritonProvider({ ...cfg, http })
     case 'embedded':
@@ -54,8 +66,10 @@ export function fimConfigFrom(
   const url = flags.url || env.HEARTH_FIM_URL || undefined
   const token = flags.token || env.HEARTH_FIM_TOKEN || undefined
   const threadsEnv = env.HEARTH_FIM_THREADS ? Number(env.HEARTH_FIM_THREADS) : undefined
-  const threads = flags.threads ?? (Number.isInteger(threadsEnv) && (threadsEnv ?? 0) > 0 ? threadsEnv : undefined)
-  const kind = flags.provider || env.HEARTH_FIM_PROVIDER || (model && /\.gguf$/i.test(model) ? 'embedded' : 'ollama')
+  const threads =
+    flags.threads ?? (Number.isInteger(threadsEnv) && (threadsEnv ?? 0) > 0 ? threadsEnv : undefined)
+  const kind =
+    flags.provider || env.HEARTH_FIM_PROVIDER || (model && /\.gguf$/i.test(model) ? 'embedded' : 'ollama')
   const need = (v: string | undefined, what: string): string => {
     if (!v) throw new HearthError('invalid_argument', `${kind} needs ${what}`)
     return v
@@ -65,14 +79,31 @@ export function fimConfigFrom(
     case 'ollama':
       return { kind, ...(url ? { url } : {}), model: model ?? DEFAULT_FIM_MODEL }
     case 'openai':
-      return { kind, url: need(url, 'a server URL (--url)'), model: need(model, 'a model name (--model)'), ...auth }
+      return {
+        kind,
+        url: need(url, 'a server URL (--url)'),
+        model: need(model, 'a model name (--model)'),
+        ...auth,
+      }
     case 'llamacpp':
       return { kind, url: need(url, 'a server URL (--url)'), ...(model ? { model } : {}), ...auth }
     case 'triton':
-      return { kind, url: need(url, 'a Triton URL (--url)'), model: need(model, 'a model name (--model)'), ...auth }
+      return {
+        kind,
+        url: need(url, 'a Triton URL (--url)'),
+        model: need(model, 'a model name (--model)'),
+        ...auth,
+      }
     case 'embedded':
-      return { kind, modelPath: need(model, 'a GGUF file (--model or HEARTH_FIM_MODEL)'), ...(threads ? { threads } : {}) }
+      return {
+        kind,
+        modelPath: need(model, 'a GGUF file (--model or HEARTH_FIM_MODEL)'),
+        ...(threads ? { threads } : {}),
+      }
     default:
-      throw new HearthError('invalid_argument', `unknown provider "${kind}" (one of ${FIM_PROVIDER_KINDS.join(', ')})`)
+      throw new HearthError(
+        'invalid_argument',
+        `unknown provider "${kind}" (one of ${FIM_PROVIDER_KINDS.join(', ')})`,
+      )
   }
 }

@@ -4,7 +4,14 @@ import type * as NodeLlamaCpp from 'node-llama-cpp'
 import type { Llama, LlamaCompletion, LlamaContext, LlamaModel } from 'node-llama-cpp'
 import { HearthError } from '@shared/errors'
 import { AsyncQueue } from './asyncQueue'
-import type { CompletionProvider, FimEvent, FimPrompt, GenerateOptions, ProviderState, StopReason } from './fimTypes'
+import type {
+  CompletionProvider,
+  FimEvent,
+  FimPrompt,
+  GenerateOptions,
+  ProviderState,
+  StopReason,
+} from './fimTypes'
 import { describeError } from './providerErrors'
 import { TimingMeter } from './timingMeter'
 
@@ -91,13 +98,16 @@ export class EmbeddedProvider implements CompletionProvider {
     this.active++
     this.clearIdle()
     const ac = new AbortController()
-    const onAbort = (): void => ac.abort(new HearthError('cancelled', `${this.label}: request cancelled`, { reason: 'cancelled' }))
+    const onAbort = (): void =>
+      ac.abort(new HearthError('cancelled', `${this.label}: request cancelled`, { reason: 'cancelled' }))
     if (o.signal.aborted) onAbort()
     else o.signal.addEventListener('abort', onAbort, { once: true })
     const deadline = setTimeout(
       () =>
         ac.abort(
-          new HearthError('timeout', `${this.label}: did not finish within ${o.timeoutMs} ms`, { reason: 'deadline' }),
+          new HearthError('timeout', `${this.label}: did not finish within ${o.timeoutMs} ms`, {
+            reason: 'deadline',
+          }),
         ),
       o.timeoutMs,
     )
@@ -150,7 +160,8 @@ export class EmbeddedProvider implements CompletionProvider {
       o.signal.removeEventListener('abort', onAbort)
       // The consumer may stop early (it has enough text): stop the engine too, and let the
       // sequence go before the next request takes it.
-      if (!ac.signal.aborted) ac.abort(new HearthError('cancelled', 'consumer finished', { reason: 'cancelled' }))
+      if (!ac.signal.aborted)
+        ac.abort(new HearthError('cancelled', 'consumer finished', { reason: 'cancelled' }))
       if (generation) await generation
       if (this.current.phase === 'generating') this.current = { phase: 'ready' }
       this.active--
@@ -199,9 +210,13 @@ export class EmbeddedProvider implements CompletionProvider {
       try {
         model = await llama.loadModel({ modelPath: this.opts.modelPath })
       } catch (err) {
-        throw new HearthError('unavailable', `${this.label}: cannot load ${this.opts.modelPath}: ${(err as Error).message}`, {
-          reason: 'load_failed',
-        })
+        throw new HearthError(
+          'unavailable',
+          `${this.label}: cannot load ${this.opts.modelPath}: ${(err as Error).message}`,
+          {
+            reason: 'load_failed',
+          },
+        )
       }
       const contextSize = Math.min(this.opts.contextSize ?? 2048, model.trainContextSize)
       const context = await model.createContext({ contextSize, threads: this.threads })
@@ -209,7 +224,10 @@ export class EmbeddedProvider implements CompletionProvider {
       this.current = { phase: 'ready' }
       return { model, context, completion, infill: completion.infillSupported }
     } catch (err) {
-      const e = err instanceof HearthError ? err : new HearthError('unavailable', `${this.label}: ${(err as Error).message}`)
+      const e =
+        err instanceof HearthError
+          ? err
+          : new HearthError('unavailable', `${this.label}: ${(err as Error).message}`)
       this.current = { phase: 'error', error: describeError(e) }
       throw e
     }
@@ -231,9 +249,13 @@ export class EmbeddedProvider implements CompletionProvider {
   private mapError(err: unknown, signal: AbortSignal): HearthError {
     if (err instanceof HearthError) return err
     if (signal.aborted && signal.reason instanceof HearthError) return signal.reason
-    return new HearthError('unavailable', `${this.label}: ${err instanceof Error ? err.message : String(err)}`, {
-      reason: 'engine_error',
-    })
+    return new HearthError(
+      'unavailable',
+      `${this.label}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        reason: 'engine_error',
+      },
+    )
   }
 }
 

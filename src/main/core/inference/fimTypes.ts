@@ -67,7 +67,8 @@ export interface FimTiming {
 
 export type StopReason = 'stop' | 'length' | 'abort' | 'unknown'
 
-export type FimEvent = { type: 'text'; text: string } | { type: 'done'; timing: FimTiming; stopReason: StopReason }
+export type FimEvent =
+  { type: 'text'; text: string } | { type: 'done'; timing: FimTiming; stopReason: StopReason }
 
 export type ProviderKind = 'ollama' | 'openai' | 'llamacpp' | 'triton' | 'embedded'
 

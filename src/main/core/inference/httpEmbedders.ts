@@ -52,7 +52,10 @@ abstract class BatchingEmbedder implements Embedder {
   protected readonly root: string
   protected readonly label: string
 
-  protected constructor(protected readonly opts: HttpEmbedderOptions, labelKind: string) {
+  protected constructor(
+    protected readonly opts: HttpEmbedderOptions,
+    labelKind: string,
+  ) {
     this.root = baseUrl(opts.url)
     this.id = `${opts.kind}:${opts.model}`
     this.maxBatch = opts.maxBatch ?? DEFAULT_BATCH
@@ -103,7 +106,9 @@ abstract class BatchingEmbedder implements Embedder {
       const err = statusError(res.status, text, { label: this.label, model: this.opts.model })
       // The router's retry honours Retry-After (429/503); it can only see it here.
       const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
-      throw retryAfterMs === undefined ? err : new HearthError(err.code, err.message, { ...(err.details as object), retryAfterMs })
+      throw retryAfterMs === undefined
+        ? err
+        : new HearthError(err.code, err.message, { ...(err.details as object), retryAfterMs })
     }
     return res.json()
   }
@@ -159,7 +164,9 @@ class TritonEmbedder extends BatchingEmbedder {
   protected async embedBatch(texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
     const url = `${this.root}/v2/models/${encodeURIComponent(this.opts.model)}/infer`
     const body = {
-      inputs: [{ name: this.opts.tritonInput ?? 'text', shape: [texts.length, 1], datatype: 'BYTES', data: texts }],
+      inputs: [
+        { name: this.opts.tritonInput ?? 'text', shape: [texts.length, 1], datatype: 'BYTES', data: texts },
+      ],
       ...(this.opts.tritonOutput ? { outputs: [{ name: this.opts.tritonOutput }] } : {}),
     }
     const raw = (await this.postJson(url, body, signal)) as { outputs?: KserveTensor[]; error?: unknown }
@@ -176,7 +183,8 @@ class TritonEmbedder extends BatchingEmbedder {
     const flat = flatten(out.data, this.label)
     const shape = out.shape ?? []
     const rows = shape[0] ?? texts.length
-    if (rows !== texts.length) throw malformed(this.label, `output has ${rows} rows for ${texts.length} texts`)
+    if (rows !== texts.length)
+      throw malformed(this.label, `output has ${rows} rows for ${texts.length} texts`)
     const dim = shape.length >= 2 ? shape.slice(1).reduce((a, b) => a * b, 1) : flat.length / rows
     if (!Number.isInteger(dim) || dim <= 0 || dim * rows !== flat.length) {
       throw malformed(this.label, `output shape [${shape.join(',')}] does not match ${flat.length} values`)

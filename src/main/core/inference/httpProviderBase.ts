@@ -27,7 +27,12 @@ export abstract class HttpProviderBase {
     // Sockets belong to the shared HttpClient.
   }
 
-  protected async post(url: string, body: unknown, o: GenerateOptions, accept: string): Promise<HttpResponse> {
+  protected async post(
+    url: string,
+    body: unknown,
+    o: GenerateOptions,
+    accept: string,
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept }
     if (this.token) headers.authorization = `Bearer ${this.token}`
     const res = await this.http.request(url, {

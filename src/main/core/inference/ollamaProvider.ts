@@ -1,7 +1,14 @@
 import { Ollama, type GenerateResponse } from 'ollama'
 import { HearthError } from '@shared/errors'
 import type { HttpClient } from '../net/httpClient'
-import type { CompletionProvider, FimEvent, FimPrompt, GenerateOptions, ProviderState, StopReason } from './fimTypes'
+import type {
+  CompletionProvider,
+  FimEvent,
+  FimPrompt,
+  GenerateOptions,
+  ProviderState,
+  StopReason,
+} from './fimTypes'
 import { baseUrl, describeError, statusError, streamError, toProviderError } from './providerErrors'
 import { TimingMeter } from './timingMeter'
 
@@ -86,7 +93,8 @@ export class OllamaProvider implements CompletionProvider {
       throw e
     }
     this.current = { phase: 'ready' }
-    const stopReason: StopReason = last?.done_reason === 'length' ? 'length' : last?.done_reason === 'stop' ? 'stop' : 'unknown'
+    const stopReason: StopReason =
+      last?.done_reason === 'length' ? 'length' : last?.done_reason === 'stop' ? 'stop' : 'unknown'
     yield {
       type: 'done',
       timing: meter.finish(last?.eval_count, last?.prompt_eval_count),
@@ -110,7 +118,9 @@ export class OllamaProvider implements CompletionProvider {
       })
     }
     if (err instanceof Error && /did not receive done/i.test(err.message)) {
-      return new HearthError('unavailable', `${this.label}: stream ended before the model finished`, { reason: 'reset' })
+      return new HearthError('unavailable', `${this.label}: stream ended before the model finished`, {
+        reason: 'reset',
+      })
     }
     if (err instanceof Error && !(err instanceof TypeError)) return streamError(this.label, err.message)
     return toProviderError(err, this.label, signal)

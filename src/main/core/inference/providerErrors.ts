@@ -2,7 +2,8 @@ import { HearthError } from '@shared/errors'
 import type { ProviderState } from './fimTypes'
 
 /** Failure reasons that providers add to the network layer's (see net/httpClient NetFailure). */
-export type ProviderFailure = 'model_missing' | 'server_error' | 'unauthorized' | 'bad_request' | 'malformed' | 'rate_limited'
+export type ProviderFailure =
+  'model_missing' | 'server_error' | 'unauthorized' | 'bad_request' | 'malformed' | 'rate_limited'
 
 export interface StatusErrorContext {
   /** e.g. "ollama at http://127.0.0.1:11434" */
@@ -33,7 +34,8 @@ export function errorMessageFromBody(body: string): string {
   return trimmed.slice(0, 300)
 }
 
-const MODEL_MISSING = /(model|unknown model).*(not found|does not exist|not exist|unknown|is not ready|not available)|no such model|unknown model/i
+const MODEL_MISSING =
+  /(model|unknown model).*(not found|does not exist|not exist|unknown|is not ready|not available)|no such model|unknown model/i
 
 /** Maps an HTTP error status + body to a HearthError with a distinct code and reason. */
 export function statusError(status: number, body: string, ctx: StatusErrorContext): HearthError {
@@ -41,17 +43,25 @@ export function statusError(status: number, body: string, ctx: StatusErrorContex
   const modelMissing = status === 404 || (status === 400 && MODEL_MISSING.test(msg))
   if (modelMissing) {
     const hint = ctx.missingModelHint ? ` — ${ctx.missingModelHint}` : ''
-    return new HearthError('not_found', `${ctx.label}: model "${ctx.model}" not found${hint} (HTTP ${status}: ${msg})`, {
-      reason: 'model_missing' satisfies ProviderFailure,
-      status,
-      model: ctx.model,
-    })
+    return new HearthError(
+      'not_found',
+      `${ctx.label}: model "${ctx.model}" not found${hint} (HTTP ${status}: ${msg})`,
+      {
+        reason: 'model_missing' satisfies ProviderFailure,
+        status,
+        model: ctx.model,
+      },
+    )
   }
   if (status === 401 || status === 403) {
-    return new HearthError('unauthorized', `${ctx.label}: not authorized (HTTP ${status}) — check the token`, {
-      reason: 'unauthorized' satisfies ProviderFailure,
-      status,
-    })
+    return new HearthError(
+      'unauthorized',
+      `${ctx.label}: not authorized (HTTP ${status}) — check the token`,
+      {
+        reason: 'unauthorized' satisfies ProviderFailure,
+        status,
+      },
+    )
   }
   if (status === 429) {
     return new HearthError('busy', `${ctx.label}: rate limited (HTTP 429): ${msg}`, {
@@ -74,7 +84,9 @@ export function statusError(status: number, body: string, ctx: StatusErrorContex
 /** A provider-side error reported inside an otherwise successful stream. */
 export function streamError(label: string, message: string): HearthError {
   if (MODEL_MISSING.test(message)) {
-    return new HearthError('not_found', `${label}: ${message}`, { reason: 'model_missing' satisfies ProviderFailure })
+    return new HearthError('not_found', `${label}: ${message}`, {
+      reason: 'model_missing' satisfies ProviderFailure,
+    })
   }
   return new HearthError('unavailable', `${label}: server error mid-stream: ${message}`, {
     reason: 'server_error' satisfies ProviderFailure,
@@ -82,7 +94,9 @@ export function streamError(label: string, message: string): HearthError {
 }
 
 export function malformed(label: string, what: string): HearthError {
-  return new HearthError('unavailable', `${label}: malformed response: ${what}`, { reason: 'malformed' satisfies ProviderFailure })
+  return new HearthError('unavailable', `${label}: malformed response: ${what}`, {
+    reason: 'malformed' satisfies ProviderFailure,
+  })
 }
 
 /** Anything thrown inside a provider → HearthError; aborts become 'cancelled'. */

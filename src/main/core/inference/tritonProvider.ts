@@ -54,7 +54,13 @@ export class TritonProvider extends HttpProviderBase implements CompletionProvid
 
   private body(text: string, o: GenerateOptions, stream: boolean): Record<string, unknown> {
     if (this.opts.flavor === 'trtllm') {
-      return { text_input: text, max_tokens: o.maxTokens, temperature: o.temperature, stop_words: [...o.stop], stream }
+      return {
+        text_input: text,
+        max_tokens: o.maxTokens,
+        temperature: o.temperature,
+        stop_words: [...o.stop],
+        stream,
+      }
     }
     return {
       text_input: text,
@@ -69,7 +75,12 @@ export class TritonProvider extends HttpProviderBase implements CompletionProvid
     const input = prompt.parts.map((p) => p.text).join('')
     const streaming = this.opts.streaming !== false
     const url = `${this.endpoint}/v2/models/${encodeURIComponent(this.model)}/${streaming ? 'generate_stream' : 'generate'}`
-    const res = await this.post(url, this.body(input, o, streaming), o, streaming ? 'text/event-stream' : 'application/json')
+    const res = await this.post(
+      url,
+      this.body(input, o, streaming),
+      o,
+      streaming ? 'text/event-stream' : 'application/json',
+    )
     const normaliser = new DeltaNormaliser(input)
     if (!streaming) {
       const text = normaliser.push(outputText(await res.json(), this.label))
@@ -93,7 +104,8 @@ export class TritonProvider extends HttpProviderBase implements CompletionProvid
 function outputText(raw: unknown, label: string): string {
   if (typeof raw !== 'object' || raw === null) throw malformed(label, 'response is not an object')
   const r = raw as GenerateChunk
-  if (r.error !== undefined) throw streamError(label, typeof r.error === 'string' ? r.error : JSON.stringify(r.error))
+  if (r.error !== undefined)
+    throw streamError(label, typeof r.error === 'string' ? r.error : JSON.stringify(r.error))
   const t = r.text_output
   if (typeof t === 'string') return t
   if (Array.isArray(t) && t.every((x) => typeof x === 'string')) return t.join('')

@@ -7,15 +7,7 @@ import { allowAllPolicy, type ConnectionPolicy } from './connectionPolicy'
 
 /** Why a request failed, in `HearthError.details.reason` — the status bar and the router read it. */
 export type NetFailure =
-  | 'refused'
-  | 'dns'
-  | 'reset'
-  | 'no_response'
-  | 'stalled'
-  | 'deadline'
-  | 'policy'
-  | 'cancelled'
-  | 'network'
+  'refused' | 'dns' | 'reset' | 'no_response' | 'stalled' | 'deadline' | 'policy' | 'cancelled' | 'network'
 
 export interface HttpRequestOptions {
   method?: string
@@ -140,10 +132,14 @@ export class HttpClient {
     try {
       u = typeof url === 'string' ? new URL(url) : url
     } catch {
-      return Promise.reject(new HearthError('invalid_argument', `not a valid URL: ${String(url).slice(0, 200)}`))
+      return Promise.reject(
+        new HearthError('invalid_argument', `not a valid URL: ${String(url).slice(0, 200)}`),
+      )
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      return Promise.reject(new HearthError('invalid_argument', `only http and https URLs are supported (${u.protocol})`))
+      return Promise.reject(
+        new HearthError('invalid_argument', `only http and https URLs are supported (${u.protocol})`),
+      )
     }
     try {
       this.policy.checkUrl(u)
@@ -219,7 +215,11 @@ export class HttpClient {
         if (!s.connecting) return
         s.once('connect', () => {
           this.connections++
-          const info = { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), remoteAddress: s.remoteAddress }
+          const info = {
+            host: u.hostname,
+            port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+            remoteAddress: s.remoteAddress,
+          }
           for (const l of this.connectListeners) l(info)
         })
       })
@@ -287,7 +287,8 @@ export class HttpClient {
           let size = 0
           for await (const chunk of iterable) {
             size += chunk.byteLength
-            if (size > maxBytes) throw new HearthError('too_large', `${label}: response larger than ${maxBytes} bytes`)
+            if (size > maxBytes)
+              throw new HearthError('too_large', `${label}: response larger than ${maxBytes} bytes`)
             parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
           }
           return Buffer.concat(parts).toString('utf8')
@@ -303,9 +304,13 @@ export class HttpClient {
             try {
               return JSON.parse(t) as unknown
             } catch {
-              throw new HearthError('unavailable', `${label}: malformed JSON in response: ${t.slice(0, 120)}`, {
-                reason: 'malformed',
-              })
+              throw new HearthError(
+                'unavailable',
+                `${label}: malformed JSON in response: ${t.slice(0, 120)}`,
+                {
+                  reason: 'malformed',
+                },
+              )
             }
           },
           discard: () => {
@@ -353,7 +358,11 @@ export class HttpClient {
               },
             })
       if (!stream) res.discard()
-      return new Response(stream, { status: res.status, statusText: res.statusText, headers: toHeaders(res.headers) })
+      return new Response(stream, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: toHeaders(res.headers),
+      })
     }
     return f
   }
@@ -367,7 +376,7 @@ export class HttpClient {
   }
 
   /** DNS lookup with the policy applied to every address before any connection is attempted. */
-  private readonly lookup: Lookup = ((
+  private readonly lookup: Lookup = (
     hostname: string,
     options: LookupOptions,
     callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
@@ -392,34 +401,49 @@ export class HttpClient {
         callback(null, first?.address ?? '', first?.family ?? 4)
       }
     })
-  })
+  }
 }
 
 function cancelledError(label: string): HearthError {
-  return new HearthError('cancelled', `${label}: request cancelled`, { reason: 'cancelled' satisfies NetFailure })
+  return new HearthError('cancelled', `${label}: request cancelled`, {
+    reason: 'cancelled' satisfies NetFailure,
+  })
 }
 
 function mapNodeError(err: Error, label: string): HearthError {
   if (err instanceof HearthError) return err
   const code = (err as NodeJS.ErrnoException).code
-  const reason = (r: NetFailure): { reason: NetFailure; cause?: string } => (code ? { reason: r, cause: code } : { reason: r })
+  const reason = (r: NetFailure): { reason: NetFailure; cause?: string } =>
+    code ? { reason: r, cause: code } : { reason: r }
   switch (code) {
     case 'ECONNREFUSED':
-      return new HearthError('unavailable', `${label}: connection refused — is the server running?`, reason('refused'))
+      return new HearthError(
+        'unavailable',
+        `${label}: connection refused — is the server running?`,
+        reason('refused'),
+      )
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new HearthError('unavailable', `${label}: host name not found`, reason('dns'))
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ERR_STREAM_PREMATURE_CLOSE':
-      return new HearthError('unavailable', `${label}: connection closed by the server mid-request`, reason('reset'))
+      return new HearthError(
+        'unavailable',
+        `${label}: connection closed by the server mid-request`,
+        reason('reset'),
+      )
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new HearthError('unavailable', `${label}: host unreachable (${code})`, reason('network'))
     default:
       if (err.message === 'aborted' || err.message === 'socket hang up') {
-        return new HearthError('unavailable', `${label}: connection closed by the server mid-request`, reason('reset'))
+        return new HearthError(
+          'unavailable',
+          `${label}: connection closed by the server mid-request`,
+          reason('reset'),
+        )
       }
       return new HearthError('unavailable', `${label}: ${err.message}`, reason('network'))
   }

@@ -20,7 +20,9 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 describe('stream parsers: any chunking of the same bytes gives the same values', () => {
   const ndBody = enc.encode('{"response":"é✓"}\n{"response":"😀\\n"}\r\n\n{"done":true}')
-  const sseBody = enc.encode(': comment\nevent: message\ndata: {"t":"a"}\n\ndata: {"t":"😀"}\r\n\r\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n')
+  const sseBody = enc.encode(
+    ': comment\nevent: message\ndata: {"t":"a"}\n\ndata: {"t":"😀"}\r\n\r\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n',
+  )
 
   it('ndjson at every single split point and byte by byte', async () => {
     const want = await all(ndjson(chunked(ndBody, []), 't'))
@@ -39,7 +41,9 @@ describe('stream parsers: any chunking of the same bytes gives the same values',
   it('sseJson stops at [DONE] and rejects malformed data with a clear error', async () => {
     const body = enc.encode('data: {"a":1}\n\ndata: [DONE]\n\ndata: {"never":1}\n\n')
     expect(await all(sseJson(chunked(body, []), 'srv'))).toEqual([{ a: 1 }])
-    await expect(all(sseJson(chunked(enc.encode('data: {oops\n\n'), []), 'srv'))).rejects.toThrow(/srv: malformed event data/)
+    await expect(all(sseJson(chunked(enc.encode('data: {oops\n\n'), []), 'srv'))).rejects.toThrow(
+      /srv: malformed event data/,
+    )
   })
 
   it('a last line without its newline is still delivered', async () => {

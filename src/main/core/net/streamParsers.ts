@@ -28,7 +28,9 @@ export async function* ndjson(body: AsyncIterable<Uint8Array>, label: string): A
     try {
       yield JSON.parse(line) as unknown
     } catch {
-      throw new HearthError('unavailable', `${label}: malformed NDJSON line: ${line.slice(0, 120)}`, { reason: 'malformed' })
+      throw new HearthError('unavailable', `${label}: malformed NDJSON line: ${line.slice(0, 120)}`, {
+        reason: 'malformed',
+      })
     }
   }
 }
@@ -53,7 +55,8 @@ export async function* sse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseE
       event = 'message'
       return undefined
     }
-    const e: SseEvent = id === undefined ? { event, data: data.join('\n') } : { event, data: data.join('\n'), id }
+    const e: SseEvent =
+      id === undefined ? { event, data: data.join('\n') } : { event, data: data.join('\n'), id }
     data = []
     event = 'message'
     return e
@@ -85,7 +88,9 @@ export async function* sseJson(body: AsyncIterable<Uint8Array>, label: string): 
     try {
       value = JSON.parse(e.data)
     } catch {
-      throw new HearthError('unavailable', `${label}: malformed event data: ${e.data.slice(0, 120)}`, { reason: 'malformed' })
+      throw new HearthError('unavailable', `${label}: malformed event data: ${e.data.slice(0, 120)}`, {
+        reason: 'malformed',
+      })
     }
     if (e.event === 'error') {
       throw new HearthError('unavailable', `${label}: server reported an error: ${e.data.slice(0, 200)}`, {
