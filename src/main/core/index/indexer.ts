@@ -4,12 +4,19 @@ import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/bud
 import { FULL_SPEED } from '../resources/budgets'
 import type { FileChangeEvent } from '../watcher/types'
 import type { IgnoreRules } from '../workspace/ignoreRules'
-import type { FileCandidate, IndexBatchResult, OpArgs, OpResult, SkippedFile } from './store/protocol'
+import type {
+  FileCandidate,
+  IndexBatchResult,
+  OpArgs,
+  OpResult,
+  PrepareCandidate,
+  SkippedFile,
+} from './store/protocol'
 import { walkWorkspace } from './walkWorkspace'
 
 /** The store calls the indexer makes (IndexStore satisfies it). */
 export interface IndexerStore {
-  call<K extends 'indexFiles' | 'deleteFiles' | 'fileStates' | 'refreshTermStats'>(
+  call<K extends 'prepareFiles' | 'writePrepared' | 'deleteFiles' | 'fileStates' | 'refreshTermStats'>(
     op: K,
     args: OpArgs<K>,
   ): Promise<OpResult<K>>
@@ -99,7 +106,7 @@ export class Indexer implements BudgetConsumer {
       ms: 0,
     }
     if (gone.length > 0) summary.removed += await this.store.call('deleteFiles', { paths: gone })
-    await this.indexCandidates(walked.files, summary, signal, force)
+    await this.indexCandidates(walked.files, statesOf(known), summary, signal, force)
     await this.store.call('refreshTermStats', { ifStale: true })
     summary.ms = Math.round(performance.now() - t0)
     this.onProgress({ phase: 'idle', done: summary.seen, total: summary.seen, chunksAdded: summary.chunks })
@@ -107,13 +114,21 @@ export class Indexer implements BudgetConsumer {
   }
 
   private async indexCandidates(
-    files: FileCandidate[],
+    all: FileCandidate[],
+    known: Map<string, FileState>,
     summary: ScanSummary,
     signal?: AbortSignal,
     force = false,
   ): Promise<void> {
-    const batches: FileCandidate[][] = []
-    let cur: FileCandidate[] = []
+    // Same size and mtime as indexed: unchanged, without a read (the fast path).
+    const files: PrepareCandidate[] = []
+    for (const f of all) {
+      const prev = known.get(f.path)
+      if (!force && prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs) summary.unchanged++
+      else files.push(prev ? { ...f, prev } : f)
+    }
+    const batches: PrepareCandidate[][] = []
+    let cur: PrepareCandidate[] = []
     let bytes = 0
     for (const f of files) {
       if (cur.length >= BATCH_FILES || (bytes + f.size > BATCH_BYTES && cur.length > 0)) {
@@ -131,12 +146,16 @@ export class Indexer implements BudgetConsumer {
       signal?.throwIfAborted()
       await this.whileRunnable()
       while (inFlight.size >= Math.max(1, this.budget.indexConcurrency)) await Promise.race(inFlight)
-      const p = this.store.call('indexFiles', { root: this.root, files: batch, force }).then((r) => {
-        merge(summary, r)
-        done += batch.length
-        this.onProgress({ phase: 'indexing', done, total: files.length, chunksAdded: summary.chunks })
-        if (r.chunks > 0) this.onIndexed()
-      })
+      // Prepare (read, chunk) runs in its own worker and overlaps the store writing the last batch.
+      const p = this.store
+        .call('prepareFiles', { root: this.root, files: batch, force })
+        .then((prepared) => this.store.call('writePrepared', prepared))
+        .then((r) => {
+          merge(summary, r)
+          done += batch.length
+          this.onProgress({ phase: 'indexing', done, total: files.length, chunksAdded: summary.chunks })
+          if (r.chunks > 0) this.onIndexed()
+        })
       const tracked = p.finally(() => inFlight.delete(tracked))
       inFlight.add(tracked)
     }
@@ -171,7 +190,8 @@ export class Indexer implements BudgetConsumer {
         await this.doFullScan(undefined, false)
         continue
       }
-      const known = new Set((await this.store.call('fileStates', {})).map((k) => k.path))
+      const states = statesOf(await this.store.call('fileStates', {}))
+      const known = new Set(states.keys())
       const toDelete: string[] = []
       const candidates: FileCandidate[] = []
       let rescan = false
@@ -207,7 +227,7 @@ export class Indexer implements BudgetConsumer {
           skipped: [],
           ms: 0,
         }
-        await this.indexCandidates(candidates, summary)
+        await this.indexCandidates(candidates, states, summary)
       }
       if (rescan) await this.doFullScan(undefined, false)
     }
@@ -227,6 +247,12 @@ export class Indexer implements BudgetConsumer {
     this.disposed = true
     for (const w of this.resumeWaiters.splice(0)) w()
   }
+}
+
+type FileState = { hash: string; size: number; mtimeMs: number }
+
+function statesOf(list: ({ path: string } & FileState)[]): Map<string, FileState> {
+  return new Map(list.map((k) => [k.path, { hash: k.hash, size: k.size, mtimeMs: k.mtimeMs }]))
 }
 
 function merge(s: ScanSummary, r: IndexBatchResult): void {

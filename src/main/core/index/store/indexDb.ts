@@ -11,6 +11,8 @@ import { MIGRATIONS } from './migrations'
 import type {
   FileCandidate,
   FtsArgs,
+  PreparedBatch,
+  PreparedChunk,
   IndexBatchResult,
   OpenResult,
   PendingEmbed,
@@ -140,29 +142,14 @@ export class IndexDb {
    * so a killed process leaves either the old version or the new one, never half a file.
    */
   async indexFiles(root: string, files: FileCandidate[], force = false): Promise<IndexBatchResult> {
-    const res: IndexBatchResult = { indexed: 0, unchanged: 0, chunks: 0, skipped: [], removed: 0 }
-    const touchOnly: { path: string; size: number; mtimeMs: number }[] = []
-    const toRemove: string[] = []
-    const prepared: { cand: FileCandidate; hash: string; rows: ChunkRow[] }[] = []
-    for (const cand of files) {
-      const prev = this.states.get(cand.path)
-      if (!force && prev && prev.size === cand.size && prev.mtimeMs === cand.mtimeMs) {
-        res.unchanged++
-        continue
-      }
-      const src = readSource(join(root, cand.path), cand.size)
-      if (!src.ok) {
-        res.skipped.push({ path: cand.path, reason: src.reason })
-        if (prev) toRemove.push(cand.path)
-        continue
-      }
-      if (!force && prev && prev.hash === src.hash) {
-        touchOnly.push(cand)
-        res.unchanged++
-        continue
-      }
-      prepared.push({ cand, hash: src.hash, rows: chunkRows(cand.path, src.text) })
-    }
+    return this.writePrepared(prepareBatch(root, files, (p) => this.states.get(p), force))
+  }
+
+  /** Writes what prepareBatch produced (possibly in another thread) in one transaction. */
+  async writePrepared(batch: PreparedBatch): Promise<IndexBatchResult> {
+    const res: IndexBatchResult = { ...batch.result, skipped: [...batch.result.skipped] }
+    const { touchOnly, toRemove } = batch
+    const prepared = [...batch.prepared]
     if (prepared.length === 0 && touchOnly.length === 0 && toRemove.length === 0) return res
     try {
       await this.writeBatch(prepared, touchOnly, toRemove)
@@ -193,8 +180,8 @@ export class IndexDb {
   }
 
   private async writeBatch(
-    prepared: { cand: FileCandidate; hash: string; rows: ChunkRow[] }[],
-    touchOnly: { path: string; size: number; mtimeMs: number }[],
+    prepared: PreparedBatch['prepared'],
+    touchOnly: FileCandidate[],
     toRemove: string[],
   ): Promise<void> {
     const paths = prepared.map((p) => p.cand.path)
@@ -564,17 +551,50 @@ export class IndexDb {
   }
 }
 
-interface ChunkRow {
-  path: string
-  startLine: number
-  endLine: number
-  language: string
-  hash: string
-  symbols: string
-  content: string
-  names: string
-  words: string
+/**
+ * Reads, hashes and chunks a batch of files: all the CPU work of indexing that is not the
+ * database's. Pure (no database), so it can run in a second worker while the store writes the
+ * previous batch. `prevOf` gives what the index holds for a path (size+mtime fast path, then hash).
+ */
+export function prepareBatch(
+  root: string,
+  files: FileCandidate[],
+  prevOf: (path: string) => { hash: string; size: number; mtimeMs: number } | undefined,
+  force = false,
+): PreparedBatch {
+  const out: PreparedBatch = {
+    prepared: [],
+    touchOnly: [],
+    toRemove: [],
+    result: { indexed: 0, unchanged: 0, chunks: 0, skipped: [], removed: 0 },
+  }
+  for (const cand of files) {
+    const prev = prevOf(cand.path)
+    if (!force && prev && prev.size === cand.size && prev.mtimeMs === cand.mtimeMs) {
+      out.result.unchanged++
+      continue
+    }
+    const src = readSource(join(root, cand.path), cand.size)
+    if (!src.ok) {
+      out.result.skipped.push({ path: cand.path, reason: src.reason })
+      if (prev) out.toRemove.push(cand.path)
+      continue
+    }
+    if (!force && prev && prev.hash === src.hash) {
+      out.touchOnly.push({ path: cand.path, size: cand.size, mtimeMs: cand.mtimeMs })
+      out.result.unchanged++
+      continue
+    }
+    out.prepared.push({
+      cand: { path: cand.path, size: cand.size, mtimeMs: cand.mtimeMs },
+      hash: src.hash,
+      rows: chunkRows(cand.path, src.text),
+    })
+  }
+  return out
 }
+
+type ChunkRow = PreparedChunk
 
 function chunkRows(path: string, text: string): ChunkRow[] {
   const language = languageOf(path).id

@@ -31,18 +31,65 @@ function workerEntry(): WorkerEntry {
   throw new HearthError('internal', `index worker not found next to ${fileURLToPath(here)}`)
 }
 
-/**
- * The main thread's handle on the index database: owns the data-directory lock and the worker
- * thread that runs PGlite, and forwards calls to it.
- */
-export class IndexStore {
+function spawnWorker(): Worker {
+  const entry = workerEntry()
+  return entry.eval ? new Worker(entry.code, { eval: true }) : new Worker(entry.file)
+}
+
+/** Request/response over one worker thread; a dead worker fails every pending and later call. */
+class WorkerClient {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   private nextId = 1
-  private dead: Error | null = null
+  dead: Error | null = null
+  stopping = false
+  readonly worker = spawnWorker()
+
+  constructor(label: string) {
+    this.worker.on('message', (msg: StoreResponse) => {
+      const w = this.waiting.get(msg.id)
+      if (!w) return
+      this.waiting.delete(msg.id)
+      if (msg.ok) w.resolve(msg.result)
+      else w.reject(new HearthError(msg.error.code === 'busy' ? 'busy' : 'internal', msg.error.message))
+    })
+    const fail = (err: Error): void => {
+      this.dead ??= err
+      for (const w of this.waiting.values()) w.reject(this.dead)
+      this.waiting.clear()
+    }
+    this.worker.on('error', (err) => fail(new WorkerDied(`${label} crashed: ${err.message}`)))
+    this.worker.on('exit', (code) => {
+      if (!this.stopping) fail(new WorkerDied(`${label} exited (code ${code})`))
+    })
+  }
+
+  call(op: StoreOp, args: unknown): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead)
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      const req: StoreRequest = { id, op, args }
+      this.worker.postMessage(req)
+    })
+  }
+
+  async terminate(): Promise<void> {
+    this.stopping = true
+    await this.worker.terminate()
+  }
+}
+
+/**
+ * The main thread's handle on the index database: owns the data-directory lock and the worker
+ * thread that runs PGlite, and forwards calls to it. The CPU half of indexing (read, hash, chunk:
+ * `prepareFiles`) goes to a second worker, so it overlaps the store's writes on another core.
+ */
+export class IndexStore {
   private closed = false
+  private prep: WorkerClient | null = null
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly db: WorkerClient,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string | null,
     readonly opened: OpenResult,
@@ -75,66 +122,39 @@ export class IndexStore {
   }
 
   private static async start(dataDir: string | null, lock: DataDirLock | null): Promise<IndexStore> {
-    const entry = workerEntry()
-    const worker = entry.eval ? new Worker(entry.code, { eval: true }) : new Worker(entry.file)
-    const pending = new IndexStore(worker, lock, dataDir, {
-      stats: { files: 0, chunks: 0, pending: 0, embedder: null, dimensions: null },
-      rebuilt: null,
-      schemaVersion: 0,
-    })
-    pending.listen()
+    const db = new WorkerClient('index worker')
     try {
-      const res = await pending.call('open', { dataDir })
-      Object.assign(pending.opened, res)
-      return pending
+      const opened = (await db.call('open', { dataDir })) as OpenResult
+      return new IndexStore(db, lock, dataDir, opened)
     } catch (err) {
-      await worker.terminate()
+      await db.terminate()
       throw err
     }
   }
 
-  private listen(): void {
-    this.worker.on('message', (msg: StoreResponse) => {
-      const w = this.waiting.get(msg.id)
-      if (!w) return
-      this.waiting.delete(msg.id)
-      if (msg.ok) w.resolve(msg.result)
-      else w.reject(new HearthError(msg.error.code === 'busy' ? 'busy' : 'internal', msg.error.message))
-    })
-    const fail = (err: Error): void => {
-      this.dead ??= err
-      for (const w of this.waiting.values()) w.reject(this.dead)
-      this.waiting.clear()
-    }
-    this.worker.on('error', (err) => fail(new WorkerDied(`index worker crashed: ${err.message}`)))
-    this.worker.on('exit', (code) => {
-      if (!this.closed) fail(new WorkerDied(`index worker exited (code ${code})`))
-    })
-  }
-
   call<K extends StoreOp>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
-    if (this.dead) return Promise.reject(this.dead)
     if (this.closed && op !== 'close')
       return Promise.reject(new HearthError('unavailable', 'index store is closed'))
-    const id = this.nextId++
-    return new Promise<OpResult<K>>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      const req: StoreRequest = { id, op, args }
-      this.worker.postMessage(req)
-    })
+    if (op === 'prepareFiles') {
+      this.prep ??= new WorkerClient('index prepare worker')
+      // If the helper died, the store worker can do the same work (slower, but it works).
+      if (!this.prep.dead) return this.prep.call(op, args) as Promise<OpResult<K>>
+    }
+    return this.db.call(op, args) as Promise<OpResult<K>>
   }
 
   get alive(): boolean {
-    return !this.dead && !this.closed
+    return !this.db.dead && !this.closed
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     try {
-      if (!this.dead) await this.call('close', {})
+      if (!this.db.dead) await this.call('close', {})
     } finally {
       this.closed = true
-      await this.worker.terminate()
+      await this.db.terminate()
+      await this.prep?.terminate()
       this.lock?.release()
     }
   }

@@ -7,6 +7,35 @@ export interface FileCandidate {
   mtimeMs: number
 }
 
+/** A candidate with what the index holds for it (for the unchanged checks in prepareFiles). */
+export interface PrepareCandidate extends FileCandidate {
+  prev?: { hash: string; size: number; mtimeMs: number }
+}
+
+/** Rows of one chunk, as prepareFiles makes them and writePrepared stores them. */
+export interface PreparedChunk {
+  path: string
+  startLine: number
+  endLine: number
+  language: string
+  hash: string
+  symbols: string
+  content: string
+  names: string
+  words: string
+}
+
+/** The CPU half of indexing a batch (read, hash, chunk), ready for one write transaction. */
+export interface PreparedBatch {
+  prepared: { cand: FileCandidate; hash: string; rows: PreparedChunk[] }[]
+  /** Unchanged content, new mtime: only the file row is touched. */
+  touchOnly: FileCandidate[]
+  /** Indexed before, unindexable now. */
+  toRemove: string[]
+  /** unchanged and skipped filled in; indexed/chunks/removed by the write. */
+  result: IndexBatchResult
+}
+
 export interface SkippedFile {
   path: string
   reason: string
@@ -99,6 +128,9 @@ export interface StoreOps {
   open: [{ dataDir: string | null }, OpenResult]
   fileStates: [Record<string, never>, { path: string; size: number; mtimeMs: number; hash: string }[]]
   indexFiles: [{ root: string; files: FileCandidate[]; force?: boolean }, IndexBatchResult]
+  /** Needs no open database: the store client sends it to a second worker. */
+  prepareFiles: [{ root: string; files: PrepareCandidate[]; force?: boolean }, PreparedBatch]
+  writePrepared: [PreparedBatch, IndexBatchResult]
   deleteFiles: [{ paths: string[] }, number]
   setEmbedder: [{ id: string; dimensions: number }, { reset: boolean }]
   pendingEmbeds: [{ limit: number }, PendingEmbed[]]

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads'
-import { IndexDb } from './indexDb'
+import { IndexDb, prepareBatch } from './indexDb'
 import type { OpArgs, StoreOp, StoreRequest, StoreResponse } from './protocol'
 
 /**
@@ -29,6 +29,13 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     }
     case 'fileStates':
       return need().fileStates()
+    case 'prepareFiles': {
+      const a = args as OpArgs<'prepareFiles'>
+      const prev = new Map(a.files.flatMap((f) => (f.prev ? [[f.path, f.prev] as const] : [])))
+      return prepareBatch(a.root, a.files, (p) => prev.get(p), a.force)
+    }
+    case 'writePrepared':
+      return need().writePrepared(args as OpArgs<'writePrepared'>)
     case 'indexFiles': {
       const a = args as OpArgs<'indexFiles'>
       return need().indexFiles(a.root, a.files, a.force)
