@@ -22,8 +22,8 @@ export async function connectContract(
     send: (msg) => ws.send(JSON.stringify(msg)),
     onMessage: (receive) => {
       const l = (data: WebSocket.RawData): void => {
-        const parsed: unknown = JSON.parse(data.toString())
-        if (isServerMessage(parsed)) receive(parsed as ServerMessage)
+        const parsed: unknown = JSON.parse(rawText(data))
+        if (isServerMessage(parsed)) receive(parsed)
       }
       ws.on('message', l)
       return () => ws.off('message', l)
@@ -41,11 +41,17 @@ export async function connectContract(
   }
 }
 
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
+  return data.toString('utf8')
+}
+
 /** Sends a raw message (bypassing client-side validation) and waits for the reply with that id. */
 export function rawCall(ws: WebSocket, msg: unknown, id: number): Promise<ServerMessage> {
   return new Promise((resolve) => {
     const l = (data: WebSocket.RawData): void => {
-      const parsed = JSON.parse(data.toString()) as ServerMessage
+      const parsed = JSON.parse(rawText(data)) as ServerMessage
       if (parsed.t !== 'event' && parsed.id === id) {
         ws.off('message', l)
         resolve(parsed)

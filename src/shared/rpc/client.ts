@@ -54,7 +54,7 @@ export class ContractClient implements HearthApi {
       signal?.addEventListener('abort', onAbort, { once: true })
       this.pending.set(id, {
         method,
-        resolve: resolve as (v: unknown) => void,
+        resolve,
         reject,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
       })
