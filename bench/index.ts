@@ -21,7 +21,12 @@ import { WorkspaceWatcher } from '../src/main/core/watcher/workspaceWatcher'
 import { DEFAULT_IGNORED_NAMES, IgnoreRules } from '../src/main/core/workspace/ignoreRules'
 
 const { values } = parseArgs({
-  options: { files: { type: 'string' }, 'small-chunks': { type: 'string' }, queries: { type: 'string' } },
+  options: {
+    files: { type: 'string' },
+    'small-chunks': { type: 'string' },
+    queries: { type: 'string' },
+    'small-only': { type: 'boolean' },
+  },
 })
 const maxFiles = Number(values.files ?? 14_000)
 const smallChunks = Number(values['small-chunks'] ?? 10_000)
@@ -60,6 +65,8 @@ function copyTree(files: string[], dest: string): void {
     copyFileSync(f, to)
   }
 }
+
+class SmallOnly extends Error {}
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -180,6 +187,7 @@ try {
   const small = await indexAndMeasure(smallRoot, 'small')
   out.small = small.phase
   await small.idx.close()
+  if (values['small-only']) throw new SmallOnly()
 
   const bigRoot = join(base, 'big')
   copyTree(picked, bigRoot)
@@ -209,6 +217,8 @@ try {
   out.saveToSearchableMs = { p50: pct(saves, 50), p95: pct(saves, 95), max: pct(saves, 100) }
   await watcher.dispose()
   await big.idx.close()
+} catch (err) {
+  if (!(err instanceof SmallOnly)) throw err
 } finally {
   rmSync(base, { recursive: true, force: true })
 }

@@ -45,7 +45,7 @@ const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
 export const HNSW_FROM_ROWS = 20_000
 const EF_SEARCH = 200
 /** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
-const FTS_CANDIDATE_BUDGET = 6000
+const FTS_CANDIDATE_BUDGET = 1500
 const KEEP_CORRUPT_COPIES = 2
 
 type Row = Record<string, unknown>
@@ -366,28 +366,32 @@ export class IndexDb {
    */
   async searchFts(args: FtsArgs): Promise<StoreHit[]> {
     if (args.terms.length === 0) return []
-    const lex = await this.db.query<{ i: number; lexeme: string }>(
-      `SELECT t.i::int AS i, v.lexeme FROM unnest($1::text[]) WITH ORDINALITY AS t(w, i), unnest(to_tsvector('english', t.w)) AS v`,
+    // Lexemes (the same english configuration as the column) and their document frequency, in one trip.
+    const lex = await this.db.query<{ i: number; lexeme: string; ndoc: number }>(
+      `SELECT t.i::int AS i, v.lexeme, coalesce(s.ndoc, 0)::int AS ndoc
+       FROM unnest($1::text[]) WITH ORDINALITY AS t(w, i), unnest(to_tsvector('english', t.w)) AS v
+       LEFT JOIN term_stats s ON s.lexeme = v.lexeme`,
       [args.terms.map((t) => t.text)],
     )
     const weightOf = new Map<string, number>()
+    const dfOf = new Map<string, number>()
     for (const row of lex.rows) {
       const w = args.terms[row.i - 1]?.weight ?? 0
       weightOf.set(row.lexeme, Math.max(weightOf.get(row.lexeme) ?? 0, w))
+      dfOf.set(row.lexeme, row.ndoc)
     }
-    if (weightOf.size === 0) return []
-    const lexemes = [...weightOf.keys()]
-    const df = await this.db.query<{ lexeme: string; ndoc: number }>(
-      'SELECT lexeme, ndoc FROM term_stats WHERE lexeme = ANY($1::text[])',
-      [lexemes],
-    )
-    const dfOf = new Map(df.rows.map((r) => [r.lexeme, r.ndoc]))
     const n = Math.max(1, this.statsChunkCount || this.chunkCount)
-    const terms = lexemes.map((l) => {
+    const haveStats = this.statsChunkCount > 0
+    const terms = [...weightOf.keys()].flatMap((l) => {
       const d = Math.min(n, dfOf.get(l) ?? 0)
+      const weight = weightOf.get(l) ?? 0
+      // An expansion (abbreviation, identifier part) the corpus never uses costs a ts_rank per
+      // candidate for nothing. Typed words stay even then: they may be newer than the statistics.
+      if (haveStats && d === 0 && weight < 1) return []
       const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5))
-      return { l, w: (weightOf.get(l) ?? 0) * idf, d }
+      return [{ l, w: weight * idf, d }]
     })
+    if (terms.length === 0) return []
     // Candidates come from the rarest terms, up to a budget of matching rows: common terms add
     // little to the ranking but would put most of a large index through ts_rank. They still score
     // every candidate; a chunk matching only very common terms is not a candidate.
@@ -400,13 +404,22 @@ export class IndexDb {
       rows += t.d
     }
     const selectors = selected.map((t) => quoteLexeme(t.l))
-    const { clause, params } = filterSql(args.filter, 4)
+    // One ts_rank per term, written out, over a tsvector detoasted ONCE per row (the `|| ''`
+    // inside an OFFSET 0 subquery): ts_rank detoasts its argument on every call, and that was
+    // most of the query time. Content is fetched for the winners only.
+    const scoreSql = terms
+      .map((_, i) => `$${i * 2 + 2}::float8 * ts_rank('${RANK_WEIGHTS}', s.v, $${i * 2 + 3}::tsquery, 1)`)
+      .join(' + ')
+    const termParams = terms.flatMap((t) => [t.w, quoteLexeme(t.l)])
+    const { clause, params } = filterSql(args.filter, 2 + termParams.length)
     const r = await this.db.query<Row>(
-      `SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols,
-        (SELECT sum(u.w * ts_rank('${RANK_WEIGHTS}', c.tsv, u.q, 1)) FROM unnest($2::tsquery[], $3::float8[]) AS u(q, w)) AS score
-       FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
-       ORDER BY score DESC, c.id LIMIT ${Math.trunc(args.limit)}`,
-      [selectors.join(' | '), terms.map((t) => quoteLexeme(t.l)), terms.map((t) => t.w), ...params],
+      `WITH top AS (
+         SELECT s.id, ${scoreSql} AS score
+         FROM (SELECT c.id, c.tsv || ''::tsvector AS v FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause} OFFSET 0) s
+         ORDER BY score DESC, s.id LIMIT ${Math.trunc(args.limit)})
+       SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, top.score
+       FROM top JOIN chunks c ON c.id = top.id ORDER BY top.score DESC, c.id`,
+      [selectors.join(' | '), ...termParams, ...params],
     )
     return r.rows.map(toHit)
   }
