@@ -1,5 +1,5 @@
 /**
- * Index speed on a large real tree: the JS/TS sources under the project's own node_modules,
+ * Index speed on a large real tree: the JS/TS sources (and their .md/.json) under the project's own node_modules,
  * copied into a temp workspace (folder names the ignore rules would skip, like dist/ and nested
  * node_modules/, are renamed so that the files count). Prints JSON.
  *
@@ -33,7 +33,9 @@ const smallChunks = Number(values['small-chunks'] ?? 10_000)
 const nQueries = Number(values.queries ?? 60)
 const repo = join(import.meta.dirname, '..')
 
-const EXT = /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/
+// Sources plus the docs and manifests beside them (README.md, package.json): a real tree, and
+// enough of it for ~100k chunks.
+const EXT = /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx|md|json)$/
 function collect(dir: string, out: string[]): void {
   let entries
   try {

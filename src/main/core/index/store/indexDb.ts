@@ -45,7 +45,9 @@ const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
 export const HNSW_FROM_ROWS = 20_000
 const EF_SEARCH = 200
 /** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
-const FTS_CANDIDATE_BUDGET = 1500
+const FTS_CANDIDATE_BUDGET = 1000
+/** Most query terms ranked per candidate (by IDF × weight); see searchFts. */
+const MAX_SCORING_TERMS = 10
 const KEEP_CORRUPT_COPIES = 2
 
 type Row = Record<string, unknown>
@@ -392,6 +394,9 @@ export class IndexDb {
       return [{ l, w: weight * idf, d }]
     })
     if (terms.length === 0) return []
+    // Each scoring term is a ts_rank per candidate: keep the ones that weigh most.
+    terms.sort((a, b) => b.w - a.w)
+    terms.splice(MAX_SCORING_TERMS)
     // Candidates come from the rarest terms, up to a budget of matching rows: common terms add
     // little to the ranking but would put most of a large index through ts_rank. They still score
     // every candidate; a chunk matching only very common terms is not a candidate.
