@@ -69,6 +69,8 @@ export async function search(
   query: string,
   options: Partial<SearchOptions> = {},
   signal?: AbortSignal,
+  /** Why there is no vector side, when `vectors` is null. */
+  noVectorsReason = 'no embedder configured',
 ): Promise<SearchResponse> {
   const t0 = performance.now()
   const opts = { ...DEFAULT_SEARCH, ...options }
@@ -79,7 +81,7 @@ export async function search(
   let mode = opts.mode
   let notice: string | undefined
   if (mode !== 'fts' && (!vectors || !vectors.ready)) {
-    const why = vectors?.reason ?? 'no embedder configured'
+    const why = vectors ? (vectors.reason ?? 'embeddings not ready') : noVectorsReason
     if (mode === 'vector') throw new HearthError('unavailable', `vector search unavailable: ${why}`)
     mode = 'fts'
     notice = `${why}: full-text results only`

@@ -70,7 +70,10 @@ export class WorkspaceIndex implements BudgetConsumer {
   private async attachEmbedder(): Promise<void> {
     const e = this.embedder
     if (!e) {
-      this.vectorReason = 'no embedder configured'
+      const stored = this.store.opened.stats.embedder
+      this.vectorReason = stored
+        ? `this index's vectors come from "${stored}", which this version cannot load (run \`hearth index\` again)`
+        : 'the index has no embeddings'
       return
     }
     let dims = e.dimensions
@@ -140,7 +143,7 @@ export class WorkspaceIndex implements BudgetConsumer {
       searchFts: (a: OpArgs<'searchFts'>) => this.store.call('searchFts', a),
       searchVector: (a: OpArgs<'searchVector'>) => this.store.call('searchVector', a),
     }
-    return search(backend, vectors, query, options, signal)
+    return search(backend, vectors, query, options, signal, this.vectorReason)
   }
 
   symbolSnippets(names: string[], excludePath: string | undefined, limit: number): Promise<SymbolSnippet[]> {
