@@ -48,6 +48,8 @@ const EF_SEARCH = 200
 const FTS_CANDIDATE_BUDGET = 1000
 /** Most query terms ranked per candidate (by IDF × weight); see searchFts. */
 const MAX_SCORING_TERMS = 10
+/** Hard cap on rows ranked per FTS query, whatever the terms. */
+const FTS_CANDIDATE_CAP = 3000
 const KEEP_CORRUPT_COPIES = 2
 
 type Row = Record<string, unknown>
@@ -408,24 +410,45 @@ export class IndexDb {
       selected.push(t)
       rows += t.d
     }
-    const selectors = selected.map((t) => quoteLexeme(t.l))
+    // Even the rarest term is common (a query of everyday words): candidates must hold the two or
+    // three rarest together, which is what such a query means anyway; a capped OR fills up if
+    // that leaves too few.
+    const first = selected[0]
+    const allCommon = first !== undefined && first.d > FTS_CANDIDATE_BUDGET && byRarity.length > 1
+    const candidateQuery = allCommon
+      ? byRarity
+          .slice(0, 3)
+          .map((t) => quoteLexeme(t.l))
+          .join(' & ')
+      : selected.map((t) => quoteLexeme(t.l)).join(' | ')
     // One ts_rank per term, written out, over a tsvector detoasted ONCE per row (the `|| ''`
     // inside an OFFSET 0 subquery): ts_rank detoasts its argument on every call, and that was
-    // most of the query time. Content is fetched for the winners only.
+    // most of the query time. Content is fetched for the winners only. The candidate cap bounds
+    // the worst case.
     const scoreSql = terms
       .map((_, i) => `$${i * 2 + 2}::float8 * ts_rank('${RANK_WEIGHTS}', s.v, $${i * 2 + 3}::tsquery, 1)`)
       .join(' + ')
     const termParams = terms.flatMap((t) => [t.w, quoteLexeme(t.l)])
     const { clause, params } = filterSql(args.filter, 2 + termParams.length)
-    const r = await this.db.query<Row>(
-      `WITH top AS (
-         SELECT s.id, ${scoreSql} AS score
-         FROM (SELECT c.id, c.tsv || ''::tsvector AS v FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause} OFFSET 0) s
-         ORDER BY score DESC, s.id LIMIT ${Math.trunc(args.limit)})
-       SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, top.score
-       FROM top JOIN chunks c ON c.id = top.id ORDER BY top.score DESC, c.id`,
-      [selectors.join(' | '), ...termParams, ...params],
-    )
+    const run = (candidates: string): Promise<{ rows: Row[] }> =>
+      this.db.query<Row>(
+        `WITH top AS (
+           SELECT s.id, ${scoreSql} AS score
+           FROM (SELECT c.id, c.tsv || ''::tsvector AS v FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
+                 LIMIT ${FTS_CANDIDATE_CAP} OFFSET 0) s
+           ORDER BY score DESC, s.id LIMIT ${Math.trunc(args.limit)})
+         SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, top.score
+         FROM top JOIN chunks c ON c.id = top.id ORDER BY top.score DESC, c.id`,
+        [candidates, ...termParams, ...params],
+      )
+    const r = await run(candidateQuery)
+    if (allCommon && r.rows.length < args.limit && first) {
+      const more = await run(quoteLexeme(first.l))
+      const seen = new Set(r.rows.map((x) => Number(x.id)))
+      const merged = [...r.rows, ...more.rows.filter((x) => !seen.has(Number(x.id)))]
+      merged.sort((a, b) => Number(b.score) - Number(a.score) || Number(a.id) - Number(b.id))
+      return merged.slice(0, args.limit).map(toHit)
+    }
     return r.rows.map(toHit)
   }
 
