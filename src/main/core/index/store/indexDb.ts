@@ -43,9 +43,9 @@ const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
  * small, and HNSW built in one pass (much cheaper than row by row) once the backlog has drained.
  */
 export const HNSW_FROM_ROWS = 20_000
-const EF_SEARCH = 200
+const EF_SEARCH = 100
 /** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
-const FTS_CANDIDATE_BUDGET = 1000
+const FTS_CANDIDATE_BUDGET = 500
 /** Most query terms ranked per candidate (by IDF × weight); see searchFts. */
 const MAX_SCORING_TERMS = 10
 /** Hard cap on rows ranked per FTS query, whatever the terms. */
@@ -457,7 +457,7 @@ export class IndexDb {
     if (!this.embedder || args.vector.length !== this.embedder.dimensions) return []
     const { clause, params } = filterSql(args.filter, 2)
     // Filters apply after the nearest-neighbour cut, so over-fetch when one is set.
-    const k = Math.trunc(args.limit * (args.filter?.pathRegex || args.filter?.languages ? 8 : 2))
+    const k = Math.trunc(args.limit * (args.filter?.pathRegex || args.filter?.languages ? 8 : 1))
     const r = await this.db.query<Row>(
       `WITH nn AS (SELECT hash, embedding <=> $1::vector AS d FROM vecs ORDER BY d LIMIT ${k})
        SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, 1 - nn.d AS score
