@@ -7,6 +7,7 @@ import { EventBus } from './events/eventBus'
 import { HearthMetrics } from './metrics/hearthMetrics'
 import { createResources } from './resources/createResources'
 import { DEFAULT_POLICY_CONFIG } from './resources/policy'
+import { followProfileRemotes } from './resources/profileRemotes'
 import { connectPrefetcher, Prefetcher } from './resources/prefetcher'
 import type { PowerSource } from './resources/powerSource'
 import type { ResourceController } from './resources/resourceController'
@@ -103,6 +104,16 @@ export class Core {
         const saver = c.settings.profiles[c.settings.profile]?.batterySaver
         if (saver && saver !== c.previous.profiles[c.previous.profile]?.batterySaver)
           this.resources.setOverrides({ batterySaver: saver })
+      }),
+    )
+    // The monitor watches the active profile's Triton / Ollama servers, through the core's HTTP
+    // client so the offline profile's rule applies to probes too; re-aimed on profile switches.
+    this.disposers.push(
+      followProfileRemotes({
+        settings: routing.settings,
+        tokens: routing.tokens,
+        fetch: routing.http.fetchWith(),
+        apply: (probes) => this.resources.setRemoteProbes(probes),
       }),
     )
     // A workspace's .hearth/settings.json applies while it is open.

@@ -56,6 +56,11 @@ export const EndpointConfig = z
     embeddingInput: z.string().max(200).optional(),
     embeddingOutput: z.string().max(200).optional(),
     /**
+     * Triton: its Prometheus metrics (the resource monitor reads the DGX's GPU load there).
+     * Default: the endpoint's host on port 8002, Triton's default metrics port.
+     */
+    metricsUrl: HttpUrl.optional(),
+    /**
      * OpenAI-compatible FIM: 'suffix' (server applies FIM: OpenAI, llama.cpp), 'template' (Hearth
      * renders the family template: vLLM), 'infill' (llama.cpp server's /infill).
      */
@@ -64,6 +69,13 @@ export const EndpointConfig = z
   .superRefine((e, ctx) => {
     if (e.kind !== 'embedded' && e.url === undefined) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${e.kind} endpoint needs a url` })
+    }
+    if (e.kind !== 'triton' && e.metricsUrl !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metricsUrl'],
+        message: 'metricsUrl applies to triton endpoints only',
+      })
     }
     if (e.kind === 'embedded' && e.url !== undefined) {
       ctx.addIssue({

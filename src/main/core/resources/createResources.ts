@@ -15,6 +15,8 @@ export interface ResourcesOptions {
   events?: ResourceStateSink
   /** Remote servers to watch (the configured DGX profile / Ollama host). */
   remotes?: { tritonMetricsUrl?: string; ollamaUrl?: string; headers?: Record<string, string> }
+  /** HTTP for the remote probes (the core's HttpClient `fetchWith()`, so its connection policy applies). */
+  fetch?: typeof fetch
   /** Replaces the systeminformation probes (tests, benchmark). */
   probes?: Probe[]
   config?: PolicyConfig
@@ -22,11 +24,16 @@ export interface ResourcesOptions {
   onOverridesChange?: (o: ResourceOverrides) => void
 }
 
-/** Monitor (system + remote probes) and controller, wired; call start() once consumers are registered. */
+/**
+ * Monitor (system + remote probes) and controller, wired; call start() once consumers are registered.
+ * The remote probes can be replaced later with `controller.setRemoteProbes()` (profile switch).
+ */
 export function createResources(o: ResourcesOptions = {}): ResourceController {
   const probes = [...(o.probes ?? systemProbes())]
-  if (o.remotes?.tritonMetricsUrl) probes.push(tritonMetricsProbe({ url: o.remotes.tritonMetricsUrl, headers: o.remotes.headers }))
-  if (o.remotes?.ollamaUrl) probes.push(ollamaPsProbe({ url: o.remotes.ollamaUrl, headers: o.remotes.headers }))
+  const r = o.remotes
+  const http = o.fetch ? { fetch: o.fetch } : {}
+  if (r?.tritonMetricsUrl) probes.push(tritonMetricsProbe({ url: r.tritonMetricsUrl, headers: r.headers, ...http }))
+  if (r?.ollamaUrl) probes.push(ollamaPsProbe({ url: r.ollamaUrl, headers: r.headers, ...http }))
   const monitor = new ResourceMonitor({ probes, power: o.power, metrics: o.metrics })
   return new ResourceController({
     monitor,

@@ -176,6 +176,55 @@ describe('ResourceMonitor (fake clock)', () => {
     m.dispose()
     expect(vi.getTimerCount()).toBe(0)
   })
+
+  it('setRemoteProbes: keeps system probes, stops the old remotes and drops their readings', async () => {
+    const remote = (url: string, util: number): Probe & { times: number[] } =>
+      scripted('triton', {
+        cost: 'remote',
+        baseMs: 2_000,
+        maxMs: 2_000,
+        values: () => ({
+          remote: {
+            kind: 'triton',
+            url,
+            reachable: true,
+            checkedAt: Date.now(),
+            gpus: [{ source: 'triton', name: url, utilizationPercent: util, memoryUsedBytes: null, memoryTotalBytes: null, powerWatts: null }],
+          },
+        }),
+      })
+    const cpu = scripted('cpu')
+    const a = remote('http://a', 10)
+    const b = remote('http://b', 20)
+    const m = new ResourceMonitor({ probes: [cpu, a] })
+    const causes: string[] = []
+    m.onSnapshot((_s, c) => causes.push(c))
+    m.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(m.snapshot().remotes.map((r) => r.url)).toEqual(['http://a'])
+    // Two Triton servers at once: readings are kept per probe, not per probe name.
+    const c = remote('http://c', 30)
+    m.setRemoteProbes([b, c])
+    await vi.advanceTimersByTimeAsync(0)
+    expect(m.snapshot().remotes.map((r) => r.url)).toEqual(['http://b', 'http://c'])
+    expect(m.snapshot().gpus.map((g) => g.utilizationPercent)).toEqual([20, 30])
+    const aReads = a.times.length
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(a.times.length).toBe(aReads)
+    expect(b.times.length).toBeGreaterThan(3)
+    expect(m.probes().map((p) => p.name)).toEqual(['cpu', 'triton', 'triton'])
+    m.setRemoteProbes([])
+    expect(causes).toContain('remote-probes')
+    expect(m.snapshot().remotes).toEqual([])
+    expect(m.snapshot().gpus).toEqual([])
+    const counts = [b.times.length, c.times.length]
+    const cpuReads = cpu.times.length
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect([b.times.length, c.times.length]).toEqual(counts)
+    expect(cpu.times.length).toBeGreaterThan(cpuReads)
+    m.dispose()
+    expect(vi.getTimerCount()).toBe(0)
+  })
 })
 
 describe('ResourceMonitor (real process)', () => {

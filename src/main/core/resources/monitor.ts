@@ -52,7 +52,7 @@ type Listener = (snapshot: ResourceSnapshot, cause: string) => void
  * is unref'd so the monitor never keeps a process alive, and dispose() clears them all.
  */
 export class ResourceMonitor {
-  private readonly slots: ProbeSlot[]
+  private slots: ProbeSlot[]
   private readonly power: PowerSource
   private readonly listeners = new Set<Listener>()
   private readonly offPower: () => void
@@ -62,18 +62,13 @@ export class ResourceMonitor {
   private idleTimer?: NodeJS.Timeout
   private readonly quietAfter: number
   private readonly idleCheckMs: number
-  private readonly remote = new Map<string, RemoteStatus & { gpus?: GpuReading[] }>()
+  /** Keyed by probe: several Triton or Ollama endpoints may be watched at once. */
+  private readonly remote = new Map<Probe, RemoteStatus & { gpus?: GpuReading[] }>()
   private merged: Omit<ProbeReading, 'remote' | 'unsupported'> = {}
 
   constructor(private readonly opts: MonitorOptions) {
     this.power = opts.power ?? new NoPowerSource()
-    this.slots = opts.probes.map((probe) => ({
-      probe,
-      intervalMs: probe.baseMs,
-      unsupported: false,
-      reads: 0,
-      failures: 0,
-    }))
+    this.slots = opts.probes.map(newSlot)
     this.quietAfter = opts.quietAfterIdleSeconds ?? 300
     this.idleCheckMs = opts.idleCheckMs ?? 60_000
     this.offPower = this.power.onChange((_s, e) => this.onPowerEvent(e))
@@ -104,6 +99,26 @@ export class ResourceMonitor {
   async refresh(): Promise<ResourceSnapshot> {
     await Promise.all(this.slots.map((s) => this.read(s, false)))
     return this.snapshot()
+  }
+
+  /**
+   * Replaces the remote probes (cost 'remote': the active profile's Triton / Ollama servers) and
+   * keeps the system ones. The old remote probes stop at once (timers cleared, reads in flight
+   * aborted) and their readings leave the snapshot; the new ones are read now if sampling is on.
+   */
+  setRemoteProbes(probes: Probe[]): void {
+    if (this.disposed) return
+    const old = this.slots.filter((s) => s.probe.cost === 'remote')
+    for (const s of old) {
+      this.stopSlot(s)
+      this.remote.delete(s.probe)
+      s.probe.dispose?.()
+    }
+    const added = probes.map(newSlot)
+    this.slots = [...this.slots.filter((s) => s.probe.cost !== 'remote'), ...added]
+    // Remote probes do not run while quiet or suspended; applyMode picks them up on the way back.
+    if (this.started && this.mode === 'active') for (const s of added) void this.read(s, true)
+    if (old.length > 0) this.emit('remote-probes')
   }
 
   snapshot(): ResourceSnapshot {
@@ -209,12 +224,14 @@ export class ResourceMonitor {
   private stopAll(): void {
     if (this.idleTimer) clearInterval(this.idleTimer)
     this.idleTimer = undefined
-    for (const s of this.slots) {
-      if (s.timer) clearTimeout(s.timer)
-      s.timer = undefined
-      s.inFlight?.abort()
-      s.inFlight = undefined
-    }
+    for (const s of this.slots) this.stopSlot(s)
+  }
+
+  private stopSlot(s: ProbeSlot): void {
+    if (s.timer) clearTimeout(s.timer)
+    s.timer = undefined
+    s.inFlight?.abort()
+    s.inFlight = undefined
   }
 
   private schedule(s: ProbeSlot, ms: number): void {
@@ -242,6 +259,7 @@ export class ResourceMonitor {
       }
     }
     if (s.inFlight === ac) s.inFlight = undefined
+    // Aborted: stopped by a mode change, setRemoteProbes or dispose; its reading is not wanted.
     if (ac.signal.aborted || this.disposed) return
     const cost = performance.now() - t0
     s.lastCostMs = cost
@@ -253,7 +271,7 @@ export class ResourceMonitor {
     if (reading) {
       s.unsupported = reading.unsupported === true
       s.last = reading
-      this.merge(s.probe.name, reading)
+      this.merge(s.probe, reading)
     }
     s.intervalMs = !reading
       ? s.probe.maxMs
@@ -272,9 +290,9 @@ export class ResourceMonitor {
     if (changed) this.emit(s.probe.name)
   }
 
-  private merge(name: string, r: ProbeReading): void {
+  private merge(probe: Probe, r: ProbeReading): void {
     const { remote, unsupported: _u, ...local } = r
-    if (remote) this.remote.set(name, remote)
+    if (remote) this.remote.set(probe, remote)
     this.merged = { ...this.merged, ...local }
   }
 
@@ -284,3 +302,11 @@ export class ResourceMonitor {
     for (const l of [...this.listeners]) l(snap, cause)
   }
 }
+
+const newSlot = (probe: Probe): ProbeSlot => ({
+  probe,
+  intervalMs: probe.baseMs,
+  unsupported: false,
+  reads: 0,
+  failures: 0,
+})

@@ -2,6 +2,7 @@ import type { ResourceOverrides, ResourceSnapshot, ResourceState } from '@shared
 import type { HearthMetrics } from '../metrics/hearthMetrics'
 import type { BudgetConsumer, Budgets } from './budgets'
 import { toBudgetsWire } from './budgetsWire'
+import type { Probe } from './probes/probe'
 import {
   budgetsEqual,
   DEFAULT_OVERRIDES,
@@ -19,6 +20,8 @@ export interface SnapshotSource {
   onSnapshot(listener: (s: ResourceSnapshot, cause: string) => void): () => void
   /** User activity: leave idle-quiet sampling. */
   wake(): void
+  /** Replaces the remote probes (ResourceMonitor has it; a scripted source may not). */
+  setRemoteProbes?(probes: Probe[]): void
   dispose(): void
 }
 
@@ -119,6 +122,17 @@ export class ResourceController implements ActivitySink {
       this.opts.monitor.wake()
       this.update()
     }
+  }
+
+  /**
+   * Watch these remote servers instead of the current ones (the active profile changed); the
+   * system probes keep running. The snapshot drops the old servers' readings at once.
+   */
+  setRemoteProbes(probes: Probe[]): void {
+    if (this.disposed) return
+    if (!this.opts.monitor.setRemoteProbes) throw new Error('this snapshot source cannot change its probes')
+    this.opts.monitor.setRemoteProbes(probes)
+    this.update()
   }
 
   setOverrides(patch: Partial<ResourceOverrides>): ResourceState {

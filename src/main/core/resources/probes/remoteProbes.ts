@@ -5,18 +5,37 @@ import { moved, type Probe, type ProbeReading } from './probe'
 export interface RemoteProbeOptions {
   /** Base URL: Triton's metrics port (default 8002) or Ollama's API (default 11434). */
   url: string
-  headers?: Record<string, string>
+  /** Static headers, or a function read on every probe (a token saved later is picked up). */
+  headers?: Record<string, string> | (() => Record<string, string> | undefined)
+  /**
+   * The HTTP client to probe through. The core passes its HttpClient's `fetchWith()` so the
+   * process-wide connection policy (the offline profile) applies; the global fetch bypasses it.
+   */
+  fetch?: typeof fetch
   baseMs?: number
   maxMs?: number
   timeoutMs?: number
 }
 
 async function get(url: string, o: RemoteProbeOptions, signal: AbortSignal): Promise<Response> {
-  const res = await fetch(url, {
-    headers: o.headers,
-    signal: AbortSignal.any([signal, AbortSignal.timeout(o.timeoutMs ?? 2_000)]),
-  })
-  if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`)
+  const timeoutMs = o.timeoutMs ?? 2_000
+  const timeout = AbortSignal.timeout(timeoutMs)
+  let res: Response
+  try {
+    res = await (o.fetch ?? fetch)(url, {
+      headers: typeof o.headers === 'function' ? o.headers() : o.headers,
+      signal: AbortSignal.any([signal, timeout]),
+    })
+  } catch (err) {
+    // An injected client reports its own abort reason ("cancelled"); say what really happened.
+    if (timeout.aborted && !signal.aborted) throw new Error('timed out')
+    throw err
+  }
+  if (!res.ok) {
+    // Drain the (small) error body so a keep-alive socket goes back to the pool.
+    await res.text().catch(() => undefined)
+    throw new Error(`HTTP ${res.status} from ${url}`)
+  }
   return res
 }
 
