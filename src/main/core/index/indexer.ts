@@ -43,8 +43,8 @@ export interface ScanSummary {
 
 // Files per worker round trip: big enough to amortise a transaction, small enough that the first
 // results are searchable within a second and progress moves.
-const BATCH_FILES = 48
-const BATCH_BYTES = 2 * 1024 * 1024
+const BATCH_FILES = 128
+const BATCH_BYTES = 4 * 1024 * 1024
 
 /**
  * Keeps the store equal to the workspace: a full scan (walk, diff by size+mtime then content hash,
@@ -230,6 +230,8 @@ export class Indexer implements BudgetConsumer {
         await this.indexCandidates(candidates, states, summary)
       }
       if (rescan) await this.doFullScan(undefined, false)
+      // Merges GIN's pending list (and refreshes IDF when the index moved by >10 %).
+      else await this.store.call('refreshTermStats', { ifStale: true })
     }
     this.onProgress({ phase: 'idle', done: 0, total: 0, chunksAdded: 0 })
   }

@@ -101,6 +101,8 @@ export class IndexDb {
       await pg.query('SELECT pg_reload_conf()')
       // HNSW returns at most ef_search rows; fusion wants a deep candidate list.
       await pg.query(`SET hnsw.ef_search = ${EF_SEARCH}`)
+      // GIN's pending list absorbs inserts and merges in bulk: a larger one merges less often.
+      await pg.query(`SET gin_pending_list_limit = '16MB'`)
       const version = await migrate(pg)
       const db = new IndexDb(pg, version)
       await db.load()
@@ -474,6 +476,9 @@ export class IndexDb {
    */
   async refreshTermStats(ifStale = false): Promise<{ lexemes: number; ms: number }> {
     const t0 = performance.now()
+    // After a batch of writes, merge GIN's pending list into the index: searches scan the pending
+    // list linearly, which slows full-text queries on a freshly built index.
+    await this.db.query(`SELECT gin_clean_pending_list('chunks_tsv'::regclass)`)
     if (
       ifStale &&
       this.statsChunkCount > 0 &&
