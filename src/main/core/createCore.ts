@@ -160,8 +160,13 @@ export class Core {
     }
     const feedback = handlers['completion.feedback']
     handlers['completion.feedback'] = (args, ctx) => {
-      if (args.kind === 'accepted' || args.kind === 'dismissed')
-        this.prefetcher.noteCompletionOutcome(args.kind === 'accepted')
+      if (args.kind === 'dismissed') this.prefetcher.noteCompletionOutcome(false)
+      if (args.kind === 'accepted') {
+        // After an accepted suggestion the user usually wants the next one: ask for it now.
+        const next = this.completion.acceptedContext(args.editorId, args.requestId)
+        if (next) this.prefetcher.onCompletionAccepted(next)
+        else this.prefetcher.noteCompletionOutcome(true)
+      }
       return feedback(args, ctx)
     }
     const read = handlers['file.read']

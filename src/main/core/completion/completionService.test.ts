@@ -328,4 +328,19 @@ describe('CompletionService', () => {
     const r = svc.request(req('const x = ', '\nfoo()'), live())
     expect(r).toMatchObject({ source: 'cache', text: 'a + b' })
   })
+
+  it('acceptedContext: the window with the accepted suggestion applied, cursor after it', async () => {
+    const { svc } = service()
+    const r = req('const x = ', '\nfoo()')
+    const answer = await settle(svc.request(r, live()))
+    expect(answer.text).toBe('a + b')
+    expect(svc.acceptedContext('e1', r.requestId)).toEqual({
+      path: 'src/a.ts',
+      text: 'const x = a + b\nfoo()',
+      offset: 'const x = a + b'.length,
+      languageId: 'typescript',
+    })
+    expect(svc.acceptedContext('e1', r.requestId + 1000)).toBeUndefined()
+    expect(svc.acceptedContext('other-editor', r.requestId)).toBeUndefined()
+  })
 })

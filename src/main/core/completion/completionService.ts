@@ -102,6 +102,18 @@ interface EditorState {
   gen: Generation | undefined
   recent: Remembered[]
   wake: (() => void) | undefined
+  /** Last answers shown to this editor, newest first: an `accepted` feedback names one of them. */
+  answered?: Answered[]
+}
+
+/** What an answer was given for, so an accepted suggestion can seed the next completion. */
+interface Answered {
+  requestId: number
+  path: string
+  language: string
+  prefix: string
+  suffix: string
+  text: string
 }
 
 const TAIL = 48
@@ -206,6 +218,13 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       const cached = source === 'cache' || source === 'typed-ahead' || source === 'stream-reuse'
       if (cached) this.counts.cacheHits++
       this.opts.metrics?.observeCompletion(ms, { provider: provider.kind, cache: cached ? 'hit' : 'miss' })
+      if (text) {
+        const { requestId, path, language, prefix, suffix } = r
+        ed.answered = [{ requestId, path, language, prefix, suffix, text }, ...(ed.answered ?? [])].slice(
+          0,
+          4,
+        )
+      }
       return { ...base, text, cached, source, ms, ...(reason ? { reason } : {}) }
     }
 
@@ -284,6 +303,22 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       ...(st.error?.reason ? { reason: st.error.reason } : {}),
       lastMs: this.lastMs,
       counts: { ...this.counts },
+    }
+  }
+
+  /**
+   * The document as it reads once the suggestion answered to `requestId` is accepted, with the
+   * cursor after it: what the prefetcher needs to ask for the next completion speculatively.
+   * The text is the request's window (prefix tail + suggestion + suffix head), not the whole file.
+   */
+  acceptedContext(editorId: string, requestId: number): NextCompletionContext | undefined {
+    const a = this.editors.get(editorId)?.answered?.find((x) => x.requestId === requestId)
+    if (!a) return undefined
+    return {
+      path: a.path,
+      text: a.prefix + a.text + a.suffix,
+      offset: a.prefix.length + a.text.length,
+      languageId: a.language,
     }
   }
 
