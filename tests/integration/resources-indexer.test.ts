@@ -6,7 +6,7 @@ import type { IndexStatus } from '../../src/shared/contract/search'
 import { Core } from '../../src/main/core/createCore'
 import { CodeHashEmbedder } from '../../src/main/core/index/embedders/codeHashEmbedder'
 import type { EmbedQueueState } from '../../src/main/core/index/embedQueue'
-import type { IndexProgress } from '../../src/main/core/index/indexer'
+import { BATCH_FILES, type IndexProgress } from '../../src/main/core/index/indexer'
 import { WorkspaceIndex } from '../../src/main/core/index/workspaceIndex'
 import { ResourceMonitor } from '../../src/main/core/resources/monitor'
 import { DEFAULT_POLICY_CONFIG } from '../../src/main/core/resources/policy'
@@ -18,7 +18,8 @@ import { SimulatedPowerSource } from '../../src/main/core/resources/simulatedPow
  * embedding queue with the built-in embedder): battery 15 % pauses it, thermal "serious" on AC
  * lets it crawl, nominal again lets it finish. Only the power source is simulated.
  */
-const FILES = 600
+// Enough files that a pause lands mid-run whatever the indexer's batch size.
+const FILES = 10 * BATCH_FILES
 
 async function writeWorkspace(root: string, n: number): Promise<void> {
   for (let d = 0; d < n / 100; d++) await mkdir(join(root, `pkg${d}`), { recursive: true })
@@ -88,7 +89,7 @@ describe('power events pause and resume a real indexer', () => {
     const done = (): number => progress.filter((p) => p.phase === 'indexing').at(-1)?.done ?? 0
     try {
       const scan = idx.fullScan()
-      await until(() => done() >= 48, 60_000, 'the first indexed batch')
+      await until(() => done() >= BATCH_FILES, 60_000, 'the first indexed batch')
 
       // Unplugged at 15 %: the policy pauses background work.
       power.unplug(15)
@@ -97,7 +98,7 @@ describe('power events pause and resume a real indexer', () => {
         embedPerMinute: 0,
         reason: 'battery low (15 %)',
       })
-      // Batches already sent to the store (indexConcurrency = 4 of 48 files, plus the one the
+      // Batches already sent to the store (indexConcurrency = 4 of BATCH_FILES files, plus the one the
       // indexer may have been waiting to send for a free slot) still finish; no further one
       // starts. Wait until progress has stood still for 1.5 s.
       const atUnplug = done()
@@ -107,7 +108,7 @@ describe('power events pause and resume a real indexer', () => {
         if (done() === pausedAt) still += 100
         else [pausedAt, still] = [done(), 0]
       }
-      expect(pausedAt - atUnplug).toBeLessThanOrEqual((4 + 1) * 48)
+      expect(pausedAt - atUnplug).toBeLessThanOrEqual((4 + 1) * BATCH_FILES)
       const embeddedAt = idx.queue?.state.embedded ?? 0
       await sleep(2_000)
       expect(done()).toBe(pausedAt)

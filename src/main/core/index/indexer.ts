@@ -43,7 +43,7 @@ export interface ScanSummary {
 
 // Files per worker round trip: big enough to amortise a transaction, small enough that the first
 // results are searchable within a second and progress moves.
-const BATCH_FILES = 128
+export const BATCH_FILES = 128
 const BATCH_BYTES = 4 * 1024 * 1024
 
 /**
