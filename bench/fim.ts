@@ -21,9 +21,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import WebSocket from 'ws'
-import { ContractClient, type Wire } from '../src/shared/rpc/client'
-import { isServerMessage, type ServerMessage } from '../src/shared/rpc/wire'
+import type { ContractClient } from '../src/shared/rpc/client'
+import { connectContract } from '../tests/helpers/wsClient'
 import type { CompletionRequest } from '../src/shared/contract/completion'
 import { Core } from '../src/main/core/createCore'
 import { startServer } from '../src/main/server/hearthServer'
@@ -124,24 +123,8 @@ class InstrumentedProvider implements CompletionProvider {
 }
 
 async function connect(port: number, token: string): Promise<{ api: ContractClient; close: () => void }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc?token=${encodeURIComponent(token)}`)
-  await new Promise<void>((done, fail) => {
-    ws.once('open', () => done())
-    ws.once('error', fail)
-  })
-  let receive: ((m: ServerMessage) => void) | undefined
-  ws.on('message', (data: Buffer) => {
-    const msg: unknown = JSON.parse(data.toString())
-    if (isServerMessage(msg)) receive?.(msg)
-  })
-  const wire: Wire = {
-    send: (msg) => ws.send(JSON.stringify(msg)),
-    onMessage: (cb) => {
-      receive = cb
-      return () => (receive = undefined)
-    },
-  }
-  return { api: new ContractClient(wire), close: () => ws.close() }
+  const c = await connectContract(`http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`)
+  return { api: c.client, close: c.close }
 }
 
 async function main(): Promise<void> {

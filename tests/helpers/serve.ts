@@ -6,9 +6,8 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import WebSocket from 'ws'
-import { ContractClient, type Wire } from '../../src/shared/rpc/client'
-import { isServerMessage, type ServerMessage } from '../../src/shared/rpc/wire'
+import type { ContractClient } from '../../src/shared/rpc/client'
+import { connectContract } from './wsClient'
 
 /**
  * Shared by every browser test and the startup benchmark: runs the BUILT app (`npm run build`
@@ -172,27 +171,8 @@ export async function removeDir(dir: string | undefined): Promise<void> {
 
 /** The contract over a Node WebSocket, as a script or another tool would use it (token in the URL). */
 export async function connectApi(served: ServedHearth): Promise<{ api: ContractClient; close: () => void }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${served.port}/rpc?token=${encodeURIComponent(served.token)}`)
-  await new Promise<void>((done, fail) => {
-    ws.once('open', () => done())
-    ws.once('error', fail)
-    ws.once('unexpected-response', (_req, res) =>
-      fail(new Error(`WebSocket refused: HTTP ${res.statusCode}`)),
-    )
-  })
-  let receive: ((m: ServerMessage) => void) | undefined
-  ws.on('message', (data: Buffer) => {
-    const msg: unknown = JSON.parse(data.toString())
-    if (isServerMessage(msg)) receive?.(msg)
-  })
-  const wire: Wire = {
-    send: (msg) => ws.send(JSON.stringify(msg)),
-    onMessage: (cb) => {
-      receive = cb
-      return () => (receive = undefined)
-    },
-  }
-  const api = new ContractClient(wire)
-  ws.on('close', () => api.failAll('socket closed'))
-  return { api, close: () => ws.close() }
+  const c = await connectContract(
+    `http://127.0.0.1:${served.port}/?token=${encodeURIComponent(served.token)}`,
+  )
+  return { api: c.client, close: c.close }
 }

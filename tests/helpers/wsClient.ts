@@ -9,7 +9,7 @@ import { isServerMessage, type ServerMessage } from '../../src/shared/rpc/wire'
 export async function connectContract(
   httpUrl: string,
   opts: { origin?: string } = {},
-): Promise<{ client: ContractClient; ws: WebSocket; close(): void }> {
+): Promise<{ client: ContractClient; ws: WebSocket; close: () => void }> {
   const u = new URL(httpUrl)
   const wsUrl = `ws://${u.host}/rpc?token=${u.searchParams.get('token') ?? ''}`
   const ws = new WebSocket(wsUrl, opts.origin ? { origin: opts.origin } : {})
