@@ -129,7 +129,11 @@ export class Core {
     this.completion = createCompletion(options.dataDir, this.events, this.metrics, completionOptions)
     this.disposers.push(() => this.completion.dispose())
     this.disposers.push(this.resources.register(this.completion))
-    this.prefetcher = new Prefetcher({ completion: this.completion, counter: this.metrics.prefetch })
+    this.prefetcher = new Prefetcher({
+      completion: this.completion,
+      index: this.index,
+      counter: this.metrics.prefetch,
+    })
     this.disposers.push(() => this.prefetcher.dispose(), connectPrefetcher(this.resources, this.prefetcher))
     // Definitions from the index go into completion prompts (each source is time-boxed there).
     this.disposers.push(this.completion.addContextSource(this.index))

@@ -1,10 +1,10 @@
 import type { Embedder } from '../inference/embedder'
 import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
-import type { OpArgs, OpResult } from './store/protocol'
+import type { OpArgs, OpResult, PendingEmbed } from './store/protocol'
 
 export interface EmbedQueueStore {
-  call<K extends 'pendingEmbeds' | 'putEmbeddings' | 'stats' | 'maintainVectorIndex'>(
+  call<K extends 'pendingEmbeds' | 'pendingEmbedsFor' | 'putEmbeddings' | 'stats' | 'maintainVectorIndex'>(
     op: K,
     args: OpArgs<K>,
   ): Promise<OpResult<K>>
@@ -12,6 +12,8 @@ export interface EmbedQueueStore {
 
 /** Most texts moved between store and embedder per round (one read, one write transaction). */
 const STORE_BATCH = 512
+/** Recently opened files kept at the front of the backlog. */
+const MAX_PRIORITY = 16
 
 export interface EmbedQueueState {
   status: 'idle' | 'running' | 'paused' | 'unavailable' | 'stopped'
@@ -34,6 +36,8 @@ export class EmbedQueue implements BudgetConsumer {
   private failures = 0
   private sinceMaintenance = 0
   private drainWaiters: { resolve: (s: EmbedQueueState) => void }[] = []
+  /** Files to embed before the rest of the backlog, oldest first (bounded). */
+  private readonly priority = new Set<string>()
   readonly state: EmbedQueueState = { status: 'idle', embedded: 0 }
 
   constructor(
@@ -53,6 +57,20 @@ export class EmbedQueue implements BudgetConsumer {
     this.loop().catch((err: unknown) =>
       this.set('unavailable', err instanceof Error ? err.message : String(err)),
     )
+  }
+
+  /**
+   * Embed this file's chunks before the rest of the backlog (the prefetcher calls it when the
+   * user opens a file). Still obeys the budget: a paused queue stays paused.
+   */
+  prioritize(path: string): void {
+    this.priority.delete(path)
+    this.priority.add(path)
+    if (this.priority.size > MAX_PRIORITY) {
+      const oldest = this.priority.values().next().value
+      if (oldest !== undefined) this.priority.delete(oldest)
+    }
+    this.kick()
   }
 
   /** New chunks were indexed (or the budget changed): look at the backlog again. */
@@ -102,6 +120,16 @@ export class EmbedQueue implements BudgetConsumer {
     })
   }
 
+  /** Prioritised files first; once they have no backlog left, the rest in store order. */
+  private async nextBatch(limit: number): Promise<PendingEmbed[]> {
+    if (this.priority.size > 0) {
+      const first = await this.store.call('pendingEmbedsFor', { limit, paths: [...this.priority] })
+      if (first.length > 0) return first
+      this.priority.clear()
+    }
+    return this.store.call('pendingEmbeds', { limit })
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopped) {
       const b = this.budget
@@ -115,7 +143,7 @@ export class EmbedQueue implements BudgetConsumer {
       // but only as many as the rate allows in about a second.
       const perSecond = Number.isFinite(b.embedPerMinute) ? Math.ceil(b.embedPerMinute / 60) : STORE_BATCH
       const take = Math.max(size, Math.min(STORE_BATCH, perSecond))
-      const batch = await this.store.call('pendingEmbeds', { limit: take })
+      const batch = await this.nextBatch(take)
       if (batch.length === 0) {
         if (this.sinceMaintenance > 0) {
           this.sinceMaintenance = 0

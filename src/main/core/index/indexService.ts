@@ -1,4 +1,5 @@
 import type { IndexStatus } from '@shared/contract/search'
+import type { EmbeddingPrefetchTarget } from '../resources/prefetcher'
 import { HearthError } from '@shared/errors'
 import type { ContextQuery, ContextSource, Snippet } from '../completion/contextSource'
 import type { EventBus } from '../events/eventBus'
@@ -37,7 +38,7 @@ const STATUS_EVERY_MS = 250
  * follows the watcher, reports status (files, chunks, embedding backlog, paused/why) as
  * `index.status` events, and serves search and completion context.
  */
-export class IndexService implements BudgetConsumer, ContextSource {
+export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPrefetchTarget {
   readonly name = 'index'
   private current: WorkspaceIndex | null = null
   private opening: Promise<void> = Promise.resolve()
@@ -186,6 +187,11 @@ export class IndexService implements BudgetConsumer, ContextSource {
     this.current?.setBudgets(b)
     const paused = b.background.paused
     this.setStatus(paused ? { paused, reason: b.background.reason } : { paused })
+  }
+
+  /** A file the user opened gets its vectors before the rest of the backlog. */
+  prioritizeEmbedding(path: string): void {
+    this.current?.queue?.prioritize(path)
   }
 
   async search(

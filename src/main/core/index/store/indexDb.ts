@@ -342,6 +342,17 @@ export class IndexDb {
     return live.map((x) => ({ hash: x.hash, text: embedText(x.path ?? '', x.content ?? '') }))
   }
 
+  /** Backlog entries whose chunks belong to `paths` (driven from chunks_path, not a backlog scan). */
+  async pendingEmbedsFor(limit: number, paths: string[]): Promise<PendingEmbed[]> {
+    if (!this.embedder || paths.length === 0) return []
+    const r = await this.db.query<{ hash: string; path: string; content: string }>(
+      `SELECT DISTINCT ON (k.hash) k.hash, k.path, k.content FROM chunks k
+       JOIN pending p ON p.hash = k.hash WHERE k.path = ANY($2::text[]) LIMIT $1`,
+      [limit, paths],
+    )
+    return r.rows.map((x) => ({ hash: x.hash, text: embedText(x.path, x.content) }))
+  }
+
   async putEmbeddings(items: { hash: string; vector: number[] }[]): Promise<number> {
     const emb = this.embedder
     if (!emb || items.length === 0) return 0

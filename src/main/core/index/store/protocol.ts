@@ -134,6 +134,8 @@ export interface StoreOps {
   deleteFiles: [{ paths: string[] }, number]
   setEmbedder: [{ id: string; dimensions: number }, { reset: boolean }]
   pendingEmbeds: [{ limit: number }, PendingEmbed[]]
+  /** The backlog of these files only (a file the user just opened is embedded first). */
+  pendingEmbedsFor: [{ limit: number; paths: string[] }, PendingEmbed[]]
   putEmbeddings: [{ items: { hash: string; vector: number[] }[] }, number]
   searchFts: [FtsArgs, StoreHit[]]
   searchVector: [VectorArgs, StoreHit[]]

@@ -48,6 +48,10 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     }
     case 'pendingEmbeds':
       return need().pendingEmbeds((args as OpArgs<'pendingEmbeds'>).limit)
+    case 'pendingEmbedsFor': {
+      const a = args as OpArgs<'pendingEmbedsFor'>
+      return need().pendingEmbedsFor(a.limit, a.paths)
+    }
     case 'putEmbeddings':
       return need().putEmbeddings((args as OpArgs<'putEmbeddings'>).items)
     case 'searchFts':
