@@ -6,7 +6,12 @@ import globals from 'globals'
 // Layers import one way: shared ← main/core ← main/app, server, cli; renderer only shared.
 // `electron` is allowed in src/main/app, src/main/index.ts and src/preload only.
 const electronBan = {
-  paths: [{ name: 'electron', message: 'electron is only allowed in src/main/app, src/main/index.ts and src/preload.' }],
+  paths: [
+    {
+      name: 'electron',
+      message: 'electron is only allowed in src/main/app, src/main/index.ts and src/preload.',
+    },
+  ],
 }
 
 export default tseslint.config(
@@ -38,7 +43,10 @@ export default tseslint.config(
         {
           ...electronBan,
           patterns: [
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'shared imports nothing but shared.' },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'shared imports nothing but shared.',
+            },
             { group: ['node:*'], message: 'shared must run in every process, including the renderer.' },
           ],
         },
@@ -54,7 +62,14 @@ export default tseslint.config(
           ...electronBan,
           patterns: [
             {
-              group: ['**/main/app/**', '**/app/*', '**/server/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+              group: [
+                '**/main/app/**',
+                '**/app/*',
+                '**/server/**',
+                '**/cli/**',
+                '**/renderer/**',
+                '**/preload/**',
+              ],
               message: 'core imports only shared and core.',
             },
           ],
@@ -69,7 +84,12 @@ export default tseslint.config(
         'error',
         {
           ...electronBan,
-          patterns: [{ group: ['**/main/app/**', '**/renderer/**', '**/preload/**'], message: 'server/cli do not depend on Electron glue or UI.' }],
+          patterns: [
+            {
+              group: ['**/main/app/**', '**/renderer/**', '**/preload/**'],
+              message: 'server/cli do not depend on Electron glue or UI.',
+            },
+          ],
         },
       ],
     },

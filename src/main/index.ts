@@ -26,7 +26,9 @@ if (!app.requestSingleInstanceLock()) {
         openExternal: (url) => shell.openExternal(url),
         power: new PowerMonitorSource(),
         // Tokens: OS keyring via safeStorage; memory only (with a warning) where there is none.
-        secrets: createAppSecretStore(app.getPath('userData'), safeStorage, (m) => console.warn(`hearth: ${m}`)),
+        secrets: createAppSecretStore(app.getPath('userData'), safeStorage, (m) =>
+          console.warn(`hearth: ${m}`),
+        ),
       })
       disposeIpc = registerIpc(core)
       await buildAppMenu(core)

@@ -93,7 +93,9 @@ describe('contract over the real WebSocket transport', () => {
 
   it('refuses paths outside the workspace through the API', async () => {
     const c = await connectContract(server.url)
-    await expect(c.client.call('file.read', { path: '../outside.txt' })).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(c.client.call('file.read', { path: '../outside.txt' })).rejects.toMatchObject({
+      code: 'forbidden',
+    })
     c.close()
   })
 
@@ -116,7 +118,9 @@ describe('contract over the real WebSocket transport', () => {
     const ws = `ws://127.0.0.1:${server.port}/rpc?token=${server.token}`
     expect(await wsStatus(ws, { origin: 'http://evil.example' })).toBe(403)
     expect(await wsStatus(ws, { origin: `http://127.0.0.1:${server.port}` })).toBe('open')
-    expect(await httpStatus(`${base}/?token=${server.token}`, { host: `evil.example:${server.port}` })).toBe(403)
+    expect(await httpStatus(`${base}/?token=${server.token}`, { host: `evil.example:${server.port}` })).toBe(
+      403,
+    )
   })
 
   it('aborts the handler when the client cancels', async () => {

@@ -32,23 +32,27 @@ export function hardenApp(): void {
       return { action: 'deny' }
     })
   })
-  app.whenReady().then(() => {
-    const ses = session.defaultSession
-    // Nothing remote: block every request that is not our own files or the dev server.
-    ses.webRequest.onBeforeRequest((details, cb) => {
-      const u = details.url
-      const ok =
-        u.startsWith('file:') ||
-        u.startsWith('devtools:') ||
-        u.startsWith('data:') ||
-        u.startsWith('blob:') ||
-        (process.env.ELECTRON_RENDERER_URL !== undefined && u.startsWith(process.env.ELECTRON_RENDERER_URL)) ||
-        (process.env.ELECTRON_RENDERER_URL !== undefined && u.startsWith('ws://localhost'))
-      cb({ cancel: !ok })
-    })
-    ses.webRequest.onHeadersReceived((details, cb) => {
-      cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
-    })
-    ses.setPermissionRequestHandler((_wc, _permission, cb) => cb(false))
-  }, () => undefined)
+  app.whenReady().then(
+    () => {
+      const ses = session.defaultSession
+      // Nothing remote: block every request that is not our own files or the dev server.
+      ses.webRequest.onBeforeRequest((details, cb) => {
+        const u = details.url
+        const ok =
+          u.startsWith('file:') ||
+          u.startsWith('devtools:') ||
+          u.startsWith('data:') ||
+          u.startsWith('blob:') ||
+          (process.env.ELECTRON_RENDERER_URL !== undefined &&
+            u.startsWith(process.env.ELECTRON_RENDERER_URL)) ||
+          (process.env.ELECTRON_RENDERER_URL !== undefined && u.startsWith('ws://localhost'))
+        cb({ cancel: !ok })
+      })
+      ses.webRequest.onHeadersReceived((details, cb) => {
+        cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+      })
+      ses.setPermissionRequestHandler((_wc, _permission, cb) => cb(false))
+    },
+    () => undefined,
+  )
 }

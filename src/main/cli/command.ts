@@ -23,9 +23,15 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
-export function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+export function intOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}`)
   return n
 }

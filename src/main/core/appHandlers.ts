@@ -13,8 +13,10 @@ export function appHandlers(caps: AppCapabilities): HandlersFor<keyof typeof app
     'app.openExternal': async ({ url }) => {
       const u = new URL(url)
       // Only https links the user clicked; never file:, javascript:, custom schemes or http.
-      if (u.protocol !== 'https:') throw new HearthError('forbidden', `only https links can be opened (got ${u.protocol})`)
-      if (!caps.openExternal) throw new HearthError('unavailable', 'opening links is only available in the desktop app')
+      if (u.protocol !== 'https:')
+        throw new HearthError('forbidden', `only https links can be opened (got ${u.protocol})`)
+      if (!caps.openExternal)
+        throw new HearthError('unavailable', 'opening links is only available in the desktop app')
       await caps.openExternal(u.toString())
       return { opened: true }
     },

@@ -28,7 +28,10 @@ function cookieToken(req: IncomingMessage): string | undefined {
  * `Authorization: Bearer` header (scripts), or the HttpOnly cookie set on the first page load
  * (so assets and reloads of a page whose address bar no longer shows the token still work).
  */
-export function tokenFrom(req: IncomingMessage, url: URL): { token: string | undefined; via: 'query' | 'header' | 'cookie' | 'none' } {
+export function tokenFrom(
+  req: IncomingMessage,
+  url: URL,
+): { token: string | undefined; via: 'query' | 'header' | 'cookie' | 'none' } {
   const q = url.searchParams.get('token')
   if (q) return { token: q, via: 'query' }
   const auth = req.headers.authorization

@@ -54,9 +54,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
 
-  const authorize = (req: IncomingMessage): { ok: true; url: URL; via: string } | { ok: false; status: number; why: string } => {
+  const authorize = (
+    req: IncomingMessage,
+  ): { ok: true; url: URL; via: string } | { ok: false; status: number; why: string } => {
     const url = new URL(req.url ?? '/', 'http://placeholder')
-    if (!isAllowedHost(req.headers.host, host, port)) return { ok: false, status: 403, why: 'host not allowed' }
+    if (!isAllowedHost(req.headers.host, host, port))
+      return { ok: false, status: 403, why: 'host not allowed' }
     const t = tokenFrom(req, url)
     if (!isAuthorized(token, t.token)) return { ok: false, status: 401, why: 'missing or wrong token' }
     return { ok: true, url, via: t.via }
@@ -64,7 +67,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const server: Server = createServer((req, res) => {
     const a = authorize(req)
-    if (!a.ok) return send(res, a.status, a.status === 401 ? 'Unauthorized: open the URL that `hearth serve` printed (it carries the token).' : 'Forbidden')
+    if (!a.ok)
+      return send(
+        res,
+        a.status,
+        a.status === 401
+          ? 'Unauthorized: open the URL that `hearth serve` printed (it carries the token).'
+          : 'Forbidden',
+      )
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed')
     if (a.via === 'query') {
       // Browsers do not repeat the query on asset requests: remember the token in a cookie.

@@ -20,7 +20,6 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 }
 
-
 /**
  * The built renderer: out/renderer next to out/main (where this module is bundled). From
  * source (tests run through tsx) walk up to the project's out/renderer.
@@ -41,7 +40,8 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse):
   if (rel.includes('\0')) return send(res, 400, 'bad path')
   if (rel === '/' || rel === '') rel = '/index.html'
   const file = normalize(join(root, rel))
-  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return send(res, 403, 'forbidden')
+  if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep))
+    return send(res, 403, 'forbidden')
   let size: number
   try {
     const st = statSync(file)

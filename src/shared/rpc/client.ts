@@ -109,6 +109,9 @@ export class ContractClient implements HearthApi {
     }
     const parsed = methods[p.method].result.safeParse(m.value)
     if (parsed.success) p.resolve(parsed.data)
-    else p.reject(new HearthError('invalid_result', `${p.method}: bad result from core: ${parsed.error.message}`))
+    else
+      p.reject(
+        new HearthError('invalid_result', `${p.method}: bad result from core: ${parsed.error.message}`),
+      )
   }
 }

@@ -2,8 +2,7 @@ import type { WireError } from '../errors'
 
 /** Messages on a duplex transport (WebSocket, Electron IPC). JSON-serialisable. */
 export type ClientMessage =
-  | { t: 'call'; id: number; method: string; args: unknown }
-  | { t: 'cancel'; id: number }
+  { t: 'call'; id: number; method: string; args: unknown } | { t: 'cancel'; id: number }
 
 export type ServerMessage =
   | { t: 'ok'; id: number; value: unknown }

@@ -36,7 +36,9 @@ export const serveCommand: Command = {
     const core = await Core.create({ dataDir: values['data-dir'] ?? defaultDataDir(), workspace })
     const server = await startServer({ core, host, port })
     if (!isLoopbackHost(host)) {
-      process.stderr.write(`warning: serving on ${host}: anyone who can reach it and has the token can edit ${workspace}\n`)
+      process.stderr.write(
+        `warning: serving on ${host}: anyone who can reach it and has the token can edit ${workspace}\n`,
+      )
     }
     process.stdout.write(`Hearth is serving ${workspace} at ${server.url}\n`)
 

@@ -10,17 +10,24 @@ export class Dispatcher {
   constructor(private readonly handlers: Handlers) {}
 
   async dispatch(method: string, args: unknown, ctx: CallContext): Promise<unknown> {
-    if (!isMethodName(method)) throw new HearthError('unknown_method', `unknown method "${method.slice(0, 100)}"`)
+    if (!isMethodName(method))
+      throw new HearthError('unknown_method', `unknown method "${method.slice(0, 100)}"`)
     const spec = methods[method]
     const parsed = spec.args.safeParse(args ?? {})
     if (!parsed.success) {
-      throw new HearthError('invalid_argument', `${method}: ${parsed.error.issues.map(formatIssue).join('; ')}`)
+      throw new HearthError(
+        'invalid_argument',
+        `${method}: ${parsed.error.issues.map(formatIssue).join('; ')}`,
+      )
     }
     const handler = this.handlers[method] as (a: unknown, c: CallContext) => unknown
     const value = await handler(parsed.data, ctx)
     const checked = spec.result.safeParse(value)
     if (!checked.success) {
-      throw new HearthError('invalid_result', `${method}: handler returned an invalid result: ${checked.error.message}`)
+      throw new HearthError(
+        'invalid_result',
+        `${method}: handler returned an invalid result: ${checked.error.message}`,
+      )
     }
     return checked.data
   }

@@ -22,8 +22,15 @@ export class RpcSession {
   receive(raw: unknown): void {
     if (this.closed) return
     if (!isClientMessage(raw)) {
-      const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : -1
-      this.send({ t: 'err', id, error: toWireError(new HearthError('invalid_argument', 'malformed message')) })
+      const id =
+        typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number'
+          ? (raw as { id: number }).id
+          : -1
+      this.send({
+        t: 'err',
+        id,
+        error: toWireError(new HearthError('invalid_argument', 'malformed message')),
+      })
       return
     }
     if (raw.t === 'cancel') {
