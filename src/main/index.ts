@@ -32,6 +32,11 @@ if (!app.requestSingleInstanceLock()) {
       })
       disposeIpc = registerIpc(core)
       await buildAppMenu(core)
+      // Open Recent lists the folder just opened, whoever opened it.
+      const c = core
+      c.events.subscribe((event) => {
+        if (event === 'workspace.opened') void buildAppMenu(c)
+      })
       createMainWindow()
     })
     .catch((err: unknown) => {

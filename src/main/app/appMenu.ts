@@ -7,14 +7,8 @@ import type { Core } from '../core/createCore'
  */
 export async function buildAppMenu(core: Core): Promise<void> {
   const recent = await core.workspace.recent()
-  const openFolder = async (dir: string): Promise<void> => {
-    try {
-      await core.workspace.open(dir)
-    } catch (err) {
-      dialog.showErrorBox('Cannot open folder', (err as Error).message)
-    }
-    await buildAppMenu(core)
-  }
+  // The renderer holds the unsaved buffers: it opens the folder itself, after warning about them.
+  const openFolder = (dir: string): void => core.events.emit('app.openFolderRequested', { root: dir })
   const isMac = process.platform === 'darwin'
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
@@ -29,13 +23,15 @@ export async function buildAppMenu(core: Core): Promise<void> {
             const pick = win
               ? dialog.showOpenDialog(win, { properties: ['openDirectory'] })
               : dialog.showOpenDialog({ properties: ['openDirectory'] })
-            void pick.then((r) => (r.canceled || !r.filePaths[0] ? undefined : openFolder(r.filePaths[0])))
+            void pick.then((r) => {
+              if (!r.canceled && r.filePaths[0]) openFolder(r.filePaths[0])
+            })
           },
         },
         {
           label: 'Open Recent',
           submenu: recent.length
-            ? recent.map((dir) => ({ label: dir, click: () => void openFolder(dir) }))
+            ? recent.map((dir) => ({ label: dir, click: () => openFolder(dir) }))
             : [{ label: 'No recent folders', enabled: false }],
         },
         { type: 'separator' },

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { method } from './define'
+import { event, method } from './define'
 
 export const appMethods = {
   'app.ping': method(
@@ -11,4 +11,12 @@ export const appMethods = {
     z.object({ url: z.string().url().max(2048) }),
     z.object({ opened: z.boolean() }),
   ),
+} as const
+
+export const appEvents = {
+  /**
+   * The desktop menu (File > Open Folder / Open Recent) asks the renderer to open a folder: the
+   * renderer owns the unsaved buffers, so it decides (and warns) before the workspace switches.
+   */
+  'app.openFolderRequested': event(z.object({ root: z.string().min(1).max(4096) })),
 } as const

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { EventSpec, MethodSpec } from './define'
-import { appMethods } from './app'
+import { appEvents, appMethods } from './app'
 import { completionEvents, completionMethods } from './completion'
 import { metricsMethods } from './metrics'
 import { resourcesEvents, resourcesMethods } from './resources'
@@ -24,6 +24,7 @@ export const methods = {
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
+  ...appEvents,
   ...workspaceEvents,
   ...resourcesEvents,
   ...searchEvents,

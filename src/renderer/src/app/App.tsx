@@ -17,10 +17,13 @@ export function App({ connection }: { connection: Connection }) {
   const { api } = connection
   const state = useObservable(connection.state)
   const [workspace, setWorkspace] = useState<WorkspaceState>({ kind: 'loading' })
-  const [openFolder, setOpenFolder] = useState(false)
+  // false, or the Open Folder form (with the folder the desktop menu proposed, if any).
+  const [openFolder, setOpenFolder] = useState<false | { initialPath?: string }>(false)
   const [reconnects, setReconnects] = useState(0)
   const [unsaved, setUnsaved] = useState(0)
   const wasOpen = useRef(false)
+  const unsavedRef = useRef(0)
+  unsavedRef.current = unsaved
 
   // (Re)load the workspace each time the link comes up: the core may have restarted.
   useEffect(() => {
@@ -34,6 +37,23 @@ export function App({ connection }: { connection: Connection }) {
   }, [api, state])
 
   useEffect(() => api.on('workspace.opened', (info) => setWorkspace({ kind: 'open', info })), [api])
+
+  // File > Open Folder / Open Recent in the desktop app: switch at once when nothing is unsaved,
+  // otherwise show the form with that folder filled in and the unsaved-files warning.
+  useEffect(
+    () =>
+      api.on('app.openFolderRequested', ({ root }) => {
+        if (unsavedRef.current > 0) {
+          setOpenFolder({ initialPath: root })
+          return
+        }
+        api.call('workspace.open', { root }).then(
+          (info) => setWorkspace({ kind: 'open', info }),
+          () => setOpenFolder({ initialPath: root }),
+        )
+      }),
+    [api],
+  )
 
   const opened = (info: WorkspaceInfo): void => {
     setOpenFolder(false)
@@ -61,7 +81,7 @@ export function App({ connection }: { connection: Connection }) {
           info={workspace.info}
           connection={state}
           reconnects={reconnects}
-          onOpenFolder={() => setOpenFolder(true)}
+          onOpenFolder={() => setOpenFolder({})}
           onUnsavedChange={setUnsaved}
         />
       )}
@@ -71,6 +91,7 @@ export function App({ connection }: { connection: Connection }) {
           onOpened={opened}
           onCancel={() => setOpenFolder(false)}
           unsavedCount={unsaved}
+          {...(openFolder.initialPath ? { initialPath: openFolder.initialPath } : {})}
         />
       )}
     </div>

@@ -4,6 +4,8 @@ import type { HearthApi } from '@shared/contract'
 import type { WorkspaceInfo } from '@shared/contract/workspace'
 
 interface Props {
+  /** Folder to propose (the desktop menu's choice, waiting for the user to confirm). */
+  initialPath?: string
   api: HearthApi
   onOpened: (info: WorkspaceInfo) => void
   /** Present when a folder is already open (the screen is an overlay that can be dismissed). */
@@ -13,9 +15,9 @@ interface Props {
 }
 
 /** No folder open (or "Open Folder…"): recent folders and a path field, both calling `workspace.open`. */
-export function WelcomeScreen({ api, onOpened, onCancel, unsavedCount = 0 }: Props) {
+export function WelcomeScreen({ api, onOpened, onCancel, unsavedCount = 0, initialPath }: Props) {
   const [recent, setRecent] = useState<string[] | undefined>()
-  const [path, setPath] = useState('')
+  const [path, setPath] = useState(initialPath ?? '')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>()
 
