@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { isLoopbackHostname } from '../core/net/connectionPolicy'
 
 export const TOKEN_COOKIE = 'hearth_token'
 
@@ -51,7 +52,7 @@ export function isAuthorized(expected: string, got: string | undefined): boolean
  * explicitly, the token is the defence and any Host is accepted.
  */
 export function isAllowedHost(hostHeader: string | undefined, boundHost: string, port: number): boolean {
-  if (!isLoopbackHost(boundHost)) return true
+  if (!isLoopbackHostname(boundHost)) return true
   if (!hostHeader) return false
   const allowed = ['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${port}`)
   return allowed.includes(hostHeader.toLowerCase())
@@ -62,8 +63,4 @@ export function isAllowedOrigin(origin: string | undefined, hostHeader: string |
   if (origin === undefined) return true // non-browser clients (CLI, tests) send none; the token still applies
   if (!hostHeader) return false
   return origin === `http://${hostHeader}` || origin === `https://${hostHeader}`
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.')
 }

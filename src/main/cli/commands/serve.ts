@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { Core } from '../../core/createCore'
 import { defaultDataDir } from '../../core/dataDir'
 import { startServer } from '../../server/hearthServer'
-import { isLoopbackHost } from '../../server/auth'
+import { isLoopbackHostname } from '../../core/net/connectionPolicy'
 import { type Command, intOption, parse } from '../command'
 
 export const serveCommand: Command = {
@@ -35,7 +35,7 @@ export const serveCommand: Command = {
     const workspace = resolve(values.workspace ?? process.cwd())
     const core = await Core.create({ dataDir: values['data-dir'] ?? defaultDataDir(), workspace })
     const server = await startServer({ core, host, port })
-    if (!isLoopbackHost(host)) {
+    if (!isLoopbackHostname(host)) {
       process.stderr.write(
         `warning: serving on ${host}: anyone who can reach it and has the token can edit ${workspace}\n`,
       )

@@ -34,12 +34,17 @@ export function isLoopbackAddress(address: string): boolean {
   return false
 }
 
+/** A URL host that is loopback without a DNS lookup: `localhost`, `*.localhost` or a loopback IP. */
+export function isLoopbackHostname(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host)
+}
+
 /** Only loopback: names other than `localhost` must resolve to loopback addresses too. */
 export const loopbackOnlyPolicy: ConnectionPolicy = {
   name: 'loopback-only',
   checkUrl(url) {
     const host = url.hostname
-    if (host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host)) return
+    if (isLoopbackHostname(host)) return
     if (isIP(host.replace(/^\[|\]$/g, '')) !== 0) {
       throw new HearthError('forbidden', `offline profile: connection to ${host} refused (loopback only)`, {
         reason: 'policy',

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import { HearthError } from '@shared/errors'
 import { TASKS, type EndpointConfig, type Settings } from '@shared/settings/schema'
-import { isLoopbackAddress } from '../net/connectionPolicy'
+import { isLoopbackHostname } from '../net/connectionPolicy'
 import type { TokenLookup } from '../secrets/tokenStore'
 import type { Probe } from './probes/probe'
 import { ollamaPsProbe, tritonMetricsProbe, type RemoteProbeOptions } from './probes/remoteProbes'
@@ -55,9 +55,6 @@ export function activeProfileRemotes(s: Settings): RemoteTarget[] {
   return out
 }
 
-const isLoopbackHost = (host: string): boolean =>
-  host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host)
-
 export interface FollowProfileRemotesOptions {
   settings: {
     readonly settings: Settings
@@ -97,7 +94,7 @@ function probeFor(t: RemoteTarget, offline: boolean, o: FollowProfileRemotesOpti
   // The HTTP layer refuses non-loopback addresses under the offline profile before any socket
   // exists, but a host NAME would still be resolved first; like the router, do not ask DNS.
   const fetchFn: typeof fetch =
-    offline && isIP(host.replace(/^\[|\]$/g, '')) === 0 && !isLoopbackHost(host)
+    offline && isIP(host.replace(/^\[|\]$/g, '')) === 0 && !isLoopbackHostname(host)
       ? () =>
           Promise.reject(
             new HearthError('forbidden', `offline profile: ${host} is not a loopback address; not contacted`, {

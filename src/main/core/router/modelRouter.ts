@@ -12,7 +12,7 @@ import { checkEndpoint, type CheckTarget } from '../health/checkEndpoint'
 import { classifyFailure, type Classified } from '../health/classifyFailure'
 import type { Embedder } from '../inference/embedder'
 import type { CompletionProvider } from '../inference/fimTypes'
-import { allowAllPolicy, isLoopbackAddress, loopbackOnlyPolicy } from '../net/connectionPolicy'
+import { allowAllPolicy, isLoopbackHostname, loopbackOnlyPolicy } from '../net/connectionPolicy'
 import type { HttpClient } from '../net/httpClient'
 import type { TokenStore } from '../secrets/tokenStore'
 import { pickEndpoint, type Candidate } from './balancer'
@@ -82,7 +82,7 @@ function offlineRefusal(url: string | undefined): string | undefined {
   } catch {
     return `offline profile: ${url} is not a valid URL`
   }
-  if (host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host)) return undefined
+  if (isLoopbackHostname(host)) return undefined
   return `offline profile: ${host} is not a loopback address; not contacted`
 }
 
