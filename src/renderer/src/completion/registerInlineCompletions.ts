@@ -59,7 +59,9 @@ const CONTINUE_GRACE_MS = 300
  *   new position to the running stream instead of starting over.
  * - Never a stale suggestion: a result is shown only for the exact document version and cursor
  *   it was asked for.
- * - Keys are Monaco's: Tab accepts, Ctrl/Cmd+Right accepts a word, Esc dismisses.
+ * - Keys are Monaco's: Tab accepts, Ctrl/Cmd+Right accepts a word, Esc dismisses. Esc also
+ *   cancels a request still running for that spot (pressed before its ghost text appeared, or
+ *   while a follow-up after a partial accept is on its way): nothing pops back until the user types.
  * - Local-only counts of shown / accepted / kept suggestions go to `completion.feedback`.
  */
 export function registerInlineCompletions(
@@ -70,6 +72,8 @@ export function registerInlineCompletions(
   const editorId = newEditorId()
   let seq = 0
   let current: Pending | undefined
+  /** Where the user last pressed Esc: no automatic suggestion there until the document or cursor moves. */
+  let dismissed: { uri: string; versionId: number; offset: number } | undefined
   const shownReported = new Set<number>()
   const keptTimers = new Set<ReturnType<typeof setTimeout>>()
   const changeListeners = new Set<(hint: languages.IInlineCompletionChangeHint | void) => void>()
@@ -114,7 +118,7 @@ export function registerInlineCompletions(
    * something for this spot, only an explicit trigger refetches (once), to upgrade a partial.
    */
   const offer = (p: Pending): void => {
-    if (current !== p || !displayable(p)) return
+    if (current !== p || !displayable(p) || isDismissedSpot()) return
     const now = spotNow(p)
     if (!now || relate(p.spot, p.shown, now) !== 'same') return
     if (p.returned === undefined) {
@@ -140,6 +144,24 @@ export function registerInlineCompletions(
     p.done = true
     wake(p)
     if (current === p) current = undefined
+  }
+
+  const isDismissedSpot = (): boolean => {
+    const now = spotNow(undefined)
+    return (
+      dismissed !== undefined &&
+      now !== undefined &&
+      now.uri === dismissed.uri &&
+      now.versionId === dismissed.versionId &&
+      now.offset === dismissed.offset
+    )
+  }
+
+  /** The user dismissed (Esc): drop what is running and remember the spot. */
+  const dismiss = (): void => {
+    if (current) cancel(current)
+    const now = spotNow(undefined)
+    dismissed = now && { uri: now.uri, versionId: now.versionId, offset: now.offset }
   }
 
   /** Re-judges the running request against the editor now: keep, keep for a moment, or cancel. */
@@ -261,6 +283,8 @@ export function registerInlineCompletions(
     async provideInlineCompletions(model, position, context, token) {
       if (editor.getModel() !== model || model.isDisposed()) return { items: [] }
       const explicit = context.triggerKind === monaco.languages.InlineCompletionTriggerKind.Explicit
+      if (explicit) dismissed = undefined
+      else if (isDismissedSpot()) return { items: [] }
       let p = current
       const now = spotNow(p)
       const same = p !== undefined && now !== undefined && relate(p.spot, p.shown, now) === 'same'
@@ -288,7 +312,7 @@ export function registerInlineCompletions(
         watchKept(item)
       } else if (reason.kind === monaco.languages.InlineCompletionEndOfLifeReasonKind.Rejected) {
         feedback(item.requestId, 'dismissed')
-        if (current?.requestId === item.requestId) cancel(current)
+        dismiss()
       }
     },
     disposeInlineCompletions() {
@@ -327,6 +351,10 @@ export function registerInlineCompletions(
     monaco.languages.registerInlineCompletionsProvider('*', provider),
     editor.onDidChangeModelContent(() => review()),
     editor.onDidChangeCursorPosition(() => review()),
+    // Esc with no ghost text on screen yet never reaches the provider: watch the key itself.
+    editor.onKeyDown((e) => {
+      if (e.keyCode === monaco.KeyCode.Escape) dismiss()
+    }),
     editor.onDidChangeModel(() => {
       if (current) cancel(current)
     }),
