@@ -20,6 +20,7 @@ import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
 import { gpuLoadFrom } from './router/gpuLoad'
 import { RoutingServices } from './router/routingServices'
+import { routedEmbedderSource } from './router/routedEmbedderSource'
 import type { SecretStore } from './secrets/secretStore'
 import { settingsHandlers } from './settings/settingsHandlers'
 
@@ -94,6 +95,8 @@ export class Core {
       events: this.events,
       workspace: this.workspace,
       dataDir: options.dataDir,
+      // The profile's `embedding` task decides: Triton/Ollama when up, the built-in one otherwise.
+      embedder: routedEmbedderSource(routing.router),
     })
     this.disposers.push(() => this.index.dispose())
     this.disposers.push(this.resources.register(this.index))

@@ -36,6 +36,9 @@ export class EmbedQueue implements BudgetConsumer {
   private failures = 0
   private sinceMaintenance = 0
   private drainWaiters: { resolve: (s: EmbedQueueState) => void }[] = []
+  private loopDone: Promise<void> = Promise.resolve()
+  /** Aborts the embedder call in flight when the queue stops. */
+  private readonly stopAc = new AbortController()
   /** Files to embed before the rest of the backlog, oldest first (bounded). */
   private readonly priority = new Set<string>()
   readonly state: EmbedQueueState = { status: 'idle', embedded: 0 }
@@ -54,9 +57,9 @@ export class EmbedQueue implements BudgetConsumer {
   start(): void {
     if (this.running || this.stopped) return
     this.running = true
-    this.loop().catch((err: unknown) =>
-      this.set('unavailable', err instanceof Error ? err.message : String(err)),
-    )
+    this.loopDone = this.loop().catch((err: unknown) => {
+      if (!this.stopped) this.set('unavailable', err instanceof Error ? err.message : String(err))
+    })
   }
 
   /**
@@ -92,11 +95,17 @@ export class EmbedQueue implements BudgetConsumer {
     })
   }
 
-  stop(): void {
+  /**
+   * Stops for good. Resolves once the loop has exited: nothing this queue embedded is written
+   * after that (an index switching embedders relies on it).
+   */
+  stop(): Promise<void> {
     this.stopped = true
+    this.stopAc.abort()
     this.set('stopped')
     this.kick()
     for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
+    return this.loopDone
   }
 
   private set(status: EmbedQueueState['status'], reason?: string): void {
@@ -108,6 +117,8 @@ export class EmbedQueue implements BudgetConsumer {
   }
 
   private sleep(ms: number): Promise<void> {
+    // stop() may land while the loop awaits the store, when there is no sleep to wake yet.
+    if (this.stopped) return Promise.resolve()
     return new Promise((resolve) => {
       const t = setTimeout(() => {
         this.wake = null
@@ -159,7 +170,12 @@ export class EmbedQueue implements BudgetConsumer {
       try {
         vectors = []
         for (let i = 0; i < batch.length; i += size) {
-          vectors.push(...(await this.embedder.embed(batch.slice(i, i + size).map((p) => p.text))))
+          vectors.push(
+            ...(await this.embedder.embed(
+              batch.slice(i, i + size).map((p) => p.text),
+              this.stopAc.signal,
+            )),
+          )
           // A local embedder computes on this thread: let timers and I/O in between requests.
           await new Promise((r) => setImmediate(r))
         }
@@ -167,6 +183,7 @@ export class EmbedQueue implements BudgetConsumer {
           throw new Error(`embedder returned ${vectors.length} vectors for ${batch.length} texts`)
         this.failures = 0
       } catch (err) {
+        if (this.stopped) break
         this.failures++
         this.set(
           'unavailable',
@@ -176,6 +193,7 @@ export class EmbedQueue implements BudgetConsumer {
         await this.sleep(Math.min(60_000, 1000 * 2 ** Math.min(6, this.failures)))
         continue
       }
+      if (this.stopped) break
       this.set('running')
       await this.store.call('putEmbeddings', {
         items: batch.map((p, i) => ({ hash: p.hash, vector: Array.from(vectors[i] ?? []) })),

@@ -7,6 +7,8 @@ import type { BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
 import type { ChangeSource } from '../watcher/types'
 import type { IgnoreRules } from '../workspace/ignoreRules'
+import type { Embedder } from '../inference/embedder'
+import type { EmbedderSource } from './embedderSource'
 import { createEmbedder, DEFAULT_EMBEDDER } from './embedders/createEmbedder'
 import type { SearchOptions, SearchResponse } from './hybridSearch'
 import { indexDirFor } from './indexLocation'
@@ -27,8 +29,14 @@ export interface IndexServiceOptions {
   workspace: IndexedWorkspace
   /** Per-user state directory; indexes live in `<dataDir>/indexes/<hash>`. */
   dataDir: string
-  /** Embedder name (see createEmbedder); default the built-in one. */
-  embedder?: string
+  /**
+   * A fixed embedder by name (see createEmbedder), or a source that moves (the app: the model
+   * router's embedding task, so the index follows fallback, recovery and profile switches).
+   * Default: the built-in embedder.
+   */
+  embedder?: string | EmbedderSource
+  /** How long a new route must hold before the index switches embedders (ms). Default 3000. */
+  embedderSettleMs?: number
 }
 
 const STATUS_EVERY_MS = 250
@@ -57,8 +65,13 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
   private disposed = false
   private readonly offOpen: () => void
   private readonly offClose: (() => void) | undefined
+  private readonly offEmbedder: (() => void) | undefined
+  private settleTimer: NodeJS.Timeout | null = null
+  private following: Promise<void> = Promise.resolve()
 
   constructor(private readonly opts: IndexServiceOptions) {
+    const source = opts.embedder
+    if (typeof source === 'object') this.offEmbedder = source.onChange(() => this.embedderMayHaveChanged())
     this.offOpen = opts.workspace.onDidOpen((info) => {
       this.opening = this.opening.then(() => this.openRoot(info.root)).catch(() => undefined)
     })
@@ -71,6 +84,42 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
   async ready(): Promise<void> {
     await this.opening
     await this.current?.indexer.idle()
+  }
+
+  /** The embedder a newly opened index starts with. */
+  private initialEmbedder(): Embedder | null {
+    const e = this.opts.embedder
+    if (typeof e === 'object') return e.current()
+    return createEmbedder(e ?? DEFAULT_EMBEDDER)
+  }
+
+  /**
+   * The route changed. A backend that blinks must not make the index flip back and forth, so the
+   * index switches only once the route has not changed for a settle delay. (Flipping is cheap anyway:
+   * vectors are cached per embedder, so going back restores them instead of re-embedding.)
+   */
+  private embedderMayHaveChanged(): void {
+    if (this.disposed) return
+    // Each change restarts the wait: the switch happens once the route has held still.
+    if (this.settleTimer) clearTimeout(this.settleTimer)
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null
+      // Not behind `opening`: a first scan of a large tree must not hold the switch back.
+      this.following = this.following.then(() => this.followEmbedder()).catch(() => undefined)
+    }, this.opts.embedderSettleMs ?? 3000)
+  }
+
+  private async followEmbedder(): Promise<void> {
+    const source = this.opts.embedder
+    const idx = this.current
+    if (typeof source !== 'object' || !idx || this.disposed) return
+    const next = source.current()
+    if (!next || next.id === idx.embedder?.id) return
+    await idx.switchEmbedder(next)
+    if (this.current === idx) {
+      this.setStatus({ embedder: next.id })
+      this.scheduleRefresh()
+    }
   }
 
   private async openRoot(root: string): Promise<void> {
@@ -90,7 +139,8 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
       idx = await WorkspaceIndex.open({
         root,
         dbDir: indexDirFor(root, this.opts.dataDir),
-        embedder: createEmbedder(this.opts.embedder ?? DEFAULT_EMBEDDER),
+        embedder: this.initialEmbedder(),
+        attachInBackground: typeof this.opts.embedder === 'object',
         ...(rules ? { rules } : {}),
         onProgress: (p) => this.onProgress(p),
         onEmbedState: (s) => {
@@ -104,6 +154,8 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
     }
     this.current = idx
     idx.setBudgets(this.budgets)
+    // The route may have moved while the index opened (the router's first health checks).
+    if (typeof this.opts.embedder === 'object') this.embedderMayHaveChanged()
     const watcher = this.opts.workspace.watcher
     if (watcher) {
       this.unsubscribe.push(
@@ -243,8 +295,11 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
     this.disposed = true
     this.offOpen()
     this.offClose?.()
+    this.offEmbedder?.()
     if (this.statusTimer) clearTimeout(this.statusTimer)
+    if (this.settleTimer) clearTimeout(this.settleTimer)
     await this.opening.catch(() => undefined)
+    await this.following
     await this.closeCurrent()
   }
 }

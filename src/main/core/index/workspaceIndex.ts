@@ -17,6 +17,11 @@ export interface WorkspaceIndexOptions {
   embedder: Embedder | null | 'stored'
   /** Search only: the embedding backlog is left alone. */
   readOnly?: boolean
+  /**
+   * Learn a remote embedder's dimension in the background instead of before `open` returns (the
+   * app: full-text indexing must not wait on a slow or dead server). Default false (the CLI).
+   */
+  attachInBackground?: boolean
   rules?: IgnoreRules
   onProgress?: (p: IndexProgress) => void
   onEmbedState?: (s: EmbedQueueState) => void
@@ -29,21 +34,43 @@ export interface WorkspaceIndexOptions {
  */
 export class WorkspaceIndex implements BudgetConsumer {
   readonly indexer: Indexer
-  readonly queue: EmbedQueue | null
+  private _embedder: Embedder | null
+  private _queue: EmbedQueue | null
   private vectorReason: string | undefined
   private readonly readOnly: boolean
+  private budgets: Budgets | undefined
+  /** Aborts the dimension probe of the embedder being attached (a switch or close ends it). */
+  private attachAc = new AbortController()
+  /** Switches run one after another. */
+  private switching: Promise<void> = Promise.resolve()
 
   private constructor(
     readonly root: string,
     readonly store: IndexStore,
-    readonly embedder: Embedder | null,
+    embedder: Embedder | null,
     rules: IgnoreRules,
-    opts: WorkspaceIndexOptions,
+    private readonly opts: WorkspaceIndexOptions,
   ) {
     this.readOnly = opts.readOnly ?? false
-    this.queue =
-      embedder && !opts.readOnly ? new EmbedQueue(store, embedder, (s) => this.onEmbedState(s, opts)) : null
-    this.indexer = new Indexer(root, store, rules, opts.onProgress, () => this.queue?.kick())
+    this._embedder = embedder
+    this._queue = this.newQueue(embedder)
+    this.indexer = new Indexer(root, store, rules, opts.onProgress, () => this._queue?.kick())
+  }
+
+  /** The embedder whose vectors this index holds (or is filling in). */
+  get embedder(): Embedder | null {
+    return this._embedder
+  }
+
+  get queue(): EmbedQueue | null {
+    return this._queue
+  }
+
+  private newQueue(embedder: Embedder | null): EmbedQueue | null {
+    if (!embedder || this.readOnly) return null
+    const q = new EmbedQueue(this.store, embedder, (s) => this.onEmbedState(s, this.opts))
+    if (this.budgets) q.setBudgets(this.budgets)
+    return q
   }
 
   static async open(opts: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
@@ -58,7 +85,8 @@ export class WorkspaceIndex implements BudgetConsumer {
         opts.rules ?? new IgnoreRules(opts.root),
         opts,
       )
-      await idx.attachEmbedder()
+      if (opts.attachInBackground) void idx.attachEmbedder(idx.attachAc.signal)
+      else await idx.attachEmbedder(idx.attachAc.signal)
       return idx
     } catch (err) {
       await store.close()
@@ -67,8 +95,8 @@ export class WorkspaceIndex implements BudgetConsumer {
   }
 
   /** Learns the embedder's dimension (remote ones report it on first use) and points the store at it. */
-  private async attachEmbedder(): Promise<void> {
-    const e = this.embedder
+  private async attachEmbedder(signal: AbortSignal): Promise<void> {
+    const e = this._embedder
     if (!e) {
       const stored = this.store.opened.stats.embedder
       this.vectorReason = stored
@@ -82,16 +110,44 @@ export class WorkspaceIndex implements BudgetConsumer {
     if (dims === null && this.readOnly && stored.embedder === e.id) dims = stored.dimensions
     if (dims === null) {
       try {
-        const [probe] = await e.embed(['hearth'])
+        const [probe] = await e.embed(['hearth'], signal)
         dims = probe?.length ?? null
       } catch (err) {
+        if (signal.aborted) return
         this.vectorReason = `embedder ${e.id} unreachable (${err instanceof Error ? err.message : String(err)})`
+        this.opts.onEmbedState?.({ status: 'unavailable', reason: this.vectorReason, embedded: 0 })
         return
       }
     }
-    if (!dims) return
+    if (!dims || signal.aborted || !this.store.alive) return
     await this.store.call('setEmbedder', { id: e.id, dimensions: dims })
-    this.queue?.start()
+    if (signal.aborted) return
+    this.vectorReason = undefined
+    // Clears an 'unavailable' left by an earlier embedder; the queue reports from here on.
+    this.opts.onEmbedState?.({ status: 'idle', embedded: 0 })
+    this._queue?.start()
+  }
+
+  /**
+   * Moves the index to another embedder (the router fell back, recovered, or the profile
+   * changed): stops the current queue and waits until it can write nothing more, then points the
+   * store at the new embedder. The store restores vectors it has cached for that embedder and
+   * queues the rest, so going back to an embedder used before costs little. Search uses the
+   * vectors again as soon as they match the embedder; until then it says so and runs full-text.
+   */
+  switchEmbedder(next: Embedder): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (this.readOnly || next.id === this._embedder?.id) return
+      this.attachAc.abort()
+      this.attachAc = new AbortController()
+      await this._queue?.stop()
+      this._embedder = next
+      this._queue = this.newQueue(next)
+      this.vectorReason = undefined
+      if (this.store.alive) await this.attachEmbedder(this.attachAc.signal)
+    }
+    this.switching = this.switching.then(run, run)
+    return this.switching
   }
 
   private onEmbedState(s: EmbedQueueState, opts: WorkspaceIndexOptions): void {
@@ -100,8 +156,9 @@ export class WorkspaceIndex implements BudgetConsumer {
   }
 
   setBudgets(b: Budgets): void {
+    this.budgets = b
     this.indexer.setBudgets(b)
-    this.queue?.setBudgets(b)
+    this._queue?.setBudgets(b)
   }
 
   fullScan(signal?: AbortSignal, force = false): Promise<ScanSummary> {
@@ -114,10 +171,10 @@ export class WorkspaceIndex implements BudgetConsumer {
 
   /** Waits for the embedding backlog to empty (or the embedder to give up); null without one. */
   async waitForEmbeddings(): Promise<EmbedQueueState | null> {
-    if (!this.queue) return null
+    if (!this._queue) return null
     if (this.vectorReason && !(await this.stats()).embedder)
       return { status: 'unavailable', reason: this.vectorReason, embedded: 0 }
-    return this.queue.drain()
+    return this._queue.drain()
   }
 
   stats(): Promise<StoreStats> {
@@ -130,14 +187,19 @@ export class WorkspaceIndex implements BudgetConsumer {
     signal?: AbortSignal,
   ): Promise<SearchResponse> {
     let vectors: VectorSide | null = null
-    if (this.embedder) {
+    const embedder = this._embedder
+    if (embedder) {
       const st = await this.stats()
-      const ready = st.embedder === this.embedder.id && st.chunks > st.pending && !this.vectorReason
-      vectors = { embedder: this.embedder, ready }
+      const ready = st.embedder === embedder.id && st.chunks > st.pending && !this.vectorReason
+      vectors = { embedder, ready }
       if (!ready)
         vectors.reason =
           this.vectorReason ??
-          (st.embedder ? 'no embeddings yet' : `embedder ${this.embedder.id} not attached`)
+          (st.embedder === embedder.id
+            ? 'no embeddings yet'
+            : st.embedder
+              ? `vectors are being rebuilt for ${embedder.id}`
+              : `embedder ${embedder.id} not attached`)
     }
     const backend = {
       searchFts: (a: OpArgs<'searchFts'>) => this.store.call('searchFts', a),
@@ -151,7 +213,8 @@ export class WorkspaceIndex implements BudgetConsumer {
   }
 
   async close(): Promise<void> {
-    this.queue?.stop()
+    this.attachAc.abort()
+    await this._queue?.stop()
     this.indexer.dispose()
     await this.store.close()
   }

@@ -104,6 +104,7 @@ export class ModelRouter {
   private readonly listeners = new Set<(s: BackendsStatus) => void>()
   private readonly routed = new Map<string, RoutedCompletionProvider>()
   private routedEmbedder: RoutedEmbedder | undefined
+  private readonly pinnedEmbedders = new Map<string, RoutedEmbedder>()
   private lastSignature = ''
   private timer: NodeJS.Timeout | undefined
   private disposed = false
@@ -330,6 +331,45 @@ export class ModelRouter {
   embedder(): Embedder {
     this.routedEmbedder ??= new RoutedEmbedder(this)
     return this.routedEmbedder
+  }
+
+  /**
+   * The embedder pinned to the tier the embedding task uses now (or to `tier`): its id and
+   * vectors never change model, which an index needs (see RoutedEmbedder). The same object comes
+   * back while that tier's model and endpoints stay as they are.
+   */
+  tierEmbedder(tier?: number): RoutedEmbedder | undefined {
+    let ti = tier
+    if (ti === undefined) {
+      try {
+        ti = this.peek('embedding').tier
+      } catch {
+        // Nothing can embed now: the caller keeps what it has.
+        return undefined
+      }
+    }
+    const t = this.profile.tasks.embedding.chain[ti]
+    const eid = t?.endpoints[0]
+    const rt = eid === undefined ? undefined : this.endpoints.get(eid)
+    if (!t || eid === undefined || !rt) return undefined
+    const key = JSON.stringify([ti, t.model, t.endpoints, rt.config])
+    const cached = this.pinnedEmbedders.get(key)
+    if (cached) return cached
+    const naming = this.embedderFor({
+      task: 'embedding',
+      tier: ti,
+      endpointId: eid,
+      endpoint: rt.config,
+      model: t.model,
+    })
+    const pinned = new RoutedEmbedder(this, undefined, undefined, {
+      tier: ti,
+      model: t.model,
+      endpoints: [...t.endpoints],
+      naming,
+    })
+    this.pinnedEmbedders.set(key, pinned)
+    return pinned
   }
 
   private token(sel: Selection): string | undefined {

@@ -52,7 +52,7 @@ function withModelsDir(s: Settings, dataDir: string): Settings {
  * Settings + secret store + router, wired: a settings change (file edit, `settings.update`,
  * profile switch, workspace opened) reaches the router at once — connection policy included —
  * and both emit their events. The core builds one and hands `router.completionProvider()` to the
- * completion service and `router.embedder()` to the indexer.
+ * completion service and `routedEmbedderSource(router)` to the index.
  */
 export class RoutingServices {
   private readonly unsubscribe: (() => void)[] = []

@@ -1,0 +1,122 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { IndexStatus } from '../../../src/shared/contract/search'
+import type { ResultOf } from '../../../src/shared/contract'
+import { Core } from '../../../src/main/core/createCore'
+import type { CallContext } from '../../../src/main/core/rpc/handlers'
+import { FakeOllama } from '../../helpers/fakeOllama'
+import { writeSampleWorkspace } from '../../helpers/sampleWorkspace'
+
+/**
+ * The app's index takes its embedder from the active profile's `embedding` task, through the real
+ * core: vectors come from Ollama (its /api/embed protocol, over HTTP) while it is up; when it goes
+ * down the router falls back to the built-in embedder and the index re-embeds with it; when Ollama
+ * comes back the index returns to it, restoring its vectors from the embedding cache instead of
+ * sending the workspace again.
+ */
+const OLLAMA_ID = 'ollama:nomic-embed-text'
+const BUILT_IN = /^hearth-hash:/
+const ctx: CallContext = { signal: new AbortController().signal, transport: 'local' }
+
+let ollama: FakeOllama
+let dataDir: string
+let root: string
+let core: Core | undefined
+
+const status = async (): Promise<IndexStatus> =>
+  (await core!.dispatcher.dispatch('index.status', {}, ctx)) as IndexStatus
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await f()
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await status())}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Vectors of `embedder` cover the whole index. */
+const embeddedWith = (embedder: string | RegExp) =>
+  until(`vectors from ${String(embedder)}`, async () => {
+    const s = await status()
+    const same = typeof embedder === 'string' ? s.embedder === embedder : BUILT_IN.test(s.embedder ?? '')
+    return same && s.state === 'ready' && s.chunks > 0 && s.embedBacklog === 0 ? s : undefined
+  })
+
+const vectorSearch = async (): Promise<ResultOf<'search.query'>> =>
+  (await core!.dispatcher.dispatch(
+    'search.query',
+    { query: 'route an incoming request', mode: 'vector' },
+    ctx,
+  )) as ResultOf<'search.query'>
+
+/** Texts the index sent to Ollama's /api/embed so far. */
+const textsEmbeddedByOllama = (): number =>
+  ollama.requests
+    .filter((r) => r.path === '/api/embed')
+    .reduce((n, r) => {
+      const input = (r.body as { input?: string | string[] }).input
+      return n + (Array.isArray(input) ? input.length : 1)
+    }, 0)
+
+beforeAll(async () => {
+  ollama = await new FakeOllama().start()
+  dataDir = await mkdtemp(join(tmpdir(), 'hearth-embed-route-data-'))
+  root = await mkdtemp(join(tmpdir(), 'hearth-embed-route-ws-'))
+  await writeSampleWorkspace(root)
+  await writeFile(
+    join(dataDir, 'settings.json'),
+    JSON.stringify({
+      endpoints: { ollama: { url: ollama.url } },
+      // Quick half-open probes so recovery shows within the test.
+      health: { intervalMs: 1000, openMs: 300, maxOpenMs: 1000 },
+    }),
+  )
+})
+
+afterAll(async () => {
+  await core?.dispose()
+  await ollama.close()
+  await rm(dataDir, { recursive: true, force: true })
+  await rm(root, { recursive: true, force: true })
+})
+
+describe('the index follows the profile’s embedding route', () => {
+  it('embeds through Ollama while it is up', async () => {
+    core = await Core.create({ dataDir, workspace: root, log: () => undefined })
+    const st = await embeddedWith(OLLAMA_ID)
+    expect(textsEmbeddedByOllama()).toBeGreaterThanOrEqual(st.chunks)
+    const r = await vectorSearch()
+    expect(r.mode).toBe('vector')
+    expect(r.notice).toBeUndefined()
+    expect(r.results.length).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('falls back to the built-in embedder when Ollama goes down, and re-embeds with it', async () => {
+    ollama.fault = { kind: 'status', status: 503, body: 'overloaded' }
+    await core!.dispatcher.dispatch('backends.check', {}, ctx)
+    const st = await embeddedWith(BUILT_IN)
+    expect(st.embedder).not.toBe(OLLAMA_ID)
+    const r = await vectorSearch()
+    expect(r.notice).toBeUndefined()
+    expect(r.results.length).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('returns to Ollama when it recovers, restoring cached vectors instead of re-sending the workspace', async () => {
+    const sentBefore = textsEmbeddedByOllama()
+    ollama.fault = undefined
+    await until('Ollama back on the route', async () => {
+      await core!.dispatcher.dispatch('backends.check', {}, ctx)
+      return (await status()).embedder === OLLAMA_ID ? true : undefined
+    })
+    await embeddedWith(OLLAMA_ID)
+    // At most the search query itself (and a dimension probe) went to Ollama: no chunk was re-embedded.
+    const r = await vectorSearch()
+    expect(r.notice).toBeUndefined()
+    expect(r.results.length).toBeGreaterThan(0)
+    expect(textsEmbeddedByOllama() - sentBefore).toBeLessThanOrEqual(2)
+  }, 120_000)
+})
