@@ -76,6 +76,8 @@ class InstrumentedProvider implements CompletionProvider {
   ends: number[] = []
   /** Time spent inside the wrapped provider's stream, per call. */
   inside: number[] = []
+  /** The provider's own timing of each finished generation (its start to the engine's last token). */
+  engine: number[] = []
   started: (() => void) | undefined
   /**
    * The core's resource policy pushes its own budgets (maxTokens) at any time; the bench pins the
@@ -109,6 +111,7 @@ class InstrumentedProvider implements CompletionProvider {
           first = false
           this.started?.()
         }
+        if (e.type === 'done') this.engine.push(e.timing.totalMs)
         yield e
       }
     } finally {
@@ -211,6 +214,16 @@ async function main(): Promise<void> {
     threads: THREADS,
   })
   const raw = new mod.LlamaCompletion({ contextSequence: rawContext.getSequence() })
+  // The noise floor: a second direct engine on its own context, measured exactly like Hearth
+  // against the first. Identical work on both sides, so whatever its difference shows is the
+  // machine's run-to-run jitter, not anybody's overhead.
+  const twinContext = await rawModel.createContext({
+    contextSize: Math.min(CONTEXT, rawModel.trainContextSize),
+    threads: THREADS,
+  })
+  const twin = new mod.LlamaCompletion({ contextSequence: twinContext.getSequence() })
+  const noiseFloor: number[] = []
+  const engineInHearth: number[] = []
   const family = templateFor(embedded.model).family
   const overhead: number[] = []
   const hearthMiss: number[] = []
@@ -237,36 +250,51 @@ async function main(): Promise<void> {
       { prefix: pruned.prefix, suffix: pruned.suffix, snippets: [] },
       MISS_BUDGET,
     )
-    const rawCall = async (): Promise<{ ms: number; text: string }> => {
+    const rawCall = async (engine = raw): Promise<{ ms: number; text: string }> => {
       const t0 = performance.now()
-      const r = await raw.generateInfillCompletion(prompt.prefixWithContext, prompt.suffix, {
+      const r = await engine.generateInfillCompletion(prompt.prefixWithContext, prompt.suffix, {
         maxTokens: MISS_TOKENS,
         temperature: 0,
         customStopTriggers: [...prompt.stop],
       })
       return { ms: performance.now() - t0, text: r }
     }
-    const hearthCall = async (): Promise<{ ms: number; text: string; inside: number }> => {
+    const hearthCall = async (): Promise<{ ms: number; text: string; inside: number; engine: number }> => {
       const before = provider.inside.length
+      const enginesBefore = provider.engine.length
       const t0 = performance.now()
       const r = await api.call('completion.request', req(prefix, suffix))
       const ms = performance.now() - t0
       if (r.source !== 'provider') throw new Error(`miss benchmark got a ${r.source} answer`)
-      return { ms, text: r.text, inside: provider.inside[before] ?? NaN }
+      return {
+        ms,
+        text: r.text,
+        inside: provider.inside[before] ?? NaN,
+        engine: provider.engine[enginesBefore] ?? NaN,
+      }
     }
     // Three rounds per prompt, alternating which side goes first; the cache is cleared so every
     // Hearth call is a miss. Per prompt: median(Hearth) − median(direct), which damps the engine's
     // run-to-run jitter without hiding a systematic cost.
-    const hs: { ms: number; text: string; inside: number }[] = []
+    const hs: { ms: number; text: string; inside: number; engine: number }[] = []
     const ws: { ms: number; text: string }[] = []
+    const ts: number[] = []
     for (let round = 0; round < MISS_ROUNDS; round++) {
       core.completion.cache.clear()
-      if ((i + round) % 2) {
+      // Hearth and the twin each take every place relative to the direct call in turn.
+      const turn = (i + round) % 3
+      if (turn === 0) {
         hs.push(await hearthCall())
         ws.push(await rawCall())
+        ts.push((await rawCall(twin)).ms)
+      } else if (turn === 1) {
+        ws.push(await rawCall())
+        ts.push((await rawCall(twin)).ms)
+        hs.push(await hearthCall())
       } else {
-        ws.push(await rawCall())
+        ts.push((await rawCall(twin)).ms)
         hs.push(await hearthCall())
+        ws.push(await rawCall())
       }
     }
     const mode = decideMode(pruned.prefix, pruned.suffix)
@@ -292,8 +320,10 @@ async function main(): Promise<void> {
     hearthMiss.push(h)
     rawMiss.push(w)
     overhead.push(h - w)
+    noiseFloor.push(med(ts) - w)
     for (let k = 0; k < hs.length; k++) singlePairs.push((hs[k]?.ms ?? NaN) - (ws[k]?.ms ?? NaN))
     for (const x of hs) outsideProvider.push(x.ms - x.inside)
+    engineInHearth.push(med(hs.map((x) => x.engine)))
   }
 
   // 3. Abort latency: a streaming request is cancelled by the client (a keystroke).
@@ -405,9 +435,14 @@ async function main(): Promise<void> {
         hearth: stats(hearthMiss),
         directEngine: stats(rawMiss),
         overhead: overheadS,
+        // The same measurement between two identical direct engine calls: the jitter floor.
+        noiseFloorDirectVsDirect: stats(noiseFloor),
         // Round trip minus the time inside the provider's stream: transport, validation, cache,
         // context, prompt, post-processing — Hearth's own share, free of engine jitter.
         hearthOutsideProvider: stats(outsideProvider),
+        // The embedded provider's own timing (stream start → last token), per position: compare
+        // with directEngine to see what Hearth costs while tokens are being generated.
+        engineInsideHearth: stats(engineInHearth),
         singlePairOverhead: stats(singlePairs),
         roundsPerPrompt: MISS_ROUNDS,
         pairsSkippedTextDiffered: skipped,
