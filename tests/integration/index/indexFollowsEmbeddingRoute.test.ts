@@ -120,3 +120,37 @@ describe('the index follows the profile’s embedding route', () => {
     expect(textsEmbeddedByOllama() - sentBefore).toBeLessThanOrEqual(2)
   }, 120_000)
 })
+
+describe('with no Ollama at all (the common laptop case)', () => {
+  it('indexes with the built-in embedder and vector search works', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'hearth-embed-none-data-'))
+    const ws = await mkdtemp(join(tmpdir(), 'hearth-embed-none-ws-'))
+    // A port nothing listens on: connection refused, as on a laptop without Ollama.
+    const dead = await new FakeOllama().start()
+    const url = dead.url
+    await dead.close()
+    await writeSampleWorkspace(ws)
+    await writeFile(join(data, 'settings.json'), JSON.stringify({ endpoints: { ollama: { url } } }))
+    const other = await Core.create({ dataDir: data, workspace: ws, log: () => undefined })
+    try {
+      const t0 = Date.now()
+      for (;;) {
+        const s = (await other.dispatcher.dispatch('index.status', {}, ctx)) as IndexStatus
+        if (BUILT_IN.test(s.embedder ?? '') && s.state === 'ready' && s.embedBacklog === 0) break
+        if (Date.now() - t0 > 30_000)
+          throw new Error(`still not on the built-in embedder: ${JSON.stringify(s)}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const r = (await other.dispatcher.dispatch(
+        'search.query',
+        { query: 'route an incoming request', mode: 'vector' },
+        ctx,
+      )) as ResultOf<'search.query'>
+      expect(r.results.length).toBeGreaterThan(0)
+    } finally {
+      await other.dispose()
+      await rm(data, { recursive: true, force: true })
+      await rm(ws, { recursive: true, force: true })
+    }
+  }, 60_000)
+})

@@ -95,18 +95,21 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
 
   /**
    * The route changed. A backend that blinks must not make the index flip back and forth, so the
-   * index switches only once the route has not changed for a settle delay. (Flipping is cheap anyway:
+   * index switches only once the route has not changed for a settle delay (working vectors only). (Flipping is cheap anyway:
    * vectors are cached per embedder, so going back restores them instead of re-embedding.)
    */
   private embedderMayHaveChanged(): void {
     if (this.disposed) return
     // Each change restarts the wait: the switch happens once the route has held still.
     if (this.settleTimer) clearTimeout(this.settleTimer)
+    // Vectors that do not work (the embedder never attached — e.g. at start, before the first
+    // health checks said Ollama is not there — or failed since) have nothing to protect: at once.
+    const ms = this.current?.vectorsWorking === false ? 0 : (this.opts.embedderSettleMs ?? 3000)
     this.settleTimer = setTimeout(() => {
       this.settleTimer = null
       // Not behind `opening`: a first scan of a large tree must not hold the switch back.
       this.following = this.following.then(() => this.followEmbedder()).catch(() => undefined)
-    }, this.opts.embedderSettleMs ?? 3000)
+    }, ms)
   }
 
   private async followEmbedder(): Promise<void> {
@@ -116,10 +119,10 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
     const next = source.current()
     if (!next || next.id === idx.embedder?.id) return
     await idx.switchEmbedder(next)
-    if (this.current === idx) {
-      this.setStatus({ embedder: next.id })
-      this.scheduleRefresh()
-    }
+    if (this.current !== idx) return
+    // The backlog changed with the embedder: report both together, never the new name with the old count.
+    this.patch({ embedder: next.id })
+    await this.refresh()
   }
 
   private async openRoot(root: string): Promise<void> {

@@ -43,6 +43,7 @@ export class WorkspaceIndex implements BudgetConsumer {
   private attachAc = new AbortController()
   /** Switches run one after another. */
   private switching: Promise<void> = Promise.resolve()
+  private _attached = false
 
   private constructor(
     readonly root: string,
@@ -64,6 +65,11 @@ export class WorkspaceIndex implements BudgetConsumer {
 
   get queue(): EmbedQueue | null {
     return this._queue
+  }
+
+  /** The store holds (or is filling in) vectors of the current embedder and it has not failed since. */
+  get vectorsWorking(): boolean {
+    return this._attached && !this.vectorReason
   }
 
   private newQueue(embedder: Embedder | null): EmbedQueue | null {
@@ -122,6 +128,7 @@ export class WorkspaceIndex implements BudgetConsumer {
     if (!dims || signal.aborted || !this.store.alive) return
     await this.store.call('setEmbedder', { id: e.id, dimensions: dims })
     if (signal.aborted) return
+    this._attached = true
     this.vectorReason = undefined
     // Clears an 'unavailable' left by an earlier embedder; the queue reports from here on.
     this.opts.onEmbedState?.({ status: 'idle', embedded: 0 })
@@ -141,6 +148,7 @@ export class WorkspaceIndex implements BudgetConsumer {
       this.attachAc.abort()
       this.attachAc = new AbortController()
       await this._queue?.stop()
+      this._attached = false
       this._embedder = next
       this._queue = this.newQueue(next)
       this.vectorReason = undefined
