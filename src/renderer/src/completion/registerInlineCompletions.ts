@@ -36,12 +36,16 @@ interface Pending {
   returned: string | undefined
   /** The final text was pushed with an explicit re-trigger (Monaco allows one per position). */
   upgraded: boolean
+  /** A change event went unanswered and an explicit trigger followed (once per request). */
+  nudged: boolean
 }
 
 /** How long accepted text must survive to count as "kept". */
 const KEPT_AFTER_MS = 30_000
 /** A request kept alive for typing-ahead is cancelled if Monaco does not ask again within this. */
 const CONTINUE_GRACE_MS = 300
+/** How long a provider-change event may go unanswered before an explicit trigger follows it. */
+const NUDGE_AFTER_MS = 150
 
 /**
  * Inline (ghost text) completions for one Monaco editor over the Hearth contract.
@@ -123,6 +127,17 @@ export function registerInlineCompletions(
     if (!now || relate(p.spot, p.shown, now) !== 'same') return
     if (p.returned === undefined) {
       for (const l of changeListeners) l()
+      // Monaco refetches on a change event only while its inline-suggest session is live; on a
+      // loaded machine that session can end first, and the text would never show. Ask explicitly.
+      if (!p.nudged) {
+        p.nudged = true
+        setTimeout(() => {
+          if (current !== p || p.returned !== undefined || isDismissedSpot()) return
+          const now = spotNow(p)
+          if (now && relate(p.spot, p.shown, now) === 'same')
+            editor.trigger('hearth', 'editor.action.inlineSuggest.trigger', {})
+        }, NUDGE_AFTER_MS)
+      }
     } else if (p.done && p.returned !== p.shown && !p.upgraded) {
       p.upgraded = true
       editor.trigger('hearth', 'editor.action.inlineSuggest.trigger', {})
@@ -194,6 +209,7 @@ export function registerInlineCompletions(
       graceTimer: undefined,
       returned: undefined,
       upgraded: false,
+      nudged: false,
     }
     current = p
     api
