@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IndexStatus } from '../../../src/shared/contract/search'
 import type { ResultOf } from '../../../src/shared/contract'
 import { Core } from '../../../src/main/core/createCore'
+import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
+import { createHttpEmbedder } from '../../../src/main/core/inference/httpEmbedders'
+import { HttpClient } from '../../../src/main/core/net/httpClient'
 import type { CallContext } from '../../../src/main/core/rpc/handlers'
 import { FakeOllama } from '../../helpers/fakeOllama'
 import { writeSampleWorkspace } from '../../helpers/sampleWorkspace'
@@ -150,6 +153,43 @@ describe('with no Ollama at all (the common laptop case)', () => {
     } finally {
       await other.dispose()
       await rm(data, { recursive: true, force: true })
+      await rm(ws, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
+
+describe('an embedder that is not answering yet', () => {
+  it('is asked again until it answers, then the backlog fills in', async () => {
+    const server = await new FakeOllama().start()
+    const http = new HttpClient()
+    const ws = await mkdtemp(join(tmpdir(), 'hearth-embed-retry-ws-'))
+    await writeSampleWorkspace(ws)
+    server.fault = { kind: 'status', status: 503, body: 'loading model' }
+    const idx = await WorkspaceIndex.open({
+      root: ws,
+      dbDir: null,
+      embedder: createHttpEmbedder({ kind: 'ollama', url: server.url, model: 'nomic-embed-text', http }),
+      attachInBackground: true,
+    })
+    try {
+      await idx.fullScan()
+      await until('the first probe to fail', () =>
+        Promise.resolve(server.requests.length > 0 ? true : undefined),
+      )
+      expect((await idx.stats()).embedder).toBeNull()
+      server.fault = undefined
+      // The retry comes 5 s after the failed probe.
+      const st = await until('the embedder attached', async () => {
+        const s = await idx.stats()
+        return s.embedder === OLLAMA_ID ? s : undefined
+      })
+      expect(st.dimensions).toBe(server.embedDim)
+      expect((await idx.waitForEmbeddings())?.status).toBe('idle')
+      expect((await idx.stats()).pending).toBe(0)
+    } finally {
+      await idx.close()
+      http.dispose()
+      await server.close()
       await rm(ws, { recursive: true, force: true })
     }
   }, 60_000)

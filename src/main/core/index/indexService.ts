@@ -94,9 +94,9 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
   }
 
   /**
-   * The route changed. A backend that blinks must not make the index flip back and forth, so the
-   * index switches only once the route has not changed for a settle delay (working vectors only). (Flipping is cheap anyway:
-   * vectors are cached per embedder, so going back restores them instead of re-embedding.)
+   * The route changed. A backend that blinks must not make working vectors flip back and forth,
+   * so the index switches once the route has not changed for a settle delay. (Flipping is cheap
+   * anyway: vectors are cached per embedder, so going back restores them, no re-embedding.)
    */
   private embedderMayHaveChanged(): void {
     if (this.disposed) return

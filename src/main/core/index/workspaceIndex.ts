@@ -91,13 +91,45 @@ export class WorkspaceIndex implements BudgetConsumer {
         opts.rules ?? new IgnoreRules(opts.root),
         opts,
       )
-      if (opts.attachInBackground) void idx.attachEmbedder(idx.attachAc.signal)
+      if (opts.attachInBackground) void idx.attachWithRetry(idx.attachAc.signal)
       else await idx.attachEmbedder(idx.attachAc.signal)
       return idx
     } catch (err) {
       await store.close()
       throw err
     }
+  }
+
+  /**
+   * attachEmbedder that never rejects; a server that does not answer yet is asked again
+   * (5 s, 10 s, … up to a minute apart) until it does or the embedder is switched or closed — the
+   * route may stay on it (a single failed probe does not open the router's breaker).
+   */
+  private attachWithRetry(signal: AbortSignal, attempt = 0): Promise<void> {
+    const retry = (): void => {
+      if (signal.aborted || this._attached || !this._embedder) return
+      const onAbort = (): void => clearTimeout(t)
+      const t = setTimeout(
+        () => {
+          signal.removeEventListener('abort', onAbort)
+          void this.attachWithRetry(signal, attempt + 1)
+        },
+        Math.min(60_000, 5000 * 2 ** attempt),
+      )
+      t.unref()
+      signal.addEventListener('abort', onAbort, { once: true })
+    }
+    return this.attachEmbedder(signal).then(
+      () => {
+        if (this.vectorReason) retry()
+      },
+      (err: unknown) => {
+        // The store went away (closing) or refused: say so, and try again while it lives.
+        if (signal.aborted) return
+        this.vectorReason = `cannot attach embedder: ${err instanceof Error ? err.message : String(err)}`
+        if (this.store.alive) retry()
+      },
+    )
   }
 
   /** Learns the embedder's dimension (remote ones report it on first use) and points the store at it. */
@@ -152,7 +184,8 @@ export class WorkspaceIndex implements BudgetConsumer {
       this._embedder = next
       this._queue = this.newQueue(next)
       this.vectorReason = undefined
-      if (this.store.alive) await this.attachEmbedder(this.attachAc.signal)
+      // The first attempt is awaited (callers report the new backlog after it); retries are not.
+      if (this.store.alive) await this.attachWithRetry(this.attachAc.signal)
     }
     this.switching = this.switching.then(run, run)
     return this.switching
