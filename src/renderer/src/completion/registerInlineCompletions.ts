@@ -127,8 +127,8 @@ export function registerInlineCompletions(
     if (!now || relate(p.spot, p.shown, now) !== 'same') return
     if (p.returned === undefined) {
       for (const l of changeListeners) l()
-      // Monaco refetches on a change event only while its inline-suggest session is live; on a
-      // loaded machine that session can end first, and the text would never show. Ask explicitly.
+      // Monaco does not refetch on a change event in every state of its inline-suggest model (a
+      // CI run under load once never showed the text); if nothing came of it, ask explicitly.
       if (!p.nudged) {
         p.nudged = true
         setTimeout(() => {
