@@ -1,4 +1,4 @@
-import { mkdir, realpath, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -12,7 +12,8 @@ import { focusEditorEnd, item, tab, waitForEditor } from './editorFlows'
  * File > Open Folder / Open Recent in the desktop app emits `app.openFolderRequested` from the
  * core (src/main/app/appMenu.ts). The Electron binary is not here, so the core emits the same
  * event in-process and the real renderer in Chromium answers it: it switches when nothing is
- * unsaved, and otherwise shows the folder form with the warning instead of dropping buffers.
+ * unsaved, and otherwise shows the folder form with the warning (and Save all) instead of
+ * dropping buffers.
  */
 describe.skipIf(SKIP_E2E)('desktop menu: open folder', () => {
   let parent: string
@@ -64,14 +65,23 @@ describe.skipIf(SKIP_E2E)('desktop menu: open folder', () => {
     await expect(tab(page, 'src/router.ts').getAttribute('data-dirty')).resolves.toBe('true')
   })
 
-  it('with nothing unsaved, switches at once', async () => {
-    await focusEditorEnd(page)
-    await page.keyboard.press('Control+S')
-    await expect
-      .poll(() => tab(page, 'src/router.ts').getAttribute('data-dirty'), { timeout: 10_000 })
-      .toBe('false')
+  it('Save all in the warning saves every unsaved file; then the folder opens', async () => {
     core.events.emit('app.openFolderRequested', { root: second })
+    await page.getByTestId('open-folder-unsaved').waitFor()
+    await page.getByTestId('open-folder-save-all').click()
+    // Saved: the warning goes, the tab is clean, the edit is on disk, nothing switched yet.
+    await page.getByTestId('open-folder-unsaved').waitFor({ state: 'detached', timeout: 10_000 })
+    await expect(tab(page, 'src/router.ts').getAttribute('data-dirty')).resolves.toBe('false')
+    await expect(readFile(join(first, 'src/router.ts'), 'utf8')).resolves.toContain('// unsaved')
+    expect(core.workspace.root).toBe(first)
+    await page.getByTestId('open-folder-submit').click()
     await item(page, 'only.txt').waitFor({ timeout: 15_000 })
     expect(core.workspace.root).toBe(second)
+  })
+
+  it('with nothing unsaved, switches at once', async () => {
+    core.events.emit('app.openFolderRequested', { root: first })
+    await item(page, 'src').waitFor({ timeout: 15_000 })
+    expect(core.workspace.root).toBe(first)
   })
 })

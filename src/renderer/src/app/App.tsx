@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { WorkspaceInfo } from '@shared/contract/workspace'
 import type { Connection } from '../transport/connect'
 import { useObservable } from '../util/useObservable'
@@ -24,6 +24,10 @@ export function App({ connection }: { connection: Connection }) {
   const wasOpen = useRef(false)
   const unsavedRef = useRef(0)
   unsavedRef.current = unsaved
+  const saveAll = useRef<(() => Promise<string[]>) | undefined>(undefined)
+  const onSaveAllReady = useCallback((f: (() => Promise<string[]>) | undefined) => {
+    saveAll.current = f
+  }, [])
 
   // (Re)load the workspace each time the link comes up: the core may have restarted.
   useEffect(() => {
@@ -83,6 +87,7 @@ export function App({ connection }: { connection: Connection }) {
           reconnects={reconnects}
           onOpenFolder={() => setOpenFolder({})}
           onUnsavedChange={setUnsaved}
+          onSaveAllReady={onSaveAllReady}
         />
       )}
       {openFolder && workspace.kind === 'open' && (
@@ -91,6 +96,7 @@ export function App({ connection }: { connection: Connection }) {
           onOpened={opened}
           onCancel={() => setOpenFolder(false)}
           unsavedCount={unsaved}
+          onSaveAll={() => saveAll.current?.() ?? Promise.resolve([])}
           {...(openFolder.initialPath ? { initialPath: openFolder.initialPath } : {})}
         />
       )}

@@ -137,6 +137,24 @@ describe('EditorStore', () => {
     expect(await store.save('a.ts')).toBe(true)
   })
 
+  it('saveAll saves every dirty buffer and names the ones it could not save', async () => {
+    const { ws, store, buf } = setup()
+    ws.files.set('b.ts', { text: 'b\n', version: 1, encoding: 'utf8', eol: '\n' })
+    ws.files.set('c.ts', { text: 'c\n', version: 1, encoding: 'utf8', eol: '\n' })
+    for (const p of ['a.ts', 'b.ts', 'c.ts']) store.open(p)
+    await settle()
+    buf('a.ts').type('a2\n')
+    buf('b.ts').type('b2\n')
+    // c.ts stays clean; a.ts changed on disk meanwhile, so its save is a conflict.
+    ws.disk('a.ts', 'theirs\n')
+    expect(await store.saveAll()).toEqual(['a.ts'])
+    expect(ws.files.get('b.ts')?.text).toBe('b2\n')
+    expect(ws.files.get('a.ts')?.text).toBe('theirs\n')
+    expect(ws.writes.map((w) => w.path)).not.toContain('c.ts')
+    expect(store.view('a.ts')).toMatchObject({ dirty: true, banner: { kind: 'conflict' } })
+    expect(store.view('b.ts')?.dirty).toBe(false)
+  })
+
   it('asks about a dirty buffer, and Reload / Overwrite / Compare do what they say', async () => {
     const { ws, store, buf } = setup()
     store.open('a.ts')

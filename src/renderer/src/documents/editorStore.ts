@@ -115,6 +115,20 @@ export class EditorStore {
     return this.write(path, false)
   }
 
+  /**
+   * Saves every document with unsaved changes (before switching folders). Resolves with the paths
+   * that could not be saved — a conflict or an error, each shown on its own tab as usual.
+   */
+  async saveAll(): Promise<string[]> {
+    const dirty = this.snapshot
+      .get()
+      .docs.filter((d) => d.dirty)
+      .map((d) => d.path)
+    const failed: string[] = []
+    for (const path of dirty) if (!(await this.save(path))) failed.push(path)
+    return failed
+  }
+
   /** Saves over whatever is on disk (after the user chose Overwrite). */
   async overwrite(path: string): Promise<boolean> {
     return this.write(path, true)

@@ -12,14 +12,34 @@ interface Props {
   onCancel?: () => void
   /** Open files with unsaved changes in the current folder: opening another one closes them. */
   unsavedCount?: number
+  /** Saves them; resolves with the paths that could not be saved. */
+  onSaveAll?: () => Promise<string[]>
 }
 
 /** No folder open (or "Open Folder…"): recent folders and a path field, both calling `workspace.open`. */
-export function WelcomeScreen({ api, onOpened, onCancel, unsavedCount = 0, initialPath }: Props) {
+export function WelcomeScreen({ api, onOpened, onCancel, unsavedCount = 0, onSaveAll, initialPath }: Props) {
   const [recent, setRecent] = useState<string[] | undefined>()
   const [path, setPath] = useState(initialPath ?? '')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>()
+  const [saving, setSaving] = useState(false)
+
+  const saveAll = (): void => {
+    if (!onSaveAll) return
+    setSaving(true)
+    setError(undefined)
+    onSaveAll().then(
+      (failed) => {
+        setSaving(false)
+        if (failed.length > 0)
+          setError(`Not saved: ${failed.join(', ')} (see the tab${failed.length > 1 ? 's' : ''} for why).`)
+      },
+      (err: unknown) => {
+        setSaving(false)
+        setError((err as Error).message)
+      },
+    )
+  }
 
   useEffect(() => {
     api.call('workspace.recent', {}).then(setRecent, () => setRecent([]))
@@ -83,6 +103,17 @@ export function WelcomeScreen({ api, onOpened, onCancel, unsavedCount = 0, initi
           <div className="form-warning" role="alert" data-testid="open-folder-unsaved">
             {unsavedCount === 1 ? '1 file has' : `${unsavedCount} files have`} unsaved changes: save them
             first, or they are closed without saving when another folder opens.
+            {onSaveAll && (
+              <button
+                type="button"
+                className="primary"
+                data-testid="open-folder-save-all"
+                onClick={saveAll}
+                disabled={saving || busy}
+              >
+                {saving ? 'Saving…' : 'Save all'}
+              </button>
+            )}
           </div>
         )}
         {error && (

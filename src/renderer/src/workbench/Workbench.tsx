@@ -31,10 +31,20 @@ interface Props {
   onOpenFolder: () => void
   /** Told how many open files have unsaved changes (the App warns before switching folders). */
   onUnsavedChange?: (count: number) => void
+  /** Handed the workbench's "save every unsaved file" (the folder switch offers it). */
+  onSaveAllReady?: (saveAll: (() => Promise<string[]>) | undefined) => void
 }
 
 /** The editor window for one open folder: activity bar, sidebar, tabs + editor, status bar. */
-export function Workbench({ api, info, connection, reconnects, onOpenFolder, onUnsavedChange }: Props) {
+export function Workbench({
+  api,
+  info,
+  connection,
+  reconnects,
+  onOpenFolder,
+  onUnsavedChange,
+  onSaveAllReady,
+}: Props) {
   // One store per workbench (the App remounts the workbench when another folder opens).
   const [store] = useState(() => new EditorStore(api, loadMonaco().then(monacoBuffers)))
   useEffect(() => () => store.dispose(), [store])
@@ -71,6 +81,10 @@ export function Workbench({ api, info, connection, reconnects, onOpenFolder, onU
 
   const unsaved = snapshot.docs.filter((d) => d.dirty).length
   useEffect(() => onUnsavedChange?.(unsaved), [unsaved, onUnsavedChange])
+  useEffect(() => {
+    onSaveAllReady?.(() => store.saveAll())
+    return () => onSaveAllReady?.(undefined)
+  }, [store, onSaveAllReady])
 
   useEffect(() => {
     document.title = snapshot.active
