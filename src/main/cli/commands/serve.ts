@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { Core } from '../../core/createCore'
 import { defaultDataDir } from '../../core/dataDir'
 import { startServer } from '../../server/hearthServer'
+import { serveToken } from '../../server/serveToken'
 import { isLoopbackHostname } from '../../core/net/connectionPolicy'
 import { type Command, intOption, parse } from '../command'
 
@@ -9,15 +10,18 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the editor to a browser (headless mode)',
   usage: [
-    'Usage: hearth serve [--workspace DIR] [--port N] [--host 127.0.0.1] [--data-dir DIR]',
+    'Usage: hearth serve [--workspace DIR] [--port N] [--host 127.0.0.1] [--data-dir DIR] [--new-token]',
     '',
     'Serves the Hearth UI and its API on http://HOST:PORT/. A random token is printed in the URL',
-    'and required on every request. Binds to loopback unless --host says otherwise.',
+    'and required on every request. Binds to loopback unless --host says otherwise. The token is',
+    'kept in the data directory (serve-token, readable only by you), so with a fixed --port a',
+    'bookmarked URL and open pages keep working across restarts.',
     '',
     '  --workspace DIR   folder to open (default: the current directory)',
     '  --port N          port (default 0: a free one)',
     '  --host H          address to bind (default 127.0.0.1)',
     '  --data-dir DIR    where Hearth keeps its state (default: the per-user data directory)',
+    '  --new-token       mint a new token (every page holding the old one is locked out)',
   ].join('\n'),
   async run(argv) {
     const { values } = parse(
@@ -27,14 +31,18 @@ export const serveCommand: Command = {
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
+        'new-token': { type: 'boolean' },
       },
       false,
     )
     const port = intOption(values.port, 'port', 0, 65535) ?? 0
     const host = values.host ?? '127.0.0.1'
     const workspace = resolve(values.workspace ?? process.cwd())
-    const core = await Core.create({ dataDir: values['data-dir'] ?? defaultDataDir(), workspace })
-    const server = await startServer({ core, host, port })
+    const dataDir = values['data-dir'] ?? defaultDataDir()
+    const core = await Core.create({ dataDir, workspace })
+    const { token, note } = serveToken(dataDir, values['new-token'] === true)
+    if (note) process.stderr.write(`note: ${note}\n`)
+    const server = await startServer({ core, host, port, token })
     if (!isLoopbackHostname(host)) {
       process.stderr.write(
         `warning: serving on ${host}: anyone who can reach it and has the token can edit ${workspace}\n`,

@@ -1,0 +1,58 @@
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { writeSampleWorkspace } from '../helpers/sampleWorkspace'
+import { removeDir, startServe, tempDir } from '../helpers/serve'
+
+/** A port free right now (the OS picks it), for restarting `hearth serve` on the same one. */
+async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const port = (s.address() as { port: number }).port
+  await new Promise<void>((r) => s.close(() => r()))
+  return port
+}
+
+const status = async (origin: string, token: string): Promise<number> =>
+  (await fetch(`${origin}/?token=${token}`)).status
+
+/**
+ * `hearth serve` keeps its token in the data directory: restarted on the same port, the URL the
+ * user bookmarked (and the page's cookie) still works; `--new-token` locks the old one out.
+ */
+describe('hearth serve across restarts', () => {
+  let parent = ''
+  afterAll(async () => {
+    if (parent) await removeDir(parent)
+  })
+
+  it('reuses the saved token; --new-token replaces it', async () => {
+    parent = await tempDir('hearth-serve-restart-')
+    const ws = join(parent, 'ws')
+    const dataDir = join(parent, 'data')
+    await writeSampleWorkspace(ws)
+    const port = await freePort()
+
+    const first = await startServe({ workspace: ws, dataDir, port })
+    const token = first.token
+    expect(await status(first.origin, token)).toBe(200)
+    await first.stop()
+
+    const second = await startServe({ workspace: ws, dataDir, port })
+    try {
+      expect(second.token).toBe(token)
+      expect(await status(second.origin, token)).toBe(200)
+    } finally {
+      await second.stop()
+    }
+
+    const third = await startServe({ workspace: ws, dataDir, port, extraArgs: ['--new-token'] })
+    try {
+      expect(third.token).not.toBe(token)
+      expect(await status(third.origin, token)).toBe(401)
+      expect(await status(third.origin, third.token)).toBe(200)
+    } finally {
+      await third.stop()
+    }
+  }, 120_000)
+})
