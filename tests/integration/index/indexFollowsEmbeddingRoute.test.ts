@@ -31,6 +31,9 @@ let core: Core | undefined
 const status = async (): Promise<IndexStatus> =>
   (await core!.dispatcher.dispatch('index.status', {}, ctx)) as IndexStatus
 
+/** Every index.status event, for failure messages. */
+const history: string[] = []
+
 async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
@@ -49,12 +52,20 @@ const embeddedWith = (embedder: string | RegExp) =>
     return same && s.state === 'ready' && s.chunks > 0 && s.embedBacklog === 0 ? s : undefined
   })
 
-const vectorSearch = async (): Promise<ResultOf<'search.query'>> =>
-  (await core!.dispatcher.dispatch(
-    'search.query',
-    { query: 'route an incoming request', mode: 'vector' },
-    ctx,
-  )) as ResultOf<'search.query'>
+const vectorSearch = async (): Promise<ResultOf<'search.query'>> => {
+  try {
+    return (await core!.dispatcher.dispatch(
+      'search.query',
+      { query: 'route an incoming request', mode: 'vector' },
+      ctx,
+    )) as ResultOf<'search.query'>
+  } catch (err) {
+    const st = await status()
+    throw new Error(
+      `${String(err)}; status now: ${JSON.stringify(st)}; status events:\n${history.slice(-25).join('\n')}`,
+    )
+  }
+}
 
 /** Texts the index sent to Ollama's /api/embed so far. */
 const textsEmbeddedByOllama = (): number =>
@@ -90,6 +101,13 @@ afterAll(async () => {
 describe('the index follows the profile’s embedding route', () => {
   it('embeds through Ollama while it is up', async () => {
     core = await Core.create({ dataDir, workspace: root, log: () => undefined })
+    core.events.subscribe((event, payload) => {
+      if (event !== 'index.status') return
+      const p = payload as IndexStatus
+      history.push(
+        `${p.embedder ?? '-'} ${p.state} backlog=${p.embedBacklog} ${p.embedState} ${p.reason ?? ''}`,
+      )
+    })
     const st = await embeddedWith(OLLAMA_ID)
     expect(textsEmbeddedByOllama()).toBeGreaterThanOrEqual(st.chunks)
     const r = await vectorSearch()

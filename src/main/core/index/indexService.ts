@@ -119,10 +119,16 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
     const next = source.current()
     if (!next || next.id === idx.embedder?.id) return
     await idx.switchEmbedder(next)
-    if (this.current !== idx) return
-    // The backlog changed with the embedder: report both together, never the new name with the old count.
-    this.patch({ embedder: next.id })
-    await this.refresh()
+    if (this.current !== idx || !idx.store.alive) return
+    // The backlog changed with the embedder: report both in one update. (Patching the name first
+    // would let `index.status` show the new embedder with the old, finished backlog meanwhile.)
+    try {
+      const st = await idx.stats()
+      if (this.current !== idx) return
+      this.setStatus({ embedder: next.id, files: st.files, chunks: st.chunks, embedBacklog: st.pending })
+    } catch {
+      // store closing; the next open reports afresh
+    }
   }
 
   private async openRoot(root: string): Promise<void> {
