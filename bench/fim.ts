@@ -273,8 +273,8 @@ async function main(): Promise<void> {
         engine: provider.engine[enginesBefore] ?? NaN,
       }
     }
-    // Three rounds per prompt, alternating which side goes first; the cache is cleared so every
-    // Hearth call is a miss. Per prompt: median(Hearth) − median(direct), which damps the engine's
+    // MISS_ROUNDS rounds per prompt, rotating the order of Hearth, direct and twin; the cache is
+    // cleared so every Hearth call is a miss. Per prompt: median(Hearth) − median(direct), which damps the engine's
     // run-to-run jitter without hiding a systematic cost.
     const hs: { ms: number; text: string; inside: number; engine: number }[] = []
     const ws: { ms: number; text: string }[] = []
