@@ -39,6 +39,23 @@ export function isLoopbackHostname(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host)
 }
 
+/**
+ * Why the offline profile refuses this URL without trying, or undefined. Stricter than
+ * `loopbackOnlyPolicy`: host names other than localhost are not even resolved, because a DNS
+ * query for "dgx.lan" would itself leave the machine. The router and the remote probes use it.
+ */
+export function offlineRefusal(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  let host: string
+  try {
+    host = new URL(url).hostname
+  } catch {
+    return `offline profile: ${url} is not a valid URL`
+  }
+  if (isLoopbackHostname(host)) return undefined
+  return `offline profile: ${host} is not a loopback address; not contacted`
+}
+
 /** Only loopback: names other than `localhost` must resolve to loopback addresses too. */
 export const loopbackOnlyPolicy: ConnectionPolicy = {
   name: 'loopback-only',

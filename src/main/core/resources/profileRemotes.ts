@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 import { HearthError } from '@shared/errors'
 import { TASKS, type EndpointConfig, type Settings } from '@shared/settings/schema'
-import { isLoopbackHostname } from '../net/connectionPolicy'
+import { offlineRefusal } from '../net/connectionPolicy'
 import type { TokenLookup } from '../secrets/tokenStore'
 import type { Probe } from './probes/probe'
 import { ollamaPsProbe, tritonMetricsProbe, type RemoteProbeOptions } from './probes/remoteProbes'
@@ -93,16 +93,10 @@ function probeFor(t: RemoteTarget, offline: boolean, o: FollowProfileRemotesOpti
   const host = new URL(t.url).hostname
   // The HTTP layer refuses non-loopback addresses under the offline profile before any socket
   // exists, but a host NAME would still be resolved first; like the router, do not ask DNS.
-  const fetchFn: typeof fetch =
-    offline && isIP(host.replace(/^\[|\]$/g, '')) === 0 && !isLoopbackHostname(host)
-      ? () =>
-          Promise.reject(
-            new HearthError('forbidden', `offline profile: ${host} is not a loopback address; not contacted`, {
-              reason: 'policy',
-              host,
-            }),
-          )
-      : o.fetch
+  const refusal = offline && isIP(host.replace(/^\[|\]$/g, '')) === 0 ? offlineRefusal(t.url) : undefined
+  const fetchFn: typeof fetch = refusal
+    ? () => Promise.reject(new HearthError('forbidden', refusal, { reason: 'policy', host }))
+    : o.fetch
   const headers = (): Record<string, string> | undefined => {
     const t2 = o.tokens?.lookup(t.endpointId, t.url)
     return t2?.status === 'ok' ? { authorization: `Bearer ${t2.token}` } : undefined

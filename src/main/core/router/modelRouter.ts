@@ -12,7 +12,7 @@ import { checkEndpoint, type CheckTarget } from '../health/checkEndpoint'
 import { classifyFailure, type Classified } from '../health/classifyFailure'
 import type { Embedder } from '../inference/embedder'
 import type { CompletionProvider } from '../inference/fimTypes'
-import { allowAllPolicy, isLoopbackHostname, loopbackOnlyPolicy } from '../net/connectionPolicy'
+import { allowAllPolicy, loopbackOnlyPolicy, offlineRefusal } from '../net/connectionPolicy'
 import type { HttpClient } from '../net/httpClient'
 import type { TokenStore } from '../secrets/tokenStore'
 import { pickEndpoint, type Candidate } from './balancer'
@@ -67,23 +67,6 @@ export interface Ticket {
   failure(err: unknown): Classified
   /** Ended without a verdict (consumer stopped early with text, or cancelled). */
   end(): void
-}
-
-/**
- * Why the offline profile refuses this URL without trying, or undefined. Stricter than the HTTP
- * layer's policy: the router does not even resolve host names other than localhost, because a
- * DNS query for "dgx.lan" would itself leave the machine.
- */
-function offlineRefusal(url: string | undefined): string | undefined {
-  if (!url) return undefined
-  let host: string
-  try {
-    host = new URL(url).hostname
-  } catch {
-    return `offline profile: ${url} is not a valid URL`
-  }
-  if (isLoopbackHostname(host)) return undefined
-  return `offline profile: ${host} is not a loopback address; not contacted`
 }
 
 const REACHABLE: ReadonlySet<string> = new Set(['ok', 'slow', 'model_missing'])
