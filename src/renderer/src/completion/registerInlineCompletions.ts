@@ -77,7 +77,7 @@ export function registerInlineCompletions(
   let seq = 0
   let current: Pending | undefined
   /** Where the user last pressed Esc: no automatic suggestion there until the document or cursor moves. */
-  let dismissed: { uri: string; versionId: number; offset: number } | undefined
+  let dismissed: RequestSpot | undefined
   const shownReported = new Set<number>()
   const keptTimers = new Set<ReturnType<typeof setTimeout>>()
   const changeListeners = new Set<(hint: languages.IInlineCompletionChangeHint | void) => void>()
@@ -162,21 +162,15 @@ export function registerInlineCompletions(
   }
 
   const isDismissedSpot = (): boolean => {
+    if (!dismissed) return false
     const now = spotNow(undefined)
-    return (
-      dismissed !== undefined &&
-      now !== undefined &&
-      now.uri === dismissed.uri &&
-      now.versionId === dismissed.versionId &&
-      now.offset === dismissed.offset
-    )
+    return now !== undefined && relate(dismissed, '', now) === 'same'
   }
 
   /** The user dismissed (Esc): drop what is running and remember the spot. */
   const dismiss = (): void => {
     if (current) cancel(current)
-    const now = spotNow(undefined)
-    dismissed = now && { uri: now.uri, versionId: now.versionId, offset: now.offset }
+    dismissed = spotNow(undefined)
   }
 
   /** Re-judges the running request against the editor now: keep, keep for a moment, or cancel. */
