@@ -17,6 +17,26 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
+/**
+ * Polls `f` every 100 ms until it returns a value; fails after `ms` naming `what`, plus whatever
+ * `explain` says about the state then.
+ */
+export async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  ms = 60_000,
+  explain?: () => Promise<string>,
+): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await f()
+    if (v !== undefined) return v
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}${explain ? `: ${await explain()}` : ''}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 /** Starts the real `hearth` CLI from source (tsx), as a separate process. */
 export function spawnCli(args: string[], opts: SpawnOptions = {}): ChildProcess {
   return spawn(process.execPath, ['--import', TSX, join(REPO, 'src/main/cli/index.ts'), ...args], {

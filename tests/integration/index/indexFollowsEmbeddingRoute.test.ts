@@ -11,6 +11,7 @@ import { HttpClient } from '../../../src/main/core/net/httpClient'
 import type { CallContext } from '../../../src/main/core/rpc/handlers'
 import { FakeOllama } from '../../helpers/fakeOllama'
 import { writeSampleWorkspace } from '../../helpers/sampleWorkspace'
+import { until } from './cliHelpers'
 
 /**
  * The app's index takes its embedder from the active profile's `embedding` task, through the real
@@ -34,23 +35,21 @@ const status = async (): Promise<IndexStatus> =>
 /** Every index.status event, for failure messages. */
 const history: string[] = []
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await f()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await status())}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+/** For timeouts in the routed-core tests: the index status now. */
+const explainStatus = async (): Promise<string> => JSON.stringify(await status())
 
 /** Vectors of `embedder` cover the whole index. */
 const embeddedWith = (embedder: string | RegExp) =>
-  until(`vectors from ${String(embedder)}`, async () => {
-    const s = await status()
-    const same = typeof embedder === 'string' ? s.embedder === embedder : BUILT_IN.test(s.embedder ?? '')
-    return same && s.state === 'ready' && s.chunks > 0 && s.embedBacklog === 0 ? s : undefined
-  })
+  until(
+    `vectors from ${String(embedder)}`,
+    async () => {
+      const s = await status()
+      const same = typeof embedder === 'string' ? s.embedder === embedder : BUILT_IN.test(s.embedder ?? '')
+      return same && s.state === 'ready' && s.chunks > 0 && s.embedBacklog === 0 ? s : undefined
+    },
+    60_000,
+    explainStatus,
+  )
 
 const vectorSearch = async (): Promise<ResultOf<'search.query'>> => {
   try {
@@ -129,10 +128,15 @@ describe('the index follows the profile’s embedding route', () => {
   it('returns to Ollama when it recovers, restoring cached vectors instead of re-sending the workspace', async () => {
     const sentBefore = textsEmbeddedByOllama()
     ollama.fault = undefined
-    await until('Ollama back on the route', async () => {
-      await core!.dispatcher.dispatch('backends.check', {}, ctx)
-      return (await status()).embedder === OLLAMA_ID ? true : undefined
-    })
+    await until(
+      'Ollama back on the route',
+      async () => {
+        await core!.dispatcher.dispatch('backends.check', {}, ctx)
+        return (await status()).embedder === OLLAMA_ID ? true : undefined
+      },
+      60_000,
+      explainStatus,
+    )
     await embeddedWith(OLLAMA_ID)
     // At most the search query itself (and a dimension probe) went to Ollama: no chunk was re-embedded.
     const r = await vectorSearch()

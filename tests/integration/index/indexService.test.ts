@@ -7,20 +7,10 @@ import { IndexService } from '../../../src/main/core/index/indexService'
 import { searchHandlers } from '../../../src/main/core/index/searchHandlers'
 import { FULL_SPEED } from '../../../src/main/core/resources/budgets'
 import { WorkspaceService } from '../../../src/main/core/workspace/workspaceService'
-import { tempDir } from './cliHelpers'
+import { tempDir, until } from './cliHelpers'
 
 const SLOW = 240_000
 const ctx = { signal: new AbortController().signal, transport: 'local' as const }
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await f()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 describe('IndexService in the core (real workspace service, watcher and PGlite)', () => {
   const tmp = tempDir('service')
