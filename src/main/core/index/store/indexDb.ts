@@ -651,9 +651,7 @@ export function prepareBatch(
   return out
 }
 
-type ChunkRow = PreparedChunk
-
-function chunkRows(path: string, text: string): ChunkRow[] {
+function chunkRows(path: string, text: string): PreparedChunk[] {
   const language = languageOf(path).id
   const pw = pathWords(path)
   return chunkFile(path, text).map((c) => ({
