@@ -47,6 +47,12 @@ export class EmbedQueue implements BudgetConsumer {
     private readonly store: EmbedQueueStore,
     private readonly embedder: Embedder,
     private readonly onState: (s: EmbedQueueState) => void = () => undefined,
+    /**
+     * While this returns a promise (a bulk full-text pass is running), the queue waits for it.
+     * Both compete for the one store worker and the CPU; files are searchable sooner when
+     * full-text indexing goes first, and the vectors follow without a race for every batch.
+     */
+    private readonly holdWhile: () => Promise<unknown> | null = () => null,
   ) {}
 
   setBudgets(b: Budgets): void {
@@ -131,6 +137,19 @@ export class EmbedQueue implements BudgetConsumer {
     })
   }
 
+  /** Until `p` settles, the queue stops or a kick() (new chunks, a budget change) arrives. */
+  private waitFor(p: Promise<unknown>): Promise<void> {
+    if (this.stopped) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = (): void => {
+        if (this.wake === done) this.wake = null
+        resolve()
+      }
+      this.wake = done
+      p.then(done, done)
+    })
+  }
+
   /** Prioritised files first; once they have no backlog left, the rest in store order. */
   private async nextBatch(limit: number): Promise<PendingEmbed[]> {
     if (this.priority.size > 0) {
@@ -147,6 +166,12 @@ export class EmbedQueue implements BudgetConsumer {
       if (b.paused || b.embedPerMinute <= 0) {
         this.set('paused', b.paused ? b.reason : 'embedding rate is 0')
         await this.sleep(60_000)
+        continue
+      }
+      const hold = this.holdWhile()
+      if (hold) {
+        this.set('paused', 'full-text indexing first')
+        await this.waitFor(hold)
         continue
       }
       const size = Math.max(1, Math.min(b.embedBatchSize, this.embedder.maxBatch))

@@ -59,6 +59,7 @@ export class Indexer implements BudgetConsumer {
   private changeRun: Promise<void> | null = null
   private resumeWaiters: (() => void)[] = []
   private disposed = false
+  private bulk: Promise<void> | null = null
 
   constructor(
     private readonly root: string,
@@ -72,6 +73,14 @@ export class Indexer implements BudgetConsumer {
   setBudgets(b: Budgets): void {
     this.budget = b.background
     if (!b.background.paused) for (const w of this.resumeWaiters.splice(0)) w()
+  }
+
+  /**
+   * Settles when the pass indexing more than one batch of files (a first index, a branch
+   * switch) has written them all; null when none is running. The embedding queue waits for it.
+   */
+  get bulkPass(): Promise<void> | null {
+    return this.bulk
   }
 
   get paused(): boolean {
@@ -140,6 +149,24 @@ export class Indexer implements BudgetConsumer {
       bytes += Math.min(f.size, BATCH_BYTES)
     }
     if (cur.length > 0) batches.push(cur)
+    if (batches.length <= 1) return this.indexBatches(batches, files.length, summary, signal, force)
+    let finished = (): void => undefined
+    this.bulk = new Promise<void>((r) => (finished = r))
+    try {
+      await this.indexBatches(batches, files.length, summary, signal, force)
+    } finally {
+      this.bulk = null
+      finished()
+    }
+  }
+
+  private async indexBatches(
+    batches: PrepareCandidate[][],
+    total: number,
+    summary: ScanSummary,
+    signal: AbortSignal | undefined,
+    force: boolean,
+  ): Promise<void> {
     let done = 0
     const inFlight = new Set<Promise<void>>()
     for (const batch of batches) {
@@ -153,7 +180,7 @@ export class Indexer implements BudgetConsumer {
         .then((r) => {
           merge(summary, r)
           done += batch.length
-          this.onProgress({ phase: 'indexing', done, total: files.length, chunksAdded: summary.chunks })
+          this.onProgress({ phase: 'indexing', done, total, chunksAdded: summary.chunks })
           if (r.chunks > 0) this.onIndexed()
         })
       const tracked = p.finally(() => inFlight.delete(tracked))

@@ -74,7 +74,12 @@ export class WorkspaceIndex implements BudgetConsumer {
 
   private newQueue(embedder: Embedder | null): EmbedQueue | null {
     if (!embedder || this.readOnly) return null
-    const q = new EmbedQueue(this.store, embedder, (s) => this.onEmbedState(s, this.opts))
+    const q = new EmbedQueue(
+      this.store,
+      embedder,
+      (s) => this.onEmbedState(s, this.opts),
+      () => this.indexer.bulkPass,
+    )
     if (this.budgets) q.setBudgets(this.budgets)
     return q
   }
