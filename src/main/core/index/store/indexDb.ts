@@ -423,17 +423,15 @@ export class IndexDb {
       selected.push(t)
       rows += t.d
     }
-    // Even the rarest term is common (a query of everyday words): candidates must hold the two or
-    // three rarest together, which is what such a query means anyway; a capped OR fills up if
-    // that leaves too few.
+    // Even the rarest term is common (a query of everyday words): candidates must hold the three
+    // rarest together, which is what such a query means anyway. If that leaves too few, the rest
+    // come from chunks holding at least two of them (one of them for a two-word query), capped at
+    // the budget: ranking every chunk that holds one everyday word was most of the slowest
+    // queries' time at 90k chunks (docs/BENCHMARKS.md "## Index").
     const first = selected[0]
     const allCommon = first !== undefined && first.d > FTS_CANDIDATE_BUDGET && byRarity.length > 1
-    const candidateQuery = allCommon
-      ? byRarity
-          .slice(0, 3)
-          .map((t) => quoteLexeme(t.l))
-          .join(' & ')
-      : selected.map((t) => quoteLexeme(t.l)).join(' | ')
+    const rarest = byRarity.slice(0, 3).map((t) => quoteLexeme(t.l))
+    const candidateQuery = allCommon ? rarest.join(' & ') : selected.map((t) => quoteLexeme(t.l)).join(' | ')
     // One ts_rank per term, written out, over a tsvector detoasted ONCE per row (the `|| ''`
     // inside an OFFSET 0 subquery): ts_rank detoasts its argument on every call, and that was
     // most of the query time. Content is fetched for the winners only. The candidate cap bounds
@@ -443,20 +441,20 @@ export class IndexDb {
       .join(' + ')
     const termParams = terms.flatMap((t) => [t.w, quoteLexeme(t.l)])
     const { clause, params } = filterSql(args.filter, 2 + termParams.length)
-    const run = (candidates: string): Promise<{ rows: Row[] }> =>
+    const run = (candidates: string, cap: number): Promise<{ rows: Row[] }> =>
       this.db.query<Row>(
         `WITH top AS (
            SELECT s.id, ${scoreSql} AS score
            FROM (SELECT c.id, c.tsv || ''::tsvector AS v FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
-                 LIMIT ${FTS_CANDIDATE_CAP} OFFSET 0) s
+                 LIMIT ${cap} OFFSET 0) s
            ORDER BY score DESC, s.id LIMIT ${Math.trunc(args.limit)})
          SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, top.score
          FROM top JOIN chunks c ON c.id = top.id ORDER BY top.score DESC, c.id`,
         [candidates, ...termParams, ...params],
       )
-    const r = await run(candidateQuery)
-    if (allCommon && r.rows.length < args.limit && first) {
-      const more = await run(quoteLexeme(first.l))
+    const r = await run(candidateQuery, FTS_CANDIDATE_CAP)
+    if (allCommon && r.rows.length < args.limit) {
+      const more = await run(atLeastTwoOf(rarest), FTS_CANDIDATE_BUDGET)
       const seen = new Set(r.rows.map((x) => Number(x.id)))
       const merged = [...r.rows, ...more.rows.filter((x) => !seen.has(Number(x.id)))]
       merged.sort((a, b) => Number(b.score) - Number(a.score) || Number(a.id) - Number(b.id))
@@ -733,6 +731,15 @@ function toHit(r: Row): StoreHit {
 }
 
 const quoteLexeme = (l: string): string => `'${l.replace(/'/g, "''")}'`
+
+/** A tsquery for rows holding at least two of `lexemes` (quoted); with fewer than three, the first. */
+function atLeastTwoOf(lexemes: string[]): string {
+  if (lexemes.length < 3) return lexemes[0] ?? "''"
+  const pairs: string[] = []
+  for (let i = 0; i < lexemes.length; i++)
+    for (let j = i + 1; j < lexemes.length; j++) pairs.push(`(${lexemes[i]} & ${lexemes[j]})`)
+  return pairs.join(' | ')
+}
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 export const vectorLiteral = (v: ArrayLike<number>): string => {
   let s = '['
