@@ -78,6 +78,8 @@ class InstrumentedProvider implements CompletionProvider {
   inside: number[] = []
   /** The provider's own timing of each finished generation (its start to the engine's last token). */
   engine: number[] = []
+  /** The prompt of each call, to check that the direct engine call gets the very same one. */
+  prompts: FimPrompt[] = []
   started: (() => void) | undefined
   /**
    * The core's resource policy pushes its own budgets (maxTokens) at any time; the bench pins the
@@ -103,6 +105,7 @@ class InstrumentedProvider implements CompletionProvider {
   async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
     o.signal.addEventListener('abort', () => this.aborts.push(performance.now()), { once: true })
     const opts = this.maxTokens === undefined ? o : { ...o, maxTokens: this.maxTokens }
+    this.prompts.push(prompt)
     const t0 = performance.now()
     try {
       let first = true
@@ -231,6 +234,7 @@ async function main(): Promise<void> {
   const singlePairs: number[] = []
   const rawMiss: number[] = []
   let skipped = 0
+  let promptsDiffered = 0
   // Fresh positions (misses) at the start of block bodies: multi-line mode, so the token budget —
   // not a newline — ends both the Hearth and the direct generation.
   const spots: number[] = []
@@ -259,24 +263,33 @@ async function main(): Promise<void> {
       })
       return { ms: performance.now() - t0, text: r }
     }
-    const hearthCall = async (): Promise<{ ms: number; text: string; inside: number; engine: number }> => {
+    const hearthCall = async (): Promise<{
+      ms: number
+      text: string
+      inside: number
+      engine: number
+      samePrompt: boolean
+    }> => {
+      const sent = provider.prompts.length
       const before = provider.inside.length
       const enginesBefore = provider.engine.length
       const t0 = performance.now()
       const r = await api.call('completion.request', req(prefix, suffix))
       const ms = performance.now() - t0
       if (r.source !== 'provider') throw new Error(`miss benchmark got a ${r.source} answer`)
+      const p = provider.prompts[sent]
       return {
         ms,
         text: r.text,
         inside: provider.inside[before] ?? NaN,
         engine: provider.engine[enginesBefore] ?? NaN,
+        samePrompt: p?.prefixWithContext === prompt.prefixWithContext && p.suffix === prompt.suffix,
       }
     }
     // MISS_ROUNDS rounds per prompt, rotating the order of Hearth, direct and twin; the cache is
     // cleared so every Hearth call is a miss. Per prompt: median(Hearth) − median(direct), which damps the engine's
     // run-to-run jitter without hiding a systematic cost.
-    const hs: { ms: number; text: string; inside: number; engine: number }[] = []
+    const hs: Awaited<ReturnType<typeof hearthCall>>[] = []
     const ws: { ms: number; text: string }[] = []
     const ts: number[] = []
     for (let round = 0; round < MISS_ROUNDS; round++) {
@@ -305,6 +318,7 @@ async function main(): Promise<void> {
       maxLines: 1000,
       final: true,
     }).text
+    promptsDiffered += hs.filter((h) => !h.samePrompt).length
     const differs = hs.find((h) => h.text !== expected)
     if (differs) {
       if (process.env.BENCH_DEBUG)
@@ -446,6 +460,8 @@ async function main(): Promise<void> {
         singlePairOverhead: stats(singlePairs),
         roundsPerPrompt: MISS_ROUNDS,
         pairsSkippedTextDiffered: skipped,
+        // Hearth calls whose prompt (with its context) was not the one the direct call got.
+        hearthPromptsDiffered: promptsDiffered,
         maxTokens: MISS_TOKENS,
       },
       abortMs: {
