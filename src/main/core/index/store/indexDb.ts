@@ -425,7 +425,7 @@ export class IndexDb {
     }
     // Even the rarest term is common (a query of everyday words): candidates must hold the three
     // rarest together, which is what such a query means anyway. If that leaves too few, the rest
-    // come from chunks holding at least two of them (one of them for a two-word query), capped at
+    // come from chunks holding at least two of them (the rarer one for a two-word query), capped at
     // the budget: ranking every chunk that holds one everyday word was most of the slowest
     // queries' time at 90k chunks (docs/BENCHMARKS.md "## Index").
     const first = selected[0]
