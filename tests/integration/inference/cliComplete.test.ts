@@ -39,9 +39,7 @@ function hearth(
 // Each test starts one or two CLI processes (tsx, cold). In a fresh-clone CI run on the loaded
 // 2-core machine the first test's two spawns took over 30 s together; behaviour is under test
 // here, not speed, so each test may take as long as its spawns' own timeouts allow.
-const CLI_TEST_MS = 130_000
-
-describe('hearth complete', () => {
+describe('hearth complete', { timeout: 130_000 }, () => {
   let dir: string
   let server: FakeOllama
   let file: string
@@ -64,10 +62,72 @@ describe('hearth complete', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it(
-    'prints the JSON line, then answers the same position from the persistent cache',
-    async () => {
-      const args = [
+  it('prints the JSON line, then answers the same position from the persistent cache', async () => {
+    const args = [
+      'complete',
+      '--file',
+      file,
+      '--line',
+      '2',
+      '--column',
+      '3',
+      '--provider',
+      'ollama',
+      '--url',
+      server.url,
+      '--json',
+    ]
+    const first = await hearth(args, env)
+    expect(first.stderr).not.toMatch(/hearth complete:/)
+    expect(first.code).toBe(0)
+    const j = JSON.parse(first.stdout) as Record<string, unknown>
+    expect(Object.keys(j)).toEqual(['completion', 'cached', 'ms', 'provider', 'model'])
+    expect(j).toMatchObject({ cached: false, provider: 'ollama', model: 'qwen2.5-coder:1.5b' })
+    // Multi-line block mode after the opener; the fake's tokens are post-processed.
+    expect(j.completion).toBe('return a + b // é✓ 😀;')
+    const body = server.requests.at(-1)?.body as { prompt: string; suffix: string }
+    expect(body.prompt).toBe('function add(a, b) {\n  ')
+    expect(body.suffix).toBe('\n}\n')
+    const second = await hearth(args, env)
+    expect(JSON.parse(second.stdout)).toMatchObject({ cached: true, completion: j.completion })
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('plain output is the completion text', async () => {
+    const r = await hearth(
+      ['complete', '--file', file, '--line', '2', '--column', '3', '--url', server.url, '--no-cache'],
+      env,
+    )
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('return a + b // é✓ 😀;\n')
+  })
+
+  it('bad input: a line past the end is a usage error (exit 2); a dead server is a clear failure (exit 1)', async () => {
+    const bad = await hearth(['complete', '--file', file, '--line', '40', '--column', '1'], env)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--line 40 is past the end/)
+    const dead = await hearth(
+      [
+        'complete',
+        '--file',
+        file,
+        '--line',
+        '2',
+        '--column',
+        '3',
+        '--url',
+        'http://127.0.0.1:1',
+        '--no-cache',
+      ],
+      env,
+    )
+    expect(dead.code).toBe(1)
+    expect(dead.stderr).toMatch(/connection refused/)
+  })
+
+  it('embedded: --model is a GGUF path (real engine)', async () => {
+    const r = await hearth(
+      [
         'complete',
         '--file',
         file,
@@ -76,102 +136,19 @@ describe('hearth complete', () => {
         '--column',
         '3',
         '--provider',
-        'ollama',
-        '--url',
-        server.url,
+        'embedded',
+        '--model',
+        FIM_MODEL,
+        '--threads',
+        '1',
         '--json',
-      ]
-      const first = await hearth(args, env)
-      expect(first.stderr).not.toMatch(/hearth complete:/)
-      expect(first.code).toBe(0)
-      const j = JSON.parse(first.stdout) as Record<string, unknown>
-      expect(Object.keys(j)).toEqual(['completion', 'cached', 'ms', 'provider', 'model'])
-      expect(j).toMatchObject({ cached: false, provider: 'ollama', model: 'qwen2.5-coder:1.5b' })
-      // Multi-line block mode after the opener; the fake's tokens are post-processed.
-      expect(j.completion).toBe('return a + b // é✓ 😀;')
-      const body = server.requests.at(-1)?.body as { prompt: string; suffix: string }
-      expect(body.prompt).toBe('function add(a, b) {\n  ')
-      expect(body.suffix).toBe('\n}\n')
-      const second = await hearth(args, env)
-      expect(JSON.parse(second.stdout)).toMatchObject({ cached: true, completion: j.completion })
-      expect(server.requests).toHaveLength(1)
-    },
-    CLI_TEST_MS,
-  )
-
-  it(
-    'plain output is the completion text',
-    async () => {
-      const r = await hearth(
-        ['complete', '--file', file, '--line', '2', '--column', '3', '--url', server.url, '--no-cache'],
-        env,
-      )
-      expect(r.code).toBe(0)
-      expect(r.stdout).toBe('return a + b // é✓ 😀;\n')
-    },
-    CLI_TEST_MS,
-  )
-
-  it(
-    'bad input: a line past the end is a usage error (exit 2); a dead server is a clear failure (exit 1)',
-    async () => {
-      const bad = await hearth(['complete', '--file', file, '--line', '40', '--column', '1'], env)
-      expect(bad.code).toBe(2)
-      expect(bad.stderr).toMatch(/--line 40 is past the end/)
-      const dead = await hearth(
-        [
-          'complete',
-          '--file',
-          file,
-          '--line',
-          '2',
-          '--column',
-          '3',
-          '--url',
-          'http://127.0.0.1:1',
-          '--no-cache',
-        ],
-        env,
-      )
-      expect(dead.code).toBe(1)
-      expect(dead.stderr).toMatch(/connection refused/)
-    },
-    CLI_TEST_MS,
-  )
-
-  it(
-    'embedded: --model is a GGUF path (real engine)',
-    async () => {
-      const r = await hearth(
-        [
-          'complete',
-          '--file',
-          file,
-          '--line',
-          '2',
-          '--column',
-          '3',
-          '--provider',
-          'embedded',
-          '--model',
-          FIM_MODEL,
-          '--threads',
-          '1',
-          '--json',
-          '--no-cache',
-        ],
-        env,
-      )
-      expect(r.code).toBe(0)
-      const j = JSON.parse(r.stdout) as {
-        completion: string
-        provider: string
-        model: string
-        cached: boolean
-      }
-      expect(j).toMatchObject({ provider: 'embedded', model: 'stories260K-fim-test.gguf', cached: false })
-      expect(typeof j.completion).toBe('string')
-    },
-    CLI_TEST_MS,
-  )
+        '--no-cache',
+      ],
+      env,
+    )
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.stdout) as { completion: string; provider: string; model: string; cached: boolean }
+    expect(j).toMatchObject({ provider: 'embedded', model: 'stories260K-fim-test.gguf', cached: false })
+    expect(typeof j.completion).toBe('string')
+  })
 })
