@@ -149,14 +149,17 @@ export class Indexer implements BudgetConsumer {
       bytes += Math.min(f.size, BATCH_BYTES)
     }
     if (cur.length > 0) batches.push(cur)
-    if (batches.length <= 1) return this.indexBatches(batches, files.length, summary, signal, force)
-    let finished = (): void => undefined
-    this.bulk = new Promise<void>((r) => (finished = r))
+    const run = this.indexBatches(batches, files.length, summary, signal, force)
+    if (batches.length <= 1) return run
+    // Waiters only need to know when it ends, not how.
+    this.bulk = run.then(
+      () => undefined,
+      () => undefined,
+    )
     try {
-      await this.indexBatches(batches, files.length, summary, signal, force)
+      await run
     } finally {
       this.bulk = null
-      finished()
     }
   }
 
