@@ -1,7 +1,7 @@
 import { HearthError } from '@shared/errors'
 import type { Embedder } from '../inference/embedder'
 import { globToRegExp, processQuery, type ProcessedQuery } from './query'
-import type { SearchFilter, StoreHit } from './store/protocol'
+import type { ChunkText, SearchFilter, StoreHit } from './store/protocol'
 
 export type SearchMode = 'hybrid' | 'vector' | 'fts'
 export type Fusion = 'rrf' | 'weighted'
@@ -51,6 +51,7 @@ export interface SearchBackend {
     filter?: SearchFilter
   }): Promise<StoreHit[]>
   searchVector(args: { vector: number[]; limit: number; filter?: SearchFilter }): Promise<StoreHit[]>
+  chunkTexts(args: { ids: number[] }): Promise<ChunkText[]>
 }
 
 export interface VectorSide {
@@ -107,18 +108,44 @@ export async function search(
   if (mode === 'fts') ranked = ftsHits
   else if (mode === 'vector') ranked = vecHits
   else ranked = opts.fusion === 'rrf' ? fuseRrf(ftsHits, vecHits) : fuseWeighted(ftsHits, vecHits)
-  const results: SearchResult[] = []
-  const perFile = new Map<string, number>()
-  for (const h of ranked) {
-    const n = perFile.get(h.path) ?? 0
-    if (n >= opts.maxPerFile) continue
-    perFile.set(h.path, n + 1)
-    results.push(toResult(h, q))
-    if (results.length >= opts.limit) break
-  }
+  const results = await showable(backend, ranked, opts, q)
+  signal?.throwIfAborted()
   const res: SearchResponse = { results, mode, ms: Math.round(performance.now() - t0) }
   if (notice) res.notice = notice
   return res
+}
+
+/**
+ * The best `limit` hits, at most `maxPerFile` from one file, with their text: ranking never needed
+ * it, so it is fetched for these few only. A chunk deleted since it was ranked is passed over.
+ */
+async function showable(
+  backend: SearchBackend,
+  ranked: StoreHit[],
+  opts: SearchOptions,
+  q: ProcessedQuery,
+): Promise<SearchResult[]> {
+  const results: SearchResult[] = []
+  const perFile = new Map<string, number>()
+  let next = 0
+  while (results.length < opts.limit && next < ranked.length) {
+    const picked: StoreHit[] = []
+    for (; next < ranked.length && results.length + picked.length < opts.limit; next++) {
+      const h = ranked[next] as StoreHit
+      const n = perFile.get(h.path) ?? 0
+      if (n >= opts.maxPerFile) continue
+      perFile.set(h.path, n + 1)
+      picked.push(h)
+    }
+    if (picked.length === 0) break
+    const texts = new Map((await backend.chunkTexts({ ids: picked.map((h) => h.id) })).map((t) => [t.id, t]))
+    for (const h of picked) {
+      const text = texts.get(h.id)
+      if (text) results.push(toResult(h, text, q))
+      else perFile.set(h.path, (perFile.get(h.path) ?? 1) - 1)
+    }
+  }
+  return results
 }
 
 /** Reciprocal rank fusion: rank-based, so the two sides' score scales never need reconciling. */
@@ -157,8 +184,8 @@ export function fuseWeighted(fts: StoreHit[], vec: StoreHit[], wVec = WEIGHT_VEC
 const MAX_SNIPPET_LINES = 3
 const MAX_SNIPPET_LINE = 160
 
-function toResult(h: StoreHit, q: ProcessedQuery): SearchResult {
-  const lines = h.content.split('\n')
+function toResult(h: StoreHit, text: ChunkText, q: ProcessedQuery): SearchResult {
+  const lines = text.content.split('\n')
   const matchers = q.words.filter((w) => w.length >= 2).map((w) => w.toLowerCase())
   const hits = lines.map((l) => {
     const lower = l.toLowerCase()
@@ -192,6 +219,6 @@ function toResult(h: StoreHit, q: ProcessedQuery): SearchResult {
     snippetLine: h.startLine + best,
     matchLines: hits.flatMap((n, i) => (n > 0 ? [h.startLine + i] : [])).slice(0, 50),
     language: h.language,
-    symbols: h.symbols,
+    symbols: text.symbols,
   }
 }

@@ -250,6 +250,7 @@ export class WorkspaceIndex implements BudgetConsumer {
     const backend = {
       searchFts: (a: OpArgs<'searchFts'>) => this.store.call('searchFts', a),
       searchVector: (a: OpArgs<'searchVector'>) => this.store.call('searchVector', a),
+      chunkTexts: (a: OpArgs<'chunkTexts'>) => this.store.call('chunkTexts', a),
     }
     return search(backend, vectors, query, options, signal, this.vectorReason)
   }

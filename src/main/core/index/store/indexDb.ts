@@ -9,6 +9,7 @@ import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
 import { MIGRATIONS } from './migrations'
 import type {
+  ChunkText,
   FileCandidate,
   FtsArgs,
   PreparedBatch,
@@ -62,6 +63,12 @@ export class IndexDb {
   private states = new Map<string, FileState>()
   private embedder: { id: string; dimensions: number } | null = null
   private chunkCount = 0
+  /**
+   * Rows in `pending`, kept here like chunkCount: every search asks stats() whether vectors are
+   * ready, and counting the table (bloated by deletes: single-user Postgres never autovacuums) was
+   * a millisecond or more of each query.
+   */
+  private pendingCount = 0
   private statsChunkCount = 0
 
   private constructor(
@@ -86,7 +93,7 @@ export class IndexDb {
       rebuilt = { setAsideTo, reason: err instanceof Error ? err.message : String(err) }
       db = await IndexDb.openAt(pgDir)
     }
-    return { db, result: { stats: await db.stats(), rebuilt, schemaVersion: db.schemaVersion } }
+    return { db, result: { stats: db.stats(), rebuilt, schemaVersion: db.schemaVersion } }
   }
 
   private static async openAt(pgDir: string | null): Promise<IndexDb> {
@@ -121,6 +128,7 @@ export class IndexDb {
       files.rows.map((r) => [r.path, { hash: r.hash, size: Number(r.size), mtimeMs: r.mtime_ms }]),
     )
     this.chunkCount = await this.count('SELECT count(*)::int AS n FROM chunks')
+    this.pendingCount = await this.count('SELECT count(*)::int AS n FROM pending')
     this.statsChunkCount = Number((await this.meta('term_stats_chunks')) ?? 0)
     const emb = await this.meta('embedder')
     if (emb) {
@@ -192,6 +200,7 @@ export class IndexDb {
   ): Promise<void> {
     const paths = prepared.map((p) => p.cand.path)
     let delta = 0
+    let queued = 0
     await this.db.transaction(async (tx) => {
       const gone = [...paths, ...toRemove]
       if (gone.length > 0) {
@@ -234,7 +243,7 @@ export class IndexDb {
             ],
           )
           delta += part.length
-          await this.linkVectors(
+          queued += await this.linkVectors(
             tx,
             part.map((r) => r.hash),
           )
@@ -257,22 +266,28 @@ export class IndexDb {
       if (s) this.states.set(t.path, { ...s, size: t.size, mtimeMs: t.mtimeMs })
     }
     this.chunkCount += delta
+    this.pendingCount += queued
   }
 
-  /** New chunk hashes: take the vector from the cache when this embedder saw the text before, else queue. */
-  private async linkVectors(tx: Pick<PGlite, 'query'>, hashes: string[]): Promise<void> {
-    if (!this.embedder) return
+  /**
+   * New chunk hashes: take the vector from the cache when this embedder saw the text before, else
+   * queue. Returns how many were queued.
+   */
+  private async linkVectors(tx: Pick<PGlite, 'query'>, hashes: string[]): Promise<number> {
+    if (!this.embedder) return 0
     await tx.query(
       `INSERT INTO vecs (hash, embedding)
        SELECT c.hash, c.embedding FROM embed_cache c WHERE c.embedder = $1 AND c.hash = ANY($2::text[])
        ON CONFLICT DO NOTHING`,
       [this.embedder.id, hashes],
     )
-    await tx.query(
-      `INSERT INTO pending (hash) SELECT DISTINCT h FROM unnest($1::text[]) AS h
-       WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = h) ON CONFLICT DO NOTHING`,
+    const r = await tx.query<{ n: number }>(
+      `WITH q AS (INSERT INTO pending (hash) SELECT DISTINCT h FROM unnest($1::text[]) AS h
+       WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = h) ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM q`,
       [hashes],
     )
+    return r.rows[0]?.n ?? 0
   }
 
   async deleteFiles(paths: string[]): Promise<number> {
@@ -303,6 +318,7 @@ export class IndexDb {
     if (tableExists && this.embedder?.id === id && this.embedder.dimensions === dimensions)
       return { reset: false }
     this.embedder = { id, dimensions }
+    let queued = 0
     await this.db.transaction(async (tx) => {
       await tx.query('DROP TABLE IF EXISTS vecs')
       await tx.query(
@@ -315,15 +331,18 @@ export class IndexDb {
          WHERE c.embedder = $1 AND EXISTS (SELECT 1 FROM chunks k WHERE k.hash = c.hash)`,
         [id],
       )
-      await tx.query(
-        `INSERT INTO pending (hash) SELECT DISTINCT k.hash FROM chunks k
-         WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = k.hash)`,
+      const q = await tx.query<{ n: number }>(
+        `WITH q AS (INSERT INTO pending (hash) SELECT DISTINCT k.hash FROM chunks k
+         WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = k.hash) RETURNING 1)
+         SELECT count(*)::int AS n FROM q`,
       )
+      queued = q.rows[0]?.n ?? 0
       await tx.query(
         `INSERT INTO meta (key, value) VALUES ('embedder', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
         [JSON.stringify(this.embedder)],
       )
     })
+    this.pendingCount = queued
     return { reset: true }
   }
 
@@ -336,7 +355,7 @@ export class IndexDb {
       [limit],
     )
     const orphans = r.rows.filter((x) => x.path === null).map((x) => x.hash)
-    if (orphans.length > 0) await this.db.query('DELETE FROM pending WHERE hash = ANY($1::text[])', [orphans])
+    if (orphans.length > 0) this.pendingCount -= await this.unqueue(this.db, orphans)
     const live = r.rows.filter((x) => x.path !== null)
     if (live.length === 0 && orphans.length > 0) return this.pendingEmbeds(limit)
     return live.map((x) => ({ hash: x.hash, text: embedText(x.path ?? '', x.content ?? '') }))
@@ -359,6 +378,7 @@ export class IndexDb {
     const good = items.filter((i) => i.vector.length === emb.dimensions && i.vector.every(Number.isFinite))
     const hashes = good.map((i) => i.hash)
     const lits = good.map((i) => vectorLiteral(i.vector))
+    let done = 0
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO embed_cache (embedder, hash, embedding) SELECT $1, h, v::vector FROM unnest($2::text[], $3::text[]) AS u(h, v)
@@ -371,9 +391,22 @@ export class IndexDb {
          ON CONFLICT (hash) DO UPDATE SET embedding = EXCLUDED.embedding`,
         [hashes, lits],
       )
-      await tx.query('DELETE FROM pending WHERE hash = ANY($1::text[])', [items.map((i) => i.hash)])
+      done = await this.unqueue(
+        tx,
+        items.map((i) => i.hash),
+      )
     })
+    this.pendingCount -= done
     return good.length
+  }
+
+  /** Removes hashes from the backlog; returns how many were there. */
+  private async unqueue(tx: Pick<PGlite, 'query'>, hashes: string[]): Promise<number> {
+    const r = await tx.query<{ n: number }>(
+      'WITH d AS (DELETE FROM pending WHERE hash = ANY($1::text[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+      [hashes],
+    )
+    return r.rows[0]?.n ?? 0
   }
 
   /**
@@ -448,7 +481,7 @@ export class IndexDb {
            FROM (SELECT c.id, c.tsv || ''::tsvector AS v FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
                  LIMIT ${cap} OFFSET 0) s
            ORDER BY score DESC, s.id LIMIT ${Math.trunc(args.limit)})
-         SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, top.score
+         SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, top.score
          FROM top JOIN chunks c ON c.id = top.id ORDER BY top.score DESC, c.id`,
         [candidates, ...termParams, ...params],
       )
@@ -471,12 +504,25 @@ export class IndexDb {
     const k = Math.trunc(args.limit * (args.filter?.pathRegex || args.filter?.languages ? 8 : 1))
     const r = await this.db.query<Row>(
       `WITH nn AS (SELECT hash, embedding <=> $1::vector AS d FROM vecs ORDER BY d LIMIT ${k})
-       SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.content, c.symbols, 1 - nn.d AS score
+       SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, 1 - nn.d AS score
        FROM nn JOIN chunks c ON c.hash = nn.hash WHERE true ${clause}
        ORDER BY nn.d, c.id LIMIT ${Math.trunc(args.limit)}`,
       [vectorLiteral(args.vector), ...params],
     )
     return r.rows.map(toHit)
+  }
+
+  async chunkTexts(ids: number[]): Promise<ChunkText[]> {
+    if (ids.length === 0) return []
+    const r = await this.db.query<{ id: number; content: string; symbols: string }>(
+      'SELECT id::int AS id, content, symbols FROM chunks WHERE id = ANY($1::bigint[])',
+      [ids],
+    )
+    return r.rows.map((x) => ({
+      id: x.id,
+      content: x.content,
+      symbols: x.symbols ? x.symbols.split(' ') : [],
+    }))
   }
 
   /**
@@ -547,10 +593,8 @@ export class IndexDb {
     return out
   }
 
-  async stats(): Promise<StoreStats> {
-    const pending = this.embedder
-      ? await this.count('SELECT count(*)::int AS n FROM pending')
-      : this.chunkCount
+  stats(): StoreStats {
+    const pending = this.embedder ? this.pendingCount : this.chunkCount
     return {
       files: this.states.size,
       chunks: this.chunkCount,
@@ -570,8 +614,7 @@ export class IndexDb {
     const has = await this.count(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'vecs_hnsw'`)
     if (has > 0) return { built: false, ms: 0 }
     const rows = await this.count('SELECT count(*)::int AS n FROM vecs')
-    const pending = await this.count('SELECT count(*)::int AS n FROM pending')
-    if (rows < HNSW_FROM_ROWS || pending > 0) return { built: false, ms: 0 }
+    if (rows < HNSW_FROM_ROWS || this.pendingCount > 0) return { built: false, ms: 0 }
     const t0 = performance.now()
     await this.db.query(`SET maintenance_work_mem = '512MB'`)
     try {
@@ -591,7 +634,12 @@ export class IndexDb {
     const orphans = await this.count(
       'SELECT count(*)::int AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.path = c.path)',
     )
-    return { badFiles: bad.rows.map((r) => r.path), orphanChunks: orphans }
+    const backlog = await this.count('SELECT count(*)::int AS n FROM pending')
+    return {
+      badFiles: bad.rows.map((r) => r.path),
+      orphanChunks: orphans,
+      backlogMiscount: this.pendingCount - backlog,
+    }
   }
 
   async chunkList(): Promise<{ path: string; startLine: number; endLine: number; hash: string }[]> {
@@ -717,15 +765,12 @@ function filterSql(
 }
 
 function toHit(r: Row): StoreHit {
-  const symbols = typeof r.symbols === 'string' ? r.symbols : ''
   return {
     id: Number(r.id),
     path: String(r.path),
     startLine: Number(r.start_line),
     endLine: Number(r.end_line),
     language: String(r.language),
-    content: String(r.content),
-    symbols: symbols ? symbols.split(' ') : [],
     score: Number(r.score),
   }
 }

@@ -56,15 +56,24 @@ export interface SearchFilter {
   languages?: string[]
 }
 
+/**
+ * A ranked chunk without its text: search ranks and fuses these, then fetches the text of the few
+ * it shows (chunkTexts). Carrying 2×80 chunks' content across the thread was a third of a hybrid
+ * query's time at 90k chunks (docs/BENCHMARKS.md "## Index").
+ */
 export interface StoreHit {
   id: number
   path: string
   startLine: number
   endLine: number
   language: string
+  score: number
+}
+
+export interface ChunkText {
+  id: number
   content: string
   symbols: string[]
-  score: number
 }
 
 export interface QueryTerm {
@@ -121,6 +130,8 @@ export interface VerifyResult {
   badFiles: string[]
   /** Chunks without a file row. */
   orphanChunks: number
+  /** The backlog size the store keeps in memory minus the rows in its table (0 when they agree). */
+  backlogMiscount: number
 }
 
 /** Every call the worker answers: name → (argument, result). */
@@ -139,6 +150,8 @@ export interface StoreOps {
   putEmbeddings: [{ items: { hash: string; vector: number[] }[] }, number]
   searchFts: [FtsArgs, StoreHit[]]
   searchVector: [VectorArgs, StoreHit[]]
+  /** The text of these chunks (ids from a search); a chunk deleted since is simply absent. */
+  chunkTexts: [{ ids: number[] }, ChunkText[]]
   refreshTermStats: [{ ifStale?: boolean }, { lexemes: number; ms: number }]
   symbolSnippets: [{ names: string[]; excludePath?: string; limit: number }, SymbolSnippet[]]
   stats: [Record<string, never>, StoreStats]

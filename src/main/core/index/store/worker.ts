@@ -58,6 +58,8 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
       return need().searchFts(args as OpArgs<'searchFts'>)
     case 'searchVector':
       return need().searchVector(args as OpArgs<'searchVector'>)
+    case 'chunkTexts':
+      return need().chunkTexts((args as OpArgs<'chunkTexts'>).ids)
     case 'refreshTermStats':
       return need().refreshTermStats((args as OpArgs<'refreshTermStats'>).ifStale)
     case 'symbolSnippets': {

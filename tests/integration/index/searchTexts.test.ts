@@ -1,0 +1,69 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { search, type SearchBackend } from '../../../src/main/core/index/hybridSearch'
+import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+
+// Search ranks chunks without their text and fetches it for the results it shows only.
+const FILES = 6
+const source = (i: number): string =>
+  `export function frobnicateWidget${i}(w: Widget): void {\n  // frobnicate the widget ${'again '.repeat(i)}\n  w.turn(${i})\n}\n`
+
+describe('search fetches the text of the results it shows (real PGlite)', () => {
+  let root: string
+  let db: IndexDb
+  const backendOf = (db: IndexDb): SearchBackend => ({
+    searchFts: (a) => db.searchFts(a),
+    searchVector: (a) => db.searchVector(a),
+    chunkTexts: (a) => db.chunkTexts(a.ids),
+  })
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'hearth-texts-'))
+    for (let i = 0; i < FILES; i++) await writeFile(join(root, `w${i}.ts`), source(i))
+    db = (await IndexDb.open(null)).db
+    const candidates = await Promise.all(
+      Array.from({ length: FILES }, async (_, i) => {
+        const st = await stat(join(root, `w${i}.ts`))
+        return { path: `w${i}.ts`, size: st.size, mtimeMs: st.mtimeMs }
+      }),
+    )
+    await db.indexFiles(root, candidates)
+    await db.refreshTermStats()
+  }, 60_000)
+  afterAll(async () => {
+    await db?.close()
+    await rm(root, { recursive: true, force: true })
+  })
+
+  it('each result carries its own chunk: snippet, symbols and matched lines', async () => {
+    const r = await search(backendOf(db), null, 'frobnicate widget', { mode: 'fts', limit: 4 })
+    expect(r.results).toHaveLength(4)
+    for (const res of r.results) {
+      const i = Number(/w(\d)\.ts/.exec(res.path)?.[1])
+      expect(res.symbols).toContain(`frobnicateWidget${i}`)
+      expect(res.snippet).toContain(`frobnicateWidget${i}(`)
+      expect(res.matchLines).toEqual([1, 2])
+    }
+  })
+
+  it('passes over a chunk deleted between ranking and fetching its text, and fills its place', async () => {
+    const ranked = await search(backendOf(db), null, 'frobnicate widget', { mode: 'fts', limit: 3 })
+    const doomed = ranked.results[0]?.path ?? ''
+    expect(doomed).not.toBe('')
+    const racing: SearchBackend = {
+      ...backendOf(db),
+      chunkTexts: async (a) => {
+        await db.deleteFiles([doomed])
+        return db.chunkTexts(a.ids)
+      },
+    }
+    const r = await search(racing, null, 'frobnicate widget', { mode: 'fts', limit: 3 })
+    const paths = r.results.map((x) => x.path)
+    expect(paths).toHaveLength(3)
+    expect(paths).not.toContain(doomed)
+    // The survivors keep their order; the next-ranked chunk takes the free place.
+    expect(paths.slice(0, 2)).toEqual(ranked.results.slice(1).map((x) => x.path))
+  })
+})
