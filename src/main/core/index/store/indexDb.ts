@@ -44,6 +44,16 @@ const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
  * small, and HNSW built in one pass (much cheaper than row by row) once the backlog has drained.
  */
 export const HNSW_FROM_ROWS = 20_000
+/**
+ * Postgres' buffer cache sizing (see fitCache), in kB: its default, what a very large index may
+ * take, and the step it grows by (each step up restarts Postgres once).
+ */
+export interface CacheSizing {
+  minKb: number
+  maxKb: number
+  stepKb: number
+}
+const CACHE_SIZING: CacheSizing = { minKb: 128 * 1024, maxKb: 512 * 1024, stepKb: 64 * 1024 }
 const EF_SEARCH = 100
 /** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
 const FTS_CANDIDATE_BUDGET = 500
@@ -70,10 +80,15 @@ export class IndexDb {
    */
   private pendingCount = 0
   private statsChunkCount = 0
+  /** Postgres' buffer cache (shared_buffers) as running, in MB. */
+  private cacheKb = 0
 
   private constructor(
-    private readonly db: PGlite,
+    private db: PGlite,
     readonly schemaVersion: number,
+    /** Where the database lives (null: in memory), for a restart with a larger cache. */
+    private readonly pgDir: string | null,
+    private readonly cacheSizing: CacheSizing,
   ) {}
 
   /**
@@ -81,22 +96,39 @@ export class IndexDb {
    * directory that fails to open or migrate is renamed aside and rebuilt once: the index is derived
    * data, and a crash loop on a bad directory would be worse than a re-index.
    */
-  static async open(dataDir: string | null): Promise<{ db: IndexDb; result: OpenResult }> {
+  static async open(
+    dataDir: string | null,
+    cacheSizing = CACHE_SIZING,
+  ): Promise<{ db: IndexDb; result: OpenResult }> {
     const pgDir = dataDir ? join(dataDir, 'pg') : null
     let rebuilt: OpenResult['rebuilt'] = null
     let db: IndexDb
     try {
-      db = await IndexDb.openAt(pgDir)
+      db = await IndexDb.openAt(pgDir, cacheSizing)
     } catch (err) {
       if (!pgDir || !existsSync(pgDir)) throw err
       const setAsideTo = setAside(pgDir)
       rebuilt = { setAsideTo, reason: err instanceof Error ? err.message : String(err) }
-      db = await IndexDb.openAt(pgDir)
+      db = await IndexDb.openAt(pgDir, cacheSizing)
     }
     return { db, result: { stats: db.stats(), rebuilt, schemaVersion: db.schemaVersion } }
   }
 
-  private static async openAt(pgDir: string | null): Promise<IndexDb> {
+  private static async openAt(pgDir: string | null, cacheSizing: CacheSizing): Promise<IndexDb> {
+    const pg = await IndexDb.start(pgDir)
+    try {
+      const version = await migrate(pg)
+      const db = new IndexDb(pg, version, pgDir, cacheSizing)
+      await db.load()
+      return db
+    } catch (err) {
+      await pg.close().catch(() => undefined)
+      throw err
+    }
+  }
+
+  /** Starts Postgres on the directory with this index's settings (closes it again on failure). */
+  private static async start(pgDir: string | null): Promise<PGlite> {
     const pg = await PGlite.create(pgDir ?? 'memory://', { extensions: { vector, pg_trgm } })
     try {
       await pg.exec('CREATE EXTENSION IF NOT EXISTS vector')
@@ -110,14 +142,51 @@ export class IndexDb {
       await pg.query(`SET hnsw.ef_search = ${EF_SEARCH}`)
       // GIN's pending list absorbs inserts and merges in bulk: a larger one merges less often.
       await pg.query(`SET gin_pending_list_limit = '16MB'`)
-      const version = await migrate(pg)
-      const db = new IndexDb(pg, version)
-      await db.load()
-      return db
+      return pg
     } catch (err) {
       await pg.close().catch(() => undefined)
       throw err
     }
+  }
+
+  /**
+   * Sizes Postgres' buffer cache to what searches read: the HNSW graph, the full-text GIN index,
+   * the term statistics, the lookup indexes, and a share of the chunk and vector rows. At the
+   * default 128 MB a quarter of a 90k-chunk index's search reads missed the cache and went to the
+   * file system (docs/BENCHMARKS.md "## Index"). shared_buffers is read at start only: the size
+   * is saved (ALTER SYSTEM, so the next start uses it) and, when the cache should grow, Postgres is
+   * restarted now (≈1 s, after a bulk pass or the vector index build, never mid-operation: the
+   * worker runs one request at a time). Small indexes keep the default and never restart.
+   */
+  private async fitCache(): Promise<void> {
+    if (!this.pgDir) return
+    const r = await this.db.query<{ hot: string }>(
+      `SELECT (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class
+               WHERE relname = ANY($1::text[]) AND relnamespace = 'public'::regnamespace)
+            + (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class
+               WHERE relname = ANY($2::text[]) AND relnamespace = 'public'::regnamespace) / 4 AS hot`,
+      [
+        [
+          'vecs_hnsw',
+          'chunks_tsv',
+          'term_stats',
+          'term_stats_pkey',
+          'chunks_hash',
+          'chunks_pkey',
+          'vecs_pkey',
+        ],
+        ['chunks', 'vecs'],
+      ],
+    )
+    const { minKb, maxKb, stepKb } = this.cacheSizing
+    const hotKb = Number(r.rows[0]?.hot ?? 0) / 1024
+    const want = Math.trunc(Math.min(maxKb, Math.max(minKb, Math.ceil(hotKb / stepKb) * stepKb)))
+    if (want === this.cacheKb) return
+    await this.db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
+    if (want < this.cacheKb) return
+    await this.db.close()
+    this.db = await IndexDb.start(this.pgDir)
+    this.cacheKb = await this.runningCacheKb()
   }
 
   private async load(): Promise<void> {
@@ -129,12 +198,18 @@ export class IndexDb {
     )
     this.chunkCount = await this.count('SELECT count(*)::int AS n FROM chunks')
     this.pendingCount = await this.count('SELECT count(*)::int AS n FROM pending')
+    this.cacheKb = await this.runningCacheKb()
     this.statsChunkCount = Number((await this.meta('term_stats_chunks')) ?? 0)
     const emb = await this.meta('embedder')
     if (emb) {
       const parsed = JSON.parse(emb) as { id: string; dimensions: number }
       this.embedder = parsed
     }
+  }
+
+  private runningCacheKb(): Promise<number> {
+    // pg_settings gives shared_buffers in 8 kB pages.
+    return this.count(`SELECT setting::int * 8 AS n FROM pg_settings WHERE name = 'shared_buffers'`)
   }
 
   private async count(sql: string): Promise<number> {
@@ -539,6 +614,7 @@ export class IndexDb {
       this.statsChunkCount > 0 &&
       Math.abs(this.chunkCount - this.statsChunkCount) <= this.statsChunkCount * 0.1
     ) {
+      await this.fitCache()
       return { lexemes: -1, ms: 0 }
     }
     let lexemes = 0
@@ -555,6 +631,7 @@ export class IndexDb {
       )
     })
     this.statsChunkCount = this.chunkCount
+    await this.fitCache()
     return { lexemes, ms: Math.round(performance.now() - t0) }
   }
 
@@ -601,6 +678,7 @@ export class IndexDb {
       pending,
       embedder: this.embedder?.id ?? null,
       dimensions: this.embedder?.dimensions ?? null,
+      cacheMb: this.cacheKb / 1024,
     }
   }
 
@@ -622,7 +700,10 @@ export class IndexDb {
     } finally {
       await this.db.query('RESET maintenance_work_mem')
     }
-    return { built: true, ms: Math.round(performance.now() - t0) }
+    const ms = Math.round(performance.now() - t0)
+    // The graph is most of what a vector search reads.
+    await this.fitCache()
+    return { built: true, ms }
   }
 
   /** A file row says how many chunks it committed with; any difference means a torn write. */

@@ -107,6 +107,8 @@ export interface StoreStats {
   pending: number
   embedder: string | null
   dimensions: number | null
+  /** Postgres' buffer cache in MB: sized to what searches read (IndexDb.fitCache). */
+  cacheMb: number
 }
 
 export interface OpenResult {

@@ -1,0 +1,71 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { processQuery } from '../../../src/main/core/index/query'
+import { IndexDb, type CacheSizing } from '../../../src/main/core/index/store/indexDb'
+
+// The real sizing starts at 128 MB and steps by 64 MB, which only a 90k-chunk index reaches.
+// Scaled down here so a few hundred files cross steps; the code path is the same.
+const SIZING: CacheSizing = { minKb: 1024, maxKb: 64 * 1024, stepKb: 256 }
+
+const source = (i: number): string =>
+  Array.from(
+    { length: 12 },
+    (_, f) =>
+      `export function handler${i}x${f}(request: Request${f}): Response${i} {\n  return respond${i % 97}(request, ${i * f}, 'token${i}_${f}')\n}\n`,
+  ).join('\n')
+
+describe("the index sizes Postgres' buffer cache to what searches read (real PGlite on disk)", () => {
+  let root: string
+  let dataDir: string
+
+  async function indexRange(db: IndexDb, from: number, to: number): Promise<void> {
+    for (let i = from; i < to; i++) await writeFile(join(root, `h${i}.ts`), source(i))
+    const files = await Promise.all(
+      Array.from({ length: to - from }, async (_, k) => {
+        const path = `h${from + k}.ts`
+        const st = await stat(join(root, path))
+        return { path, size: st.size, mtimeMs: st.mtimeMs }
+      }),
+    )
+    for (let i = 0; i < files.length; i += 200) await db.indexFiles(root, files.slice(i, i + 200))
+    await db.refreshTermStats(true)
+  }
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'hearth-cache-ws-'))
+    dataDir = await mkdtemp(join(tmpdir(), 'hearth-cache-db-'))
+  })
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('shrinks at the next start, grows at once (restarting Postgres), and keeps its size across opens', async () => {
+    let { db } = await IndexDb.open(dataDir, SIZING)
+    // A fresh database runs Postgres' default; this small index wants less, saved for the next start.
+    expect(db.stats().cacheMb).toBe(128)
+    await indexRange(db, 0, 100)
+    expect(db.stats().cacheMb).toBe(128)
+    await db.close()
+    ;({ db } = await IndexDb.open(dataDir, SIZING))
+    const small = db.stats().cacheMb
+    expect(small).toBeLessThan(128)
+    expect(small).toBeGreaterThanOrEqual(SIZING.minKb / 1024)
+
+    // Growing past a step restarts Postgres in place: the same IndexDb keeps working.
+    await indexRange(db, 100, 700)
+    const grown = db.stats().cacheMb
+    expect(grown).toBeGreaterThan(small)
+    const hits = await db.searchFts({ terms: processQuery('handler650x3').terms, limit: 5 })
+    expect(hits.map((h) => h.path)).toContain('h650.ts')
+    expect(await db.verify()).toEqual({ badFiles: [], orphanChunks: 0, backlogMiscount: 0 })
+    await db.close()
+
+    ;({ db } = await IndexDb.open(dataDir, SIZING))
+    expect(db.stats().cacheMb).toBe(grown)
+    expect(db.stats().files).toBe(700)
+    await db.close()
+  }, 120_000)
+})
