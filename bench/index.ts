@@ -123,6 +123,8 @@ interface Phase {
   fts: { p50: number; p95: number }
   vector: { p50: number; p95: number }
   vectorIndex: string
+  /** Postgres' buffer cache the store sized itself to (IndexDb.fitCache). */
+  cacheMb: number
 }
 
 async function indexAndMeasure(root: string, label: string): Promise<{ phase: Phase; idx: WorkspaceIndex }> {
@@ -174,6 +176,7 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
     fts: await lat('fts'),
     vector: await lat('vector'),
     vectorIndex: st.chunks >= 20_000 ? 'hnsw' : 'exact scan',
+    cacheMb: st.cacheMb,
   }
   return { phase, idx }
 }
