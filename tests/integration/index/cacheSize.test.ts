@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
+import { PGlite } from '@electric-sql/pglite'
 import { IndexDb, type CacheSizing } from '../../../src/main/core/index/store/indexDb'
 
 // The real sizing starts at 128 MB and steps by 64 MB, which only a 90k-chunk index reaches.
@@ -67,5 +68,32 @@ describe("the index sizes Postgres' buffer cache to what searches read (real PGl
     expect(db.stats().cacheMb).toBe(grown)
     expect(db.stats().files).toBe(700)
     await db.close()
+  }, 120_000)
+
+  it('a cache too large to start falls back to the size that ran, never to a re-index', async () => {
+    // One step of 6 GB: more than a WASM Postgres can allocate.
+    const huge: CacheSizing = { minKb: 1024, maxKb: 64 * 2 ** 20, stepKb: 6 * 2 ** 20 }
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-cache-huge-'))
+    try {
+      let { db } = await IndexDb.open(dir, huge)
+      await indexRange(db, 0, 20)
+      // The restart with 6 GB failed; the store runs on with what it had, and searches.
+      expect(db.stats().cacheMb).toBe(128)
+      const hits = await db.searchFts({ terms: processQuery('handler7x2').terms, limit: 5 })
+      expect(hits.map((h) => h.path)).toContain('h7.ts')
+      await db.close()
+
+      // A size saved where there was more memory: the index opens with the default, not rebuilt.
+      const raw = await PGlite.create(join(dir, 'pg'))
+      await raw.query(`ALTER SYSTEM SET shared_buffers = '6GB'`)
+      await raw.close()
+      const reopened = await IndexDb.open(dir, huge)
+      db = reopened.db
+      expect(reopened.result.rebuilt).toBeNull()
+      expect(db.stats()).toMatchObject({ files: 20, cacheMb: 1 })
+      await db.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   }, 120_000)
 })

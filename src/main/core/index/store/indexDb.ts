@@ -80,8 +80,10 @@ export class IndexDb {
    */
   private pendingCount = 0
   private statsChunkCount = 0
-  /** Postgres' buffer cache (shared_buffers) as running, in MB. */
+  /** Postgres' buffer cache (shared_buffers) as running, in kB. */
   private cacheKb = 0
+  /** The largest cache known to start here (set when a larger one failed to), in kB. */
+  private cacheCapKb = Infinity
 
   private constructor(
     private db: PGlite,
@@ -115,7 +117,16 @@ export class IndexDb {
   }
 
   private static async openAt(pgDir: string | null, cacheSizing: CacheSizing): Promise<IndexDb> {
-    const pg = await IndexDb.start(pgDir)
+    let pg: PGlite
+    try {
+      pg = await IndexDb.start(pgDir)
+    } catch (err) {
+      if (!pgDir) throw err
+      // A cache size saved where there was more memory must not cost a re-index: start with the
+      // default and forget it. A directory that is really broken fails here too (set aside).
+      pg = await IndexDb.start(pgDir, cacheSizing.minKb)
+      await pg.query('ALTER SYSTEM RESET shared_buffers')
+    }
     try {
       const version = await migrate(pg)
       const db = new IndexDb(pg, version, pgDir, cacheSizing)
@@ -127,9 +138,17 @@ export class IndexDb {
     }
   }
 
-  /** Starts Postgres on the directory with this index's settings (closes it again on failure). */
-  private static async start(pgDir: string | null): Promise<PGlite> {
-    const pg = await PGlite.create(pgDir ?? 'memory://', { extensions: { vector, pg_trgm } })
+  /**
+   * Starts Postgres on the directory with this index's settings (closes it again on failure).
+   * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config).
+   */
+  private static async start(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
+    const pg = await PGlite.create(pgDir ?? 'memory://', {
+      extensions: { vector, pg_trgm },
+      ...(cacheKb
+        ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${Math.trunc(cacheKb)}kB`] }
+        : {}),
+    })
     try {
       await pg.exec('CREATE EXTENSION IF NOT EXISTS vector')
       await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm')
@@ -180,12 +199,22 @@ export class IndexDb {
     )
     const { minKb, maxKb, stepKb } = this.cacheSizing
     const hotKb = Number(r.rows[0]?.hot ?? 0) / 1024
-    const want = Math.trunc(Math.min(maxKb, Math.max(minKb, Math.ceil(hotKb / stepKb) * stepKb)))
+    const want = Math.trunc(
+      Math.min(this.cacheCapKb, maxKb, Math.max(minKb, Math.ceil(hotKb / stepKb) * stepKb)),
+    )
     if (want === this.cacheKb) return
     await this.db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
     if (want < this.cacheKb) return
     await this.db.close()
-    this.db = await IndexDb.start(this.pgDir)
+    try {
+      this.db = await IndexDb.start(this.pgDir)
+    } catch {
+      // The larger cache did not start (not enough memory): back to the size that ran, now and
+      // for the next start.
+      this.db = await IndexDb.start(this.pgDir, this.cacheKb)
+      await this.db.query(`ALTER SYSTEM SET shared_buffers = '${this.cacheKb}kB'`)
+      this.cacheCapKb = this.cacheKb
+    }
     this.cacheKb = await this.runningCacheKb()
   }
 
