@@ -1,10 +1,11 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
 import { PGlite } from '@electric-sql/pglite'
 import { IndexDb, type CacheSizing } from '../../../src/main/core/index/store/indexDb'
+import { writeAndIndex } from './writeAndIndex'
 
 // The real sizing starts at 128 MB and steps by 64 MB, which only a 90k-chunk index reaches.
 // Scaled down here so a few hundred files cross steps; the code path is the same.
@@ -22,15 +23,9 @@ describe("the index sizes Postgres' buffer cache to what searches read (real PGl
   let dataDir: string
 
   async function indexRange(db: IndexDb, from: number, to: number): Promise<void> {
-    for (let i = from; i < to; i++) await writeFile(join(root, `h${i}.ts`), source(i))
-    const files = await Promise.all(
-      Array.from({ length: to - from }, async (_, k) => {
-        const path = `h${from + k}.ts`
-        const st = await stat(join(root, path))
-        return { path, size: st.size, mtimeMs: st.mtimeMs }
-      }),
-    )
-    for (let i = 0; i < files.length; i += 200) await db.indexFiles(root, files.slice(i, i + 200))
+    const files: Record<string, string> = {}
+    for (let i = from; i < to; i++) files[`h${i}.ts`] = source(i)
+    await writeAndIndex(db, root, files)
     await db.refreshTermStats(true)
   }
 

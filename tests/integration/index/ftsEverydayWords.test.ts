@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { writeAndIndex } from './writeAndIndex'
 
 // Each word on its own is in more chunks than the full-text candidate budget (500), so the query
 // takes the "everyday words" path: candidates must hold the rarest words together.
@@ -29,16 +30,8 @@ describe('full-text search for everyday words (real PGlite)', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'hearth-everyday-'))
-    for (const d of ['all', 'two', 'one']) await mkdir(join(root, d))
-    await Promise.all(Object.entries(files).map(([p, t]) => writeFile(join(root, p), t)))
     db = (await IndexDb.open(null)).db
-    const candidates = await Promise.all(
-      Object.keys(files).map(async (path) => {
-        const st = await stat(join(root, path))
-        return { path, size: st.size, mtimeMs: st.mtimeMs }
-      }),
-    )
-    for (let i = 0; i < candidates.length; i += 256) await db.indexFiles(root, candidates.slice(i, i + 256))
+    await writeAndIndex(db, root, files)
     await db.refreshTermStats()
   }, 120_000)
   afterAll(async () => {

@@ -1,9 +1,10 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { search, type SearchBackend } from '../../../src/main/core/index/hybridSearch'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { writeAndIndex } from './writeAndIndex'
 
 // Search ranks chunks without their text and fetches it for the results it shows only.
 const FILES = 6
@@ -21,15 +22,12 @@ describe('search fetches the text of the results it shows (real PGlite)', () => 
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'hearth-texts-'))
-    for (let i = 0; i < FILES; i++) await writeFile(join(root, `w${i}.ts`), source(i))
     db = (await IndexDb.open(null)).db
-    const candidates = await Promise.all(
-      Array.from({ length: FILES }, async (_, i) => {
-        const st = await stat(join(root, `w${i}.ts`))
-        return { path: `w${i}.ts`, size: st.size, mtimeMs: st.mtimeMs }
-      }),
+    await writeAndIndex(
+      db,
+      root,
+      Object.fromEntries(Array.from({ length: FILES }, (_, i) => [`w${i}.ts`, source(i)])),
     )
-    await db.indexFiles(root, candidates)
     await db.refreshTermStats()
   }, 60_000)
   afterAll(async () => {
