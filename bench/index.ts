@@ -125,16 +125,29 @@ interface Phase {
   vectorIndex: string
   /** Postgres' buffer cache the store sized itself to (IndexDb.fitCache). */
   cacheMb: number
+  /** The index's data directory on disk once embedded: all of it, and the WAL's share. */
+  diskMb: { total: number; wal: number }
 }
+
+function dirBytes(dir: string): number {
+  let n = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    n += e.isDirectory() ? dirBytes(p) : e.isFile() ? statSync(p).size : 0
+  }
+  return n
+}
+const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024)
 
 async function indexAndMeasure(root: string, label: string): Promise<{ phase: Phase; idx: WorkspaceIndex }> {
   let peak = 0
   const rss = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100)
   const h = monitorEventLoopDelay({ resolution: 10 })
   const t0 = performance.now()
+  const dbDir = join(base, `db-${label}`)
   const idx = await WorkspaceIndex.open({
     root,
-    dbDir: join(base, `db-${label}`),
+    dbDir,
     embedder: new CodeHashEmbedder(),
   })
   const openMs = performance.now() - t0
@@ -177,6 +190,7 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
     vector: await lat('vector'),
     vectorIndex: st.chunks >= 20_000 ? 'hnsw' : 'exact scan',
     cacheMb: st.cacheMb,
+    diskMb: { total: mb(dirBytes(dbDir)), wal: mb(dirBytes(join(dbDir, 'pg', 'pg_wal'))) },
   }
   return { phase, idx }
 }
