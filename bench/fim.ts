@@ -2,8 +2,9 @@
  * FIM benchmark (`npm run bench:fim`): prints one JSON object.
  *
  *  - cacheHitRoundTripP95Ms: a renderer-like client (ContractClient over the real WebSocket
- *    transport of `hearth serve`, here started in-process on 127.0.0.1) asks for a position whose
- *    completion is cached; time from call to validated answer. Payload as the renderer sends it
+ *    transport of `hearth serve`; the core and server run in this process on 127.0.0.1, the client
+ *    in a second one, bench/fimRenderer.ts, as the renderer does) asks for a position whose
+ *    completion is cached; time from call to validated answer, taken in the client's process. Payload as the renderer sends it
  *    (prefix/suffix from a real 20 KB source file).
  *  - missOverheadP95Ms: per prompt, side by side in one run: Hearth's round trip for a miss
  *    (explicit trigger, so no debounce — the debounce is a deliberate wait, not overhead) minus
@@ -21,8 +22,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ContractClient } from '../src/shared/rpc/client'
-import { connectContract } from '../tests/helpers/wsClient'
+import { RendererProcess } from './fimRendererProcess'
 import type { CompletionRequest } from '../src/shared/contract/completion'
 import { Core } from '../src/main/core/createCore'
 import { startServer } from '../src/main/server/hearthServer'
@@ -69,6 +69,8 @@ function stats(xs: number[]): { n: number; median: number; p95: number; min: num
   }
 }
 const r2 = (n: number): number => Math.round(n * 100) / 100
+/** An instant both processes agree on (epoch ms with µs): the renderer's clock is not this one's. */
+const epochNow = (): number => performance.timeOrigin + performance.now()
 
 /** Records when each generation's AbortSignal fired and when its stream ended: the bench's window into the core. */
 class InstrumentedProvider implements CompletionProvider {
@@ -76,6 +78,8 @@ class InstrumentedProvider implements CompletionProvider {
   ends: number[] = []
   /** Time spent inside the wrapped provider's stream, per call. */
   inside: number[] = []
+  /** When each stream began (epoch ms), to split the round trip into before and after it. */
+  begins: number[] = []
   /** The provider's own timing of each finished generation (its start to the engine's last token). */
   engine: number[] = []
   /** The prompt of each call, to check that the direct engine call gets the very same one. */
@@ -103,10 +107,11 @@ class InstrumentedProvider implements CompletionProvider {
     return this.inner.state()
   }
   async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
-    o.signal.addEventListener('abort', () => this.aborts.push(performance.now()), { once: true })
+    o.signal.addEventListener('abort', () => this.aborts.push(epochNow()), { once: true })
     const opts = this.maxTokens === undefined ? o : { ...o, maxTokens: this.maxTokens }
     this.prompts.push(prompt)
     const t0 = performance.now()
+    this.begins.push(epochNow())
     try {
       let first = true
       for await (const e of this.inner.stream(prompt, opts)) {
@@ -118,19 +123,13 @@ class InstrumentedProvider implements CompletionProvider {
         yield e
       }
     } finally {
-      const t1 = performance.now()
-      this.ends.push(t1)
-      this.inside.push(t1 - t0)
+      this.ends.push(epochNow())
+      this.inside.push(performance.now() - t0)
     }
   }
   dispose() {
     return this.inner.dispose()
   }
-}
-
-async function connect(port: number, token: string): Promise<{ api: ContractClient; close: () => void }> {
-  const c = await connectContract(`http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`)
-  return { api: c.client, close: c.close }
 }
 
 async function main(): Promise<void> {
@@ -157,7 +156,17 @@ async function main(): Promise<void> {
   })
   provider.maxTokens = MISS_TOKENS
   const server = await startServer({ core, port: 0 })
-  const { api, close } = await connect(server.port, server.token)
+  // The client runs in its own process, as the renderer does: it never shares this event loop
+  // (core, server, engine), and every round trip is timed on its side.
+  const renderer = await RendererProcess.start(
+    `http://127.0.0.1:${server.port}/?token=${encodeURIComponent(server.token)}`,
+  )
+  const call = async (
+    args: CompletionRequest,
+  ): Promise<{ ms: number; source: string; text: string; at: number }> => {
+    const r = await renderer.request({ op: 'call', args })
+    return { ms: Number(r.ms), source: r.source ?? '', text: r.text ?? '', at: Number(r.at) }
+  }
   let requestId = 0
   const req = (
     prefix: string,
@@ -182,31 +191,27 @@ async function main(): Promise<void> {
   const mid = source.indexOf('\n', Math.floor(source.length / 2)) + 1
   const hitPrefix = source.slice(Math.max(0, mid - 12_000), mid)
   const hitSuffix = source.slice(mid, mid + 8_000)
-  const primed = await api.call('completion.request', req(hitPrefix, hitSuffix))
+  const primed = await call(req(hitPrefix, hitSuffix))
 
-  // 1. Cache hit round trip over the WebSocket transport.
-  const hit: number[] = []
-  let notHits = 0
-  for (let i = 0; i < HIT_RUNS + 20; i++) {
-    const t0 = performance.now()
-    const r = await api.call('completion.request', req(hitPrefix, hitSuffix, { trigger: 'automatic' }))
-    const dt = performance.now() - t0
-    if (r.source !== 'cache') notHits++
-    if (i >= 20) hit.push(dt)
+  // 1. Cache hit round trip over the WebSocket transport, timed in the renderer process.
+  const series = async (calls: CompletionRequest[]): Promise<{ ms: number[]; sources: string[] }> => {
+    const r = await renderer.request({ op: 'series', calls })
+    return { ms: Array.isArray(r.ms) ? r.ms : [], sources: r.sources ?? [] }
   }
+  const hits = await series(
+    Array.from({ length: HIT_RUNS + 20 }, () => req(hitPrefix, hitSuffix, { trigger: 'automatic' })),
+  )
+  const hit = hits.ms.slice(20)
+  let notHits = hits.sources.filter((s) => s !== 'cache').length
   // Typed-ahead: the user types the first character of the shown completion.
   const typed: number[] = []
   if (primed.text.length > 1) {
-    for (let i = 0; i < 50; i++) {
-      const t0 = performance.now()
-      const p = hitPrefix + primed.text.slice(0, 1)
-      const r = await api.call(
-        'completion.request',
-        req(p, hitSuffix, { trigger: 'automatic', offset: p.length }),
-      )
-      typed.push(performance.now() - t0)
-      if (r.source !== 'cache' && r.source !== 'typed-ahead') notHits++
-    }
+    const p = hitPrefix + primed.text.slice(0, 1)
+    const t = await series(
+      Array.from({ length: 50 }, () => req(p, hitSuffix, { trigger: 'automatic', offset: p.length })),
+    )
+    typed.push(...t.ms)
+    notHits += t.sources.filter((s) => s !== 'cache' && s !== 'typed-ahead').length
   }
 
   // 2. Miss overhead, side by side with a direct node-llama-cpp call (own context, same settings).
@@ -231,6 +236,10 @@ async function main(): Promise<void> {
   const overhead: number[] = []
   const hearthMiss: number[] = []
   const outsideProvider: number[] = []
+  // Its two halves: renderer's send → the provider's stream begins (transport, validation, cache,
+  // context, prompt), and the stream's end → the renderer has the answer (post-processing, reply).
+  const beforeProvider: number[] = []
+  const afterProvider: number[] = []
   const singlePairs: number[] = []
   const rawMiss: number[] = []
   let skipped = 0
@@ -267,21 +276,22 @@ async function main(): Promise<void> {
       ms: number
       text: string
       inside: number
+      beforeProvider: number
       engine: number
       samePrompt: boolean
     }> => {
       const sent = provider.prompts.length
       const before = provider.inside.length
       const enginesBefore = provider.engine.length
-      const t0 = performance.now()
-      const r = await api.call('completion.request', req(prefix, suffix))
-      const ms = performance.now() - t0
+      const r = await call(req(prefix, suffix))
+      const ms = r.ms
       if (r.source !== 'provider') throw new Error(`miss benchmark got a ${r.source} answer`)
       const p = provider.prompts[sent]
       return {
         ms,
         text: r.text,
         inside: provider.inside[before] ?? NaN,
+        beforeProvider: (provider.begins[before] ?? NaN) - r.at,
         engine: provider.engine[enginesBefore] ?? NaN,
         samePrompt: p?.prefixWithContext === prompt.prefixWithContext && p.suffix === prompt.suffix,
       }
@@ -336,7 +346,11 @@ async function main(): Promise<void> {
     overhead.push(h - w)
     noiseFloor.push(med(ts) - w)
     for (let k = 0; k < hs.length; k++) singlePairs.push((hs[k]?.ms ?? NaN) - (ws[k]?.ms ?? NaN))
-    for (const x of hs) outsideProvider.push(x.ms - x.inside)
+    for (const x of hs) {
+      outsideProvider.push(x.ms - x.inside)
+      beforeProvider.push(x.beforeProvider)
+      afterProvider.push(x.ms - x.inside - x.beforeProvider)
+    }
     engineInHearth.push(med(hs.map((x) => x.engine)))
   }
 
@@ -349,29 +363,22 @@ async function main(): Promise<void> {
     const viaNewRequest = i % 2 === 1
     const prefix = source.slice(0, 3000 + i * 101) + '\n'
     const started = new Promise<void>((resolve) => (provider.started = resolve))
-    const ac = new AbortController()
-    const pending = api
-      .call('completion.request', req(prefix, '', { editorId: 'abort' }), { signal: ac.signal })
-      .catch(() => undefined)
+    await renderer.request({ op: 'begin', key: i, args: req(prefix, '', { editorId: 'abort' }) })
     await started
     const abortsBefore = provider.aborts.length
     const endsBefore = provider.ends.length
-    const t0 = performance.now()
-    if (viaNewRequest) {
-      // The next keystroke: a request for a position that does not continue the running one.
-      void api
-        .call('completion.request', req(prefix + 'zq', '', { editorId: 'abort' }))
-        .catch(() => undefined)
-    } else {
-      ac.abort()
-    }
+    // The renderer says when it acted; the provider's signal is stamped on the same (epoch) clock.
+    const acted = viaNewRequest
+      ? // The next keystroke: a request for a position that does not continue the running one.
+        renderer.request({ op: 'fire', args: req(prefix + 'zq', '', { editorId: 'abort' }) })
+      : renderer.request({ op: 'abort', key: i })
+    const t0 = Number((await acted).at)
     while (provider.aborts.length === abortsBefore) await new Promise((r) => setImmediate(r))
     const abortedAt = provider.aborts[abortsBefore] ?? NaN
     ;(viaNewRequest ? abortNewRequest : abortCancel).push(abortedAt - t0)
     while (provider.ends.length === endsBefore) await new Promise((r) => setImmediate(r))
     abortStopped.push((provider.ends[endsBefore] ?? NaN) - t0)
-    ac.abort()
-    await pending
+    await renderer.request({ op: 'abort', key: i })
     // Let the replacement request (new-keystroke variant) finish before the next round.
     await new Promise((r) => setTimeout(r, 20))
     if (viaNewRequest) {
@@ -440,7 +447,8 @@ async function main(): Promise<void> {
       },
       model: MODEL.split('/').pop(),
       threads: THREADS,
-      transport: 'WebSocket /rpc of hearth serve (server started in-process on 127.0.0.1), ContractClient',
+      transport:
+        'WebSocket /rpc of hearth serve (core and server in the bench process on 127.0.0.1), ContractClient in a second process (bench/fimRenderer.ts), timed there',
       cacheHitMs: hitS,
       typedAheadMs: stats(typed),
       notCacheAnswers: notHits,
@@ -454,6 +462,8 @@ async function main(): Promise<void> {
         // Round trip minus the time inside the provider's stream: transport, validation, cache,
         // context, prompt, post-processing — Hearth's own share, free of engine jitter.
         hearthOutsideProvider: stats(outsideProvider),
+        hearthBeforeProvider: stats(beforeProvider),
+        hearthAfterProvider: stats(afterProvider),
         // The embedded provider's own timing (stream start → last token), per position: compare
         // with directEngine to see what Hearth costs while tokens are being generated.
         engineInsideHearth: stats(engineInHearth),
@@ -478,7 +488,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(JSON.stringify(out, null, 2) + '\n')
 
-  close()
+  await renderer.close()
   raw.dispose()
   await rawContext.dispose()
   await rawModel.dispose()
