@@ -4,8 +4,8 @@
  *  - cacheHitRoundTripP95Ms: a renderer-like client (ContractClient over the real WebSocket
  *    transport of `hearth serve`; the core and server run in this process on 127.0.0.1, the client
  *    in a second one, bench/fimRenderer.ts, as the renderer does) asks for a position whose
- *    completion is cached; time from call to validated answer, taken in the client's process. Payload as the renderer sends it
- *    (prefix/suffix from a real 20 KB source file).
+ *    completion is cached; time from call to validated answer, taken in the client's process.
+ *    Payload as the renderer sends it (prefix/suffix from a real 20 KB source file).
  *  - missOverheadP95Ms: per prompt, side by side in one run: Hearth's round trip for a miss
  *    (explicit trigger, so no debounce — the debounce is a deliberate wait, not overhead) minus
  *    a direct node-llama-cpp infill call with the same prompt, settings and token budget. Pairs

@@ -45,7 +45,7 @@ async function handle(m: RendererRequest): Promise<RendererReply> {
       // A streaming request left running until `abort` (or until it ends by itself).
       const ac = new AbortController()
       running.set(m.key, ac)
-      client
+      void client
         .call('completion.request', m.args, { signal: ac.signal })
         .catch(() => undefined)
         .finally(() => running.delete(m.key))

@@ -35,6 +35,11 @@ export class RendererProcess {
       this.waiting.get(r.id)?.(r)
       this.waiting.delete(r.id)
     })
+    // A renderer that dies fails what it owed, so the bench ends with an error instead of hanging.
+    child.on('exit', (code) => {
+      for (const [id, settle] of this.waiting) settle({ id, error: `exited (${String(code)})` })
+      this.waiting.clear()
+    })
   }
 
   static async start(url: string): Promise<RendererProcess> {
