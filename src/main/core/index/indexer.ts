@@ -16,7 +16,7 @@ import { walkWorkspace } from './walkWorkspace'
 
 /** The store calls the indexer makes (IndexStore satisfies it). */
 export interface IndexerStore {
-  call<K extends 'prepareFiles' | 'writePrepared' | 'deleteFiles' | 'fileStates' | 'refreshTermStats'>(
+  call<K extends 'prepareFiles' | 'writePrepared' | 'deleteFiles' | 'fileStates' | 'refreshTermStatsStep'>(
     op: K,
     args: OpArgs<K>,
   ): Promise<OpResult<K>>
@@ -116,7 +116,7 @@ export class Indexer implements BudgetConsumer {
     }
     if (gone.length > 0) summary.removed += await this.store.call('deleteFiles', { paths: gone })
     await this.indexCandidates(walked.files, statesOf(known), summary, signal, force)
-    await this.store.call('refreshTermStats', { ifStale: true })
+    await this.refreshTermStats()
     summary.ms = Math.round(performance.now() - t0)
     this.onProgress({ phase: 'idle', done: summary.seen, total: summary.seen, chunksAdded: summary.chunks })
     return summary
@@ -261,9 +261,20 @@ export class Indexer implements BudgetConsumer {
       }
       if (rescan) await this.doFullScan(undefined, false)
       // Merges GIN's pending list (and refreshes IDF when the index moved by >10 %).
-      else await this.store.call('refreshTermStats', { ifStale: true })
+      else await this.refreshTermStats()
     }
     this.onProgress({ phase: 'idle', done: 0, total: 0, chunksAdded: 0 })
+  }
+
+  /**
+   * Merges GIN's pending list and, when the index moved by more than a tenth, recounts the term
+   * statistics: one store request per slice, so searches are answered in between.
+   */
+  private async refreshTermStats(): Promise<void> {
+    while (!this.disposed) {
+      const step = await this.store.call('refreshTermStatsStep', { ifStale: true })
+      if (step.done) return
+    }
   }
 
   /** Resolves when every queued scan and change has been applied. */

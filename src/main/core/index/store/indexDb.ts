@@ -8,6 +8,7 @@ import { pathWords, searchWords, splitIdentifier } from '../identifiers'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
 import { MIGRATIONS } from './migrations'
+import { TermStatsRebuild } from './termStatsRebuild'
 import type {
   ChunkText,
   FileCandidate,
@@ -57,6 +58,8 @@ const CACHE_SIZING: CacheSizing = { minKb: 128 * 1024, maxKb: 512 * 1024, stepKb
 const EF_SEARCH = 100
 /** Checkpoint every 64 MB of WAL and keep at most ~that much of it recycled on disk. */
 const WAL_LIMITS = ['max_wal_size=64MB', 'min_wal_size=32MB']
+/** Chunks counted per step of a term-statistics refresh: ≈0.15 s of store time each at 90k chunks. */
+const TERM_STATS_SLICE_ROWS = 2500
 /** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
 const FTS_CANDIDATE_BUDGET = 500
 /** Most query terms ranked per candidate (by IDF × weight); see searchFts. */
@@ -88,6 +91,8 @@ export class IndexDb {
   private cacheCapKb = Infinity
   /** Whether fitCache ran since open (an index saved before sizing existed gets its first fit). */
   private cacheFitted = false
+  /** A term-statistics recount in progress (refreshTermStatsStep), between two of its steps. */
+  private statsRebuild: TermStatsRebuild | null = null
 
   private constructor(
     private db: PGlite,
@@ -639,37 +644,58 @@ export class IndexDb {
    * Recomputes document frequencies. `ifStale`: only when the chunk count moved by more than 10 %
    * since the last refresh (stale IDF shifts ranking a little; recomputing is a full scan).
    */
-  async refreshTermStats(ifStale = false): Promise<{ lexemes: number; ms: number }> {
-    const t0 = performance.now()
-    // After a batch of writes, merge GIN's pending list into the index: searches scan the pending
-    // list linearly, which slows full-text queries on a freshly built index.
-    await this.db.query(`SELECT gin_clean_pending_list('chunks_tsv'::regclass)`)
-    if (
-      ifStale &&
-      this.statsChunkCount > 0 &&
-      Math.abs(this.chunkCount - this.statsChunkCount) <= this.statsChunkCount * 0.1
-    ) {
-      // The index moved by less than a tenth: its hot set did too. Sizing costs 2–6 ms at 90k
-      // chunks, and this runs after every saved file, so only the first call since open fits.
-      if (!this.cacheFitted) await this.fitCache()
-      return { lexemes: -1, ms: 0 }
+  async refreshTermStats(ifStale = false, sliceRows = TERM_STATS_SLICE_ROWS): Promise<{ lexemes: number }> {
+    for (;;) {
+      const r = await this.refreshTermStatsStep(ifStale, sliceRows)
+      if (r.done) return { lexemes: r.lexemes }
     }
-    let lexemes = 0
-    await this.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM term_stats')
-      const r = await tx.query<{ n: number }>(
-        `WITH ins AS (INSERT INTO term_stats (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM chunks') RETURNING 1)
-         SELECT count(*)::int AS n FROM ins`,
+  }
+
+  /**
+   * One bounded step of refreshTermStats, so the store worker answers searches in between (the
+   * caller repeats it until `done`): the first step decides whether a recount is due, each step
+   * after counts one slice of chunks (termStatsRebuild.ts). `lexemes` is -1 when none was due.
+   */
+  async refreshTermStatsStep(
+    ifStale = false,
+    sliceRows = TERM_STATS_SLICE_ROWS,
+  ): Promise<{ done: boolean; lexemes: number }> {
+    if (!this.statsRebuild) {
+      // After a batch of writes, merge GIN's pending list into the index: searches scan the
+      // pending list linearly, which slows full-text queries on a freshly built index.
+      await this.db.query(`SELECT gin_clean_pending_list('chunks_tsv'::regclass)`)
+      if (
+        ifStale &&
+        this.statsChunkCount > 0 &&
+        Math.abs(this.chunkCount - this.statsChunkCount) <= this.statsChunkCount * 0.1
+      ) {
+        // The index moved by less than a tenth: its hot set did too. Sizing costs 2–6 ms at 90k
+        // chunks, and this runs after every saved file, so only the first call since open fits.
+        if (!this.cacheFitted) await this.fitCache()
+        return { done: true, lexemes: -1 }
+      }
+      this.statsRebuild = new TermStatsRebuild(() => this.db, sliceRows)
+    }
+    const counted = this.chunkCount
+    let lexemes: number | null
+    try {
+      lexemes = await this.statsRebuild.step((tx) =>
+        tx
+          .query(
+            `INSERT INTO meta (key, value) VALUES ('term_stats_chunks', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+            [String(counted)],
+          )
+          .then(() => undefined),
       )
-      lexemes = r.rows[0]?.n ?? 0
-      await tx.query(
-        `INSERT INTO meta (key, value) VALUES ('term_stats_chunks', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-        [String(this.chunkCount)],
-      )
-    })
-    this.statsChunkCount = this.chunkCount
+    } catch (err) {
+      this.statsRebuild = null
+      throw err
+    }
+    if (lexemes === null) return { done: false, lexemes: 0 }
+    this.statsRebuild = null
+    this.statsChunkCount = counted
     await this.fitCache()
-    return { lexemes, ms: Math.round(performance.now() - t0) }
+    return { done: true, lexemes }
   }
 
   /** Chunks that declare any of `names` (exact), for completion context. */

@@ -154,7 +154,8 @@ export interface StoreOps {
   searchVector: [VectorArgs, StoreHit[]]
   /** The text of these chunks (ids from a search); a chunk deleted since is simply absent. */
   chunkTexts: [{ ids: number[] }, ChunkText[]]
-  refreshTermStats: [{ ifStale?: boolean }, { lexemes: number; ms: number }]
+  /** One step of a term-statistics refresh; repeat until `done` (searches run in between). */
+  refreshTermStatsStep: [{ ifStale?: boolean }, { done: boolean; lexemes: number }]
   symbolSnippets: [{ names: string[]; excludePath?: string; limit: number }, SymbolSnippet[]]
   stats: [Record<string, never>, StoreStats]
   verify: [Record<string, never>, VerifyResult]

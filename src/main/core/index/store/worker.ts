@@ -1,18 +1,18 @@
 import { parentPort } from 'node:worker_threads'
 import { IndexDb, prepareBatch } from './indexDb'
 import type { OpArgs, StoreOp, StoreRequest, StoreResponse } from './protocol'
+import { RequestQueue } from './requestQueue'
 
 /**
  * Entry of the index store worker thread. PGlite runs synchronously on the thread that owns it
  * (every query is WASM work), so it lives here and the main thread talks to it with small
  * request/response messages (PGliteWorker expects a Web Worker and fails under worker_threads).
- * Requests run strictly one at a time, in order.
+ * Requests run strictly one at a time, in arrival order (background steps give way: requestQueue.ts).
  */
 const port = parentPort
 if (!port) throw new Error('index store worker: not started as a worker thread')
 
 let db: IndexDb | null = null
-let chain: Promise<void> = Promise.resolve()
 
 function need(): IndexDb {
   if (!db) throw new Error('index store is not open')
@@ -60,8 +60,8 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
       return need().searchVector(args as OpArgs<'searchVector'>)
     case 'chunkTexts':
       return need().chunkTexts((args as OpArgs<'chunkTexts'>).ids)
-    case 'refreshTermStats':
-      return need().refreshTermStats((args as OpArgs<'refreshTermStats'>).ifStale)
+    case 'refreshTermStatsStep':
+      return need().refreshTermStatsStep((args as OpArgs<'refreshTermStatsStep'>).ifStale)
     case 'symbolSnippets': {
       const a = args as OpArgs<'symbolSnippets'>
       return need().symbolSnippets(a.names, a.excludePath, a.limit)
@@ -83,22 +83,24 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
   }
 }
 
-port.on('message', (req: StoreRequest) => {
-  chain = chain.then(async () => {
-    let msg: StoreResponse
-    try {
-      msg = { id: req.id, ok: true, result: await handle(req.op, req.args) }
-    } catch (err) {
-      const e = err as { code?: unknown; message?: unknown }
-      msg = {
-        id: req.id,
-        ok: false,
-        error: {
-          code: typeof e?.code === 'string' ? e.code : 'internal',
-          message: String(e?.message ?? err),
-        },
-      }
+const answer = async (req: StoreRequest): Promise<void> => {
+  let msg: StoreResponse
+  try {
+    msg = { id: req.id, ok: true, result: await handle(req.op, req.args) }
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown }
+    msg = {
+      id: req.id,
+      ok: false,
+      error: {
+        code: typeof e?.code === 'string' ? e.code : 'internal',
+        message: String(e?.message ?? err),
+      },
     }
-    port.postMessage(msg)
-  })
-})
+  }
+  port.postMessage(msg)
+}
+
+// The steps of a term-statistics recount are background work: searches go first (requestQueue.ts).
+const queue = new RequestQueue<StoreRequest>(answer, (r) => r.op === 'refreshTermStatsStep', 15)
+port.on('message', (req: StoreRequest) => queue.push(req))

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { PGlite } from '@electric-sql/pglite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { processQuery } from '../../../src/main/core/index/query'
+import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { writeAndIndex } from './writeAndIndex'
+
+// Term statistics are recounted in slices of chunks, one store request each, so searches are
+// answered in between. Slices of a few rows here; the app counts 5,000 per step.
+const SLICE = 7
+
+const source = (i: number): string =>
+  Array.from(
+    { length: 3 },
+    (_, f) =>
+      `export function parseHeader${i}x${f}(raw: string): Header${i % 5} {\n  return splitFields${f}(raw, 'sep${i % 3}')\n}\n`,
+  ).join('\n')
+const files = (from: number, to: number): Record<string, string> =>
+  Object.fromEntries(Array.from({ length: to - from }, (_, k) => [`p${from + k}.ts`, source(from + k)]))
+
+/** term_stats as stored, and what one ts_stat over every chunk says it should be (white box). */
+async function statsAndTruth(db: IndexDb): Promise<{ stored: string[]; truth: string[] }> {
+  const pg = (db as unknown as { db: PGlite }).db
+  const rows = async (sql: string): Promise<string[]> =>
+    (await pg.query<{ l: string; n: number }>(sql)).rows.map((r) => `${r.l}:${r.n}`)
+  return {
+    stored: await rows('SELECT lexeme AS l, ndoc AS n FROM term_stats ORDER BY 1'),
+    truth: await rows(`SELECT word AS l, ndoc AS n FROM ts_stat('SELECT tsv FROM chunks') ORDER BY 1`),
+  }
+}
+
+async function steps(db: IndexDb): Promise<number> {
+  for (let n = 1; ; n++) if ((await db.refreshTermStatsStep(false, SLICE)).done) return n
+}
+
+describe('term statistics are recounted in slices (real PGlite on disk)', () => {
+  let root: string
+  let dataDir: string
+  let db: IndexDb
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'hearth-stats-ws-'))
+    dataDir = await mkdtemp(join(tmpdir(), 'hearth-stats-db-'))
+    db = (await IndexDb.open(dataDir)).db
+    await writeAndIndex(db, root, files(0, 30))
+  }, 60_000)
+  afterAll(async () => {
+    await db?.close()
+    await rm(root, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('adds up, over many slices, to exactly one count over every chunk', async () => {
+    expect(await steps(db)).toBeGreaterThanOrEqual(30 / SLICE)
+    const { stored, truth } = await statsAndTruth(db)
+    expect(truth.length).toBeGreaterThan(20)
+    expect(stored).toEqual(truth)
+  })
+
+  it('still adds up when deletions left gaps in the chunk ids', async () => {
+    await db.deleteFiles(['p3.ts', 'p4.ts', 'p5.ts', 'p6.ts', 'p17.ts'])
+    await writeAndIndex(db, root, files(30, 36))
+    await steps(db)
+    const { stored, truth } = await statsAndTruth(db)
+    expect(stored).toEqual(truth)
+  })
+
+  it('keeps serving searches on the old counts until the last slice swaps the new ones in', async () => {
+    const before = (await statsAndTruth(db)).stored
+    await writeAndIndex(db, root, files(36, 60))
+    expect((await db.refreshTermStatsStep(false, SLICE)).done).toBe(false)
+    const hits = await db.searchFts({ terms: processQuery('parseHeader50x1').terms, limit: 5 })
+    expect(hits.map((h) => h.path)).toContain('p50.ts')
+    expect((await statsAndTruth(db)).stored).toEqual(before)
+    while (!(await db.refreshTermStatsStep(false, SLICE)).done);
+    const { stored, truth } = await statsAndTruth(db)
+    expect(stored).toEqual(truth)
+    expect(stored).not.toEqual(before)
+  })
+
+  it('a recount cut short by closing leaves the counts as they were; the next one completes', async () => {
+    const before = (await statsAndTruth(db)).stored
+    await db.deleteFiles(['p40.ts', 'p41.ts'])
+    expect((await db.refreshTermStatsStep(false, SLICE)).done).toBe(false)
+    await db.close()
+    db = (await IndexDb.open(dataDir)).db
+    expect((await statsAndTruth(db)).stored).toEqual(before)
+    expect(await db.verify()).toEqual({ badFiles: [], orphanChunks: 0, backlogMiscount: 0 })
+    await steps(db)
+    const { stored, truth } = await statsAndTruth(db)
+    expect(stored).toEqual(truth)
+  })
+})
