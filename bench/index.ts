@@ -6,7 +6,8 @@
  * Measures: files/s to full-text-searchable and to fully embedded (including the HNSW build when
  * the vector count calls for it), save-to-searchable latency through the real watcher, hybrid
  * query p50/p95 at ~10k and at the full size (aim ≥100k chunks), main-thread event-loop delay
- * p99 while indexing, peak RSS (main + worker: one process).
+ * p99 while indexing, peak RSS (main + worker: one process), the data directory's size, and search
+ * latency while the term statistics are recounted.
  *
  * usage: npx tsx --tsconfig tsconfig.node.json bench/index.ts [--files N] [--small-chunks N] [--queries N]
  */
@@ -234,6 +235,29 @@ try {
     await new Promise((r2) => setTimeout(r2, 300))
   }
   out.saveToSearchableMs = { p50: pct(saves, 50), p95: pct(saves, 95), max: pct(saves, 100) }
+
+  // Searches while the term statistics are recounted (what a first index or a branch switch
+  // ends with): the recount runs in steps and the store answers searches between them.
+  const recount0 = performance.now()
+  let recounting = true
+  const recount = (async () => {
+    while (!(await big.idx.store.call('refreshTermStatsStep', { ifStale: false })).done);
+    recounting = false
+  })()
+  const during: number[] = []
+  while (recounting) {
+    const q0 = performance.now()
+    await big.idx.search(QUERIES[during.length % QUERIES.length] ?? '', { mode: 'hybrid' })
+    during.push(performance.now() - q0)
+    await new Promise((r2) => setTimeout(r2, 50))
+  }
+  await recount
+  out.searchDuringTermStatsRecount = {
+    recountMs: Math.round(performance.now() - recount0),
+    searches: during.length,
+    p50: pct(during, 50),
+    max: pct(during, 100),
+  }
   await watcher.dispose()
   await big.idx.close()
 } catch (err) {
