@@ -151,13 +151,16 @@ export class Indexer implements BudgetConsumer {
     if (cur.length > 0) batches.push(cur)
     const run = this.indexBatches(batches, files.length, summary, signal, force)
     if (batches.length <= 1) return run
+    // A bulk pass ends with its term-statistics recount, before the embedding queue (held while
+    // the pass runs) takes the store: the recount's steps would otherwise queue behind its writes.
+    const pass = run.then(() => this.refreshTermStats())
     // Waiters only need to know when it ends, not how.
-    this.bulk = run.then(
+    this.bulk = pass.then(
       () => undefined,
       () => undefined,
     )
     try {
-      await run
+      await pass
     } finally {
       this.bulk = null
     }

@@ -3,7 +3,7 @@ import { RequestQueue } from './requestQueue'
 
 interface Req {
   name: string
-  bg?: boolean
+  kind?: 'interactive' | 'background' | 'normal'
   ms: number
 }
 
@@ -20,48 +20,49 @@ function harness(graceMs: number) {
       log.push({ name: r.name, start, end: performance.now() })
       if (--left === 0) finished()
     },
-    (r) => r.bg === true,
+    (r) => r.kind ?? 'normal',
     graceMs,
   )
   const push = (r: Req): void => {
     left++
     q.push(r)
   }
-  return { log, push, idle: () => idle }
+  return { log, push, idle: () => idle, names: () => log.map((e) => e.name) }
 }
 
-describe('RequestQueue: one at a time, background steps give way', () => {
+describe('RequestQueue: one at a time, a search goes before waiting background steps', () => {
   it('runs requests one at a time in arrival order', async () => {
     const h = harness(20)
     for (const name of ['a', 'b', 'c']) h.push({ name, ms: 5 })
     await h.idle()
-    expect(h.log.map((e) => e.name)).toEqual(['a', 'b', 'c'])
+    expect(h.names()).toEqual(['a', 'b', 'c'])
     for (let i = 1; i < h.log.length; i++) expect(h.log[i]!.start).toBeGreaterThanOrEqual(h.log[i - 1]!.end)
   })
 
-  it('lets foreground requests queued behind a background step go first', async () => {
+  it('lets an interactive request overtake waiting background steps, and only those', async () => {
     const h = harness(0)
-    h.push({ name: 'search1', ms: 20 })
-    h.push({ name: 'step1', bg: true, ms: 5 })
-    h.push({ name: 'step2', bg: true, ms: 5 })
-    h.push({ name: 'search2', ms: 5 })
+    h.push({ name: 'write1', ms: 20 })
+    h.push({ name: 'step1', kind: 'background', ms: 5 })
+    h.push({ name: 'write2', ms: 5 })
+    h.push({ name: 'step2', kind: 'background', ms: 5 })
+    h.push({ name: 'search', kind: 'interactive', ms: 5 })
     await h.idle()
-    expect(h.log.map((e) => e.name)).toEqual(['search1', 'search2', 'step1', 'step2'])
+    // The search jumps the queue; the writer does not: steps keep their place among writes.
+    expect(h.names()).toEqual(['write1', 'search', 'step1', 'write2', 'step2'])
   })
 
-  it('holds background steps for the grace after a foreground request, but never a foreground one', async () => {
+  it('holds background steps for the grace after an interactive request, never the next query', async () => {
     const h = harness(60)
-    h.push({ name: 'fts', ms: 5 })
-    h.push({ name: 'step', bg: true, ms: 5 })
+    h.push({ name: 'fts', kind: 'interactive', ms: 5 })
+    h.push({ name: 'step', kind: 'background', ms: 5 })
     // The search's next query arrives 20 ms after its first ended: inside the grace.
     await new Promise((r) => setTimeout(r, 25))
     const sent = performance.now()
-    h.push({ name: 'vector', ms: 5 })
+    h.push({ name: 'vector', kind: 'interactive', ms: 5 })
     await h.idle()
-    expect(h.log.map((e) => e.name)).toEqual(['fts', 'vector', 'step'])
-    const [fts, vector, step] = h.log
+    expect(h.names()).toEqual(['fts', 'vector', 'step'])
+    const [, vector, step] = h.log
     expect(vector!.start - sent).toBeLessThan(15)
     expect(step!.start - vector!.end).toBeGreaterThanOrEqual(55)
-    expect(step!.start - fts!.end).toBeGreaterThanOrEqual(55)
   })
 })

@@ -1,27 +1,31 @@
 /**
- * Runs requests one at a time (PGlite has one connection), in arrival order, except that
- * background requests (the steps of a long recount) give way: they run only when no other request
- * is waiting and none has finished within the last `graceMs`. A search is several requests in a
- * row (full-text, vector, texts); the grace lets its next one arrive before a background step
- * takes the store again, so a search waits for one background step at most, not one per query.
+ * Runs requests one at a time (PGlite has one connection), in arrival order, with one exception:
+ * an interactive request (a search's queries) goes before background steps (a long recount cut
+ * into steps) that are already waiting. Everything else keeps its place, so a busy writer (the
+ * embedding queue) cannot starve the background work, and the background work cannot hold up a
+ * search for more than the one step that is running.
+ *
+ * A search is several requests in a row (full-text, vector, texts). After an interactive request
+ * the next background step waits `graceMs`, so the search's next query arrives first instead of
+ * waiting for a step each time.
  */
 export class RequestQueue<R> {
   private readonly waiting: R[] = []
   private running = false
-  private lastForegroundEnd = -Infinity
+  private lastInteractiveEnd = -Infinity
   private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     /** Answers one request; must not reject (the worker turns every failure into a response). */
     private readonly run: (req: R) => Promise<void>,
-    private readonly isBackground: (req: R) => boolean,
+    private readonly kind: (req: R) => 'interactive' | 'background' | 'normal',
     private readonly graceMs: number,
   ) {}
 
   push(req: R): void {
     this.waiting.push(req)
-    // A foreground request never waits out the grace meant for background steps.
-    if (this.timer !== undefined && !this.isBackground(req)) {
+    // A search's query never waits out the grace meant for background steps.
+    if (this.timer !== undefined && this.kind(req) === 'interactive') {
       clearTimeout(this.timer)
       this.timer = undefined
     }
@@ -37,12 +41,14 @@ export class RequestQueue<R> {
     this.running = true
     try {
       for (;;) {
-        const fg = this.waiting.findIndex((r) => !this.isBackground(r))
-        if (fg < 0 && this.waiting.length > 0) {
-          const wait = this.lastForegroundEnd + this.graceMs - performance.now()
+        const urgent = this.waiting.findIndex((r) => this.kind(r) === 'interactive')
+        const at = urgent >= 0 ? urgent : 0
+        const req = this.waiting[at]
+        if (req === undefined) return
+        const kind = this.kind(req)
+        if (kind === 'background') {
+          const wait = this.lastInteractiveEnd + this.graceMs - performance.now()
           if (wait > 0) {
-            // Come back when the grace is over; a foreground request arriving meanwhile cancels
-            // the timer and runs at once (push).
             this.timer = setTimeout(() => {
               this.timer = undefined
               this.kick()
@@ -50,11 +56,9 @@ export class RequestQueue<R> {
             return
           }
         }
-        const at = fg >= 0 ? fg : 0
-        const req = this.waiting.splice(at, 1)[0]
-        if (req === undefined) return
+        this.waiting.splice(at, 1)
         await this.run(req)
-        if (fg >= 0) this.lastForegroundEnd = performance.now()
+        if (kind === 'interactive') this.lastInteractiveEnd = performance.now()
       }
     } finally {
       this.running = false

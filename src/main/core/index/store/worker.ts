@@ -101,6 +101,11 @@ const answer = async (req: StoreRequest): Promise<void> => {
   port.postMessage(msg)
 }
 
-// The steps of a term-statistics recount are background work: searches go first (requestQueue.ts).
-const queue = new RequestQueue<StoreRequest>(answer, (r) => r.op === 'refreshTermStatsStep', 15)
+// A search's queries go before the waiting steps of a term-statistics recount (requestQueue.ts).
+const INTERACTIVE = new Set<StoreOp>(['searchFts', 'searchVector', 'chunkTexts', 'stats', 'symbolSnippets'])
+const queue = new RequestQueue<StoreRequest>(
+  answer,
+  (r) => (INTERACTIVE.has(r.op) ? 'interactive' : r.op === 'refreshTermStatsStep' ? 'background' : 'normal'),
+  15,
+)
 port.on('message', (req: StoreRequest) => queue.push(req))
