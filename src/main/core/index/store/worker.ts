@@ -7,7 +7,8 @@ import { RequestQueue } from './requestQueue'
  * Entry of the index store worker thread. PGlite runs synchronously on the thread that owns it
  * (every query is WASM work), so it lives here and the main thread talks to it with small
  * request/response messages (PGliteWorker expects a Web Worker and fails under worker_threads).
- * Requests run strictly one at a time, in arrival order (background steps give way: requestQueue.ts).
+ * Requests run strictly one at a time, in arrival order, except that a search's queries go before
+ * the waiting steps of a term-statistics recount (requestQueue.ts).
  */
 const port = parentPort
 if (!port) throw new Error('index store worker: not started as a worker thread')
