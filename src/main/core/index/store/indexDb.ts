@@ -452,10 +452,7 @@ export class IndexDb {
          SELECT count(*)::int AS n FROM q`,
       )
       queued = q.rows[0]?.n ?? 0
-      await tx.query(
-        `INSERT INTO meta (key, value) VALUES ('embedder', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-        [JSON.stringify(this.embedder)],
-      )
+      await setMeta(tx, 'embedder', JSON.stringify(this.embedder))
     })
     this.pendingCount = queued
     return { reset: true }
@@ -679,14 +676,7 @@ export class IndexDb {
     const counted = this.chunkCount
     let lexemes: number | null
     try {
-      lexemes = await this.statsRebuild.step((tx) =>
-        tx
-          .query(
-            `INSERT INTO meta (key, value) VALUES ('term_stats_chunks', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-            [String(counted)],
-          )
-          .then(() => undefined),
-      )
+      lexemes = await this.statsRebuild.step((tx) => setMeta(tx, 'term_stats_chunks', String(counted)))
     } catch (err) {
       this.statsRebuild = null
       throw err
@@ -906,6 +896,14 @@ function filterSql(
     parts.push(`c.language = ANY($${firstParam + params.length - 1}::text[])`)
   }
   return { clause: parts.map((p) => `AND ${p}`).join(' '), params }
+}
+
+/** Writes a `meta` entry (inside the caller's transaction). */
+async function setMeta(tx: Pick<PGlite, 'query'>, key: string, value: string): Promise<void> {
+  await tx.query(
+    'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+    [key, value],
+  )
 }
 
 function toHit(r: Row): StoreHit {

@@ -22,6 +22,8 @@ export class TermStatsRebuild {
   private counting = true
   private readonly ndoc = new Map<string, number>()
   private toWrite: [string, number][] = []
+  /** How many lexemes the new table gets (known once every slice is counted). */
+  private lexemes = 0
   private done = false
 
   constructor(
@@ -80,23 +82,21 @@ export class TermStatsRebuild {
   private async startWriting(): Promise<void> {
     this.counting = false
     this.toWrite = [...this.ndoc]
+    this.lexemes = this.toWrite.length
     this.ndoc.clear()
     await this.pg().query('DROP TABLE IF EXISTS term_stats_next')
     await this.pg().query('CREATE TABLE term_stats_next (lexeme text PRIMARY KEY, ndoc int NOT NULL)')
   }
 
   private async swap(onSwap: (tx: Transaction) => Promise<void>): Promise<number> {
-    let lexemes = 0
     await this.pg().transaction(async (tx) => {
       await tx.query('DROP TABLE term_stats')
       await tx.query('ALTER TABLE term_stats_next RENAME TO term_stats')
       // Renaming the index renames its primary-key constraint too; the cache sizing finds both by name.
       await tx.query('ALTER INDEX term_stats_next_pkey RENAME TO term_stats_pkey')
-      const r = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM term_stats')
-      lexemes = r.rows[0]?.n ?? 0
       await onSwap(tx)
     })
     this.done = true
-    return lexemes
+    return this.lexemes
   }
 }
