@@ -22,7 +22,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { RendererProcess } from './fimRendererProcess'
+import { epochNow, RendererProcess } from './fimRendererProcess'
 import type { CompletionRequest } from '../src/shared/contract/completion'
 import { Core } from '../src/main/core/createCore'
 import { startServer } from '../src/main/server/hearthServer'
@@ -69,8 +69,6 @@ function stats(xs: number[]): { n: number; median: number; p95: number; min: num
   }
 }
 const r2 = (n: number): number => Math.round(n * 100) / 100
-/** An instant both processes agree on (epoch ms with µs): the renderer's clock is not this one's. */
-const epochNow = (): number => performance.timeOrigin + performance.now()
 
 /** Records when each generation's AbortSignal fired and when its stream ended: the bench's window into the core. */
 class InstrumentedProvider implements CompletionProvider {

@@ -7,12 +7,11 @@
  */
 import type { CompletionRequest } from '../src/shared/contract/completion'
 import { connectContract } from '../tests/helpers/wsClient'
-import type { RendererReply, RendererRequest } from './fimRendererProcess'
+import { epochNow, type RendererReply, type RendererRequest } from './fimRendererProcess'
 
 const url = process.argv[2]
 if (!url || !process.send) throw new Error('usage: forked by bench/fim.ts with the server URL')
 const reply = (msg: RendererReply): void => void process.send?.(msg)
-const epochNow = (): number => performance.timeOrigin + performance.now()
 
 const { client, close } = await connectContract(url)
 const running = new Map<number, AbortController>()

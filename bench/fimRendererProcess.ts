@@ -2,6 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import type { CompletionRequest } from '../src/shared/contract/completion'
 
+/**
+ * An instant both processes agree on: epoch milliseconds with µs (each process's
+ * performance.now() counts from its own start).
+ */
+export const epochNow = (): number => performance.timeOrigin + performance.now()
+
 /** What bench/fim.ts asks of its renderer process (bench/fimRenderer.ts). */
 export type RendererRequest =
   | { id: number; op: 'call'; args: CompletionRequest }
