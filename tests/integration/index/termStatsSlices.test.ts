@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { rawPg } from './rawPg'
 import { writeAndIndex } from './writeAndIndex'
 
 // Term statistics are recounted in slices of chunks, one store request each, so searches are
@@ -20,11 +20,10 @@ const source = (i: number): string =>
 const files = (from: number, to: number): Record<string, string> =>
   Object.fromEntries(Array.from({ length: to - from }, (_, k) => [`p${from + k}.ts`, source(from + k)]))
 
-/** term_stats as stored, and what one ts_stat over every chunk says it should be (white box). */
+/** term_stats as stored, and what one ts_stat over every chunk says it should be. */
 async function statsAndTruth(db: IndexDb): Promise<{ stored: string[]; truth: string[] }> {
-  const pg = (db as unknown as { db: PGlite }).db
   const rows = async (sql: string): Promise<string[]> =>
-    (await pg.query<{ l: string; n: number }>(sql)).rows.map((r) => `${r.l}:${r.n}`)
+    (await rawPg(db).query<{ l: string; n: number }>(sql)).rows.map((r) => `${r.l}:${r.n}`)
   return {
     stored: await rows('SELECT lexeme AS l, ndoc AS n FROM term_stats ORDER BY 1'),
     truth: await rows(`SELECT word AS l, ndoc AS n FROM ts_stat('SELECT tsv FROM chunks') ORDER BY 1`),

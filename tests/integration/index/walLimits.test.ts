@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { rawPg } from './rawPg'
 
-/** Postgres' own view of a setting, read from the running store (white box on purpose). */
+/** Postgres' own view of a setting, read from the running store. */
 async function setting(db: IndexDb, name: string): Promise<string> {
-  const pg = (db as unknown as { db: PGlite }).db
-  const r = await pg.query<Record<string, string>>(`SHOW ${name}`)
+  const r = await rawPg(db).query<Record<string, string>>(`SHOW ${name}`)
   return Object.values(r.rows[0] ?? {})[0] ?? ''
 }
 
