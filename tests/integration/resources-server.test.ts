@@ -35,8 +35,11 @@ describe('resources and metrics over hearth serve', () => {
 
   it('/metrics parses as Prometheus text and carries probe costs, readings and budgets', async () => {
     core.metrics.observeCompletion(42, { provider: 'embedded', cache: 'miss' })
-    // The monitor's first probe round runs at start; wait for it to land.
-    const probed = () => [...core.metrics.probe.series.values()].some((s) => s.labels.probe === 'cpu')
+    // The monitor's first probe round runs at start; wait for it to land: the probe's cost and the
+    // CPU load reading (which needs a sample to compare with, so it can come a round later).
+    const probed = () =>
+      [...core.metrics.probe.series.values()].some((s) => s.labels.probe === 'cpu') &&
+      [...core.metrics.resource.series.values()].some((s) => s.labels.reading === 'cpu_load')
     for (let i = 0; i < 100 && !probed(); i++) await new Promise((r) => setTimeout(r, 50))
     const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })
     expect(res.status).toBe(200)
