@@ -149,7 +149,8 @@ const results: { variant: string; writeMs: number; chunksPerSec: number }[] = []
 for (const v of VARIANTS) {
   const { db } = await IndexDb.open(null)
   const pg = (db as unknown as { db: RawPg }).db
-  await db.setEmbedder('bench', 8)
+  // With an embedder set, every write also queues its chunk texts for embedding, as in the app.
+  await db.syncVectors({ epoch: 'bench', embedder: { id: 'bench', dimensions: 8 } })
   for (const s of v.setup) await pg.exec(s)
   const w0 = performance.now()
   if (v.js) await writeWithJsTsvector(pg, batches)

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
 import { PGlite } from '@electric-sql/pglite'
-import { IndexDb, type CacheSizing } from '../../../src/main/core/index/store/indexDb'
+import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import type { CacheSizing } from '../../../src/main/core/index/store/pgInstance'
 import { writeAndIndex } from './writeAndIndex'
 
 // The real sizing starts at 128 MB and steps by 64 MB, which only a 90k-chunk index reaches.

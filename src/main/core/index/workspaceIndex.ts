@@ -236,16 +236,21 @@ export class WorkspaceIndex implements BudgetConsumer {
     const embedder = this._embedder
     if (embedder) {
       const st = await this.stats()
-      const ready = st.embedder === embedder.id && st.chunks > st.pending && !this.vectorReason
+      // While the vector index is built (minutes at 100k chunks) a vector query would wait for
+      // it: full-text answers now, and says why.
+      const ready =
+        st.embedder === embedder.id && st.chunks > st.pending && !this.vectorReason && !st.vectorIndexBuilding
       vectors = { embedder, ready }
       if (!ready)
         vectors.reason =
           this.vectorReason ??
-          (st.embedder === embedder.id
-            ? 'no embeddings yet'
-            : st.embedder
-              ? `vectors are being rebuilt for ${embedder.id}`
-              : `embedder ${embedder.id} not attached`)
+          (st.vectorIndexBuilding
+            ? 'the vector index is being built'
+            : st.embedder === embedder.id
+              ? 'no embeddings yet'
+              : st.embedder
+                ? `vectors are being rebuilt for ${embedder.id}`
+                : `embedder ${embedder.id} not attached`)
     }
     const backend = {
       searchFts: (a: OpArgs<'searchFts'>) => this.store.call('searchFts', a),

@@ -1,13 +1,20 @@
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { vector } from '@electric-sql/pglite-pgvector'
+import { join } from 'node:path'
+import type { PGlite } from '@electric-sql/pglite'
 import { chunkFile, chunkHash } from '../chunker'
 import { pathWords, searchWords, splitIdentifier } from '../identifiers'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
 import { MIGRATIONS } from './migrations'
+import {
+  CACHE_SIZING,
+  PgCache,
+  count,
+  getMeta,
+  migrate,
+  openOrSetAside,
+  setMeta,
+  startSized,
+} from './pgInstance'
 import { TermStatsRebuild } from './termStatsRebuild'
 import type {
   ChunkText,
@@ -22,7 +29,7 @@ import type {
   StoreHit,
   StoreStats,
   SymbolSnippet,
-  VectorArgs,
+  VectorState,
   VerifyResult,
 } from './protocol'
 
@@ -37,27 +44,6 @@ export const embedText = (path: string, text: string): string => `${path}\n${tex
 
 // ts_rank weights for labels {D, C, B, A}: body words D, names (path, declared symbols) A.
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
-/**
- * Vector search is an exact scan up to this many vectors, then HNSW. Measured here (bench/
- * vectorIndex.ts, docs/BENCHMARKS.md "## Index"): an exact scan is fine at a few thousand rows but
- * ~0.5-1 s at 100k; halfvec was no faster in WASM; bit-quantised scan + re-rank ≈50-90 ms at 100k
- * with poor recall; HNSW answers in a few ms but makes every insert ~17× slower. So: no index while
- * small, and HNSW built in one pass (much cheaper than row by row) once the backlog has drained.
- */
-export const HNSW_FROM_ROWS = 20_000
-/**
- * Postgres' buffer cache sizing (see fitCache), in kB: its default, what a very large index may
- * take, and the step it grows by (each step up restarts Postgres once).
- */
-export interface CacheSizing {
-  minKb: number
-  maxKb: number
-  stepKb: number
-}
-const CACHE_SIZING: CacheSizing = { minKb: 128 * 1024, maxKb: 512 * 1024, stepKb: 64 * 1024 }
-const EF_SEARCH = 100
-/** Checkpoint every 64 MB of WAL and keep at most ~that much of it recycled on disk. */
-const WAL_LIMITS = ['max_wal_size=64MB', 'min_wal_size=32MB']
 /** Chunks counted per step of a term-statistics refresh: ≈0.15 s of store time each at 90k chunks. */
 const TERM_STATS_SLICE_ROWS = 2500
 /** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
@@ -66,7 +52,6 @@ const FTS_CANDIDATE_BUDGET = 500
 const MAX_SCORING_TERMS = 10
 /** Hard cap on rows ranked per FTS query, whatever the terms. */
 const FTS_CANDIDATE_CAP = 3000
-const KEEP_CORRUPT_COPIES = 2
 
 type Row = Record<string, unknown>
 
@@ -85,21 +70,15 @@ export class IndexDb {
    */
   private pendingCount = 0
   private statsChunkCount = 0
-  /** Postgres' buffer cache (shared_buffers) as running, in kB. */
-  private cacheKb = 0
-  /** The largest cache known to start here (set when a larger one failed to), in kB. */
-  private cacheCapKb = Infinity
-  /** Whether fitCache ran since open (an index saved before sizing existed gets its first fit). */
-  private cacheFitted = false
+  /** The vector database's epoch that `vec_hashes` and `pending` were last synced with. */
+  private vectorEpoch: string | null = null
   /** A term-statistics recount in progress (refreshTermStatsStep), between two of its steps. */
   private statsRebuild: TermStatsRebuild | null = null
 
   private constructor(
     private db: PGlite,
     readonly schemaVersion: number,
-    /** Where the database lives (null: in memory), for a restart with a larger cache. */
-    private readonly pgDir: string | null,
-    private readonly cacheSizing: CacheSizing,
+    private readonly cache: PgCache,
   ) {}
 
   /**
@@ -111,122 +90,31 @@ export class IndexDb {
     dataDir: string | null,
     cacheSizing = CACHE_SIZING,
   ): Promise<{ db: IndexDb; result: OpenResult }> {
-    const pgDir = dataDir ? join(dataDir, 'pg') : null
-    let rebuilt: OpenResult['rebuilt'] = null
-    let db: IndexDb
-    try {
-      db = await IndexDb.openAt(pgDir, cacheSizing)
-    } catch (err) {
-      if (!pgDir || !existsSync(pgDir)) throw err
-      const setAsideTo = setAside(pgDir)
-      rebuilt = { setAsideTo, reason: err instanceof Error ? err.message : String(err) }
-      db = await IndexDb.openAt(pgDir, cacheSizing)
-    }
+    const { db, rebuilt } = await openOrSetAside(dataDir ? join(dataDir, 'pg') : null, async (pgDir) => {
+      const pg = await startSized(pgDir, cacheSizing)
+      try {
+        const version = await migrate(pg, MIGRATIONS, 'index')
+        const db = new IndexDb(pg, version, new PgCache(pgDir, cacheSizing))
+        await db.load()
+        return db
+      } catch (err) {
+        await pg.close().catch(() => undefined)
+        throw err
+      }
+    })
     return { db, result: { stats: db.stats(), rebuilt, schemaVersion: db.schemaVersion } }
   }
 
-  private static async openAt(pgDir: string | null, cacheSizing: CacheSizing): Promise<IndexDb> {
-    let pg: PGlite
-    try {
-      pg = await IndexDb.start(pgDir)
-    } catch (err) {
-      if (!pgDir) throw err
-      // A cache size saved where there was more memory must not cost a re-index: start with the
-      // default and forget it. A directory that is really broken fails here too (set aside).
-      pg = await IndexDb.start(pgDir, cacheSizing.minKb)
-      await pg.query('ALTER SYSTEM RESET shared_buffers')
-    }
-    try {
-      const version = await migrate(pg)
-      const db = new IndexDb(pg, version, pgDir, cacheSizing)
-      await db.load()
-      return db
-    } catch (err) {
-      await pg.close().catch(() => undefined)
-      throw err
-    }
-  }
-
   /**
-   * Starts Postgres on the directory with this index's settings (closes it again on failure).
-   * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config).
-   */
-  private static async start(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
-    const pg = await PGlite.create(pgDir ?? 'memory://', {
-      extensions: { vector, pg_trgm },
-      startParams: [
-        ...PGlite.defaultStartParams,
-        // The WAL limits go on the command line: PGlite runs Postgres single-user, where ALTER
-        // SYSTEM + pg_reload_conf() changes nothing until the next start. Set that way, a new
-        // index ran its first (largest) pass at the 1 GB default and kept ~880 MB of recycled
-        // segments beside 667 MB of data. The index is rebuildable: keep the WAL small.
-        ...WAL_LIMITS.flatMap((s) => ['-c', s]),
-        ...(cacheKb ? ['-c', `shared_buffers=${Math.trunc(cacheKb)}kB`] : []),
-      ],
-    })
-    try {
-      await pg.exec('CREATE EXTENSION IF NOT EXISTS vector')
-      await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-      // HNSW returns at most ef_search rows; fusion wants a deep candidate list.
-      await pg.query(`SET hnsw.ef_search = ${EF_SEARCH}`)
-      // GIN's pending list absorbs inserts and merges in bulk: a larger one merges less often.
-      await pg.query(`SET gin_pending_list_limit = '16MB'`)
-      return pg
-    } catch (err) {
-      await pg.close().catch(() => undefined)
-      throw err
-    }
-  }
-
-  /**
-   * Sizes Postgres' buffer cache to what searches read: the HNSW graph, the full-text GIN index,
-   * the term statistics, the lookup indexes, and a share of the chunk and vector rows. At the
-   * default 128 MB a quarter of a 90k-chunk index's search reads missed the cache and went to the
-   * file system (docs/BENCHMARKS.md "## Index"). shared_buffers is read at start only: the size
-   * is saved (ALTER SYSTEM, so the next start uses it) and, when the cache should grow, Postgres is
-   * restarted now (≈1 s, after a bulk pass or the vector index build, never mid-operation: the
-   * worker runs one request at a time). Small indexes keep the default and never restart.
+   * Sizes Postgres' buffer cache to what full-text searches read (PgCache): the GIN index, the
+   * term statistics, the lookup indexes, and a share of the chunk rows.
    */
   private async fitCache(): Promise<void> {
-    if (!this.pgDir) return
-    this.cacheFitted = true
-    const r = await this.db.query<{ hot: string }>(
-      `SELECT (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class
-               WHERE relname = ANY($1::text[]) AND relnamespace = 'public'::regnamespace)
-            + (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class
-               WHERE relname = ANY($2::text[]) AND relnamespace = 'public'::regnamespace) / 4 AS hot`,
-      [
-        [
-          'vecs_hnsw',
-          'chunks_tsv',
-          'term_stats',
-          'term_stats_pkey',
-          'chunks_hash',
-          'chunks_pkey',
-          'vecs_pkey',
-        ],
-        ['chunks', 'vecs'],
-      ],
+    this.db = await this.cache.fit(
+      this.db,
+      ['chunks_tsv', 'term_stats', 'term_stats_pkey', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey'],
+      ['chunks'],
     )
-    const { minKb, maxKb, stepKb } = this.cacheSizing
-    const hotKb = Number(r.rows[0]?.hot ?? 0) / 1024
-    const want = Math.trunc(
-      Math.min(this.cacheCapKb, maxKb, Math.max(minKb, Math.ceil(hotKb / stepKb) * stepKb)),
-    )
-    if (want === this.cacheKb) return
-    await this.db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
-    if (want < this.cacheKb) return
-    await this.db.close()
-    try {
-      this.db = await IndexDb.start(this.pgDir)
-    } catch {
-      // The larger cache did not start (not enough memory): back to the size that ran, now and
-      // for the next start.
-      this.db = await IndexDb.start(this.pgDir, this.cacheKb)
-      await this.db.query(`ALTER SYSTEM SET shared_buffers = '${this.cacheKb}kB'`)
-      this.cacheCapKb = this.cacheKb
-    }
-    this.cacheKb = await this.runningCacheKb()
   }
 
   private async load(): Promise<void> {
@@ -238,28 +126,15 @@ export class IndexDb {
     )
     this.chunkCount = await this.count('SELECT count(*)::int AS n FROM chunks')
     this.pendingCount = await this.count('SELECT count(*)::int AS n FROM pending')
-    this.cacheKb = await this.runningCacheKb()
-    this.statsChunkCount = Number((await this.meta('term_stats_chunks')) ?? 0)
-    const emb = await this.meta('embedder')
-    if (emb) {
-      const parsed = JSON.parse(emb) as { id: string; dimensions: number }
-      this.embedder = parsed
-    }
+    await this.cache.measure(this.db)
+    this.statsChunkCount = Number((await getMeta(this.db, 'term_stats_chunks')) ?? 0)
+    const emb = await getMeta(this.db, 'embedder')
+    if (emb) this.embedder = JSON.parse(emb) as { id: string; dimensions: number }
+    this.vectorEpoch = await getMeta(this.db, 'vector_epoch')
   }
 
-  private runningCacheKb(): Promise<number> {
-    // pg_settings gives shared_buffers in 8 kB pages.
-    return this.count(`SELECT setting::int * 8 AS n FROM pg_settings WHERE name = 'shared_buffers'`)
-  }
-
-  private async count(sql: string): Promise<number> {
-    const r = await this.db.query<{ n: number }>(sql)
-    return r.rows[0]?.n ?? 0
-  }
-
-  private async meta(key: string): Promise<string | null> {
-    const r = await this.db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])
-    return r.rows[0]?.value ?? null
+  private count(sql: string): Promise<number> {
+    return count(this.db, sql)
   }
 
   fileStates(): { path: string; size: number; mtimeMs: number; hash: string }[] {
@@ -385,20 +260,14 @@ export class IndexDb {
   }
 
   /**
-   * New chunk hashes: take the vector from the cache when this embedder saw the text before, else
-   * queue. Returns how many were queued.
+   * New chunk hashes without a vector in the vector database are queued (the embedding queue looks
+   * in the vector cache before it embeds: IndexStore). Returns how many were queued.
    */
   private async linkVectors(tx: Pick<PGlite, 'query'>, hashes: string[]): Promise<number> {
     if (!this.embedder) return 0
-    await tx.query(
-      `INSERT INTO vecs (hash, embedding)
-       SELECT c.hash, c.embedding FROM embed_cache c WHERE c.embedder = $1 AND c.hash = ANY($2::text[])
-       ON CONFLICT DO NOTHING`,
-      [this.embedder.id, hashes],
-    )
     const r = await tx.query<{ n: number }>(
       `WITH q AS (INSERT INTO pending (hash) SELECT DISTINCT h FROM unnest($1::text[]) AS h
-       WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = h) ON CONFLICT DO NOTHING RETURNING 1)
+       WHERE NOT EXISTS (SELECT 1 FROM vec_hashes v WHERE v.hash = h) ON CONFLICT DO NOTHING RETURNING 1)
        SELECT count(*)::int AS n FROM q`,
       [hashes],
     )
@@ -423,37 +292,34 @@ export class IndexDb {
   }
 
   /**
-   * Chooses the embedder whose vectors are searched. A different id or dimension drops the vector
-   * table and queues every chunk again (the cache keeps vectors per embedder, so switching back is
-   * free).
+   * Follows the vector database (IndexStore calls this after opening it and after choosing an
+   * embedder there): a new epoch means its vectors started over, so every chunk text is queued
+   * again. Same epoch and embedder: nothing to do.
    */
-  async setEmbedder(id: string, dimensions: number): Promise<{ reset: boolean }> {
-    const tableExists =
-      (await this.count(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'vecs'`)) > 0
-    if (tableExists && this.embedder?.id === id && this.embedder.dimensions === dimensions)
+  async syncVectors(state: VectorState): Promise<{ reset: boolean }> {
+    const e = state.embedder
+    if (
+      state.epoch === this.vectorEpoch &&
+      e?.id === this.embedder?.id &&
+      e?.dimensions === this.embedder?.dimensions
+    )
       return { reset: false }
-    this.embedder = { id, dimensions }
     let queued = 0
     await this.db.transaction(async (tx) => {
-      await tx.query('DROP TABLE IF EXISTS vecs')
-      await tx.query(
-        `CREATE TABLE vecs (hash text PRIMARY KEY, embedding vector(${Math.trunc(dimensions)}) NOT NULL)`,
-      )
+      await tx.query('DELETE FROM vec_hashes')
       await tx.query('DELETE FROM pending')
-      await tx.query(
-        `INSERT INTO vecs (hash, embedding)
-         SELECT c.hash, c.embedding FROM embed_cache c
-         WHERE c.embedder = $1 AND EXISTS (SELECT 1 FROM chunks k WHERE k.hash = c.hash)`,
-        [id],
-      )
-      const q = await tx.query<{ n: number }>(
-        `WITH q AS (INSERT INTO pending (hash) SELECT DISTINCT k.hash FROM chunks k
-         WHERE NOT EXISTS (SELECT 1 FROM vecs v WHERE v.hash = k.hash) RETURNING 1)
-         SELECT count(*)::int AS n FROM q`,
-      )
-      queued = q.rows[0]?.n ?? 0
-      await setMeta(tx, 'embedder', JSON.stringify(this.embedder))
+      if (e) {
+        const q = await tx.query<{ n: number }>(
+          `WITH q AS (INSERT INTO pending (hash) SELECT DISTINCT hash FROM chunks RETURNING 1)
+           SELECT count(*)::int AS n FROM q`,
+        )
+        queued = q.rows[0]?.n ?? 0
+        await setMeta(tx, 'embedder', JSON.stringify(e))
+      } else await tx.query(`DELETE FROM meta WHERE key = 'embedder'`)
+      await setMeta(tx, 'vector_epoch', state.epoch)
     })
+    this.embedder = e ? { id: e.id, dimensions: e.dimensions } : null
+    this.vectorEpoch = state.epoch
     this.pendingCount = queued
     return { reset: true }
   }
@@ -484,32 +350,24 @@ export class IndexDb {
     return r.rows.map((x) => ({ hash: x.hash, text: embedText(x.path, x.content) }))
   }
 
-  async putEmbeddings(items: { hash: string; vector: number[] }[]): Promise<number> {
-    const emb = this.embedder
-    if (!emb || items.length === 0) return 0
-    const good = items.filter((i) => i.vector.length === emb.dimensions && i.vector.every(Number.isFinite))
-    const hashes = good.map((i) => i.hash)
-    const lits = good.map((i) => vectorLiteral(i.vector))
+  /**
+   * Bookkeeping after the vector database stored (or found) vectors: `embedded` have one now,
+   * `dropped` got none and never will (the embedder returned nothing usable), so neither stays in
+   * the backlog. Returns how many left the backlog.
+   */
+  async markEmbedded(embedded: string[], dropped: string[]): Promise<number> {
+    if (embedded.length === 0 && dropped.length === 0) return 0
     let done = 0
     await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO embed_cache (embedder, hash, embedding) SELECT $1, h, v::vector FROM unnest($2::text[], $3::text[]) AS u(h, v)
-         ON CONFLICT (embedder, hash) DO UPDATE SET embedding = EXCLUDED.embedding`,
-        [emb.id, hashes, lits],
-      )
-      await tx.query(
-        `INSERT INTO vecs (hash, embedding) SELECT h, v::vector FROM unnest($1::text[], $2::text[]) AS u(h, v)
-         WHERE EXISTS (SELECT 1 FROM chunks k WHERE k.hash = u.h)
-         ON CONFLICT (hash) DO UPDATE SET embedding = EXCLUDED.embedding`,
-        [hashes, lits],
-      )
-      done = await this.unqueue(
-        tx,
-        items.map((i) => i.hash),
-      )
+      if (embedded.length > 0)
+        await tx.query(
+          'INSERT INTO vec_hashes (hash) SELECT h FROM unnest($1::text[]) AS h ON CONFLICT DO NOTHING',
+          [embedded],
+        )
+      done = await this.unqueue(tx, [...embedded, ...dropped])
     })
     this.pendingCount -= done
-    return good.length
+    return done
   }
 
   /** Removes hashes from the backlog; returns how many were there. */
@@ -608,18 +466,23 @@ export class IndexDb {
     return r.rows.map(toHit)
   }
 
-  /** Nearest chunks by cosine distance (exact scan; the measurement behind it is in docs/BENCHMARKS.md). */
-  async searchVector(args: VectorArgs): Promise<StoreHit[]> {
-    if (!this.embedder || args.vector.length !== this.embedder.dimensions) return []
-    const { clause, params } = filterSql(args.filter, 2)
-    // Filters apply after the nearest-neighbour cut, so over-fetch when one is set.
-    const k = Math.trunc(args.limit * (args.filter?.pathRegex || args.filter?.languages ? 8 : 1))
+  /**
+   * The chunks of the vector database's nearest hashes (a text may be in several chunks, a hash
+   * may belong to no chunk any more), filtered, nearest first, scored 1 − cosine distance.
+   */
+  async hitsByHash(
+    hashes: string[],
+    distances: number[],
+    limit: number,
+    filter?: SearchFilter,
+  ): Promise<StoreHit[]> {
+    if (hashes.length === 0) return []
+    const { clause, params } = filterSql(filter, 3)
     const r = await this.db.query<Row>(
-      `WITH nn AS (SELECT hash, embedding <=> $1::vector AS d FROM vecs ORDER BY d LIMIT ${k})
-       SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, 1 - nn.d AS score
-       FROM nn JOIN chunks c ON c.hash = nn.hash WHERE true ${clause}
-       ORDER BY nn.d, c.id LIMIT ${Math.trunc(args.limit)}`,
-      [vectorLiteral(args.vector), ...params],
+      `SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, 1 - nn.d AS score
+       FROM unnest($1::text[], $2::float8[]) AS nn(hash, d) JOIN chunks c ON c.hash = nn.hash WHERE true ${clause}
+       ORDER BY nn.d, c.id LIMIT ${Math.trunc(limit)}`,
+      [hashes, distances, ...params],
     )
     return r.rows.map(toHit)
   }
@@ -668,7 +531,7 @@ export class IndexDb {
       ) {
         // The index moved by less than a tenth: its hot set did too. Sizing costs 2–6 ms at 90k
         // chunks, and this runs after every saved file, so only the first call since open fits.
-        if (!this.cacheFitted) await this.fitCache()
+        if (!this.cache.fitted) await this.fitCache()
         return { done: true, lexemes: -1 }
       }
       this.statsRebuild = new TermStatsRebuild(() => this.db, sliceRows)
@@ -731,32 +594,8 @@ export class IndexDb {
       pending,
       embedder: this.embedder?.id ?? null,
       dimensions: this.embedder?.dimensions ?? null,
-      cacheMb: this.cacheKb / 1024,
+      cacheMb: this.cache.kb / 1024,
     }
-  }
-
-  /**
-   * Builds the HNSW index once the table is big enough and the backlog is empty (a bulk build is
-   * far cheaper than HNSW maintenance per insert during the initial fill). Blocks this worker
-   * while it runs: ~40 s at 20k vectors here, minutes at 100k.
-   */
-  async maintainVectorIndex(): Promise<{ built: boolean; ms: number }> {
-    if (!this.embedder) return { built: false, ms: 0 }
-    const has = await this.count(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'vecs_hnsw'`)
-    if (has > 0) return { built: false, ms: 0 }
-    const rows = await this.count('SELECT count(*)::int AS n FROM vecs')
-    if (rows < HNSW_FROM_ROWS || this.pendingCount > 0) return { built: false, ms: 0 }
-    const t0 = performance.now()
-    await this.db.query(`SET maintenance_work_mem = '512MB'`)
-    try {
-      await this.db.query('CREATE INDEX vecs_hnsw ON vecs USING hnsw (embedding vector_cosine_ops)')
-    } finally {
-      await this.db.query('RESET maintenance_work_mem')
-    }
-    const ms = Math.round(performance.now() - t0)
-    // The graph is most of what a vector search reads.
-    await this.fitCache()
-    return { built: true, ms }
   }
 
   /** A file row says how many chunks it committed with; any difference means a torn write. */
@@ -847,40 +686,6 @@ function chunkRows(path: string, text: string): PreparedChunk[] {
   }))
 }
 
-async function migrate(pg: PGlite): Promise<number> {
-  await pg.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  )
-  const done = await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
-  let version = done.rows[0]?.v ?? 0
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
-  if (version > latest)
-    throw new Error(`index schema version ${version} is newer than this build (${latest})`)
-  for (const m of MIGRATIONS) {
-    if (m.version <= version) continue
-    await pg.transaction(async (tx) => {
-      for (const s of m.statements) await tx.query(s)
-      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
-    })
-    version = m.version
-  }
-  return version
-}
-
-/** Renames a bad data directory out of the way, keeping the last few for a bug report. */
-function setAside(pgDir: string): string {
-  const to = `${pgDir}.corrupt-${Date.now()}`
-  renameSync(pgDir, to)
-  const parent = dirname(pgDir)
-  const prefix = `${basename(pgDir)}.corrupt-`
-  const old = readdirSync(parent)
-    .filter((n) => n.startsWith(prefix))
-    .sort()
-    .reverse()
-  for (const n of old.slice(KEEP_CORRUPT_COPIES)) rmSync(join(parent, n), { recursive: true, force: true })
-  return to
-}
-
 function filterSql(
   filter: SearchFilter | undefined,
   firstParam: number,
@@ -896,14 +701,6 @@ function filterSql(
     parts.push(`c.language = ANY($${firstParam + params.length - 1}::text[])`)
   }
   return { clause: parts.map((p) => `AND ${p}`).join(' '), params }
-}
-
-/** Writes a `meta` entry (inside the caller's transaction). */
-async function setMeta(tx: Pick<PGlite, 'query'>, key: string, value: string): Promise<void> {
-  await tx.query(
-    'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
-    [key, value],
-  )
 }
 
 function toHit(r: Row): StoreHit {
@@ -928,8 +725,3 @@ function atLeastTwoOf(lexemes: string[]): string {
   return pairs.join(' | ')
 }
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-export const vectorLiteral = (v: ArrayLike<number>): string => {
-  let s = '['
-  for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + (Math.round((v[i] ?? 0) * 1e6) / 1e6).toString()
-  return s + ']'
-}

@@ -2,8 +2,8 @@
  * Versioned schema. Each migration runs once, in its own transaction, recorded in
  * schema_migrations. Never edit a released migration: add the next one.
  *
- * The vector table is not here: its dimension belongs to the embedder, so IndexDb creates it when
- * an embedder is chosen (and drops it when the embedder changes, which re-embeds).
+ * This is the full-text database. The vectors live in a database of their own (vectorDb.ts, with
+ * its own migrations), so the two kinds of search run side by side in two workers.
  */
 export interface Migration {
   version: number
@@ -57,6 +57,18 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE pending (hash text PRIMARY KEY)`,
       // Document frequency per lexeme for IDF weighting (Postgres' ts_rank has none).
       `CREATE TABLE term_stats (lexeme text PRIMARY KEY, ndoc int NOT NULL)`,
+    ],
+  },
+  {
+    version: 2,
+    statements: [
+      // Vectors and their cache moved to the vector database: this one only records which chunk
+      // texts have a vector there (`vec_hashes`, valid for the epoch in meta `vector_epoch`). An
+      // index from before re-embeds once: its vector epoch is unknown, so IndexStore queues all.
+      `DROP TABLE IF EXISTS vecs`,
+      `DROP TABLE IF EXISTS embed_cache`,
+      `CREATE TABLE vec_hashes (hash text PRIMARY KEY)`,
+      `DELETE FROM meta WHERE key = 'vector_epoch'`,
     ],
   },
 ]

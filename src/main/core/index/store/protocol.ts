@@ -107,8 +107,23 @@ export interface StoreStats {
   pending: number
   embedder: string | null
   dimensions: number | null
-  /** Postgres' buffer cache in MB: sized to what searches read (IndexDb.fitCache). */
+  /** Postgres' buffer caches in MB, both databases together: sized to what searches read (PgCache). */
   cacheMb: number
+  /** The vector worker is building its HNSW index (minutes at 100k): vector search waits meanwhile. */
+  vectorIndexBuilding?: boolean
+}
+
+/** Which embedder the vector database holds vectors of, and the life of its `vecs` table. */
+export interface VectorState {
+  /** Changes whenever `vecs` starts over (new embedder, directory rebuilt). */
+  epoch: string
+  embedder: { id: string; dimensions: number } | null
+}
+
+export interface VectorOpenResult {
+  state: VectorState
+  rebuilt: { setAsideTo: string; reason: string } | null
+  cacheKb: number
 }
 
 export interface OpenResult {
@@ -160,8 +175,26 @@ export interface StoreOps {
   stats: [Record<string, never>, StoreStats]
   verify: [Record<string, never>, VerifyResult]
   maintainVectorIndex: [Record<string, never>, { built: boolean; ms: number }]
+  /**
+   * Full-text database: records that the vector database is in `epoch` (IndexStore, at open and on
+   * setEmbedder). A different epoch than last recorded voids `vec_hashes` and queues every chunk.
+   */
+  syncVectors: [{ state: VectorState }, { reset: boolean }]
+  /** Full-text database: these hashes have a vector now (`embedded`) or never will (`dropped`). */
+  markEmbedded: [{ embedded: string[]; dropped: string[] }, number]
+  /** Full-text database: the chunks of these nearest hashes, filtered, nearest first. */
+  hitsByHash: [{ hashes: string[]; distances: number[]; limit: number; filter?: SearchFilter }, StoreHit[]]
   chunkList: [Record<string, never>, { path: string; startLine: number; endLine: number; hash: string }[]]
   close: [Record<string, never>, null]
+  /** The vector worker's calls (IndexStore sends them; nothing else does). */
+  vecOpen: [{ dataDir: string | null }, VectorOpenResult]
+  vecSetEmbedder: [{ id: string; dimensions: number }, VectorState]
+  vecFromCache: [{ hashes: string[] }, string[]]
+  vecPut: [{ items: { hash: string; vector: number[] }[] }, string[]]
+  vecNearest: [{ vector: number[]; k: number }, { hash: string; d: number }[]]
+  vecNeedsIndex: [Record<string, never>, boolean]
+  vecMaintain: [Record<string, never>, { built: boolean; ms: number; cacheKb: number }]
+  vecRows: [Record<string, never>, number]
 }
 export type StoreOp = keyof StoreOps
 export type OpArgs<K extends StoreOp> = StoreOps[K][0]

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads'
 import { IndexDb, prepareBatch } from './indexDb'
 import type { OpArgs, StoreOp, StoreRequest, StoreResponse } from './protocol'
 import { RequestQueue } from './requestQueue'
+import { VectorDb } from './vectorDb'
 
 /**
  * Entry of the index store worker thread. PGlite runs synchronously on the thread that owns it
@@ -13,11 +14,19 @@ import { RequestQueue } from './requestQueue'
 const port = parentPort
 if (!port) throw new Error('index store worker: not started as a worker thread')
 
+// One worker entry for both store workers: the full-text one opens an IndexDb, the vector one a
+// VectorDb (IndexStore starts two and sends each its own calls).
 let db: IndexDb | null = null
+let vdb: VectorDb | null = null
 
 function need(): IndexDb {
   if (!db) throw new Error('index store is not open')
   return db
+}
+
+function needVectors(): VectorDb {
+  if (!vdb) throw new Error('vector store is not open')
+  return vdb
 }
 
 async function handle(op: StoreOp, args: unknown): Promise<unknown> {
@@ -43,9 +52,15 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     }
     case 'deleteFiles':
       return need().deleteFiles((args as OpArgs<'deleteFiles'>).paths)
-    case 'setEmbedder': {
-      const a = args as OpArgs<'setEmbedder'>
-      return need().setEmbedder(a.id, a.dimensions)
+    case 'syncVectors':
+      return need().syncVectors((args as OpArgs<'syncVectors'>).state)
+    case 'markEmbedded': {
+      const a = args as OpArgs<'markEmbedded'>
+      return need().markEmbedded(a.embedded, a.dropped)
+    }
+    case 'hitsByHash': {
+      const a = args as OpArgs<'hitsByHash'>
+      return need().hitsByHash(a.hashes, a.distances, a.limit, a.filter)
     }
     case 'pendingEmbeds':
       return need().pendingEmbeds((args as OpArgs<'pendingEmbeds'>).limit)
@@ -53,12 +68,8 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
       const a = args as OpArgs<'pendingEmbedsFor'>
       return need().pendingEmbedsFor(a.limit, a.paths)
     }
-    case 'putEmbeddings':
-      return need().putEmbeddings((args as OpArgs<'putEmbeddings'>).items)
     case 'searchFts':
       return need().searchFts(args as OpArgs<'searchFts'>)
-    case 'searchVector':
-      return need().searchVector(args as OpArgs<'searchVector'>)
     case 'chunkTexts':
       return need().chunkTexts((args as OpArgs<'chunkTexts'>).ids)
     case 'refreshTermStatsStep':
@@ -69,18 +80,48 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     }
     case 'stats':
       return need().stats()
-    case 'maintainVectorIndex':
-      return need().maintainVectorIndex()
     case 'verify':
       return need().verify()
     case 'chunkList':
       return need().chunkList()
     case 'close': {
       const d = db
+      const v = vdb
       db = null
-      if (d) await d.close()
+      vdb = null
+      await d?.close()
+      await v?.close()
       return null
     }
+    case 'vecOpen': {
+      const opened = await VectorDb.open((args as OpArgs<'vecOpen'>).dataDir)
+      vdb = opened.db
+      return { state: opened.state, rebuilt: opened.rebuilt, cacheKb: opened.cacheKb }
+    }
+    case 'vecSetEmbedder': {
+      const a = args as OpArgs<'vecSetEmbedder'>
+      return needVectors().setEmbedder(a.id, a.dimensions)
+    }
+    case 'vecFromCache':
+      return needVectors().fromCache((args as OpArgs<'vecFromCache'>).hashes)
+    case 'vecPut':
+      return needVectors().put((args as OpArgs<'vecPut'>).items)
+    case 'vecNearest': {
+      const a = args as OpArgs<'vecNearest'>
+      return needVectors().nearest(a.vector, a.k)
+    }
+    case 'vecNeedsIndex':
+      return needVectors().needsIndex()
+    case 'vecMaintain':
+      return needVectors().maintainIndex()
+    case 'vecRows':
+      return needVectors().rows()
+    // Calls that span both databases: IndexStore splits them into the ones above.
+    case 'setEmbedder':
+    case 'putEmbeddings':
+    case 'searchVector':
+    case 'maintainVectorIndex':
+      throw new Error(`${op} is answered by IndexStore, not by a store worker`)
   }
 }
 
@@ -103,7 +144,14 @@ const answer = async (req: StoreRequest): Promise<void> => {
 }
 
 // A search's queries go before the waiting steps of a term-statistics recount (requestQueue.ts).
-const INTERACTIVE = new Set<StoreOp>(['searchFts', 'searchVector', 'chunkTexts', 'stats', 'symbolSnippets'])
+const INTERACTIVE = new Set<StoreOp>([
+  'searchFts',
+  'hitsByHash',
+  'chunkTexts',
+  'stats',
+  'symbolSnippets',
+  'vecNearest',
+])
 const queue = new RequestQueue<StoreRequest>(
   answer,
   (r) => (INTERACTIVE.has(r.op) ? 'interactive' : r.op === 'refreshTermStatsStep' ? 'background' : 'normal'),

@@ -1,0 +1,195 @@
+import { existsSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { vector } from '@electric-sql/pglite-pgvector'
+import { setAside } from './setAside'
+
+/**
+ * What the two databases of an index (full-text in IndexDb, vectors in VectorDb) share: how
+ * Postgres is started, how its buffer cache is sized, and how a broken directory is set aside.
+ */
+
+/**
+ * Postgres' buffer cache sizing (see PgCache.fit), in kB: its default, what a very large index may
+ * take, and the step it grows by (each step up restarts Postgres once).
+ */
+export interface CacheSizing {
+  minKb: number
+  maxKb: number
+  stepKb: number
+}
+export const CACHE_SIZING: CacheSizing = { minKb: 128 * 1024, maxKb: 512 * 1024, stepKb: 64 * 1024 }
+const EF_SEARCH = 100
+/** Checkpoint every 64 MB of WAL and keep at most ~that much of it recycled on disk. */
+const WAL_LIMITS = ['max_wal_size=64MB', 'min_wal_size=32MB']
+
+type Queryable = Pick<PGlite, 'query'>
+
+/**
+ * Starts Postgres on the directory with an index's settings (closes it again on failure).
+ * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config).
+ */
+export async function startPg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
+  const pg = await PGlite.create(pgDir ?? 'memory://', {
+    extensions: { vector, pg_trgm },
+    startParams: [
+      ...PGlite.defaultStartParams,
+      // The WAL limits go on the command line: PGlite runs Postgres single-user, where ALTER
+      // SYSTEM + pg_reload_conf() changes nothing until the next start. Set that way, a new
+      // index ran its first (largest) pass at the 1 GB default and kept ~880 MB of recycled
+      // segments beside 667 MB of data. The index is rebuildable: keep the WAL small.
+      ...WAL_LIMITS.flatMap((s) => ['-c', s]),
+      ...(cacheKb ? ['-c', `shared_buffers=${Math.trunc(cacheKb)}kB`] : []),
+    ],
+  })
+  try {
+    await pg.exec('CREATE EXTENSION IF NOT EXISTS vector')
+    await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    // HNSW returns at most ef_search rows; fusion wants a deep candidate list.
+    await pg.query(`SET hnsw.ef_search = ${EF_SEARCH}`)
+    // GIN's pending list absorbs inserts and merges in bulk: a larger one merges less often.
+    await pg.query(`SET gin_pending_list_limit = '16MB'`)
+    return pg
+  } catch (err) {
+    await pg.close().catch(() => undefined)
+    throw err
+  }
+}
+
+/**
+ * Starts Postgres on `pgDir`; a cache size saved where there was more memory must not cost a
+ * re-index: if the start fails, it starts with the default and forgets the saved size. A
+ * directory that is really broken fails here too (the caller sets it aside).
+ */
+export async function startSized(pgDir: string | null, sizing: CacheSizing): Promise<PGlite> {
+  try {
+    return await startPg(pgDir)
+  } catch (err) {
+    if (!pgDir) throw err
+    const pg = await startPg(pgDir, sizing.minKb)
+    await pg.query('ALTER SYSTEM RESET shared_buffers')
+    return pg
+  }
+}
+
+export async function count(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
+  const r = await db.query<{ n: number }>(sql, params)
+  return r.rows[0]?.n ?? 0
+}
+
+export async function getMeta(db: Queryable, key: string): Promise<string | null> {
+  const r = await db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])
+  return r.rows[0]?.value ?? null
+}
+
+/** Writes a `meta` entry (inside the caller's transaction). */
+export async function setMeta(tx: Queryable, key: string, value: string): Promise<void> {
+  await tx.query(
+    'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+    [key, value],
+  )
+}
+
+/**
+ * Sizes Postgres' buffer cache to what searches read (the relations a database names as hot, and
+ * a quarter of its tables). At the default 128 MB a quarter of a 90k-chunk index's search reads
+ * missed the cache and went to the file system (docs/BENCHMARKS.md "## Index"). shared_buffers is
+ * read at start only: the size is saved (ALTER SYSTEM, so the next start uses it) and, when the
+ * cache should grow, Postgres is restarted now (≈1 s, between requests, never mid-operation: a
+ * store worker runs one request at a time). Small indexes keep the default and never restart.
+ */
+export class PgCache {
+  /** shared_buffers as running, in kB. */
+  kb = 0
+  /** The largest cache known to start here (set when a larger one failed to), in kB. */
+  private capKb = Infinity
+  /** Whether fit ran since open (an index saved before sizing existed gets its first fit). */
+  fitted = false
+
+  constructor(
+    private readonly pgDir: string | null,
+    private readonly sizing: CacheSizing,
+  ) {}
+
+  async measure(db: PGlite): Promise<void> {
+    // pg_settings gives shared_buffers in 8 kB pages.
+    this.kb = await count(db, `SELECT setting::int * 8 AS n FROM pg_settings WHERE name = 'shared_buffers'`)
+  }
+
+  /** Returns the database to use from now on: `db` itself, or a restarted one with a larger cache. */
+  async fit(db: PGlite, hot: string[], tables: string[]): Promise<PGlite> {
+    if (!this.pgDir) return db
+    this.fitted = true
+    const r = await db.query<{ hot: string }>(
+      `SELECT (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class
+               WHERE relname = ANY($1::text[]) AND relnamespace = 'public'::regnamespace)
+            + (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class
+               WHERE relname = ANY($2::text[]) AND relnamespace = 'public'::regnamespace) / 4 AS hot`,
+      [hot, tables],
+    )
+    const { minKb, maxKb, stepKb } = this.sizing
+    const hotKb = Number(r.rows[0]?.hot ?? 0) / 1024
+    const want = Math.trunc(Math.min(this.capKb, maxKb, Math.max(minKb, Math.ceil(hotKb / stepKb) * stepKb)))
+    if (want === this.kb) return db
+    await db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
+    if (want < this.kb) return db
+    await db.close()
+    let next: PGlite
+    try {
+      next = await startPg(this.pgDir)
+    } catch {
+      // The larger cache did not start (not enough memory): back to the size that ran, now and
+      // for the next start.
+      next = await startPg(this.pgDir, this.kb)
+      await next.query(`ALTER SYSTEM SET shared_buffers = '${this.kb}kB'`)
+      this.capKb = this.kb
+    }
+    await this.measure(next)
+    return next
+  }
+}
+
+/**
+ * Opens with `openAt`; a directory that fails to open is renamed aside and opened fresh once: an
+ * index is derived data, and a crash loop on a bad directory would be worse than a re-index.
+ */
+export async function openOrSetAside<T>(
+  pgDir: string | null,
+  openAt: (pgDir: string | null) => Promise<T>,
+): Promise<{ db: T; rebuilt: { setAsideTo: string; reason: string } | null }> {
+  try {
+    return { db: await openAt(pgDir), rebuilt: null }
+  } catch (err) {
+    if (!pgDir || !existsSync(pgDir)) throw err
+    const setAsideTo = setAside(pgDir)
+    return {
+      db: await openAt(pgDir),
+      rebuilt: { setAsideTo, reason: err instanceof Error ? err.message : String(err) },
+    }
+  }
+}
+
+/** Applies the versioned migrations not yet applied; returns the schema version. */
+export async function migrate(
+  pg: PGlite,
+  migrations: { version: number; statements: string[] }[],
+  what: string,
+): Promise<number> {
+  await pg.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  )
+  const done = await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
+  let version = done.rows[0]?.v ?? 0
+  const latest = migrations[migrations.length - 1]?.version ?? 0
+  if (version > latest)
+    throw new Error(`${what} schema version ${version} is newer than this build (${latest})`)
+  for (const m of migrations) {
+    if (m.version <= version) continue
+    await pg.transaction(async (tx) => {
+      for (const s of m.statements) await tx.query(s)
+      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
+    })
+    version = m.version
+  }
+  return version
+}
