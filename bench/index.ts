@@ -124,10 +124,18 @@ interface Phase {
   fts: { p50: number; p95: number }
   vector: { p50: number; p95: number }
   vectorIndex: string
-  /** Postgres' buffer cache the store sized itself to (IndexDb.fitCache). */
+  /** Postgres' buffer caches the store sized itself to, both databases (PgCache). */
   cacheMb: number
-  /** The index's data directory on disk once embedded: all of it, and the WAL's share. */
-  diskMb: { total: number; wal: number }
+  /**
+   * The index's data directory on disk once embedded: all of it, the full-text database's WAL,
+   * and the vector database.
+   */
+  diskMb: { total: number; wal: number; vectors: number }
+  /**
+   * Hybrid searches issued while the vector worker builds its HNSW index (every 250 ms): answered
+   * from full text (the mode they ran in is counted) instead of waiting minutes for the build.
+   */
+  searchDuringVectorIndexBuild: { searches: number; p50: number; max: number; modes: Record<string, number> }
 }
 
 function dirBytes(dir: string): number {
@@ -159,8 +167,24 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
   process.stderr.write(
     `[${label}] ${scan.indexed} files, ${scan.chunks} chunks searchable in ${Math.round(fts)} ms; embedding…\n`,
   )
+  let embedding = true
+  const duringBuild: number[] = []
+  const modes: Record<string, number> = {}
+  const poll = (async () => {
+    while (embedding) {
+      if ((await idx.stats()).vectorIndexBuilding) {
+        const q0 = performance.now()
+        const r = await idx.search(QUERIES[duringBuild.length % QUERIES.length] ?? '', { mode: 'hybrid' })
+        duringBuild.push(performance.now() - q0)
+        modes[r.mode] = (modes[r.mode] ?? 0) + 1
+      }
+      await new Promise((r2) => setTimeout(r2, 250))
+    }
+  })()
   await idx.waitForEmbeddings()
   const embedded = performance.now() - t1
+  embedding = false
+  await poll
   h.disable()
   clearInterval(rss)
   const st = await idx.stats()
@@ -191,7 +215,17 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
     vector: await lat('vector'),
     vectorIndex: st.chunks >= 20_000 ? 'hnsw' : 'exact scan',
     cacheMb: st.cacheMb,
-    diskMb: { total: mb(dirBytes(dbDir)), wal: mb(dirBytes(join(dbDir, 'pg', 'pg_wal'))) },
+    diskMb: {
+      total: mb(dirBytes(dbDir)),
+      wal: mb(dirBytes(join(dbDir, 'pg', 'pg_wal'))),
+      vectors: mb(dirBytes(join(dbDir, 'vectors'))),
+    },
+    searchDuringVectorIndexBuild: {
+      searches: duringBuild.length,
+      p50: pct(duringBuild, 50),
+      max: pct(duringBuild, 100),
+      modes,
+    },
   }
   return { phase, idx }
 }

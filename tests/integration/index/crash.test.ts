@@ -72,7 +72,12 @@ describe('crash safety: SIGKILL while indexing (real CLI processes, real PGlite 
       const store = await IndexStore.open(db)
       try {
         expect(store.opened.rebuilt).toBeNull()
-        expect(await store.call('verify', {})).toEqual({ badFiles: [], orphanChunks: 0, backlogMiscount: 0 })
+        expect(await store.call('verify', {})).toEqual({
+          badFiles: [],
+          orphanChunks: 0,
+          backlogMiscount: 0,
+          vectorsMissing: 0,
+        })
       } finally {
         await store.close()
       }

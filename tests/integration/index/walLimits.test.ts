@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readdirSync, statSync } from 'node:fs'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { checkpointIfDue, startPg } from '../../../src/main/core/index/store/pgInstance'
 import { rawPg } from './rawPg'
 
 /** Postgres' own view of a setting, read from the running store. */
@@ -32,4 +34,31 @@ describe('the index keeps its WAL small from the first session on (real PGlite o
     expect(await setting(db, 'max_wal_size')).toBe('64MB')
     await db.close()
   })
+
+  // Single-user Postgres never checkpoints on its own (only under a postmaster does WAL volume
+  // request one), so without this the WAL of a first index grew to ≈560 MB until the next close.
+  it('checkpoints once 64 MB of WAL were written, and the segments before it go', async () => {
+    const dir = join(dataDir, 'raw')
+    const pg = await startPg(dir)
+    try {
+      const walMb = (): number =>
+        readdirSync(join(dir, 'pg_wal'))
+          .filter((f) => /^[0-9A-F]{24}$/.test(f))
+          .reduce((n, f) => n + statSync(join(dir, 'pg_wal', f)).size, 0) /
+        2 ** 20
+      await pg.exec('CREATE TABLE t (x text)')
+      expect(await checkpointIfDue(pg)).toBe(false)
+      // ≈150 MB of WAL: uncompressible rows, in one statement.
+      await pg.exec(
+        `INSERT INTO t SELECT string_agg(md5(i::text || '-' || j::text), '') FROM generate_series(1, 130000) i, generate_series(1, 30) j GROUP BY i`,
+      )
+      expect(walMb()).toBeGreaterThan(128)
+      expect(await checkpointIfDue(pg)).toBe(true)
+      expect(await checkpointIfDue(pg)).toBe(false)
+      // What is left: at most max_wal_size of recycled segments plus the current one.
+      expect(walMb()).toBeLessThanOrEqual(64 + 16)
+    } finally {
+      await pg.close()
+    }
+  }, 120_000)
 })

@@ -8,6 +8,7 @@ import { MIGRATIONS } from './migrations'
 import {
   CACHE_SIZING,
   PgCache,
+  checkpointIfDue,
   count,
   getMeta,
   migrate,
@@ -257,6 +258,7 @@ export class IndexDb {
     }
     this.chunkCount += delta
     this.pendingCount += queued
+    await checkpointIfDue(this.db)
   }
 
   /**
@@ -478,10 +480,15 @@ export class IndexDb {
   ): Promise<StoreHit[]> {
     if (hashes.length === 0) return []
     const { clause, params } = filterSql(filter, 3)
+    // One index lookup per hash (LATERAL): as a plain join, Postgres without statistics on
+    // `chunks` (single-user: no autovacuum, so never analysed) chose a hash join over a full scan
+    // of the table, 80–190 ms at 90k chunks instead of ≈1.
     const r = await this.db.query<Row>(
-      `SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, 1 - nn.d AS score
-       FROM unnest($1::text[], $2::float8[]) AS nn(hash, d) JOIN chunks c ON c.hash = nn.hash WHERE true ${clause}
-       ORDER BY nn.d, c.id LIMIT ${Math.trunc(limit)}`,
+      `SELECT m.id::int AS id, m.path, m.start_line, m.end_line, m.language, 1 - nn.d AS score
+       FROM unnest($1::text[], $2::float8[]) AS nn(hash, d)
+       CROSS JOIN LATERAL (SELECT c.id, c.path, c.start_line, c.end_line, c.language FROM chunks c
+                           WHERE c.hash = nn.hash ${clause} LIMIT ${Math.trunc(limit)}) m
+       ORDER BY nn.d, m.id LIMIT ${Math.trunc(limit)}`,
       [hashes, distances, ...params],
     )
     return r.rows.map(toHit)
@@ -547,6 +554,7 @@ export class IndexDb {
     if (lexemes === null) return { done: false, lexemes: 0 }
     this.statsRebuild = null
     this.statsChunkCount = counted
+    await checkpointIfDue(this.db)
     await this.fitCache()
     return { done: true, lexemes }
   }
@@ -608,11 +616,29 @@ export class IndexDb {
       'SELECT count(*)::int AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.path = c.path)',
     )
     const backlog = await this.count('SELECT count(*)::int AS n FROM pending')
+    // With an embedder, every chunk text is either recorded as having a vector or in the backlog;
+    // one that is neither would never be embedded.
+    const unlinked = this.embedder
+      ? await this.count(
+          `SELECT count(DISTINCT c.hash)::int AS n FROM chunks c
+           WHERE NOT EXISTS (SELECT 1 FROM vec_hashes v WHERE v.hash = c.hash)
+             AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.hash = c.hash)`,
+        )
+      : 0
     return {
       badFiles: bad.rows.map((r) => r.path),
       orphanChunks: orphans,
       backlogMiscount: this.pendingCount - backlog,
+      vectorsMissing: unlinked,
     }
+  }
+
+  /** Chunk texts recorded as having a vector in the vector database (verify checks they do). */
+  async linkedHashes(): Promise<string[]> {
+    const r = await this.db.query<{ hash: string }>(
+      'SELECT DISTINCT c.hash FROM chunks c JOIN vec_hashes v ON v.hash = c.hash',
+    )
+    return r.rows.map((x) => x.hash)
   }
 
   async chunkList(): Promise<{ path: string; startLine: number; endLine: number; hash: string }[]> {

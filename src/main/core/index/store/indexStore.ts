@@ -15,6 +15,7 @@ import type {
   StoreRequest,
   StoreResponse,
   StoreStats,
+  VerifyResult,
 } from './protocol'
 import { setAside } from './setAside'
 
@@ -186,6 +187,8 @@ export class IndexStore {
         return this.maintainVectorIndex()
       case 'stats':
         return this.stats()
+      case 'verify':
+        return this.verify()
       case 'close':
         return this.closeDbs()
       default:
@@ -262,6 +265,14 @@ export class IndexStore {
     const s = (await this.db.call('stats', {})) as StoreStats
     const out = { ...s, cacheMb: s.cacheMb + this.vecCacheKb / 1024 }
     return this.building ? { ...out, vectorIndexBuilding: true } : out
+  }
+
+  /** The full-text database's checks, plus: every text it records as embedded has its vector. */
+  private async verify(): Promise<VerifyResult> {
+    const v = (await this.db.call('verify', {})) as VerifyResult
+    const linked = (await this.db.call('linkedHashes', {})) as string[]
+    const missing = (await this.vec.call('vecMissing', { hashes: linked })) as number
+    return { ...v, vectorsMissing: v.vectorsMissing + missing }
   }
 
   private async closeDbs(): Promise<null> {

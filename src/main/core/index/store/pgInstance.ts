@@ -72,6 +72,25 @@ export async function startSized(pgDir: string | null, sizing: CacheSizing): Pro
   }
 }
 
+/** WAL written since the last checkpoint that triggers the next one (the max_wal_size given above). */
+const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024
+
+/**
+ * Checkpoints once 64 MB of WAL were written since the last one. Postgres' own trigger for that
+ * (XLogWrite → RequestCheckpoint) only runs under a postmaster; in PGlite's single-user mode a
+ * checkpoint happened only at a restart or close, so a first index kept ≈560 MB of WAL until then
+ * (and a process killed meanwhile replayed all of it at the next open). Cheap to ask: one row from
+ * the control file.
+ */
+export async function checkpointIfDue(db: Queryable): Promise<boolean> {
+  const r = await db.query<{ n: number }>(
+    'SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::float8 AS n FROM pg_control_checkpoint()',
+  )
+  if ((r.rows[0]?.n ?? 0) < CHECKPOINT_WAL_BYTES) return false
+  await db.query('CHECKPOINT')
+  return true
+}
+
 export async function count(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
   const r = await db.query<{ n: number }>(sql, params)
   return r.rows[0]?.n ?? 0

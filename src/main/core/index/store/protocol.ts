@@ -149,6 +149,11 @@ export interface VerifyResult {
   orphanChunks: number
   /** The backlog size the store keeps in memory minus the rows in its table (0 when they agree). */
   backlogMiscount: number
+  /**
+   * Chunk texts that will never get a vector: recorded as embedded with none in the vector
+   * database (IndexStore checks that), or neither embedded nor in the backlog.
+   */
+  vectorsMissing: number
 }
 
 /** Every call the worker answers: name → (argument, result). */
@@ -195,6 +200,9 @@ export interface StoreOps {
   vecNeedsIndex: [Record<string, never>, boolean]
   vecMaintain: [Record<string, never>, { built: boolean; ms: number; cacheKb: number }]
   vecRows: [Record<string, never>, number]
+  vecMissing: [{ hashes: string[] }, number]
+  /** Full-text database: chunk texts recorded as having a vector (verify). */
+  linkedHashes: [Record<string, never>, string[]]
 }
 export type StoreOp = keyof StoreOps
 export type OpArgs<K extends StoreOp> = StoreOps[K][0]

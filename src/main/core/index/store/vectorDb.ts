@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite'
 import {
   CACHE_SIZING,
   PgCache,
+  checkpointIfDue,
   count,
   getMeta,
   migrate,
@@ -150,6 +151,7 @@ export class VectorDb {
         [hashes, lits],
       )
     })
+    await checkpointIfDue(this.db)
     return hashes
   }
 
@@ -179,6 +181,7 @@ export class VectorDb {
       await this.db.query('RESET maintenance_work_mem')
     }
     const ms = Math.round(performance.now() - t0)
+    await checkpointIfDue(this.db)
     // The graph is most of what a vector search reads.
     this.db = await this.cache.fit(this.db, ['vecs_hnsw', 'vecs_pkey'], ['vecs'])
     return { built: true, ms, cacheKb: this.cache.kb }
@@ -190,6 +193,16 @@ export class VectorDb {
     if ((await count(this.db, `SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'vecs_hnsw'`)) > 0)
       return false
     return (await count(this.db, 'SELECT count(*)::int AS n FROM vecs')) >= HNSW_FROM_ROWS
+  }
+
+  /** How many of `hashes` have no vector in `vecs` (verify). */
+  async missing(hashes: string[]): Promise<number> {
+    if (hashes.length === 0) return 0
+    if (!this.state.embedder) return hashes.length
+    return (
+      hashes.length -
+      (await count(this.db, 'SELECT count(*)::int AS n FROM vecs WHERE hash = ANY($1::text[])', [hashes]))
+    )
   }
 
   /** Rows in `vecs` (tests, verify). */

@@ -114,6 +114,10 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
       return needVectors().needsIndex()
     case 'vecMaintain':
       return needVectors().maintainIndex()
+    case 'vecMissing':
+      return needVectors().missing((args as OpArgs<'vecMissing'>).hashes)
+    case 'linkedHashes':
+      return need().linkedHashes()
     case 'vecRows':
       return needVectors().rows()
     // Calls that span both databases: IndexStore splits them into the ones above.
