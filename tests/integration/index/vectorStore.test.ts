@@ -114,7 +114,12 @@ describe('vectors in a database of their own, beside the full-text one (real PGl
       for (const f of readdirSync(join(pg, 'base', d))) if (/^\d+$/.test(f)) scribble(join(pg, 'base', d, f))
 
     // Search only first: the backlog is everything again, and hybrid says it runs on full text.
-    const reader = await WorkspaceIndex.open({ root, dbDir: dataDir, embedder: new CodeHashEmbedder(), readOnly: true })
+    const reader = await WorkspaceIndex.open({
+      root,
+      dbDir: dataDir,
+      embedder: new CodeHashEmbedder(),
+      readOnly: true,
+    })
     try {
       expect(reader.store.opened.rebuilt?.setAsideTo).toMatch(/vectors\.corrupt-/)
       const st = await reader.stats()
