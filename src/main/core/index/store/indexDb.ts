@@ -57,8 +57,9 @@ const FTS_CANDIDATE_CAP = 3000
 type Row = Record<string, unknown>
 
 /**
- * The index database: PGlite with pgvector and pg_trgm. Runs inside the store worker (see
- * worker.ts) so its synchronous WASM work never blocks the main thread; usable directly in tests.
+ * The index's full-text database (PGlite with pg_trgm): files, chunks, term statistics, the
+ * embedding backlog; the vectors are in VectorDb. Runs inside the store worker (see worker.ts) so
+ * its synchronous WASM work never blocks the main thread; usable directly in tests.
  */
 export class IndexDb {
   private states = new Map<string, FileState>()
