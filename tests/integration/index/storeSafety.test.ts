@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ const SLOW = 240_000
 import { HearthError } from '../../../src/shared/errors'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
 import { runCli, tempDir } from './cliHelpers'
+import { scribblePg } from './scribblePg'
 
 function writeWorkspace(root: string): void {
   writeFileSync(
@@ -79,19 +80,7 @@ describe('index data directory safety (real PGlite, real processes)', () => {
       const db = join(tmp.dir, 'db-corrupt')
       const first = await runCli(['index', ws, '--db', db, '--json'])
       expect(first.code).toBe(0)
-      // Scribble over the control file and every relation file's first page.
-      const pg = join(db, 'pg')
-      const garbage = Buffer.alloc(8192, 0xa5)
-      const scribble = (f: string): void => {
-        const fd = openSync(f, 'r+')
-        writeSync(fd, garbage, 0, Math.min(garbage.length, statSync(f).size), 0)
-        closeSync(fd)
-      }
-      scribble(join(pg, 'global', 'pg_control'))
-      for (const d of readdirSync(join(pg, 'base'))) {
-        for (const f of readdirSync(join(pg, 'base', d)))
-          if (/^\d+$/.test(f)) scribble(join(pg, 'base', d, f))
-      }
+      scribblePg(join(db, 'pg'))
       const again = await runCli(['index', ws, '--db', db, '--json'])
       expect(again.code, again.stderr).toBe(0)
       expect(again.stderr).toMatch(/set aside/)

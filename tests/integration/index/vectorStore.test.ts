@@ -1,4 +1,3 @@
-import { closeSync, openSync, readdirSync, statSync, writeSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CodeHashEmbedder } from '../../../src/main/core/index/embedders/codeHashEmbedder'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
 import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
+import { scribblePg } from './scribblePg'
 
 /** The real built-in embedder, counting the texts it was asked to embed. */
 class CountingEmbedder extends CodeHashEmbedder {
@@ -101,17 +101,7 @@ describe('vectors in a database of their own, beside the full-text one (real PGl
   }, 60_000)
 
   it('a corrupt vector database is set aside and refilled; full-text search goes on meanwhile', async () => {
-    // Scribble over the vector database's control file and every relation file's first page.
-    const pg = join(dataDir, 'vectors')
-    const garbage = Buffer.alloc(8192, 0xa5)
-    const scribble = (f: string): void => {
-      const fd = openSync(f, 'r+')
-      writeSync(fd, garbage, 0, Math.min(garbage.length, statSync(f).size), 0)
-      closeSync(fd)
-    }
-    scribble(join(pg, 'global', 'pg_control'))
-    for (const d of readdirSync(join(pg, 'base')))
-      for (const f of readdirSync(join(pg, 'base', d))) if (/^\d+$/.test(f)) scribble(join(pg, 'base', d, f))
+    scribblePg(join(dataDir, 'vectors'))
 
     // Search only first: the backlog is everything again, and hybrid says it runs on full text.
     const reader = await WorkspaceIndex.open({

@@ -7,14 +7,12 @@ import { readSource } from '../sourceFile'
 import { MIGRATIONS } from './migrations'
 import {
   CACHE_SIZING,
-  PgCache,
+  type PgCache,
   checkpointIfDue,
   count,
   getMeta,
-  migrate,
-  openOrSetAside,
+  openDatabase,
   setMeta,
-  startSized,
 } from './pgInstance'
 import { TermStatsRebuild } from './termStatsRebuild'
 import type {
@@ -92,18 +90,17 @@ export class IndexDb {
     dataDir: string | null,
     cacheSizing = CACHE_SIZING,
   ): Promise<{ db: IndexDb; result: OpenResult }> {
-    const { db, rebuilt } = await openOrSetAside(dataDir ? join(dataDir, 'pg') : null, async (pgDir) => {
-      const pg = await startSized(pgDir, cacheSizing)
-      try {
-        const version = await migrate(pg, MIGRATIONS, 'index')
-        const db = new IndexDb(pg, version, new PgCache(pgDir, cacheSizing))
+    const { db, rebuilt } = await openDatabase(
+      dataDir ? join(dataDir, 'pg') : null,
+      cacheSizing,
+      MIGRATIONS,
+      'index',
+      async (pg, version, cache) => {
+        const db = new IndexDb(pg, version, cache)
         await db.load()
         return db
-      } catch (err) {
-        await pg.close().catch(() => undefined)
-        throw err
-      }
-    })
+      },
+    )
     return { db, result: { stats: db.stats(), rebuilt, schemaVersion: db.schemaVersion } }
   }
 

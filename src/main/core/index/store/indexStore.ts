@@ -17,7 +17,7 @@ import type {
   StoreStats,
   VerifyResult,
 } from './protocol'
-import { setAside } from './setAside'
+import { openOrSetAside } from './setAside'
 
 type WorkerEntry = { file: string; eval: false } | { code: string; eval: true }
 
@@ -300,7 +300,7 @@ export class IndexStore {
 
 /**
  * Starts a store worker and opens its database. A worker that dies while opening (a directory bad
- * enough to abort the engine) gets its directory set aside and one more try.
+ * enough to abort the engine) gets its directory set aside and one more try (openOrSetAside).
  */
 async function openWorker<K extends 'open' | 'vecOpen'>(
   label: string,
@@ -308,25 +308,21 @@ async function openWorker<K extends 'open' | 'vecOpen'>(
   sub: string,
   op: K,
 ): Promise<{ client: WorkerClient; result: OpResult<K> }> {
-  const attempt = async (): Promise<{ client: WorkerClient; result: OpResult<K> }> => {
-    const client = new WorkerClient(label)
-    try {
-      return { client, result: (await client.call(op, { dataDir })) as OpResult<K> }
-    } catch (err) {
-      await client.terminate()
-      throw err
-    }
-  }
-  try {
-    return await attempt()
-  } catch (err) {
-    const dir = dataDir ? join(dataDir, sub) : null
-    if (!(err instanceof WorkerDied) || !dir || !existsSync(dir)) throw err
-    const setAsideTo = setAside(dir)
-    const opened = await attempt()
-    opened.result.rebuilt = { setAsideTo, reason: err.message }
-    return opened
-  }
+  const { db: opened, rebuilt } = await openOrSetAside(
+    dataDir ? join(dataDir, sub) : null,
+    async () => {
+      const client = new WorkerClient(label)
+      try {
+        return { client, result: (await client.call(op, { dataDir })) as OpResult<K> }
+      } catch (err) {
+        await client.terminate()
+        throw err
+      }
+    },
+    (err) => err instanceof WorkerDied,
+  )
+  if (rebuilt) opened.result.rebuilt = rebuilt
+  return opened
 }
 
 export class WorkerDied extends Error {}

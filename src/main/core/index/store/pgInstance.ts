@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { vector } from '@electric-sql/pglite-pgvector'
-import { setAside } from './setAside'
+import { openOrSetAside } from './setAside'
 
 /**
  * What the two databases of an index (full-text in IndexDb, vectors in VectorDb) share: how
@@ -61,7 +60,7 @@ export async function startPg(pgDir: string | null, cacheKb?: number): Promise<P
  * re-index: if the start fails, it starts with the default and forgets the saved size. A
  * directory that is really broken fails here too (the caller sets it aside).
  */
-export async function startSized(pgDir: string | null, sizing: CacheSizing): Promise<PGlite> {
+async function startSized(pgDir: string | null, sizing: CacheSizing): Promise<PGlite> {
   try {
     return await startPg(pgDir)
   } catch (err) {
@@ -169,27 +168,30 @@ export class PgCache {
 }
 
 /**
- * Opens with `openAt`; a directory that fails to open is renamed aside and opened fresh once: an
- * index is derived data, and a crash loop on a bad directory would be worse than a re-index.
+ * Opens (creating if needed) a database: Postgres started with the saved cache size, migrations
+ * applied, then `init` builds the caller's object on it. A directory that fails any of that is
+ * set aside and rebuilt once (openOrSetAside); Postgres is closed again on every failure.
  */
-export async function openOrSetAside<T>(
+export function openDatabase<T>(
   pgDir: string | null,
-  openAt: (pgDir: string | null) => Promise<T>,
+  sizing: CacheSizing,
+  migrations: { version: number; statements: string[] }[],
+  what: string,
+  init: (pg: PGlite, version: number, cache: PgCache) => Promise<T>,
 ): Promise<{ db: T; rebuilt: { setAsideTo: string; reason: string } | null }> {
-  try {
-    return { db: await openAt(pgDir), rebuilt: null }
-  } catch (err) {
-    if (!pgDir || !existsSync(pgDir)) throw err
-    const setAsideTo = setAside(pgDir)
-    return {
-      db: await openAt(pgDir),
-      rebuilt: { setAsideTo, reason: err instanceof Error ? err.message : String(err) },
+  return openOrSetAside(pgDir, async (dir) => {
+    const pg = await startSized(dir, sizing)
+    try {
+      return await init(pg, await migrate(pg, migrations, what), new PgCache(dir, sizing))
+    } catch (err) {
+      await pg.close().catch(() => undefined)
+      throw err
     }
-  }
+  })
 }
 
 /** Applies the versioned migrations not yet applied; returns the schema version. */
-export async function migrate(
+async function migrate(
   pg: PGlite,
   migrations: { version: number; statements: string[] }[],
   what: string,

@@ -3,14 +3,12 @@ import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import {
   CACHE_SIZING,
-  PgCache,
+  type PgCache,
   checkpointIfDue,
   count,
   getMeta,
-  migrate,
-  openOrSetAside,
+  openDatabase,
   setMeta,
-  startSized,
 } from './pgInstance'
 import type { VectorOpenResult, VectorState } from './protocol'
 
@@ -62,18 +60,17 @@ export class VectorDb {
     sizing = CACHE_SIZING,
   ): Promise<VectorOpenResult & { db: VectorDb }> {
     const pgDir = dataDir ? join(dataDir, 'vectors') : null
-    const { db, rebuilt } = await openOrSetAside(pgDir, async (dir) => {
-      const pg = await startSized(dir, sizing)
-      try {
-        await migrate(pg, MIGRATIONS, 'vector index')
-        const v = new VectorDb(pg, new PgCache(dir, sizing))
+    const { db, rebuilt } = await openDatabase(
+      pgDir,
+      sizing,
+      MIGRATIONS,
+      'vector index',
+      async (pg, _v, cache) => {
+        const v = new VectorDb(pg, cache)
         await v.load()
         return v
-      } catch (err) {
-        await pg.close().catch(() => undefined)
-        throw err
-      }
-    })
+      },
+    )
     return { db, rebuilt, state: db.state, cacheKb: db.cache.kb }
   }
 
@@ -205,7 +202,7 @@ export class VectorDb {
     )
   }
 
-  /** Rows in `vecs` (tests, verify). */
+  /** Rows in `vecs` (tests). */
   rows(): Promise<number> {
     if (!this.state.embedder) return Promise.resolve(0)
     return count(this.db, 'SELECT count(*)::int AS n FROM vecs')
