@@ -109,7 +109,10 @@ export interface StoreStats {
   dimensions: number | null
   /** Postgres' buffer caches in MB, both databases together: sized to what searches read (PgCache). */
   cacheMb: number
-  /** The vector worker is building its HNSW index (minutes at 100k): vector search waits meanwhile. */
+  /**
+   * The vector worker is building its HNSW index (minutes at 100k): a vector query would wait for
+   * it, so search answers from full text meanwhile (WorkspaceIndex.search).
+   */
   vectorIndexBuilding?: boolean
 }
 
