@@ -9,6 +9,12 @@ export default defineConfig({
   resolve: { alias: { '@shared': resolve(import.meta.dirname, 'src/shared') } },
   test: {
     testTimeout: 30_000,
+    // New index databases start from a template of an empty one (pgTemplate.ts) kept in the user's
+    // cache; the suite keeps its own inside the clone instead of writing to the home directory.
+    env: {
+      HEARTH_CACHE_DIR:
+        process.env.HEARTH_CACHE_DIR ?? resolve(import.meta.dirname, 'node_modules/.cache/hearth-tests'),
+    },
     hookTimeout: 60_000,
     projects: [
       {

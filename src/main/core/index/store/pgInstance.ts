@@ -1,6 +1,8 @@
+import { rmSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { vector } from '@electric-sql/pglite-pgvector'
+import { dropTemplate, isNewDataDir, readTemplate, saveTemplate, templateFile } from './pgTemplate'
 import { openOrSetAside } from './setAside'
 
 /**
@@ -27,10 +29,49 @@ type Queryable = Pick<PGlite, 'query'>
 /**
  * Starts Postgres on the directory with an index's settings (closes it again on failure).
  * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config).
+ * A directory with no database yet is filled from the template (pgTemplate.ts) when there is one.
  */
 export async function startPg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
+  return isNewDataDir(pgDir) ? createPg(pgDir, cacheKb) : bootPg(pgDir, cacheKb)
+}
+
+/**
+ * A database that does not exist yet: copied from the template when there is a good one; else
+ * initdb, and the result becomes the template (before any migration: it holds no schema of ours).
+ */
+async function createPg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
+  const file = templateFile()
+  const template = readTemplate(file)
+  if (template) {
+    try {
+      const pg = await bootPg(pgDir, cacheKb, template)
+      if (await extensionsCurrent(pg)) return pg
+      await pg.close()
+    } catch {
+      // A truncated or foreign template: forgotten below, and initdb runs as if there were none.
+    }
+    dropTemplate(file)
+    if (pgDir) rmSync(pgDir, { recursive: true, force: true })
+  }
+  const pg = await bootPg(pgDir, cacheKb)
+  await saveTemplate(pg, file)
+  return pg
+}
+
+// A template made by another build could hold older extension objects than this build's libraries.
+async function extensionsCurrent(pg: PGlite): Promise<boolean> {
+  const stale = await count(
+    pg,
+    `SELECT count(*)::int AS n FROM pg_available_extensions
+     WHERE name IN ('vector', 'pg_trgm') AND installed_version IS DISTINCT FROM default_version`,
+  )
+  return stale === 0
+}
+
+async function bootPg(pgDir: string | null, cacheKb?: number, loadDataDir?: Blob): Promise<PGlite> {
   const pg = await PGlite.create(pgDir ?? 'memory://', {
     extensions: { vector, pg_trgm },
+    ...(loadDataDir ? { loadDataDir } : {}),
     startParams: [
       ...PGlite.defaultStartParams,
       // The WAL limits go on the command line: PGlite runs Postgres single-user, where ALTER

@@ -1,0 +1,122 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import type { PGlite } from '@electric-sql/pglite'
+import { defaultCacheDir } from '../../dataDir'
+
+/**
+ * A new database starts from a copy of an empty one (initdb done, extensions created) instead of
+ * running initdb: 3.3 → 1.2 s for a directory on disk, 2.9 → 0.7 s in memory (docs/BENCHMARKS.md
+ * "## Index"), and every new index runs two of them. The copy is a tar that PGlite itself wrote
+ * (dumpDataDir) and reads back (loadDataDir), kept in the user's cache directory. The first
+ * database created on a machine (or after an upgrade of PGlite or pgvector) runs initdb and
+ * leaves the template for the next. Anything wrong with a template costs only the time it saves:
+ * the caller drops it and runs initdb.
+ */
+
+/** The template of the PGlite and pgvector builds this process runs, or null when they cannot be named. */
+export function templateFile(cacheDir: string = defaultCacheDir()): string | null {
+  const key = buildKey()
+  return key ? join(cacheDir, `pglite-template-${key}.tar`) : null
+}
+
+let cachedKey: string | null | undefined
+
+// The catalog a template holds must be the one this build's initdb would write: the name carries
+// both packages' versions, so an upgrade makes a new template instead of reusing an old one.
+function buildKey(): string | null {
+  if (cachedKey !== undefined) return cachedKey
+  try {
+    const req = createRequire(import.meta.url)
+    const versions = ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'].map((name) =>
+      packageVersion(req.resolve(name), name),
+    )
+    cachedKey = versions.every((v) => v && /^[\w.+-]+$/.test(v)) ? versions.join('-') : null
+  } catch {
+    cachedKey = null
+  }
+  return cachedKey
+}
+
+function packageVersion(entry: string, name: string): string | null {
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const f = join(dir, 'package.json')
+    if (!existsSync(f)) continue
+    const pkg = JSON.parse(readFileSync(f, 'utf8')) as { name?: string; version?: string }
+    if (pkg.name === name) return pkg.version ?? null
+  }
+  return null
+}
+
+/** The template's bytes, or null when there is none (or it cannot be read). */
+export function readTemplate(file: string | null): Blob | null {
+  if (!file) return null
+  try {
+    return new Blob([readFileSync(file)])
+  } catch {
+    return null
+  }
+}
+
+/** Forgets a template that failed to start or is stale (the next new database runs initdb and writes a fresh one). */
+export function dropTemplate(file: string | null): void {
+  if (file) rmSync(file, { force: true })
+}
+
+/**
+ * Saves `pg` (an empty database, just initialised) as the template. Written to a temporary name
+ * and renamed, so a reader never sees half a file and two processes saving at once both leave a
+ * whole one. Best effort: a read-only or full cache directory only means the next database runs
+ * initdb too.
+ */
+export async function saveTemplate(pg: PGlite, file: string | null): Promise<void> {
+  if (!file) return
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    removeStaleTemporaries(file)
+    // A checkpoint first: the copy then starts without replaying WAL.
+    await pg.exec('CHECKPOINT')
+    const tar = await pg.dumpDataDir('none')
+    writeFileSync(tmp, new Uint8Array(await tar.arrayBuffer()))
+    renameSync(tmp, file)
+  } catch {
+    rmSync(tmp, { force: true })
+  }
+}
+
+// A process killed while writing leaves its temporary (≈40 MB) behind; one more than an hour old
+// is nobody's any more.
+function removeStaleTemporaries(file: string): void {
+  const dir = dirname(file)
+  const prefix = `${file.slice(dir.length + 1)}.`
+  for (const n of readdirSync(dir)) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue
+    const p = join(dir, n)
+    try {
+      if (Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { force: true })
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/** True when `pgDir` holds no database yet (absent or empty): a template can be loaded into it. */
+export function isNewDataDir(pgDir: string | null): boolean {
+  if (pgDir === null) return true
+  try {
+    return readdirSync(pgDir).length === 0
+  } catch (err) {
+    // Absent: new. Unreadable: not ours to fill; opening it reports why.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+}
