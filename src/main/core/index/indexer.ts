@@ -12,7 +12,7 @@ import type {
   PrepareCandidate,
   SkippedFile,
 } from './store/protocol'
-import { walkWorkspace } from './walkWorkspace'
+import { walkWorkspaceParts } from './walkWorkspace'
 
 /** The store calls the indexer makes (IndexStore satisfies it). */
 export interface IndexerStore {
@@ -101,21 +101,37 @@ export class Indexer implements BudgetConsumer {
   private async doFullScan(signal: AbortSignal | undefined, force: boolean): Promise<ScanSummary> {
     const t0 = performance.now()
     this.onProgress({ phase: 'scanning', done: 0, total: 0, chunksAdded: 0 })
-    const walked = await walkWorkspace(this.root, this.rules, signal)
     const known = await this.store.call('fileStates', {})
-    const present = new Set(walked.files.map((f) => f.path))
-    const gone = known.map((k) => k.path).filter((p) => !present.has(p))
+    // A first index: start the prepare worker now, so it is up when the walk hands it a batch
+    // (starting it took ≈0.5 s from source, ≈0.1 s built).
+    if (known.length === 0)
+      void this.store.call('prepareFiles', { root: this.root, files: [] }).catch(() => undefined)
     const summary: ScanSummary = {
-      seen: walked.files.length,
+      seen: 0,
       indexed: 0,
       unchanged: 0,
       removed: 0,
       chunks: 0,
-      skipped: [...walked.skipped],
+      skipped: [],
       ms: 0,
     }
-    if (gone.length > 0) summary.removed += await this.store.call('deleteFiles', { paths: gone })
-    await this.indexCandidates(walked.files, statesOf(known), summary, signal, force)
+    const pass = this.startPass(statesOf(known), summary, signal, force)
+    const present = new Set<string>()
+    try {
+      // Batches go to the workers while the walk goes on (walkWorkspaceParts).
+      for await (const part of walkWorkspaceParts(this.root, this.rules, signal)) {
+        summary.seen += part.files.length
+        summary.skipped.push(...part.skipped)
+        for (const f of part.files) present.add(f.path)
+        await pass.add(part.files)
+      }
+      const gone = known.map((k) => k.path).filter((p) => !present.has(p))
+      if (gone.length > 0) summary.removed += await this.store.call('deleteFiles', { paths: gone })
+    } catch (err) {
+      await pass.abandon()
+      throw err
+    }
+    await pass.finish()
     await this.refreshTermStats()
     summary.ms = Math.round(performance.now() - t0)
     this.onProgress({ phase: 'idle', done: summary.seen, total: summary.seen, chunksAdded: summary.chunks })
@@ -123,63 +139,70 @@ export class Indexer implements BudgetConsumer {
   }
 
   private async indexCandidates(
-    all: FileCandidate[],
+    files: FileCandidate[],
     known: Map<string, FileState>,
     summary: ScanSummary,
-    signal?: AbortSignal,
-    force = false,
   ): Promise<void> {
-    // Same size and mtime as indexed: unchanged, without a read (the fast path).
-    const files: PrepareCandidate[] = []
-    for (const f of all) {
-      const prev = known.get(f.path)
-      if (!force && prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs) summary.unchanged++
-      else files.push(prev ? { ...f, prev } : f)
-    }
-    const batches: PrepareCandidate[][] = []
-    let cur: PrepareCandidate[] = []
-    let bytes = 0
-    for (const f of files) {
-      if (cur.length >= BATCH_FILES || (bytes + f.size > BATCH_BYTES && cur.length > 0)) {
-        batches.push(cur)
-        cur = []
-        bytes = 0
-      }
-      cur.push(f)
-      bytes += Math.min(f.size, BATCH_BYTES)
-    }
-    if (cur.length > 0) batches.push(cur)
-    const run = this.indexBatches(batches, files.length, summary, signal, force)
-    if (batches.length <= 1) return run
-    // A bulk pass ends with its term-statistics recount, before the embedding queue (held while
-    // the pass runs) takes the store: the recount's steps would otherwise queue behind its writes.
-    const pass = run.then(() => this.refreshTermStats())
-    // Waiters only need to know when it ends, not how.
-    this.bulk = pass.then(
-      () => undefined,
-      () => undefined,
-    )
+    const pass = this.startPass(known, summary, undefined, false)
     try {
-      await pass
-    } finally {
-      this.bulk = null
+      await pass.add(files)
+    } catch (err) {
+      await pass.abandon()
+      throw err
     }
+    await pass.finish()
   }
 
-  private async indexBatches(
-    batches: PrepareCandidate[][],
-    total: number,
+  /**
+   * A pass over candidate files: `add` them as they come (skipping those with the same size and
+   * mtime as indexed, without a read: the fast path), in batches of ≤BATCH_FILES / BATCH_BYTES,
+   * prepared (read, chunk) in the prepare worker while the store writes the batch before. `add`
+   * waits while the budget pauses indexing or `indexConcurrency` batches are in flight; `finish`
+   * writes the rest and waits for it, `abandon` (after an error) only waits for what is in flight.
+   *
+   * A pass of more than one batch (a first index, a branch switch) is a bulk pass: it ends with its
+   * term-statistics recount, and the embedding queue waits for it (bulkPass). Files arrive while
+   * the walk goes on, so whether a pass is bulk is known at its second batch: until then the first
+   * batch's "new chunks" signal is held back, so the embedding queue never starts inside a bulk pass.
+   */
+  private startPass(
+    known: Map<string, FileState>,
     summary: ScanSummary,
     signal: AbortSignal | undefined,
     force: boolean,
-  ): Promise<void> {
+  ): { add(files: FileCandidate[]): Promise<void>; finish(): Promise<void>; abandon(): Promise<void> } {
+    let cur: PrepareCandidate[] = []
+    let bytes = 0
+    let total = 0
     let done = 0
+    let dispatched = 0
+    let heldSignal = false
+    let endBulk: (() => void) | null = null
+    let failed: Error | null = null
     const inFlight = new Set<Promise<void>>()
-    for (const batch of batches) {
+    const indexed = (): void => {
+      if (dispatched === 1 && !endBulk) heldSignal = true
+      else this.onIndexed()
+    }
+    const releaseSignal = (): void => {
+      if (heldSignal) this.onIndexed()
+      heldSignal = false
+    }
+    const dispatch = async (): Promise<void> => {
+      const batch = cur
+      cur = []
+      bytes = 0
+      if (batch.length === 0) return
       signal?.throwIfAborted()
       await this.whileRunnable()
       while (inFlight.size >= Math.max(1, this.budget.indexConcurrency)) await Promise.race(inFlight)
-      // Prepare (read, chunk) runs in its own worker and overlaps the store writing the last batch.
+      if (failed) throw failed
+      if (++dispatched === 2) {
+        this.bulk = new Promise<void>((resolve) => {
+          endBulk = resolve
+        })
+        releaseSignal()
+      }
       const p = this.store
         .call('prepareFiles', { root: this.root, files: batch, force })
         .then((prepared) => this.store.call('writePrepared', prepared))
@@ -187,12 +210,60 @@ export class Indexer implements BudgetConsumer {
           merge(summary, r)
           done += batch.length
           this.onProgress({ phase: 'indexing', done, total, chunksAdded: summary.chunks })
-          if (r.chunks > 0) this.onIndexed()
+          if (r.chunks > 0) indexed()
         })
-      const tracked = p.finally(() => inFlight.delete(tracked))
+      // A failed batch fails the pass: the next add, or finish, throws it.
+      const tracked: Promise<void> = p
+        .catch((err: unknown) => {
+          failed ??= err instanceof Error ? err : new Error(String(err))
+        })
+        .finally(() => inFlight.delete(tracked))
       inFlight.add(tracked)
     }
-    await Promise.all(inFlight)
+    const settle = async (): Promise<void> => {
+      await Promise.all(inFlight)
+      releaseSignal()
+    }
+    const endPass = (): void => {
+      const end = endBulk
+      if (!end) return
+      this.bulk = null
+      end()
+    }
+    return {
+      add: async (files) => {
+        for (const f of files) {
+          const prev = known.get(f.path)
+          if (!force && prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs) {
+            summary.unchanged++
+            continue
+          }
+          total++
+          if (cur.length >= BATCH_FILES || (bytes + f.size > BATCH_BYTES && cur.length > 0)) await dispatch()
+          cur.push(prev ? { ...f, prev } : f)
+          bytes += Math.min(f.size, BATCH_BYTES)
+        }
+      },
+      finish: async () => {
+        try {
+          try {
+            await dispatch()
+          } finally {
+            await settle()
+          }
+          if (failed) throw failed
+          // A bulk pass's recount runs before the embedding queue (held meanwhile) takes the
+          // store: the recount's steps would otherwise queue behind its writes.
+          if (endBulk) await this.refreshTermStats()
+        } finally {
+          endPass()
+        }
+      },
+      abandon: async () => {
+        await settle()
+        endPass()
+      },
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs'
+import type { Dirent, Stats } from 'node:fs'
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IgnoreRules } from '../workspace/ignoreRules'
@@ -19,8 +19,24 @@ export async function walkWorkspace(
   rules: IgnoreRules,
   signal?: AbortSignal,
 ): Promise<WalkResult> {
-  const files: FileCandidate[] = []
-  const skipped: SkippedFile[] = []
+  const out: WalkResult = { files: [], skipped: [] }
+  for await (const part of walkWorkspaceParts(root, rules, signal)) {
+    out.files.push(...part.files)
+    out.skipped.push(...part.skipped)
+  }
+  return out
+}
+
+/**
+ * The same walk, one folder at a time (breadth first, names sorted), so indexing can start on the
+ * first folders while the rest are still being listed: on a first index of 4,000 files the walk
+ * alone took 1.3 s, all of it time the store would otherwise wait.
+ */
+export async function* walkWorkspaceParts(
+  root: string,
+  rules: IgnoreRules,
+  signal?: AbortSignal,
+): AsyncGenerator<WalkResult> {
   const seenDirs = new Set<string>()
   try {
     seenDirs.add(await realpath(root))
@@ -31,76 +47,99 @@ export async function walkWorkspace(
   while (queue.length > 0) {
     signal?.throwIfAborted()
     const dir = queue.shift() ?? ''
+    const part: WalkResult = { files: [], skipped: [] }
     let entries: Dirent[]
     try {
       entries = await readdir(join(root, dir), { withFileTypes: true })
     } catch (err) {
       if (dir)
-        skipped.push({
+        part.skipped.push({
           path: dir,
           reason: `folder unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
         })
+      yield part
       continue
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    for (const e of entries) {
-      const rel = dir ? `${dir}/${e.name}` : e.name
-      const abs = join(root, rel)
-      if (e.isSymbolicLink()) {
-        let target
-        try {
-          target = await stat(abs)
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code
-          if (!rules.isIgnored(rel, false)) {
-            skipped.push({
-              path: rel,
-              reason: code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`,
-            })
+    const rel = (e: Dirent): string => (dir ? `${dir}/${e.name}` : e.name)
+    // The file system calls of one folder run side by side (one at a time, they were most of the
+    // walk); their results are applied in name order below, so the outcome does not depend on
+    // which returns first.
+    const looked = await Promise.all(entries.map((e) => lookUp(root, e, rel(e), rules)))
+    entries.forEach((e, i) => {
+      const r = rel(e)
+      const l = looked[i] as Looked
+      switch (l.kind) {
+        case 'file':
+          part.files.push({ path: r, size: l.st.size, mtimeMs: l.st.mtimeMs })
+          break
+        case 'dir':
+          // A folder reached twice (a symlink to a folder already walked) is walked once.
+          if (l.real !== null && seenDirs.has(l.real) && l.viaLink) {
+            part.skipped.push({ path: r, reason: 'symlink loop' })
+            break
           }
-          continue
-        }
-        if (target.isDirectory()) {
-          if (rules.isIgnored(rel, true)) continue
-          let real: string
-          try {
-            real = await realpath(abs)
-          } catch {
-            skipped.push({ path: rel, reason: 'symlink loop' })
-            continue
-          }
-          if (seenDirs.has(real)) {
-            skipped.push({ path: rel, reason: 'symlink loop' })
-            continue
-          }
-          seenDirs.add(real)
-          queue.push(rel)
-        } else if (target.isFile() && !rules.isIgnored(rel, false)) {
-          files.push({ path: rel, size: target.size, mtimeMs: target.mtimeMs })
-        }
-        continue
+          if (l.real !== null) seenDirs.add(l.real)
+          queue.push(r)
+          break
+        case 'skip':
+          part.skipped.push({ path: r, reason: l.reason })
+          break
+        case 'none':
+          break
       }
-      if (e.isDirectory()) {
-        if (rules.isIgnored(rel, true)) continue
-        try {
-          seenDirs.add(await realpath(abs))
-        } catch {
-          // keep walking; readdir will report it
-        }
-        queue.push(rel)
-      } else if (e.isFile()) {
-        if (rules.isIgnored(rel, false)) continue
-        try {
-          const st = await lstat(abs)
-          files.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs })
-        } catch (err) {
-          skipped.push({
-            path: rel,
-            reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-          })
-        }
+    })
+    yield part
+  }
+}
+
+type Looked =
+  | { kind: 'file'; st: Stats }
+  | { kind: 'dir'; real: string | null; viaLink: boolean }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'none' }
+
+async function lookUp(root: string, e: Dirent, rel: string, rules: IgnoreRules): Promise<Looked> {
+  const abs = join(root, rel)
+  if (e.isSymbolicLink()) {
+    let target: Stats
+    try {
+      target = await stat(abs)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (rules.isIgnored(rel, false)) return { kind: 'none' }
+      return {
+        kind: 'skip',
+        reason: code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`,
       }
     }
+    if (target.isDirectory()) {
+      if (rules.isIgnored(rel, true)) return { kind: 'none' }
+      try {
+        return { kind: 'dir', real: await realpath(abs), viaLink: true }
+      } catch {
+        return { kind: 'skip', reason: 'symlink loop' }
+      }
+    }
+    if (target.isFile() && !rules.isIgnored(rel, false)) return { kind: 'file', st: target }
+    return { kind: 'none' }
   }
-  return { files, skipped }
+  if (e.isDirectory()) {
+    if (rules.isIgnored(rel, true)) return { kind: 'none' }
+    try {
+      return { kind: 'dir', real: await realpath(abs), viaLink: false }
+    } catch {
+      // Keep walking; readdir will report it.
+      return { kind: 'dir', real: null, viaLink: false }
+    }
+  }
+  if (e.isFile()) {
+    if (rules.isIgnored(rel, false)) return { kind: 'none' }
+    try {
+      return { kind: 'file', st: await lstat(abs) }
+    } catch (err) {
+      return { kind: 'skip', reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` }
+    }
+  }
+  return { kind: 'none' }
 }
