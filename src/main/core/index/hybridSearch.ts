@@ -50,9 +50,19 @@ export interface SearchBackend {
     limit: number
     filter?: SearchFilter
   }): Promise<StoreHit[]>
+  /** Nearest chunks, filtered (for filtered searches: the filter needs each hash's chunks). */
   searchVector(args: { vector: number[]; limit: number; filter?: SearchFilter }): Promise<StoreHit[]>
-  chunkTexts(args: { ids: number[] }): Promise<ChunkText[]>
+  /** Nearest chunk texts by hash, nearest first (cosine distance): unfiltered searches. */
+  nearestHashes(args: { vector: number[]; k: number }): Promise<{ hash: string; d: number }[]>
+  /** The chunks to show, by id and by text hash. */
+  chunkTexts(args: { ids: number[]; hashes?: string[] }): Promise<ChunkText[]>
 }
+
+/** A vector-side result: a chunk, or (unfiltered searches) a text hash whose chunks are looked up only if it is shown. */
+export type VectorHit = StoreHit | { hash: string; score: number }
+
+/** A fused result: a chunk, or a text hash only the vector side found. */
+export type Candidate = { hit: StoreHit; score: number } | { hash: string; score: number }
 
 export interface VectorSide {
   embedder: Embedder
@@ -91,11 +101,20 @@ export async function search(
   const depth = Math.max(60, opts.limit * opts.maxPerFile * 4)
   const ftsP =
     mode === 'vector' ? Promise.resolve([]) : backend.searchFts({ terms: q.terms, limit: depth, filter })
-  let vecHits: StoreHit[] = []
+  let vecHits: VectorHit[] = []
+  const filtered = filter.pathRegex !== undefined || filter.languages !== undefined
   if (mode !== 'fts' && vectors) {
     try {
       const [vec] = await vectors.embedder.embed([query], signal)
-      if (vec) vecHits = await backend.searchVector({ vector: Array.from(vec), limit: depth, filter })
+      // Unfiltered, the nearest hashes are fused as they are and only the shown few are mapped to
+      // chunks (with their text, in one request after the full-text query): see chunkTexts.
+      if (vec && filtered)
+        vecHits = await backend.searchVector({ vector: Array.from(vec), limit: depth, filter })
+      else if (vec)
+        vecHits = (await backend.nearestHashes({ vector: Array.from(vec), k: depth })).map((n) => ({
+          hash: n.hash,
+          score: 1 - n.d,
+        }))
     } catch (err) {
       if (mode === 'vector') throw err
       mode = 'fts'
@@ -104,9 +123,9 @@ export async function search(
   }
   const ftsHits = await ftsP
   signal?.throwIfAborted()
-  let ranked: StoreHit[]
-  if (mode === 'fts') ranked = ftsHits
-  else if (mode === 'vector') ranked = vecHits
+  let ranked: Candidate[]
+  if (mode === 'fts') ranked = ftsHits.map((hit) => ({ hit, score: hit.score }))
+  else if (mode === 'vector') ranked = vecHits.map(asCandidate)
   else ranked = opts.fusion === 'rrf' ? fuseRrf(ftsHits, vecHits) : fuseWeighted(ftsHits, vecHits)
   const results = await showable(backend, ranked, opts, q)
   signal?.throwIfAborted()
@@ -116,69 +135,114 @@ export async function search(
 }
 
 /**
- * The best `limit` hits, at most `maxPerFile` from one file, with their text: ranking never needed
- * it, so it is fetched for these few only. A chunk deleted since it was ranked is passed over.
+ * The best `limit` results, at most `maxPerFile` from one file, with their text: ranking never
+ * needed it, so it is fetched for these few only, together with the chunks of the text hashes
+ * among them. A chunk deleted since it was ranked is passed over.
  */
 async function showable(
   backend: SearchBackend,
-  ranked: StoreHit[],
+  ranked: Candidate[],
   opts: SearchOptions,
   q: ProcessedQuery,
 ): Promise<SearchResult[]> {
   const results: SearchResult[] = []
   const perFile = new Map<string, number>()
+  const shown = new Set<number>()
+  const take = (hit: StoreHit, text: ChunkText): void => {
+    perFile.set(hit.path, (perFile.get(hit.path) ?? 0) + 1)
+    shown.add(hit.id)
+    results.push(toResult(hit, text, q))
+  }
   let next = 0
   while (results.length < opts.limit && next < ranked.length) {
-    const picked: StoreHit[] = []
+    const picked: Candidate[] = []
+    // Chunks whose file is full are passed over here already; a hash's chunks (and files) are
+    // known once fetched.
+    const tentative = new Map(perFile)
     for (; next < ranked.length && results.length + picked.length < opts.limit; next++) {
-      const h = ranked[next] as StoreHit
-      const n = perFile.get(h.path) ?? 0
-      if (n >= opts.maxPerFile) continue
-      perFile.set(h.path, n + 1)
-      picked.push(h)
+      const c = ranked[next] as Candidate
+      if ('hit' in c) {
+        const n = tentative.get(c.hit.path) ?? 0
+        if (n >= opts.maxPerFile || shown.has(c.hit.id)) continue
+        tentative.set(c.hit.path, n + 1)
+      }
+      picked.push(c)
     }
     if (picked.length === 0) break
-    const texts = new Map((await backend.chunkTexts({ ids: picked.map((h) => h.id) })).map((t) => [t.id, t]))
-    for (const h of picked) {
-      const text = texts.get(h.id)
-      if (text) results.push(toResult(h, text, q))
-      else perFile.set(h.path, (perFile.get(h.path) ?? 1) - 1)
+    const texts = await backend.chunkTexts({
+      ids: picked.flatMap((c) => ('hit' in c ? [c.hit.id] : [])),
+      hashes: picked.flatMap((c) => ('hit' in c ? [] : [c.hash])),
+    })
+    const byId = new Map(texts.map((t) => [t.id, t]))
+    for (const c of picked) {
+      const chunks = 'hit' in c ? [byId.get(c.hit.id)] : texts.filter((t) => t.hash === c.hash)
+      for (const t of chunks) {
+        if (!t || results.length >= opts.limit || shown.has(t.id)) continue
+        if ((perFile.get(t.path) ?? 0) >= opts.maxPerFile) continue
+        take('hit' in c ? { ...c.hit, score: c.score } : { ...t, score: c.score }, t)
+      }
     }
   }
   return results
 }
 
-/** Reciprocal rank fusion: rank-based, so the two sides' score scales never need reconciling. */
-export function fuseRrf(fts: StoreHit[], vec: StoreHit[]): StoreHit[] {
-  const acc = new Map<number, { hit: StoreHit; score: number }>()
-  const addList = (list: StoreHit[]): void =>
-    list.forEach((h, i) => {
-      const e = acc.get(h.id)
-      const s = 1 / (RRF_K + i + 1)
+function asCandidate(v: VectorHit): Candidate {
+  return 'id' in v ? { hit: v, score: v.score } : v
+}
+
+/**
+ * Adds up each side's score per chunk. A vector hit that is only a text hash counts for every
+ * full-text hit with that hash; one no full-text hit has stays a hash (its chunks are looked up if
+ * it is shown).
+ */
+function fuse(fts: StoreHit[], ftsScores: number[], vec: VectorHit[], vecScores: number[]): Candidate[] {
+  const chunks = new Map<number, { hit: StoreHit; score: number }>()
+  const ftsByHash = new Map<string, number[]>()
+  fts.forEach((h, i) => {
+    const e = chunks.get(h.id)
+    if (e) e.score += ftsScores[i] ?? 0
+    else chunks.set(h.id, { hit: h, score: ftsScores[i] ?? 0 })
+    ftsByHash.set(h.hash, [...(ftsByHash.get(h.hash) ?? []), h.id])
+  })
+  const hashes = new Map<string, { hash: string; score: number }>()
+  vec.forEach((v, i) => {
+    const s = vecScores[i] ?? 0
+    if ('id' in v) {
+      const e = chunks.get(v.id)
       if (e) e.score += s
-      else acc.set(h.id, { hit: h, score: s })
-    })
-  addList(fts)
-  addList(vec)
-  return [...acc.values()].sort((a, b) => b.score - a.score).map((e) => ({ ...e.hit, score: e.score }))
+      else chunks.set(v.id, { hit: v, score: s })
+      return
+    }
+    const ids = ftsByHash.get(v.hash)
+    if (!ids) {
+      if (!hashes.has(v.hash)) hashes.set(v.hash, { hash: v.hash, score: s })
+      return
+    }
+    for (const id of ids) {
+      const e = chunks.get(id)
+      if (e) e.score += s
+    }
+  })
+  // Stable sort: ties keep full-text order first.
+  return [...chunks.values(), ...hashes.values()]
+    .sort((a, b) => b.score - a.score)
+    .map((c) => ('hit' in c ? { hit: { ...c.hit, score: c.score }, score: c.score } : c))
+}
+
+/** Reciprocal rank fusion: rank-based, so the two sides' score scales never need reconciling. */
+export function fuseRrf(fts: StoreHit[], vec: VectorHit[]): Candidate[] {
+  const rrf = (_: unknown, i: number): number => 1 / (RRF_K + i + 1)
+  return fuse(fts, fts.map(rrf), vec, vec.map(rrf))
 }
 
 /** The seed's 70 % vector + 30 % full-text, each side's scores scaled to 0..1 by its best hit. */
-export function fuseWeighted(fts: StoreHit[], vec: StoreHit[], wVec = WEIGHT_VECTOR): StoreHit[] {
-  const acc = new Map<number, { hit: StoreHit; score: number }>()
-  const addList = (list: StoreHit[], w: number): void => {
+export function fuseWeighted(fts: StoreHit[], vec: VectorHit[], wVec = WEIGHT_VECTOR): Candidate[] {
+  const scaled = (list: { score: number }[], w: number): number[] => {
     const max = Math.max(...list.map((h) => h.score), 1e-9)
     const min = Math.min(...list.map((h) => h.score), 0)
-    for (const h of list) {
-      const s = (w * (h.score - min)) / (max - min || 1)
-      const e = acc.get(h.id)
-      if (e) e.score += s
-      else acc.set(h.id, { hit: h, score: s })
-    }
+    return list.map((h) => (w * (h.score - min)) / (max - min || 1))
   }
-  addList(fts, 1 - wVec)
-  addList(vec, wVec)
-  return [...acc.values()].sort((a, b) => b.score - a.score).map((e) => ({ ...e.hit, score: e.score }))
+  return fuse(fts, scaled(fts, 1 - wVec), vec, scaled(vec, wVec))
 }
 
 const MAX_SNIPPET_LINES = 3

@@ -255,6 +255,7 @@ export class WorkspaceIndex implements BudgetConsumer {
     const backend = {
       searchFts: (a: OpArgs<'searchFts'>) => this.store.call('searchFts', a),
       searchVector: (a: OpArgs<'searchVector'>) => this.store.call('searchVector', a),
+      nearestHashes: (a: OpArgs<'vecNearest'>) => this.store.call('vecNearest', a),
       chunkTexts: (a: OpArgs<'chunkTexts'>) => this.store.call('chunkTexts', a),
     }
     return search(backend, vectors, query, options, signal, this.vectorReason)

@@ -67,11 +67,13 @@ export interface StoreHit {
   startLine: number
   endLine: number
   language: string
+  /** The chunk text's hash (what the vector database keys its vectors by). */
+  hash: string
   score: number
 }
 
-export interface ChunkText {
-  id: number
+/** A chunk to show: where it is and its text. */
+export interface ChunkText extends Omit<StoreHit, 'score'> {
   content: string
   symbols: string[]
 }
@@ -176,7 +178,8 @@ export interface StoreOps {
   searchFts: [FtsArgs, StoreHit[]]
   searchVector: [VectorArgs, StoreHit[]]
   /** The text of these chunks (ids from a search); a chunk deleted since is simply absent. */
-  chunkTexts: [{ ids: number[] }, ChunkText[]]
+  /** The chunks with these ids, and every chunk (≤8 each) whose text has one of these hashes. */
+  chunkTexts: [{ ids: number[]; hashes?: string[] }, ChunkText[]]
   /** One step of a term-statistics refresh; repeat until `done` (searches run in between). */
   refreshTermStatsStep: [{ ifStale?: boolean }, { done: boolean; lexemes: number }]
   symbolSnippets: [{ names: string[]; excludePath?: string; limit: number }, SymbolSnippet[]]

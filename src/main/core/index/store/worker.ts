@@ -70,8 +70,10 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     }
     case 'searchFts':
       return need().searchFts(args as OpArgs<'searchFts'>)
-    case 'chunkTexts':
-      return need().chunkTexts((args as OpArgs<'chunkTexts'>).ids)
+    case 'chunkTexts': {
+      const a = args as OpArgs<'chunkTexts'>
+      return need().chunkTexts(a.ids, a.hashes)
+    }
     case 'refreshTermStatsStep':
       return need().refreshTermStatsStep((args as OpArgs<'refreshTermStatsStep'>).ifStale)
     case 'symbolSnippets': {
