@@ -58,7 +58,10 @@ export interface SearchBackend {
   chunkTexts(args: { ids: number[]; hashes?: string[] }): Promise<ChunkText[]>
 }
 
-/** A vector-side result: a chunk, or (unfiltered searches) a text hash whose chunks are looked up only if it is shown. */
+/**
+ * A vector-side result: a chunk, or (unfiltered searches) a text hash whose chunks are looked up
+ * only if it is shown.
+ */
 export type VectorHit = StoreHit | { hash: string; score: number }
 
 /** A fused result: a chunk, or a text hash only the vector side found. */
