@@ -17,6 +17,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { CodeHashEmbedder } from '../src/main/core/index/embedders/codeHashEmbedder'
+import { HNSW_FROM_ROWS } from '../src/main/core/index/store/vectorDb'
 import { WorkspaceIndex } from '../src/main/core/index/workspaceIndex'
 import { WorkspaceWatcher } from '../src/main/core/watcher/workspaceWatcher'
 import { DEFAULT_IGNORED_NAMES, IgnoreRules } from '../src/main/core/workspace/ignoreRules'
@@ -213,7 +214,7 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
     hybrid: await lat('hybrid'),
     fts: await lat('fts'),
     vector: await lat('vector'),
-    vectorIndex: st.chunks >= 20_000 ? 'hnsw' : 'exact scan',
+    vectorIndex: st.chunks >= HNSW_FROM_ROWS ? 'hnsw' : 'exact scan',
     cacheMb: st.cacheMb,
     diskMb: {
       total: mb(dirBytes(dbDir)),

@@ -18,8 +18,11 @@ import type { VectorOpenResult, VectorState } from './protocol'
  * ~0.5-1 s at 100k; halfvec was no faster in WASM; bit-quantised scan + re-rank ≈50-90 ms at 100k
  * with poor recall; HNSW answers in a few ms but makes every insert ~17× slower. So: no index while
  * small, and HNSW built in one pass (much cheaper than row by row) once the backlog has drained.
+ * From 5,000: at 8k vectors the exact scan (12.8 ms p50 in the bench, 17.9 ms in a real index) was
+ * slower than the full-text query and so the whole hybrid search's critical path; HNSW there
+ * answers in 3.4 ms and builds in 15 s (searches meanwhile use full text).
  */
-export const HNSW_FROM_ROWS = 20_000
+export const HNSW_FROM_ROWS = 5_000
 
 const MIGRATIONS = [
   {
@@ -166,7 +169,8 @@ export class VectorDb {
   /**
    * Builds the HNSW index once `vecs` is big enough (the caller knows the backlog is empty: a bulk
    * build is far cheaper than HNSW maintenance per insert during the initial fill). Blocks this
-   * worker while it runs: ~40 s at 20k vectors here, minutes at 100k; the full-text side goes on.
+   * worker while it runs: ~15 s at 8k vectors here, ~40 s at 20k, minutes at 100k; the full-text
+   * side goes on.
    */
   async maintainIndex(): Promise<{ built: boolean; ms: number; cacheKb: number }> {
     if (!(await this.needsIndex())) return { built: false, ms: 0, cacheKb: this.cache.kb }
