@@ -177,8 +177,10 @@ export interface StoreOps {
   putEmbeddings: [{ items: { hash: string; vector: number[] }[] }, number]
   searchFts: [FtsArgs, StoreHit[]]
   searchVector: [VectorArgs, StoreHit[]]
-  /** The text of these chunks (ids from a search); a chunk deleted since is simply absent. */
-  /** The chunks with these ids, and every chunk (≤8 each) whose text has one of these hashes. */
+  /**
+   * The chunks to show with their text: those with these ids (from a search), and every chunk (≤8
+   * each) whose text has one of these hashes. A chunk deleted since is simply absent.
+   */
   chunkTexts: [{ ids: number[]; hashes?: string[] }, ChunkText[]]
   /** One step of a term-statistics refresh; repeat until `done` (searches run in between). */
   refreshTermStatsStep: [{ ifStale?: boolean }, { done: boolean; lexemes: number }]
