@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import type { IgnoreRules } from '../workspace/ignoreRules'
 import type { FileCandidate, SkippedFile } from './store/protocol'
 
+/** File system lookups of one folder in flight at once (walkWorkspaceParts). */
+const LOOKUPS_AT_ONCE = 256
+
 export interface WalkResult {
   files: FileCandidate[]
   skipped: SkippedFile[]
@@ -63,9 +66,16 @@ export async function* walkWorkspaceParts(
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     const rel = (e: Dirent): string => (dir ? `${dir}/${e.name}` : e.name)
     // The file system calls of one folder run side by side (one at a time, they were most of the
-    // walk); their results are applied in name order below, so the outcome does not depend on
-    // which returns first.
-    const looked = await Promise.all(entries.map((e) => lookUp(root, e, rel(e), rules)))
+    // walk), LOOKUPS_AT_ONCE at a time so a folder of 100k files does not queue 100k requests at
+    // once; their results are applied in name order below, so the outcome does not depend on which
+    // returns first.
+    const looked: Looked[] = []
+    for (let i = 0; i < entries.length; i += LOOKUPS_AT_ONCE)
+      looked.push(
+        ...(await Promise.all(
+          entries.slice(i, i + LOOKUPS_AT_ONCE).map((e) => lookUp(root, e, rel(e), rules)),
+        )),
+      )
     entries.forEach((e, i) => {
       const r = rel(e)
       const l = looked[i] as Looked
