@@ -64,7 +64,10 @@ export interface SearchBackend {
  */
 export type VectorHit = StoreHit | { hash: string; score: number }
 
-/** A fused result: a chunk, or a text hash only the vector side found. */
+/**
+ * A fused result: a chunk, or a text hash only the vector side found. `score` is the fused score
+ * (a chunk's own `hit.score` is one side's; showable gives the result the fused one).
+ */
 export type Candidate = { hit: StoreHit; score: number } | { hash: string; score: number }
 
 export interface VectorSide {
@@ -227,9 +230,7 @@ function fuse(fts: StoreHit[], ftsScores: number[], vec: VectorHit[], vecScores:
     }
   })
   // Stable sort: ties keep full-text order first.
-  return [...chunks.values(), ...hashes.values()]
-    .sort((a, b) => b.score - a.score)
-    .map((c) => ('hit' in c ? { hit: { ...c.hit, score: c.score }, score: c.score } : c))
+  return [...chunks.values(), ...hashes.values()].sort((a, b) => b.score - a.score)
 }
 
 /** Reciprocal rank fusion: rank-based, so the two sides' score scales never need reconciling. */
