@@ -3,25 +3,29 @@
  * node_modules, chunked by the indexer's own prepareBatch) written into a fresh in-memory store,
  * once per schema variant, in one run:
  *
- *  - `as built`: the store as it is (generated english tsvector, GIN on it, trigram GIN on symbols);
+ *  - `as built`: the store as it is (tsvector generated from the lexemes prepareBatch made, GIN on
+ *    it, trigram GIN on symbols);
+ *  - `previous schema`: the tsvector Postgres' parser and english stemmer made from the chunk's
+ *    words, with positions and labels, as before the eighth session (the peer for `as built`);
  *  - `chunks unlogged`: no WAL for the chunk rows and their indexes (not crash-safe: measures WAL);
  *  - `no symbol trigram index`, `no tsvector GIN index`: that index dropped;
- *  - `no tsvector at all`: the column is plain and left empty (the floor: rows, btrees, backlog);
- *  - `no compression`: TOAST keeps the large columns out of line but does not pglz-compress them;
- *  - `tsvector built in JS`: lexemes, positions and weights computed in JavaScript and sent as
- *    tsvector literals (what "skip Postgres' parser" would buy; no stemming, so a lower bound).
+ *  - `no tsvector at all`: the columns are plain and left empty (the floor: rows, btrees, backlog);
+ *  - `no compression`: TOAST keeps the large columns out of line but does not pglz-compress them.
  *
  * Prints JSON: files, chunks, prepare ms (JS, runs in its own worker in the app) and per variant
- * write ms and chunks/s. `--files N` (default 1500). Memory, not disk: WAL is written, to memory.
+ * the median write ms and chunks/s over the rounds, and each round's ms. `--files N` (default
+ * 1500), `--rounds N` (default 3). Memory, not disk: WAL is written, to memory.
  */
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
+import { pathWords, searchWords, splitIdentifier } from '../src/main/core/index/identifiers'
 import { IndexDb, prepareBatch } from '../src/main/core/index/store/indexDb'
 import type { PreparedBatch } from '../src/main/core/index/store/protocol'
 
-const { values } = parseArgs({ options: { files: { type: 'string' } } })
+const { values } = parseArgs({ options: { files: { type: 'string' }, rounds: { type: 'string' } } })
 const WANT = Number(values.files ?? 1500)
+const ROUNDS = Number(values.rounds ?? 3)
 const ROOT = join(import.meta.dirname, '..', 'node_modules')
 
 interface Tx {
@@ -50,29 +54,21 @@ function sourceFiles(): { path: string; size: number; mtimeMs: number }[] {
   return out
 }
 
-/** names (weight A) then words (weight D), each word once per weight, positions in order. */
-function tsvectorLiteral(names: string, words: string): string {
-  const seen = new Set<string>()
-  const out: string[] = []
-  let pos = 1
-  for (const [text, weight] of [
-    [names, 'A'],
-    [words, 'D'],
-  ] as const) {
-    for (const raw of text.split(/\s+/)) {
-      const w = raw.toLowerCase()
-      if (!w || w.length > 200 || seen.has(`${weight}${w}`)) continue
-      seen.add(`${weight}${w}`)
-      out.push(`'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${Math.min(pos++, 16383)}${weight}`)
-    }
-  }
-  return out.join(' ')
-}
+/**
+ * The schema before the eighth session: Postgres' parser and english stemmer made the tsvector
+ * (with positions and labels) from the chunk's names and words, stored beside it.
+ */
+const PREVIOUS_SCHEMA = [
+  'ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN ntsv',
+  'ALTER TABLE chunks ADD COLUMN names text, ADD COLUMN words text',
+  `ALTER TABLE chunks ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
+     setweight(to_tsvector('english', names), 'A') || setweight(to_tsvector('english', words), 'D')) STORED`,
+  'CREATE INDEX chunks_tsv ON chunks USING gin (tsv)',
+]
 
-async function writeWithJsTsvector(pg: RawPg, batches: PreparedBatch[]): Promise<void> {
+async function writePreviousSchema(pg: RawPg, batches: PreparedBatch[]): Promise<void> {
   for (const b of batches) {
     const rows = b.prepared.flatMap((p) => p.rows)
-    const tsv = rows.map((r) => tsvectorLiteral(r.names, r.words))
     await pg.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO files (path, hash, size, mtime_ms, language, chunks)
@@ -87,9 +83,10 @@ async function writeWithJsTsvector(pg: RawPg, batches: PreparedBatch[]): Promise
         ],
       )
       await tx.query(
-        `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, names, words, tsv)
+        `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, lexemes, name_lexemes,
+                             names, words)
          SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-                              $8::text[], $9::text[], $10::tsvector[])`,
+                              $8::text[], $9::text[], $10::text[], $11::text[])`,
         [
           rows.map((r) => r.path),
           rows.map((r) => r.startLine),
@@ -98,9 +95,16 @@ async function writeWithJsTsvector(pg: RawPg, batches: PreparedBatch[]): Promise
           rows.map((r) => r.hash),
           rows.map((r) => r.symbols),
           rows.map((r) => r.content),
-          rows.map((r) => r.names),
-          rows.map((r) => r.words),
-          tsv,
+          rows.map(() => ''),
+          rows.map(() => ''),
+          // What the previous prepareBatch sent (its JS work is not timed: it ran in its own worker).
+          rows.map((r) =>
+            [
+              pathWords(r.path),
+              ...r.symbols.split(' ').map((s) => [s.toLowerCase(), ...splitIdentifier(s)].join(' ')),
+            ].join(' '),
+          ),
+          rows.map((r) => searchWords(r.content)),
         ],
       )
       await tx.query(
@@ -111,29 +115,22 @@ async function writeWithJsTsvector(pg: RawPg, batches: PreparedBatch[]): Promise
   }
 }
 
-const VARIANTS: { name: string; setup: string[]; js?: boolean }[] = [
+const VARIANTS: { name: string; setup: string[]; previous?: boolean }[] = [
   { name: 'as built', setup: [] },
+  { name: 'previous schema (english to_tsvector with labels)', setup: PREVIOUS_SCHEMA, previous: true },
   { name: 'chunks unlogged (no WAL for them)', setup: ['ALTER TABLE chunks SET UNLOGGED'] },
   { name: 'no symbol trigram index', setup: ['DROP INDEX chunks_symbols_trgm'] },
   { name: 'no tsvector GIN index', setup: ['DROP INDEX chunks_tsv'] },
   {
     name: 'no tsvector at all',
-    setup: ['ALTER TABLE chunks DROP COLUMN tsv', 'ALTER TABLE chunks ADD COLUMN tsv tsvector'],
-  },
-  {
-    name: 'no compression (STORAGE EXTERNAL on tsv, content, words, names)',
-    setup: ['tsv', 'content', 'words', 'names'].map(
-      (c) => `ALTER TABLE chunks ALTER COLUMN ${c} SET STORAGE EXTERNAL`,
-    ),
-  },
-  {
-    name: 'tsvector built in JS',
     setup: [
-      'ALTER TABLE chunks DROP COLUMN tsv',
-      'ALTER TABLE chunks ADD COLUMN tsv tsvector',
-      'CREATE INDEX chunks_tsv ON chunks USING gin (tsv)',
+      'ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN ntsv',
+      'ALTER TABLE chunks ADD COLUMN tsv tsvector, ADD COLUMN ntsv tsvector',
     ],
-    js: true,
+  },
+  {
+    name: 'no compression (STORAGE EXTERNAL on content, lexemes)',
+    setup: ['content', 'lexemes'].map((c) => `ALTER TABLE chunks ALTER COLUMN ${c} SET STORAGE EXTERNAL`),
   },
 ]
 
@@ -145,20 +142,33 @@ for (let i = 0; i < files.length; i += 128)
 const prepareMs = performance.now() - t0
 const chunks = batches.reduce((n, b) => n + b.prepared.reduce((m, p) => m + p.rows.length, 0), 0)
 
-const results: { variant: string; writeMs: number; chunksPerSec: number }[] = []
-for (const v of VARIANTS) {
+/** Writes every batch into a fresh in-memory store set up as variant `v`; returns the ms. */
+async function writeVariant(v: (typeof VARIANTS)[number]): Promise<number> {
   const { db } = await IndexDb.open(null)
   const pg = (db as unknown as { db: RawPg }).db
   // With an embedder set, every write also queues its chunk texts for embedding, as in the app.
   await db.syncVectors({ epoch: 'bench', embedder: { id: 'bench', dimensions: 8 } })
   for (const s of v.setup) await pg.exec(s)
   const w0 = performance.now()
-  if (v.js) await writeWithJsTsvector(pg, batches)
+  if (v.previous) await writePreviousSchema(pg, batches)
   else for (const b of batches) await db.writePrepared(b)
   const ms = performance.now() - w0
-  results.push({ variant: v.name, writeMs: Math.round(ms), chunksPerSec: Math.round(chunks / (ms / 1000)) })
   await db.close()
+  return ms
 }
+
+// One discarded write first: the first variant written in a process paid for warming up the
+// JIT and WASM tiers (≈+40 % in one run). Then the variants take turns, ROUNDS times.
+await writeVariant(VARIANTS[0] ?? { name: '', setup: [] })
+const runs = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]))
+for (let r = 0; r < ROUNDS; r++) for (const v of VARIANTS) runs.get(v.name)?.push(await writeVariant(v))
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+const results = [...runs].map(([variant, ms]) => ({
+  variant,
+  writeMs: Math.round(median(ms)),
+  chunksPerSec: Math.round(chunks / (median(ms) / 1000)),
+  runsMs: ms.map(Math.round),
+}))
 console.log(
   JSON.stringify(
     { files: files.length, chunks, prepareMs: Math.round(prepareMs), variants: results },

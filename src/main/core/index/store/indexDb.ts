@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { chunkFile, chunkHash } from '../chunker'
-import { pathWords, searchWords, splitIdentifier } from '../identifiers'
+import { identifierTokens, pathWords, searchWords, splitIdentifier } from '../identifiers'
+import { lexemeOf, lexemeList } from '../lexemes'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
 import { MIGRATIONS } from './migrations'
@@ -41,8 +42,12 @@ interface FileState {
 /** What the embedder sees for a chunk: its path (a strong signal for code) and its text. */
 export const embedText = (path: string, text: string): string => `${path}\n${text}`
 
-// ts_rank weights for labels {D, C, B, A}: body words D, names (path, declared symbols) A.
-const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'
+// Field weights of a matched term: names (path, declared symbols) and body words. They were
+// ts_rank's label weights A and D when the tsvector carried labels; RANK_SPREAD is ts_rank's
+// constant (π²/6), kept so scores stay on the scale fusion was tuned on.
+const NAME_WEIGHT = '1.0'
+const BODY_WEIGHT = '0.1'
+const RANK_SPREAD = '1.64493406685'
 /** Chunks counted per step of a term-statistics refresh: ≈0.15 s of store time each at 90k chunks. */
 const TERM_STATS_SLICE_ROWS = 2500
 /** Most rows (by document frequency) the FTS candidate terms may select; see searchFts. */
@@ -217,7 +222,7 @@ export class IndexDb {
         for (let i = 0; i < rows.length; i += 2000) {
           const part = rows.slice(i, i + 2000)
           await tx.query(
-            `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, names, words)
+            `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, lexemes, name_lexemes)
              SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
             [
               part.map((r) => r.path),
@@ -227,8 +232,8 @@ export class IndexDb {
               part.map((r) => r.hash),
               part.map((r) => r.symbols),
               part.map((r) => r.content),
-              part.map((r) => r.names),
-              part.map((r) => r.words),
+              part.map((r) => r.lexemes),
+              part.map((r) => r.nameLexemes),
             ],
           )
           delta += part.length
@@ -380,39 +385,38 @@ export class IndexDb {
   }
 
   /**
-   * Full-text search with IDF weighting: Postgres' ts_rank knows term frequency and label weights
-   * but not how rare a term is, which matters for natural-language queries ("returns the array of
-   * unique values": "array" is everywhere). Per-term ts_rank × BM25 IDF, summed.
+   * Full-text search with IDF weighting: how rare a term is matters for natural-language queries
+   * ("returns the array of unique values": "array" is everywhere), and Postgres' ts_rank does not
+   * know it. Per term: field weight (name or body) × BM25 IDF, summed, normalised by chunk length.
    */
   async searchFts(args: FtsArgs): Promise<StoreHit[]> {
     if (args.terms.length === 0) return []
-    // Lexemes (the same english configuration as the column) and their document frequency, in one trip.
-    const lex = await this.db.query<{ i: number; lexeme: string; ndoc: number }>(
-      `SELECT t.i::int AS i, v.lexeme, coalesce(s.ndoc, 0)::int AS ndoc
-       FROM unnest($1::text[]) WITH ORDINALITY AS t(w, i), unnest(to_tsvector('english', t.w)) AS v
-       LEFT JOIN term_stats s ON s.lexeme = v.lexeme`,
-      [args.terms.map((t) => t.text)],
-    )
+    // Lexemes, made the way the index made its own (lexemes.ts), and their document frequency.
     const weightOf = new Map<string, number>()
-    const dfOf = new Map<string, number>()
-    for (const row of lex.rows) {
-      const w = args.terms[row.i - 1]?.weight ?? 0
-      weightOf.set(row.lexeme, Math.max(weightOf.get(row.lexeme) ?? 0, w))
-      dfOf.set(row.lexeme, row.ndoc)
-    }
+    for (const t of args.terms)
+      for (const tok of identifierTokens(t.text)) {
+        const l = lexemeOf(tok.toLowerCase().replace(/[_$]+/g, ''))
+        if (l) weightOf.set(l, Math.max(weightOf.get(l) ?? 0, t.weight))
+      }
+    if (weightOf.size === 0) return []
+    const lex = await this.db.query<{ lexeme: string; ndoc: number }>(
+      'SELECT lexeme, ndoc FROM term_stats WHERE lexeme = ANY($1::text[])',
+      [[...weightOf.keys()]],
+    )
+    const dfOf = new Map(lex.rows.map((r) => [r.lexeme, r.ndoc]))
     const n = Math.max(1, this.statsChunkCount || this.chunkCount)
     const haveStats = this.statsChunkCount > 0
     const terms = [...weightOf.keys()].flatMap((l) => {
       const d = Math.min(n, dfOf.get(l) ?? 0)
       const weight = weightOf.get(l) ?? 0
-      // An expansion (abbreviation, identifier part) the corpus never uses costs a ts_rank per
+      // An expansion (abbreviation, identifier part) the corpus never uses costs two tests per
       // candidate for nothing. Typed words stay even then: they may be newer than the statistics.
       if (haveStats && d === 0 && weight < 1) return []
       const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5))
       return [{ l, w: weight * idf, d }]
     })
     if (terms.length === 0) return []
-    // Each scoring term is a ts_rank per candidate: keep the ones that weigh most.
+    // Each scoring term is tested on every candidate: keep the ones that weigh most.
     terms.sort((a, b) => b.w - a.w)
     terms.splice(MAX_SCORING_TERMS)
     // Candidates come from the rarest terms, up to a budget of matching rows: common terms add
@@ -435,20 +439,23 @@ export class IndexDb {
     const allCommon = first !== undefined && first.d > FTS_CANDIDATE_BUDGET && byRarity.length > 1
     const rarest = byRarity.slice(0, 3).map((t) => quoteLexeme(t.l))
     const candidateQuery = allCommon ? rarest.join(' & ') : selected.map((t) => quoteLexeme(t.l)).join(' | ')
-    // One ts_rank per term, written out, over a tsvector detoasted ONCE per row (the `|| ''`
-    // inside an OFFSET 0 subquery): ts_rank detoasts its argument on every call, and that was
-    // most of the query time. Content is fetched for the winners only. The candidate cap bounds
-    // the worst case.
-    const scoreSql = terms
-      .map((_, i) => `$${i * 2 + 2}::float8 * ts_rank('${RANK_WEIGHTS}', s.v, $${i * 2 + 3}::tsquery, 1)`)
-      .join(' + ')
+    // Each term scores its weight × IDF × the weight of the field it is in (a name 1, the body 0.1)
+    // over 1.645 × log2(1 + the chunk's lexeme count): what ts_rank(weights, tsv, term, 1) gave on
+    // the tsvector with positions and labels this index had before (docs/ARCHITECTURE.md). The
+    // tsvector is detoasted ONCE per row (the `|| ''` inside an OFFSET 0 subquery), not per term.
+    // Content is fetched for the winners only. The candidate cap bounds the worst case.
+    const fieldSql = (q: string): string =>
+      `(CASE WHEN s.n @@ ${q} THEN ${NAME_WEIGHT} WHEN s.v @@ ${q} THEN ${BODY_WEIGHT} ELSE 0 END)`
+    const scoreSql = `(${terms
+      .map((_, i) => `$${i * 2 + 2}::float8 * ${fieldSql(`$${i * 2 + 3}::tsquery`)}`)
+      .join(' + ')}) / (${RANK_SPREAD} * log(2.0, length(s.v) + length(s.n) + 1))`
     const termParams = terms.flatMap((t) => [t.w, quoteLexeme(t.l)])
     const { clause, params } = filterSql(args.filter, 2 + termParams.length)
     const run = (candidates: string, cap: number): Promise<{ rows: Row[] }> =>
       this.db.query<Row>(
         `WITH top AS (
            SELECT s.id, ${scoreSql} AS score
-           FROM (SELECT c.id, c.tsv || ''::tsvector AS v FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
+           FROM (SELECT c.id, c.tsv || ''::tsvector AS v, c.ntsv AS n FROM chunks c WHERE c.tsv @@ $1::tsquery ${clause}
                  LIMIT ${cap} OFFSET 0) s
            ORDER BY score DESC, s.id LIMIT ${Math.trunc(args.limit)})
          SELECT c.id::int AS id, c.path, c.start_line, c.end_line, c.language, c.hash, top.score
@@ -742,9 +749,22 @@ function chunkRows(path: string, text: string): PreparedChunk[] {
     hash: chunkHash(embedText(path, c.text)),
     symbols: c.symbols.join(' '),
     content: c.text,
-    names: `${pw} ${c.symbols.map((s) => [s.toLowerCase(), ...splitIdentifier(s)].join(' ')).join(' ')}`,
-    words: searchWords(c.text),
+    ...chunkLexemes(
+      `${pw} ${c.symbols.map((s) => [s.toLowerCase().replace(/[_$]+/g, ''), ...splitIdentifier(s)].join(' ')).join(' ')}`,
+      searchWords(c.text),
+    ),
   }))
+}
+
+/** Every lexeme goes in `lexemes` (what the GIN index matches); names' also in `nameLexemes`. */
+function chunkLexemes(names: string, words: string): { lexemes: string; nameLexemes: string } {
+  const nameLexemes = lexemeList(names)
+  const all = new Set(nameLexemes ? nameLexemes.split(' ') : [])
+  for (const w of words.split(' ')) {
+    const l = lexemeOf(w)
+    if (l) all.add(l)
+  }
+  return { lexemes: [...all].join(' '), nameLexemes }
 }
 
 function filterSql(

@@ -71,4 +71,25 @@ export const MIGRATIONS: Migration[] = [
       `DELETE FROM meta WHERE key = 'vector_epoch'`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // Lexemes are made in JavaScript (lexemes.ts: Postgres' english stop words and stemmer) and
+      // the tsvector is built from them without Postgres' text parser, which was most of the
+      // store's write time. No positions and no labels: names get a tsvector of their own, which
+      // ranking reads and nothing indexes. Still generated, so it can never disagree with its text.
+      // Every file is indexed again: the rows' words cannot be turned into lexemes here, and a
+      // derived index is cheaper to rebuild than to convert. Vectors stay (keyed by chunk text).
+      `DELETE FROM chunks`,
+      `DELETE FROM files`,
+      `DELETE FROM pending`,
+      `DELETE FROM term_stats`,
+      `DELETE FROM meta WHERE key = 'term_stats_chunks'`,
+      `ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN names, DROP COLUMN words`,
+      `ALTER TABLE chunks ADD COLUMN lexemes text NOT NULL, ADD COLUMN name_lexemes text NOT NULL`,
+      `ALTER TABLE chunks ADD COLUMN tsv tsvector GENERATED ALWAYS AS (array_to_tsvector(string_to_array(lexemes, ' '))) STORED`,
+      `ALTER TABLE chunks ADD COLUMN ntsv tsvector GENERATED ALWAYS AS (array_to_tsvector(string_to_array(name_lexemes, ' '))) STORED`,
+      `CREATE INDEX chunks_tsv ON chunks USING gin (tsv)`,
+    ],
+  },
 ]

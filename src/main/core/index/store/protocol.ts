@@ -21,8 +21,10 @@ export interface PreparedChunk {
   hash: string
   symbols: string
   content: string
-  names: string
-  words: string
+  /** Distinct full-text lexemes of the chunk's names and body words, space-separated (lexemes.ts). */
+  lexemes: string
+  /** The same for its names only (path, declared symbols): those rank higher. */
+  nameLexemes: string
 }
 
 /** The CPU half of indexing a batch (read, hash, chunk), ready for one write transaction. */

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { ENGLISH_STOP_WORDS, lexemeList, lexemeOf } from './lexemes'
+
+describe('lexemeOf', () => {
+  it('stems words of letters the way Postgres english does (Porter2)', () => {
+    expect(lexemeOf('parsing')).toBe('pars')
+    expect(lexemeOf('headers')).toBe('header')
+    expect(lexemeOf('values')).toBe('valu')
+    expect(lexemeOf('initialize')).toBe('initi')
+  })
+
+  it('drops stop words and keeps words with digits as they are', () => {
+    expect(lexemeOf('the')).toBeNull()
+    expect(lexemeOf('because')).toBeNull()
+    expect(lexemeOf('utf8')).toBe('utf8')
+    expect(lexemeOf('es2015')).toBe('es2015')
+    expect(lexemeOf('0.5')).toBe('0.5')
+  })
+
+  it('refuses nothing and monsters', () => {
+    expect(lexemeOf('')).toBeNull()
+    expect(lexemeOf('x'.repeat(256))).toBeNull()
+    expect(lexemeOf('x'.repeat(255))).toBe('x'.repeat(255))
+  })
+
+  it('has the 127 words of Postgres english.stop', () => {
+    expect(ENGLISH_STOP_WORDS.size).toBe(127)
+  })
+})
+
+describe('lexemeList', () => {
+  it('gives each lexeme once, in first-use order, with no empty entries', () => {
+    expect(lexemeList('parse  parsing the parser http 2 parse')).toBe('pars parser http 2')
+    expect(lexemeList('')).toBe('')
+    expect(lexemeList('the and of')).toBe('')
+  })
+})
