@@ -14,7 +14,8 @@ const INSERT_ROWS = 25_000
  * `term_stats_next` in parts, then swap the tables in one transaction. Searches keep reading the
  * old `term_stats` until the swap. Slices are disjoint ranges of chunk ids, so the totals equal
  * one `ts_stat` over the whole table. A rebuild cut short (closed, killed) leaves `term_stats` as
- * it was; the next one starts over.
+ * it was; the next one starts over. Given counts kept as the chunks were written (a first index),
+ * it skips the counting and writes those.
  */
 export class TermStatsRebuild {
   /** First chunk id of the next slice (digits, from Postgres); null before the first slice. */
@@ -30,6 +31,8 @@ export class TermStatsRebuild {
     /** A getter, not the handle: the store may restart Postgres between two steps (cache sizing). */
     private readonly pg: () => Pick<PGlite, 'query' | 'transaction'>,
     private readonly sliceRows: number,
+    /** Counts kept exactly as the chunks were written (IndexDb's liveDf): written, not counted. */
+    private precounted: Map<string, number> | null = null,
   ) {}
 
   /**
@@ -39,7 +42,11 @@ export class TermStatsRebuild {
   async step(onSwap: (tx: Transaction) => Promise<void>): Promise<number | null> {
     if (this.done) throw new Error('term statistics rebuild already finished')
     if (this.counting) {
-      await this.countSlice()
+      if (this.precounted) {
+        for (const [l, n] of this.precounted) if (n > 0) this.ndoc.set(l, n)
+        this.precounted = null
+        await this.startWriting()
+      } else await this.countSlice()
       return null
     }
     if (this.toWrite.length > 0) {
