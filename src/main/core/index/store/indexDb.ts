@@ -480,8 +480,9 @@ export class IndexDb {
     const rarest = byRarity.slice(0, 3).map((t) => quoteLexeme(t.l))
     const candidateQuery = allCommon ? rarest.join(' & ') : selected.map((t) => quoteLexeme(t.l)).join(' | ')
     // Each term scores its weight × IDF × the weight of the field it is in (a name 1, the body 0.1)
-    // over 1.645 × log2(1 + the chunk's lexeme count): what ts_rank(weights, tsv, term, 1) gave on
-    // the tsvector with positions and labels this index had before (docs/ARCHITECTURE.md). The
+    // over 1.645 × log2(1 + the chunk's lexemes + its names' lexemes): what ts_rank(weights, tsv,
+    // term, 1) gave on the tsvector with positions and labels this index had before, where a word
+    // of a name had a position as a name and another in the body (docs/ARCHITECTURE.md). The
     // tsvector is detoasted ONCE per row (the `|| ''` inside an OFFSET 0 subquery), not per term.
     // Content is fetched for the winners only. The candidate cap bounds the worst case.
     // All float8: a numeric literal would make this arbitrary-precision arithmetic (`log(2.0, x)`
