@@ -27,38 +27,47 @@ export function identifierTokens(text: string): string[] {
 /**
  * The words full-text search indexes for a piece of code, each once, in order of first use: every
  * token lower-cased, followed by its parts when it splits. Long runs (base64, hashes) are dropped:
- * they are noise and bloat the tsvector. (Once each: the index ranks by IDF and the label of the
- * field, and Postgres' parser is the main cost of an insert.)
+ * they are noise and bloat the tsvector. (Once each: the index ranks by IDF and the field a word
+ * is in, not by how often it occurs.)
  */
 export function searchWords(text: string): string {
   const out = new Set<string>()
+  forEachSearchToken(text, (tok) => {
+    for (const w of tokenWords(tok)) out.add(w)
+  })
+  return [...out].join(' ')
+}
+
+/** Calls `fn` once for each distinct token of `text` that search indexes (searchWords). */
+export function forEachSearchToken(text: string, fn: (tok: string) => void): void {
   const seen = new Set<string>()
   for (const tok of identifierTokens(text)) {
     if (tok.length > 64 || seen.has(tok)) continue
     seen.add(tok)
-    const parts = splitCached(tok)
-    if (parts.length === 0) continue
-    const lower = tok.toLowerCase()
-    if (parts.length === 1 && parts[0] === lower) out.add(lower)
-    else {
-      // The joined form keeps the original token as one word (Postgres' parser would split on `_`).
-      out.add(lower.replace(/[_$]+/g, ''))
-      for (const p of parts) out.add(p)
-    }
+    fn(tok)
   }
-  return [...out].join(' ')
 }
 
 // Tokens repeat across chunks and files (keywords, common names): split each once.
-const splitMemo = new Map<string, string[]>()
-function splitCached(tok: string): string[] {
-  let parts = splitMemo.get(tok)
-  if (!parts) {
-    parts = splitIdentifier(tok)
-    if (splitMemo.size > 200_000) splitMemo.clear()
-    splitMemo.set(tok, parts)
+const wordsMemo = new Map<string, readonly string[]>()
+
+/**
+ * The words one token gives search: the token lower-cased, and when it splits, the joined form
+ * without `_`/`$` (what a query for the name looks up: processQuery joins the parts) followed by
+ * its parts.
+ */
+export function tokenWords(tok: string): readonly string[] {
+  let words = wordsMemo.get(tok)
+  if (!words) {
+    const parts = splitIdentifier(tok)
+    const lower = tok.toLowerCase()
+    if (parts.length === 0) words = []
+    else if (parts.length === 1 && parts[0] === lower) words = [lower]
+    else words = [lower.replace(/[_$]+/g, ''), ...parts]
+    if (wordsMemo.size > 200_000) wordsMemo.clear()
+    wordsMemo.set(tok, words)
   }
-  return parts
+  return words
 }
 
 /** A workspace path as words: `src/net/httpClient.ts` → "src net http client ts httpclient". */

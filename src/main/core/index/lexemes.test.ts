@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ENGLISH_STOP_WORDS, lexemeList, lexemeOf } from './lexemes'
+import { searchWords } from './identifiers'
+import { addTextLexemes, ENGLISH_STOP_WORDS, lexemeList, lexemeOf } from './lexemes'
 
 describe('lexemeOf', () => {
   it('stems words of letters the way Postgres english does (Porter2)', () => {
@@ -33,5 +36,35 @@ describe('lexemeList', () => {
     expect(lexemeList('parse  parsing the parser http 2 parse')).toBe('pars parser http 2')
     expect(lexemeList('')).toBe('')
     expect(lexemeList('the and of')).toBe('')
+  })
+})
+
+describe('addTextLexemes', () => {
+  it("adds exactly lexemeList(searchWords(text)), on every source file of this project's src/", () => {
+    const files: string[] = []
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true }))
+        if (e.isDirectory()) walk(join(dir, e.name))
+        else if (/\.tsx?$/.test(e.name)) files.push(join(dir, e.name))
+    }
+    walk(join(import.meta.dirname, '..', '..', '..'))
+    expect(files.length).toBeGreaterThan(100)
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8')
+      const got = new Set<string>()
+      addTextLexemes(text, got)
+      // Twice: the second run reads the per-token memo the first one filled.
+      const again = new Set<string>()
+      addTextLexemes(text, again)
+      const want = new Set(lexemeList(searchWords(text)).split(' ').filter(Boolean))
+      expect(got, f).toEqual(want)
+      expect(again, f).toEqual(want)
+    }
+  })
+
+  it('adds to what the set holds already', () => {
+    const out = new Set(['kept'])
+    addTextLexemes('parseHttpHeader(the_value)', out)
+    expect([...out]).toEqual(['kept', 'parsehttphead', 'pars', 'http', 'header', 'thevalu', 'valu'])
   })
 })

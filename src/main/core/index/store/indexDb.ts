@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { chunkFile, chunkHash } from '../chunker'
-import { identifierTokens, pathWords, searchWords, splitIdentifier } from '../identifiers'
-import { lexemeOf, lexemeList } from '../lexemes'
+import { identifierTokens, pathWords, splitIdentifier } from '../identifiers'
+import { addTextLexemes, lexemeOf, lexemeList } from '../lexemes'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
 import { MIGRATIONS } from './migrations'
@@ -784,31 +784,30 @@ export function prepareBatch(
 
 function chunkRows(path: string, text: string): PreparedChunk[] {
   const language = languageOf(path).id
-  const pw = pathWords(path)
-  return chunkFile(path, text).map((c) => ({
-    path,
-    startLine: c.startLine,
-    endLine: c.endLine,
-    language,
-    hash: chunkHash(embedText(path, c.text)),
-    symbols: c.symbols.join(' '),
-    content: c.text,
-    ...chunkLexemes(
-      `${pw} ${c.symbols.map((s) => [s.toLowerCase().replace(/[_$]+/g, ''), ...splitIdentifier(s)].join(' ')).join(' ')}`,
-      searchWords(c.text),
-    ),
-  }))
-}
-
-/** Every lexeme goes in `lexemes` (what the GIN index matches); names' also in `nameLexemes`. */
-function chunkLexemes(names: string, words: string): { lexemes: string; nameLexemes: string } {
-  const nameLexemes = lexemeList(names)
-  const all = new Set(nameLexemes ? nameLexemes.split(' ') : [])
-  for (const w of words.split(' ')) {
-    const l = lexemeOf(w)
-    if (l) all.add(l)
-  }
-  return { lexemes: [...all].join(' '), nameLexemes }
+  const pathLexemes = lexemeList(pathWords(path))
+  return chunkFile(path, text).map((c) => {
+    // Names: the path and the declared symbols, each whole (joined) and by its parts.
+    const names = new Set(pathLexemes ? pathLexemes.split(' ') : [])
+    for (const s of c.symbols)
+      for (const w of [s.toLowerCase().replace(/[_$]+/g, ''), ...splitIdentifier(s)]) {
+        const l = lexemeOf(w)
+        if (l) names.add(l)
+      }
+    const all = new Set(names)
+    addTextLexemes(c.text, all)
+    return {
+      path,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      language,
+      hash: chunkHash(embedText(path, c.text)),
+      symbols: c.symbols.join(' '),
+      content: c.text,
+      // Every lexeme goes in `lexemes` (what the GIN index matches); names' also in `nameLexemes`.
+      lexemes: [...all].join(' '),
+      nameLexemes: [...names].join(' '),
+    }
+  })
 }
 
 function filterSql(
