@@ -8,10 +8,11 @@ import { forEachSearchToken, tokenWords } from './identifiers'
  * instead of running Postgres' text parser and english stemmer in the store worker: that was
  * most of the store's write time (docs/BENCHMARKS.md "Eighth session").
  *
- * The rules are Postgres' `english` configuration's, so results stay as they were: its stop words
- * (Snowball's English list, dropped) and the Porter2 (Snowball English) stemmer for words of
- * letters only; words with digits are kept as they are, like the `numword`/number tokens `english`
- * maps to `simple`. `tests/integration/index/lexemes.test.ts` checks both against Postgres.
+ * The rules are Postgres' `english` configuration's, so the lexemes are the ones it made: its
+ * stop words (Snowball's English list, dropped) and the Porter2 (Snowball English) stemmer for
+ * words of letters only; words with digits are kept as they are, like the `numword`/number tokens
+ * `english` maps to `simple`. `tests/integration/index/lexemes.test.ts` checks both against
+ * Postgres.
  */
 
 /** Postgres' `english.stop` (Snowball's English stop list), all 127 words. */
