@@ -97,6 +97,21 @@ describe('index data directory safety (real PGlite, real processes)', () => {
     SLOW,
   )
 
+  it(
+    'says so when the index holds no files (and still answers, with nothing)',
+    async () => {
+      const empty = join(tmp.dir, 'empty-ws')
+      const db = join(tmp.dir, 'db-empty')
+      spawnSync('mkdir', ['-p', empty])
+      expect((await runCli(['index', empty, '--db', db, '--json'])).code).toBe(0)
+      const r = await runCli(['search', '--db', db, '--json', 'x'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout)).toMatchObject({ results: [] })
+      expect(r.stderr).toMatch(/holds no files: run `hearth index <dir> --db /)
+    },
+    SLOW,
+  )
+
   it('says so when there is no index to search', async () => {
     const r = await runCli(['search', '--db', join(tmp.dir, 'nothing'), '--json', 'x'])
     expect(r.code).toBe(1)

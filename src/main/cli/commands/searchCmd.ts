@@ -83,6 +83,12 @@ export const searchCommand: Command = {
           snippet: x.snippet,
         }))
       const notices = new Set<string>()
+      // An empty index answers every query with nothing; say why (a new index of an empty folder,
+      // or one an upgrade of the index format emptied: the app re-indexes on open, the CLI does not).
+      if ((await idx.stats()).files === 0)
+        notices.add(
+          `the index at ${dbDir} holds no files: run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\``,
+        )
       if (values.queries) {
         for (const q of queries) {
           const r = await idx.search(q, opts)
