@@ -58,6 +58,17 @@ export function lexemeList(words: string): string {
 // A token's lexemes, for the same reason: most tokens of a chunk were seen in chunks before.
 const tokenMemo = new Map<string, readonly string[]>()
 
+/** The lexemes of one identifier or number token's words (tokenWords), memoised. */
+export function tokenLexemes(tok: string): readonly string[] {
+  let lexemes = tokenMemo.get(tok)
+  if (!lexemes) {
+    lexemes = tokenWords(tok).flatMap((w) => lexemeOf(w) ?? [])
+    if (tokenMemo.size > 200_000) tokenMemo.clear()
+    tokenMemo.set(tok, lexemes)
+  }
+  return lexemes
+}
+
 /**
  * Adds to `out` the lexemes of `text`'s search words: the same as lexemeList(searchWords(text)),
  * without building and splitting the word list (that round trip and a stop-word and stem lookup
@@ -65,12 +76,6 @@ const tokenMemo = new Map<string, readonly string[]>()
  */
 export function addTextLexemes(text: string, out: Set<string>): void {
   forEachSearchToken(text, (tok) => {
-    let lexemes = tokenMemo.get(tok)
-    if (!lexemes) {
-      lexemes = tokenWords(tok).flatMap((w) => lexemeOf(w) ?? [])
-      if (tokenMemo.size > 200_000) tokenMemo.clear()
-      tokenMemo.set(tok, lexemes)
-    }
-    for (const l of lexemes) out.add(l)
+    for (const l of tokenLexemes(tok)) out.add(l)
   })
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { chunkFile, chunkHash } from '../chunker'
-import { identifierTokens, pathWords, splitIdentifier } from '../identifiers'
-import { addTextLexemes, lexemeOf, lexemeList } from '../lexemes'
+import { identifierTokens, pathWords } from '../identifiers'
+import { addTextLexemes, lexemeOf, lexemeList, tokenLexemes } from '../lexemes'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
 import { MIGRATIONS } from './migrations'
@@ -785,14 +785,12 @@ export function prepareBatch(
 function chunkRows(path: string, text: string): PreparedChunk[] {
   const language = languageOf(path).id
   const pathLexemes = lexemeList(pathWords(path))
+    .split(' ')
+    .filter((l) => l !== '')
   return chunkFile(path, text).map((c) => {
     // Names: the path and the declared symbols, each whole (joined) and by its parts.
-    const names = new Set(pathLexemes ? pathLexemes.split(' ') : [])
-    for (const s of c.symbols)
-      for (const w of [s.toLowerCase().replace(/[_$]+/g, ''), ...splitIdentifier(s)]) {
-        const l = lexemeOf(w)
-        if (l) names.add(l)
-      }
+    const names = new Set(pathLexemes)
+    for (const s of c.symbols) for (const l of tokenLexemes(s)) names.add(l)
     const all = new Set(names)
     addTextLexemes(c.text, all)
     return {
