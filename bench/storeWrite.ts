@@ -20,6 +20,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathWords, searchWords, splitIdentifier } from '../src/main/core/index/identifiers'
+import { BINARY_ARRAYS } from '../src/main/core/index/store/binaryArrays'
 import { IndexDb, prepareBatch } from '../src/main/core/index/store/indexDb'
 import type { PreparedBatch } from '../src/main/core/index/store/protocol'
 
@@ -133,8 +134,9 @@ async function writePreviousSchema(
   }
 }
 
-const VARIANTS: { name: string; setup: string[]; previous?: boolean }[] = [
+const VARIANTS: { name: string; setup: string[]; previous?: boolean; textParams?: boolean }[] = [
   { name: 'as built', setup: [] },
+  { name: 'arrays sent as text literals (before the ninth session)', setup: [], textParams: true },
   { name: 'previous schema (english to_tsvector with labels)', setup: PREVIOUS_SCHEMA, previous: true },
   { name: 'chunks unlogged (no WAL for them)', setup: ['ALTER TABLE chunks SET UNLOGGED'] },
   { name: 'no symbol trigram index', setup: ['DROP INDEX chunks_symbols_trgm'] },
@@ -168,10 +170,14 @@ async function writeVariant(v: (typeof VARIANTS)[number]): Promise<number> {
   // With an embedder set, every write also queues its chunk texts for embedding, as in the app.
   await db.syncVectors({ epoch: 'bench', embedder: { id: 'bench', dimensions: 8 } })
   for (const s of v.setup) await pg.exec(s)
+  // PGlite's own text serializers for the array parameters, as the store sent them before.
+  const binary = BINARY_ARRAYS.serializers
+  if (v.textParams) BINARY_ARRAYS.serializers = {}
   const w0 = performance.now()
   if (v.previous) await writePreviousSchema(pg, batches, oldText)
   else for (const b of batches) await db.writePrepared(b)
   const ms = performance.now() - w0
+  BINARY_ARRAYS.serializers = binary
   await db.close()
   return ms
 }

@@ -5,6 +5,7 @@ import { identifierTokens, pathWords } from '../identifiers'
 import { addTextLexemes, lexemeOf, lexemeList, tokenLexemes } from '../lexemes'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
+import { BINARY_ARRAYS } from './binaryArrays'
 import { MIGRATIONS } from './migrations'
 import {
   CACHE_SIZING,
@@ -211,7 +212,7 @@ export class IndexDb {
         const del = await this.deleteChunks(tx, gone)
         delta -= del.count
         removed = del.lexemes
-        await tx.query('DELETE FROM files WHERE path = ANY($1::text[])', [gone])
+        await tx.query('DELETE FROM files WHERE path = ANY($1::text[])', [gone], BINARY_ARRAYS)
       }
       if (prepared.length > 0) {
         await tx.query(
@@ -225,6 +226,7 @@ export class IndexDb {
             prepared.map((p) => languageOf(p.cand.path).id),
             prepared.map((p) => p.rows.length),
           ],
+          BINARY_ARRAYS,
         )
         const rows = prepared.flatMap((p) => p.rows)
         for (let i = 0; i < rows.length; i += 2000) {
@@ -243,6 +245,7 @@ export class IndexDb {
               part.map((r) => r.lexemes),
               part.map((r) => r.nameLexemes),
             ],
+            BINARY_ARRAYS,
           )
           delta += part.length
           queued += await this.linkVectors(
@@ -256,6 +259,7 @@ export class IndexDb {
           `UPDATE files f SET size = u.size, mtime_ms = u.mtime FROM unnest($1::text[], $2::bigint[], $3::float8[]) AS u(path, size, mtime)
            WHERE f.path = u.path`,
           [touchOnly.map((t) => t.path), touchOnly.map((t) => t.size), touchOnly.map((t) => t.mtimeMs)],
+          BINARY_ARRAYS,
         )
       }
     })
@@ -290,12 +294,14 @@ export class IndexDb {
       const r = await tx.query<{ l: string }>(
         'DELETE FROM chunks WHERE path = ANY($1::text[]) RETURNING lexemes AS l',
         [paths],
+        BINARY_ARRAYS,
       )
       return { count: r.rows.length, lexemes: r.rows.map((x) => x.l) }
     }
     const r = await tx.query<{ n: number }>(
       'WITH d AS (DELETE FROM chunks WHERE path = ANY($1::text[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
       [paths],
+      BINARY_ARRAYS,
     )
     return { count: r.rows[0]?.n ?? 0, lexemes: [] }
   }
@@ -318,6 +324,7 @@ export class IndexDb {
        WHERE NOT EXISTS (SELECT 1 FROM vec_hashes v WHERE v.hash = h) ON CONFLICT DO NOTHING RETURNING 1)
        SELECT count(*)::int AS n FROM q`,
       [hashes],
+      BINARY_ARRAYS,
     )
     return r.rows[0]?.n ?? 0
   }
@@ -328,7 +335,7 @@ export class IndexDb {
     let del = { count: 0, lexemes: [] as string[] }
     await this.db.transaction(async (tx) => {
       del = await this.deleteChunks(tx, known)
-      await tx.query('DELETE FROM files WHERE path = ANY($1::text[])', [known])
+      await tx.query('DELETE FROM files WHERE path = ANY($1::text[])', [known], BINARY_ARRAYS)
     })
     for (const p of known) this.states.delete(p)
     this.chunkCount -= del.count

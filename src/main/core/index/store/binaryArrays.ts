@@ -1,0 +1,124 @@
+import type { QueryOptions } from '@electric-sql/pglite'
+
+/**
+ * Array parameters in Postgres' binary wire format (what `array_send` writes and `array_recv`
+ * reads), not as text literals.
+ *
+ * Why: PGlite's text path escapes every element into one `{"…","…"}` literal, then measures that
+ * literal's UTF-8 length in a JavaScript loop over every character, twice, before encoding it;
+ * Postgres then parses it back character by character. A write batch's chunk texts and lexemes
+ * are megabytes, and that work was a large share of the store worker's time (profile in
+ * docs/BENCHMARKS.md, ninth session). In binary form each element is its UTF-8 bytes behind a
+ * length, written natively by Buffer, and Postgres copies them.
+ *
+ * Pass `BINARY_ARRAYS` as a query's options: it replaces the serializers of the four array types
+ * the store sends (text[], int[], bigint[], float8[]). The statement must fix each parameter's type
+ * (`$1::text[]`): the element type's OID is part of the binary form and Postgres checks it.
+ */
+
+const TEXT = 25
+const INT4 = 23
+const INT8 = 20
+const FLOAT8 = 701
+
+/** Header of a one-dimensional array without nulls: ndim, has-null flag, element OID, length, lower bound. */
+function header(buf: Buffer, elementOid: number, n: number): number {
+  buf.writeInt32BE(n === 0 ? 0 : 1, 0)
+  buf.writeInt32BE(0, 4)
+  buf.writeUInt32BE(elementOid, 8)
+  if (n === 0) return 12
+  buf.writeInt32BE(n, 12)
+  buf.writeInt32BE(1, 16)
+  return 20
+}
+
+function headerSize(n: number): number {
+  return n === 0 ? 12 : 20
+}
+
+function asArray(value: unknown, type: string): unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`a ${type} parameter must be an array`)
+  return value
+}
+
+export function textArray(value: unknown): Uint8Array {
+  const items = asArray(value, 'text[]')
+  let size = headerSize(items.length)
+  const lengths = new Array<number>(items.length)
+  for (let i = 0; i < items.length; i++) {
+    const s = items[i]
+    if (typeof s !== 'string') throw new TypeError(`text[] element ${i} is not a string`)
+    const len = Buffer.byteLength(s, 'utf8')
+    lengths[i] = len
+    size += 4 + len
+  }
+  const buf = Buffer.allocUnsafe(size)
+  let at = header(buf, TEXT, items.length)
+  for (let i = 0; i < items.length; i++) {
+    const len = lengths[i] ?? 0
+    buf.writeInt32BE(len, at)
+    at += 4
+    // A string without lone surrogates encodes to exactly `len` bytes; write() never overruns.
+    at += buf.write(items[i] as string, at, len, 'utf8')
+  }
+  return buf
+}
+
+function fixedArray(
+  value: unknown,
+  type: string,
+  oid: number,
+  width: 4 | 8,
+  put: (buf: Buffer, v: number, at: number) => void,
+): Uint8Array {
+  const items = asArray(value, type)
+  const buf = Buffer.allocUnsafe(headerSize(items.length) + items.length * (4 + width))
+  let at = header(buf, oid, items.length)
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i]
+    if (typeof v !== 'number') throw new TypeError(`${type} element ${i} is not a number`)
+    buf.writeInt32BE(width, at)
+    put(buf, v, at + 4)
+    at += 4 + width
+  }
+  return buf
+}
+
+function checkedInteger(v: number, type: string, min: number, max: number): number {
+  // The text form would make Postgres refuse these; the binary form would store garbage.
+  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${v} is not a valid ${type} element`)
+  return v
+}
+
+export function int4Array(value: unknown): Uint8Array {
+  return fixedArray(value, 'int[]', INT4, 4, (buf, v, at) =>
+    buf.writeInt32BE(checkedInteger(v, 'int[]', -2147483648, 2147483647), at),
+  )
+}
+
+export function int8Array(value: unknown): Uint8Array {
+  return fixedArray(value, 'bigint[]', INT8, 8, (buf, v, at) =>
+    buf.writeBigInt64BE(
+      BigInt(checkedInteger(v, 'bigint[]', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)),
+      at,
+    ),
+  )
+}
+
+export function float8Array(value: unknown): Uint8Array {
+  return fixedArray(value, 'float8[]', FLOAT8, 8, (buf, v, at) => buf.writeDoubleBE(v, at))
+}
+
+// PGlite's Serializer type says string, but its Bind message sends any ArrayBuffer view as a
+// binary-format parameter (format code 1); that is the documented BufferParameter path.
+type AnySerializer = (x: unknown) => string
+const asSerializer = (f: (x: unknown) => Uint8Array): AnySerializer => f as unknown as AnySerializer
+
+export const BINARY_ARRAYS: QueryOptions = {
+  serializers: {
+    1009: asSerializer(textArray),
+    1007: asSerializer(int4Array),
+    1016: asSerializer(int8Array),
+    1022: asSerializer(float8Array),
+  },
+}

@@ -1,0 +1,78 @@
+import { PGlite } from '@electric-sql/pglite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  BINARY_ARRAYS,
+  float8Array,
+  int4Array,
+  int8Array,
+  textArray,
+} from '../../../src/main/core/index/store/binaryArrays'
+
+// The store sends its array parameters in Postgres' binary format (binaryArrays.ts). Postgres
+// itself decodes them here: every value must come back exactly as PGlite's text form gives it.
+
+let db: PGlite
+beforeAll(async () => {
+  db = await PGlite.create('memory://')
+})
+afterAll(async () => {
+  await db.close()
+})
+
+const TEXTS = [
+  'plain',
+  '',
+  'héllo wörld ß',
+  '😀 outside the BMP',
+  'tab\there\nnewline\r\n "quotes" \\ backslash {braces} , comma NULL',
+  'x'.repeat(100_000),
+]
+
+describe('binary array parameters', () => {
+  it('round-trips text, int, bigint and float8 arrays as the text form does', async () => {
+    const ints = [0, -1, 2147483647, -2147483648, 42, 7]
+    const bigs = [0, -1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1_700_000_000_000, 5]
+    const floats = [0.1, -3.25, 1e300, -2.5, 1_732_000_000_123.456, Number.MIN_VALUE]
+    const sql = `SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::float8[]) AS u(t, i, b, f)`
+    const params = [TEXTS, ints, bigs, floats]
+    const binary = await db.query(sql, params, BINARY_ARRAYS)
+    const text = await db.query(sql, params)
+    expect(binary.rows).toEqual(text.rows)
+    expect(binary.rows.map((r) => (r as { t: string }).t)).toEqual(TEXTS)
+  })
+
+  it('sends empty arrays and works with = ANY', async () => {
+    const empty = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM unnest($1::text[])',
+      [[]],
+      BINARY_ARRAYS,
+    )
+    expect(empty.rows[0]?.n).toBe(0)
+    const any = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM unnest(ARRAY['a', 'héllo', 'c']) AS x WHERE x = ANY($1::text[])`,
+      [['héllo', 'c', 'zz']],
+      BINARY_ARRAYS,
+    )
+    expect(any.rows[0]?.n).toBe(2)
+  })
+
+  it('a lone surrogate becomes U+FFFD, as PGlite encodes it in text form', async () => {
+    const s = ['lone \ud800 surrogate']
+    const binary = await db.query<{ t: string }>('SELECT unnest($1::text[]) AS t', [s], BINARY_ARRAYS)
+    const text = await db.query<{ t: string }>('SELECT unnest($1::text[]) AS t', [s])
+    expect(binary.rows[0]?.t).toBe('lone \ufffd surrogate')
+    expect(binary.rows).toEqual(text.rows)
+  })
+
+  it('Postgres refuses a NUL in text, as in text form', async () => {
+    await expect(db.query('SELECT unnest($1::text[])', [['a\u0000b']], BINARY_ARRAYS)).rejects.toThrow()
+  })
+
+  it('refuses values the binary form would store wrongly, with a clear error', () => {
+    expect(() => int4Array([1.5])).toThrow(/1\.5 is not a valid int\[\] element/)
+    expect(() => int4Array([2147483648])).toThrow(/not a valid int\[\]/)
+    expect(() => int8Array([Number.MAX_SAFE_INTEGER + 2])).toThrow(/not a valid bigint\[\]/)
+    expect(() => textArray(['a', 3])).toThrow(/element 1 is not a string/)
+    expect(() => float8Array('1,2')).toThrow(/must be an array/)
+  })
+})
