@@ -1,22 +1,27 @@
 /**
  * Where the index's write time goes: the same prepared batches (real files from this project's
- * node_modules, chunked by the indexer's own prepareBatch) written into a fresh in-memory store,
- * once per schema variant, in one run:
+ * node_modules, chunked by the indexer's own prepareBatch) written into a fresh store, once per
+ * variant, in one run:
  *
- *  - `as built`: the store as it is (tsvector generated from the lexemes prepareBatch made, GIN on
- *    it, trigram GIN on symbols);
+ *  - `as built`: the store as it is (tsvectors written from the lexemes prepareBatch made, GIN on
+ *    the body's, trigram GIN on symbols; rows up to a page stored uncompressed; array parameters
+ *    in binary);
+ *  - `eighth session`: the store before the ninth session (the peer for `as built`): rows over
+ *    2 kB pglz-compressed, the lexemes stored as text and the tsvectors generated from them, array
+ *    parameters sent as text literals;
+ *  - `arrays sent as text literals`, `rows compressed`: one of those two changes undone;
  *  - `previous schema`: the tsvector Postgres' parser and english stemmer made from the chunk's
- *    words, with positions and labels, as before the eighth session (the peer for `as built`);
+ *    words, with positions and labels, as before the eighth session;
  *  - `chunks unlogged`: no WAL for the chunk rows and their indexes (not crash-safe: measures WAL);
- *  - `no symbol trigram index`, `no tsvector GIN index`: that index dropped;
- *  - `no tsvector at all`: the columns are plain and left empty (the floor: rows, btrees, backlog);
- *  - `no compression`: TOAST keeps the large columns out of line but does not pglz-compress them.
+ *  - `no symbol trigram index`, `no tsvector GIN index`: that index dropped.
  *
  * Prints JSON: files, chunks, prepare ms (JS, runs in its own worker in the app) and per variant
- * the median write ms and chunks/s over the rounds, and each round's ms. `--files N` (default
- * 1500), `--rounds N` (default 3). Memory, not disk: WAL is written, to memory.
+ * the median write ms (wall) and CPU ms (this process: the writes run on this thread) over the
+ * rounds, chunks/s, and each round's ms. `--files N` (default 1500), `--rounds N` (default 3),
+ * `--disk`: each store in a temp directory on disk as in the app (default: in memory).
  */
-import { readdirSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathWords, searchWords, splitIdentifier } from '../src/main/core/index/identifiers'
@@ -24,13 +29,15 @@ import { BINARY_ARRAYS } from '../src/main/core/index/store/binaryArrays'
 import { IndexDb, prepareBatch } from '../src/main/core/index/store/indexDb'
 import type { PreparedBatch } from '../src/main/core/index/store/protocol'
 
-const { values } = parseArgs({ options: { files: { type: 'string' }, rounds: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { files: { type: 'string' }, rounds: { type: 'string' }, disk: { type: 'boolean' } },
+})
 const WANT = Number(values.files ?? 1500)
 const ROUNDS = Number(values.rounds ?? 3)
 const ROOT = join(import.meta.dirname, '..', 'node_modules')
 
 interface Tx {
-  query(sql: string, params?: unknown[]): Promise<unknown>
+  query(sql: string, params?: unknown[], options?: typeof BINARY_ARRAYS): Promise<unknown>
 }
 interface RawPg extends Tx {
   exec(sql: string): Promise<unknown>
@@ -60,10 +67,21 @@ function sourceFiles(): { path: string; size: number; mtimeMs: number }[] {
  * (with positions and labels) from the chunk's names and words, stored beside it.
  */
 const PREVIOUS_SCHEMA = [
+  'ALTER TABLE chunks RESET (toast_tuple_target)',
   'ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN ntsv',
   'ALTER TABLE chunks ADD COLUMN names text, ADD COLUMN words text',
   `ALTER TABLE chunks ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
      setweight(to_tsvector('english', names), 'A') || setweight(to_tsvector('english', words), 'D')) STORED`,
+  'CREATE INDEX chunks_tsv ON chunks USING gin (tsv)',
+]
+
+/** The eighth session's schema: lexemes stored as text, tsvectors generated from them, rows compressed. */
+const EIGHTH_SCHEMA = [
+  'ALTER TABLE chunks RESET (toast_tuple_target)',
+  'ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN ntsv',
+  'ALTER TABLE chunks ADD COLUMN lexemes text NOT NULL, ADD COLUMN name_lexemes text NOT NULL',
+  `ALTER TABLE chunks ADD COLUMN tsv tsvector GENERATED ALWAYS AS (array_to_tsvector(string_to_array(lexemes, ' '))) STORED`,
+  `ALTER TABLE chunks ADD COLUMN ntsv tsvector GENERATED ALWAYS AS (array_to_tsvector(string_to_array(name_lexemes, ' '))) STORED`,
   'CREATE INDEX chunks_tsv ON chunks USING gin (tsv)',
 ]
 
@@ -86,14 +104,28 @@ function previousText(batches: PreparedBatch[]): { names: string[]; words: strin
   })
 }
 
-async function writePreviousSchema(
-  pg: RawPg,
-  batches: PreparedBatch[],
-  text: { names: string[]; words: string[] }[],
-): Promise<void> {
+type Row = PreparedBatch['prepared'][number]['rows'][number]
+
+/** A schema of before: its own chunk columns, filled from each batch's rows (and batch index). */
+interface OldWriter {
+  columns: string
+  values: (rows: Row[], batch: number) => string[][]
+}
+
+const PREVIOUS_WRITER = (text: { names: string[]; words: string[] }[]): OldWriter => ({
+  columns: 'names, words',
+  values: (_rows, i) => [text[i]?.names ?? [], text[i]?.words ?? []],
+})
+
+const EIGHTH_WRITER: OldWriter = {
+  columns: 'lexemes, name_lexemes',
+  values: (rows) => [rows.map((r) => r.lexemes), rows.map((r) => r.nameLexemes)],
+}
+
+/** The store's writeBatch for a fresh index (no deletes), with an older schema's chunk columns. */
+async function writeOldSchema(pg: RawPg, batches: PreparedBatch[], w: OldWriter): Promise<void> {
   for (const [i, b] of batches.entries()) {
     const rows = b.prepared.flatMap((p) => p.rows)
-    const old = text[i] ?? { names: [], words: [] }
     await pg.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO files (path, hash, size, mtime_ms, language, chunks)
@@ -106,12 +138,12 @@ async function writePreviousSchema(
           b.prepared.map((p) => p.rows[0]?.language ?? 'text'),
           b.prepared.map((p) => p.rows.length),
         ],
+        BINARY_ARRAYS,
       )
       await tx.query(
-        `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, lexemes, name_lexemes,
-                             names, words)
+        `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, ${w.columns})
          SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-                              $8::text[], $9::text[], $10::text[], $11::text[])`,
+                              $8::text[], $9::text[])`,
         [
           rows.map((r) => r.path),
           rows.map((r) => r.startLine),
@@ -120,38 +152,50 @@ async function writePreviousSchema(
           rows.map((r) => r.hash),
           rows.map((r) => r.symbols),
           rows.map((r) => r.content),
-          rows.map(() => ''),
-          rows.map(() => ''),
-          old.names,
-          old.words,
+          ...w.values(rows, i),
         ],
+        BINARY_ARRAYS,
       )
       await tx.query(
         'INSERT INTO pending (hash) SELECT DISTINCT h FROM unnest($1::text[]) AS h ON CONFLICT DO NOTHING',
         [rows.map((r) => r.hash)],
+        BINARY_ARRAYS,
       )
     })
   }
 }
 
-const VARIANTS: { name: string; setup: string[]; previous?: boolean; textParams?: boolean }[] = [
+interface Variant {
+  name: string
+  setup: string[]
+  /** Written through an older schema's INSERT instead of the store's writePrepared. */
+  old?: 'previous' | 'eighth'
+  /** PGlite's own text serializers for the array parameters, as the store sent them before. */
+  textParams?: boolean
+}
+
+const VARIANTS: Variant[] = [
   { name: 'as built', setup: [] },
-  { name: 'arrays sent as text literals (before the ninth session)', setup: [], textParams: true },
-  { name: 'previous schema (english to_tsvector with labels)', setup: PREVIOUS_SCHEMA, previous: true },
+  {
+    name: 'eighth session (rows compressed, lexemes stored, arrays as text)',
+    setup: EIGHTH_SCHEMA,
+    old: 'eighth',
+    textParams: true,
+  },
+  { name: 'arrays sent as text literals', setup: [], textParams: true },
+  {
+    name: 'rows compressed (TOAST threshold 2 kB)',
+    setup: ['ALTER TABLE chunks RESET (toast_tuple_target)'],
+  },
+  {
+    name: 'previous schema (english to_tsvector with labels; arrays as text)',
+    setup: PREVIOUS_SCHEMA,
+    old: 'previous',
+    textParams: true,
+  },
   { name: 'chunks unlogged (no WAL for them)', setup: ['ALTER TABLE chunks SET UNLOGGED'] },
   { name: 'no symbol trigram index', setup: ['DROP INDEX chunks_symbols_trgm'] },
   { name: 'no tsvector GIN index', setup: ['DROP INDEX chunks_tsv'] },
-  {
-    name: 'no tsvector at all',
-    setup: [
-      'ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN ntsv',
-      'ALTER TABLE chunks ADD COLUMN tsv tsvector, ADD COLUMN ntsv tsvector',
-    ],
-  },
-  {
-    name: 'no compression (STORAGE EXTERNAL on content, lexemes)',
-    setup: ['content', 'lexemes'].map((c) => `ALTER TABLE chunks ALTER COLUMN ${c} SET STORAGE EXTERNAL`),
-  },
 ]
 
 const files = sourceFiles()
@@ -163,40 +207,55 @@ const prepareMs = performance.now() - t0
 const chunks = batches.reduce((n, b) => n + b.prepared.reduce((m, p) => m + p.rows.length, 0), 0)
 const oldText = previousText(batches)
 
-/** Writes every batch into a fresh in-memory store set up as variant `v`; returns the ms. */
-async function writeVariant(v: (typeof VARIANTS)[number]): Promise<number> {
-  const { db } = await IndexDb.open(null)
+const oldWriters: Record<NonNullable<Variant['old']>, OldWriter> = {
+  previous: PREVIOUS_WRITER(oldText),
+  eighth: EIGHTH_WRITER,
+}
+
+/** Writes every batch into a fresh store set up as variant `v`; returns wall and CPU ms. */
+async function writeVariant(v: Variant): Promise<{ ms: number; cpuMs: number }> {
+  const dir = values.disk ? mkdtempSync(join(tmpdir(), 'hearth-bench-store-write-')) : null
+  const { db } = await IndexDb.open(dir)
   const pg = (db as unknown as { db: RawPg }).db
   // With an embedder set, every write also queues its chunk texts for embedding, as in the app.
   await db.syncVectors({ epoch: 'bench', embedder: { id: 'bench', dimensions: 8 } })
   for (const s of v.setup) await pg.exec(s)
-  // PGlite's own text serializers for the array parameters, as the store sent them before.
   const binary = BINARY_ARRAYS.serializers
   if (v.textParams) BINARY_ARRAYS.serializers = {}
   const w0 = performance.now()
-  if (v.previous) await writePreviousSchema(pg, batches, oldText)
+  const c0 = process.cpuUsage()
+  if (v.old) await writeOldSchema(pg, batches, oldWriters[v.old])
   else for (const b of batches) await db.writePrepared(b)
+  const cpu = process.cpuUsage(c0)
   const ms = performance.now() - w0
   BINARY_ARRAYS.serializers = binary
   await db.close()
-  return ms
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 }
 }
 
 // One discarded write first: the first variant written in a process paid for warming up the
 // JIT and WASM tiers (≈+40 % in one run). Then the variants take turns, ROUNDS times.
 await writeVariant(VARIANTS[0] ?? { name: '', setup: [] })
-const runs = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]))
+const runs = new Map<string, { ms: number; cpuMs: number }[]>(VARIANTS.map((v) => [v.name, []]))
 for (let r = 0; r < ROUNDS; r++) for (const v of VARIANTS) runs.get(v.name)?.push(await writeVariant(v))
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
-const results = [...runs].map(([variant, ms]) => ({
+const results = [...runs].map(([variant, rs]) => ({
   variant,
-  writeMs: Math.round(median(ms)),
-  chunksPerSec: Math.round(chunks / (median(ms) / 1000)),
-  runsMs: ms.map(Math.round),
+  writeMs: Math.round(median(rs.map((r) => r.ms))),
+  cpuMs: Math.round(median(rs.map((r) => r.cpuMs))),
+  chunksPerSec: Math.round(chunks / (median(rs.map((r) => r.ms)) / 1000)),
+  runsMs: rs.map((r) => Math.round(r.ms)),
 }))
 console.log(
   JSON.stringify(
-    { files: files.length, chunks, prepareMs: Math.round(prepareMs), variants: results },
+    {
+      files: files.length,
+      chunks,
+      disk: values.disk === true,
+      prepareMs: Math.round(prepareMs),
+      variants: results,
+    },
     null,
     2,
   ),

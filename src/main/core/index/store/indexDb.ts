@@ -232,8 +232,10 @@ export class IndexDb {
         for (let i = 0; i < rows.length; i += 2000) {
           const part = rows.slice(i, i + 2000)
           await tx.query(
-            `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, lexemes, name_lexemes)
-             SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+            `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, tsv, ntsv)
+             SELECT p, s, e, l, h, sy, c, array_to_tsvector(string_to_array(lx, ' ')), array_to_tsvector(string_to_array(nl, ' '))
+             FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+               AS u(p, s, e, l, h, sy, c, lx, nl)`,
             [
               part.map((r) => r.path),
               part.map((r) => r.startLine),
@@ -292,7 +294,7 @@ export class IndexDb {
   ): Promise<{ count: number; lexemes: string[] }> {
     if (this.liveDf) {
       const r = await tx.query<{ l: string }>(
-        'DELETE FROM chunks WHERE path = ANY($1::text[]) RETURNING lexemes AS l',
+        `DELETE FROM chunks WHERE path = ANY($1::text[]) RETURNING array_to_string(tsvector_to_array(tsv), ' ') AS l`,
         [paths],
         BINARY_ARRAYS,
       )

@@ -92,4 +92,21 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX chunks_tsv ON chunks USING gin (tsv)`,
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // A row up to a page long is stored as it is. By default Postgres pglz-compresses any row
+      // over 2 kB, and most chunk rows are (content plus tsvector): compression was the store's
+      // largest single cost while writing (docs/BENCHMARKS.md, ninth session), for ≈20 % of disk.
+      // Rows written before keep their compression; reading them costs what it did.
+      `ALTER TABLE chunks SET (toast_tuple_target = 8160)`,
+      // The tsvectors are written by the INSERT from the lexemes prepareBatch made (IndexDb's
+      // writeBatch, the one place chunks are written), not generated from a stored copy of them:
+      // the same values, without storing every lexeme twice. Existing rows keep their tsvectors.
+      `ALTER TABLE chunks ALTER COLUMN tsv DROP EXPRESSION`,
+      `ALTER TABLE chunks ALTER COLUMN ntsv DROP EXPRESSION`,
+      `ALTER TABLE chunks ALTER COLUMN tsv SET NOT NULL, ALTER COLUMN ntsv SET NOT NULL`,
+      `ALTER TABLE chunks DROP COLUMN lexemes, DROP COLUMN name_lexemes`,
+    ],
+  },
 ]
