@@ -6,6 +6,7 @@ import {
   int4Array,
   int8Array,
   textArray,
+  tsvectorBinary,
 } from '../../../src/main/core/index/store/binaryArrays'
 
 // The store sends its array parameters in Postgres' binary format (binaryArrays.ts). Postgres
@@ -68,7 +69,32 @@ describe('binary array parameters', () => {
     await expect(db.query('SELECT unnest($1::text[])', [['a\u0000b']], BINARY_ARRAYS)).rejects.toThrow()
   })
 
+  it('sends tsvectors that equal array_to_tsvector of the same lexemes, in any order', async () => {
+    const lists = [
+      ['parse', 'http', 'header', 'parsehttphead'],
+      ['zeta', 'alpha', 'alpha', 'beta', '', 'a', 'ab', 'abc', '1.5', '42'],
+      [],
+      ['x'.repeat(255)],
+    ]
+    const r = await db.query<{ same: boolean; n: number }>(
+      `SELECT b = array_to_tsvector(string_to_array(t, ' ')) AS same, length(b) AS n
+       FROM unnest($1::tsvector[], $2::text[]) AS u(b, t)`,
+      [lists.map((l) => tsvectorBinary(new Set(l))), lists.map((l) => l.filter(Boolean).join(' '))],
+      BINARY_ARRAYS,
+    )
+    expect(r.rows.map((x) => x.same)).toEqual([true, true, true, true])
+    expect(r.rows.map((x) => x.n)).toEqual([4, 8, 0, 1])
+    // Found by the GIN index's operator like any other tsvector.
+    const hit = await db.query<{ ok: boolean }>(
+      `SELECT b @@ 'alpha & 1.5'::tsquery AS ok FROM unnest($1::tsvector[]) AS b`,
+      [[tsvectorBinary(new Set(lists[1]))]],
+      BINARY_ARRAYS,
+    )
+    expect(hit.rows[0]?.ok).toBe(true)
+  })
+
   it('refuses values the binary form would store wrongly, with a clear error', () => {
+    expect(() => tsvectorBinary(new Set(['a\u0000b']))).toThrow(/NUL/)
     expect(() => int4Array([1.5])).toThrow(/1\.5 is not a valid int\[\] element/)
     expect(() => int4Array([2147483648])).toThrow(/not a valid int\[\]/)
     expect(() => int8Array([Number.MAX_SAFE_INTEGER + 2])).toThrow(/not a valid bigint\[\]/)

@@ -109,6 +109,75 @@ export function float8Array(value: unknown): Uint8Array {
   return fixedArray(value, 'float8[]', FLOAT8, 8, (buf, v, at) => buf.writeDoubleBE(v, at))
 }
 
+const TSVECTOR = 3614
+
+/**
+ * One tsvector in the binary form `tsvectorrecv` reads: the lexeme count, then each lexeme as a
+ * NUL-terminated string with a position count of 0. A Set, because `tsvectorrecv` does not
+ * deduplicate (a repeated lexeme would make an invalid tsvector). Not sorted here: Postgres sorts
+ * them when they come out of order, in C, faster than a JavaScript sort of strings.
+ */
+export function tsvectorBinary(lexemes: ReadonlySet<string>): Uint8Array {
+  const kept: string[] = []
+  const bytes: number[] = []
+  let size = 4
+  for (const l of lexemes) {
+    if (l === '') continue
+    kept.push(l)
+    const n = utf8Length(l)
+    bytes.push(n)
+    size += n + 3
+  }
+  const buf = Buffer.allocUnsafe(size)
+  buf.writeInt32BE(kept.length, 0)
+  let at = 4
+  for (let i = 0; i < kept.length; i++) {
+    const l = kept[i] ?? ''
+    const n = bytes[i] ?? 0
+    // The indexer's lexemes are ASCII: copy their char codes (Buffer.write is a native call per
+    // string, which cost more than the rest of this function for ≈100 short lexemes a chunk).
+    if (n === l.length) for (let j = 0; j < n; j++) buf[at + j] = l.charCodeAt(j)
+    else buf.write(l, at, n, 'utf8')
+    at += n
+    buf[at] = 0
+    buf[at + 1] = 0
+    buf[at + 2] = 0
+    at += 3
+  }
+  return buf
+}
+
+/** UTF-8 length of `s`; for ASCII, its length. Refuses NUL, which a C string cannot hold. */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 0) throw new RangeError('a lexeme cannot hold a NUL character')
+    if (c > 127) {
+      if (s.includes('\0', i)) throw new RangeError('a lexeme cannot hold a NUL character')
+      return Buffer.byteLength(s, 'utf8')
+    }
+  }
+  return s.length
+}
+
+/** A tsvector[] of payloads made by tsvectorBinary. */
+export function tsvectorArray(value: unknown): Uint8Array {
+  const items = asArray(value, 'tsvector[]')
+  let size = headerSize(items.length)
+  for (const [i, v] of items.entries()) {
+    if (!(v instanceof Uint8Array)) throw new TypeError(`tsvector[] element ${i} is not a binary tsvector`)
+    size += 4 + v.byteLength
+  }
+  const buf = Buffer.allocUnsafe(size)
+  let at = header(buf, TSVECTOR, items.length)
+  for (const v of items as Uint8Array[]) {
+    buf.writeInt32BE(v.byteLength, at)
+    buf.set(v, at + 4)
+    at += 4 + v.byteLength
+  }
+  return buf
+}
+
 // PGlite's Serializer type says string, but its Bind message sends any ArrayBuffer view as a
 // binary-format parameter (format code 1); that is the documented BufferParameter path.
 type AnySerializer = (x: unknown) => string
@@ -120,5 +189,6 @@ export const BINARY_ARRAYS: QueryOptions = {
     1007: asSerializer(int4Array),
     1016: asSerializer(int8Array),
     1022: asSerializer(float8Array),
+    3643: asSerializer(tsvectorArray),
   },
 }

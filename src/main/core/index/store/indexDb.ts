@@ -5,7 +5,7 @@ import { identifierTokens, pathWords } from '../identifiers'
 import { addTextLexemes, lexemeOf, lexemeList, tokenLexemes } from '../lexemes'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
-import { BINARY_ARRAYS } from './binaryArrays'
+import { BINARY_ARRAYS, tsvectorBinary } from './binaryArrays'
 import { MIGRATIONS } from './migrations'
 import {
   CACHE_SIZING,
@@ -233,9 +233,8 @@ export class IndexDb {
           const part = rows.slice(i, i + 2000)
           await tx.query(
             `INSERT INTO chunks (path, start_line, end_line, language, hash, symbols, content, tsv, ntsv)
-             SELECT p, s, e, l, h, sy, c, array_to_tsvector(string_to_array(lx, ' ')), array_to_tsvector(string_to_array(nl, ' '))
-             FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-               AS u(p, s, e, l, h, sy, c, lx, nl)`,
+             SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                  $8::tsvector[], $9::tsvector[])`,
             [
               part.map((r) => r.path),
               part.map((r) => r.startLine),
@@ -244,8 +243,8 @@ export class IndexDb {
               part.map((r) => r.hash),
               part.map((r) => r.symbols),
               part.map((r) => r.content),
-              part.map((r) => r.lexemes),
-              part.map((r) => r.nameLexemes),
+              part.map((r) => r.tsv),
+              part.map((r) => r.ntsv),
             ],
             BINARY_ARRAYS,
           )
@@ -813,6 +812,8 @@ function chunkRows(path: string, text: string): PreparedChunk[] {
       // Every lexeme goes in `lexemes` (what the GIN index matches); names' also in `nameLexemes`.
       lexemes: [...all].join(' '),
       nameLexemes: [...names].join(' '),
+      tsv: tsvectorBinary(all),
+      ntsv: tsvectorBinary(names),
     }
   })
 }

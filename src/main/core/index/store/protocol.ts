@@ -25,6 +25,12 @@ export interface PreparedChunk {
   lexemes: string
   /** The same for its names only (path, declared symbols): those rank higher. */
   nameLexemes: string
+  /**
+   * `lexemes` and `nameLexemes` as tsvectors in Postgres' binary form (binaryArrays.ts), made
+   * beside them in the prepare worker, so the store worker's Postgres neither splits nor sorts.
+   */
+  tsv: Uint8Array
+  ntsv: Uint8Array
 }
 
 /** The CPU half of indexing a batch (read, hash, chunk), ready for one write transaction. */

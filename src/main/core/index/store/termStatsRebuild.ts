@@ -1,4 +1,5 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite'
+import { BINARY_ARRAYS } from './binaryArrays'
 
 /** Rows written into the new table per step, once every slice is counted. */
 const INSERT_ROWS = 25_000
@@ -54,6 +55,7 @@ export class TermStatsRebuild {
       await this.pg().query(
         'INSERT INTO term_stats_next (lexeme, ndoc) SELECT * FROM unnest($1::text[], $2::int[])',
         [part.map((e) => e[0]), part.map((e) => e[1])],
+        BINARY_ARRAYS,
       )
       if (this.toWrite.length > 0) return null
     }
