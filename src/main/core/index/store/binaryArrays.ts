@@ -11,15 +11,17 @@ import type { QueryOptions } from '@electric-sql/pglite'
  * docs/BENCHMARKS.md, ninth session). In binary form each element is its UTF-8 bytes behind a
  * length, written natively by Buffer, and Postgres copies them.
  *
- * Pass `BINARY_ARRAYS` as a query's options: it replaces the serializers of the four array types
- * the store sends (text[], int[], bigint[], float8[]). The statement must fix each parameter's type
- * (`$1::text[]`): the element type's OID is part of the binary form and Postgres checks it.
+ * Pass `BINARY_ARRAYS` as a query's options: it replaces the serializers of the array types the
+ * store sends (text[], int[], bigint[], float8[], and tsvector[] of tsvectorBinary's payloads).
+ * The statement must fix each parameter's type (`$1::text[]`): the element type's OID is part of
+ * the binary form and Postgres checks it.
  */
 
 const TEXT = 25
 const INT4 = 23
 const INT8 = 20
 const FLOAT8 = 701
+const TSVECTOR = 3614
 
 /** Header of a one-dimensional array without nulls: ndim, has-null flag, element OID, length, lower bound. */
 function header(buf: Buffer, elementOid: number, n: number): number {
@@ -108,8 +110,6 @@ export function int8Array(value: unknown): Uint8Array {
 export function float8Array(value: unknown): Uint8Array {
   return fixedArray(value, 'float8[]', FLOAT8, 8, (buf, v, at) => buf.writeDoubleBE(v, at))
 }
-
-const TSVECTOR = 3614
 
 /**
  * One tsvector in the binary form `tsvectorrecv` reads: the lexeme count, then each lexeme as a
