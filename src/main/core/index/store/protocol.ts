@@ -27,7 +27,8 @@ export interface PreparedChunk {
   nameLexemes: string
   /**
    * `lexemes` and `nameLexemes` as tsvectors in Postgres' binary form (binaryArrays.ts), made
-   * beside them in the prepare worker, so the store worker's Postgres neither splits nor sorts.
+   * beside them in the prepare worker: the store worker's Postgres only copies them in (and sorts
+   * their lexemes), instead of splitting a string into an array and building the tsvector.
    */
   tsv: Uint8Array
   ntsv: Uint8Array
