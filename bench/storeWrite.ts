@@ -16,8 +16,9 @@
  *
  * Prints JSON: files, chunks, prepare ms (JS, runs in its own worker in the app) and per variant
  * the median write ms (wall) and CPU ms (this process: the writes run on its main thread, V8's
- * helper threads add theirs) over the rounds, chunks/s, and each round's ms. `--files N` (default 1500), `--rounds N` (default 3),
- * `--disk`: each store in a temp directory on disk as in the app (default: in memory).
+ * helper threads add theirs) over the rounds, chunks/s, and each round's ms. `--files N`
+ * (default 1500), `--rounds N` (default 3), `--disk`: each store in a temp directory on disk as in
+ * the app (default: in memory).
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'

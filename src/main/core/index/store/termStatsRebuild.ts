@@ -12,11 +12,11 @@ const INSERT_ROWS = 25_000
  *
  * Steps: count a slice of chunk rows (`ts_stat` over a range of ids; the counts add up in memory,
  * which measured cheaper than upserting each slice into a table), then write the totals into
- * `term_stats_next` in parts, build its primary key, then swap the tables in one transaction. Searches keep reading the
- * old `term_stats` until the swap. Slices are disjoint ranges of chunk ids, so the totals equal
- * one `ts_stat` over the whole table. A rebuild cut short (closed, killed) leaves `term_stats` as
- * it was; the next one starts over. Given counts kept as the chunks were written (a first index),
- * it skips the counting and writes those.
+ * `term_stats_next` in parts, build its primary key, then swap the tables in one transaction.
+ * Searches keep reading the old `term_stats` until the swap. Slices are disjoint ranges of chunk
+ * ids, so the totals equal one `ts_stat` over the whole table. A rebuild cut short (closed,
+ * killed) leaves `term_stats` as it was; the next one starts over. Given counts kept as the
+ * chunks were written (a first index), it skips the counting and writes those.
  */
 export class TermStatsRebuild {
   /** First chunk id of the next slice (digits, from Postgres); null before the first slice. */
