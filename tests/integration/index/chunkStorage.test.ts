@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { IndexDb, prepareBatch } from '../../../src/main/core/index/store/indexDb'
 import { MIGRATIONS } from '../../../src/main/core/index/store/migrations'
 import { CACHE_SIZING, openDatabase } from '../../../src/main/core/index/store/pgInstance'
+import { tempDir } from './cliHelpers'
 import { rawPg } from './rawPg'
 import { writeAndIndex } from './writeAndIndex'
 
@@ -23,13 +23,9 @@ function longFunction(name: string, bytes: number): string {
 }
 
 describe('chunk rows at schema 4', () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hearth-chunk-storage-'))
-  })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  const tmp = tempDir('chunk-storage')
+  const dir = tmp.dir
+  afterAll(() => tmp.cleanup())
 
   it('stores a chunk row over 2 kB uncompressed, with the tsvector of exactly its prepared lexemes', async () => {
     await mkdir(join(dir, 'fresh'))
@@ -64,8 +60,8 @@ describe('chunk rows at schema 4', () => {
       expect(want.length).toBe(rows.rows.length)
       const sorted = (s: string): string => s.split(' ').filter(Boolean).sort().join(' ')
       expect(rows.rows.map((r) => sorted(r.lexemes))).toEqual(want.map((r) => sorted(r.lexemes)))
-      expect(rows.rows.map((r) => sorted(r.names))).toEqual(want.map((r) => sorted(r.nameLexemes)))
-      expect(rows.rows[0]?.names.split(' ')).toContain('weightedtot')
+      // Names: the path's lexemes and the declared symbol, whole and by its parts.
+      expect(rows.rows.map((r) => sorted(r.names))).toEqual(['sum total weight weightedtot'])
     } finally {
       await db.close()
     }

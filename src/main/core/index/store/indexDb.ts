@@ -809,9 +809,9 @@ function chunkRows(path: string, text: string): PreparedChunk[] {
       hash: chunkHash(embedText(path, c.text)),
       symbols: c.symbols.join(' '),
       content: c.text,
-      // Every lexeme goes in `lexemes` (what the GIN index matches); names' also in `nameLexemes`.
+      // Every lexeme goes in `tsv` (what the GIN index matches); names' also in `ntsv`. The
+      // store counts document frequencies from `lexemes` while a first index is written.
       lexemes: [...all].join(' '),
-      nameLexemes: [...names].join(' '),
       tsv: tsvectorBinary(all),
       ntsv: tsvectorBinary(names),
     }

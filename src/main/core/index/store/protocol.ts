@@ -23,14 +23,13 @@ export interface PreparedChunk {
   content: string
   /** Distinct full-text lexemes of the chunk's names and body words, space-separated (lexemes.ts). */
   lexemes: string
-  /** The same for its names only (path, declared symbols): those rank higher. */
-  nameLexemes: string
   /**
-   * `lexemes` and `nameLexemes` as tsvectors in Postgres' binary form (binaryArrays.ts), made
-   * beside them in the prepare worker: the store worker's Postgres only copies them in (and sorts
-   * their lexemes), instead of splitting a string into an array and building the tsvector.
+   * `lexemes` as a tsvector in Postgres' binary form (binaryArrays.ts), made beside them in the
+   * prepare worker: the store worker's Postgres only copies it in (and sorts its lexemes), instead
+   * of splitting a string into an array and building the tsvector.
    */
   tsv: Uint8Array
+  /** The same for the lexemes of its names only (path, declared symbols): those rank higher. */
   ntsv: Uint8Array
 }
 
