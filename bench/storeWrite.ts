@@ -3,16 +3,19 @@
  * node_modules, chunked by the indexer's own prepareBatch) written into a fresh store, once per
  * variant, in one run:
  *
- *  - `as built`: the store as it is (the tsvectors prepareBatch encoded, GIN on the body's,
- *    trigram GIN on symbols; rows up to a page stored uncompressed; array parameters in binary);
- *  - `eighth session`: the store before the ninth session (the peer for `as built`): rows over
- *    2 kB pglz-compressed, the lexemes stored as text and the tsvectors generated from them, array
- *    parameters sent as text literals;
- *  - `arrays sent as text literals`, `rows compressed`: one of those changes undone;
+ *  - `as built`: the store as it is (the tsvectors prepareBatch encoded, lexemes sorted, GIN on
+ *    the body's, GIN on the declared names; rows up to a page stored uncompressed; array
+ *    parameters in binary);
+ *  - `ninth session`: the store before the tenth (the peer for `as built`): the lexemes of each
+ *    tsvector unsorted (Postgres sorts them), a trigram GIN index on the declared names;
+ *  - `lexemes unsorted`, `symbol trigram index`: one of those changes undone;
+ *  - `eighth session`: the store before the ninth: rows over 2 kB pglz-compressed, the lexemes
+ *    stored as text and the tsvectors generated from them, array parameters sent as text literals;
+ *  - `arrays sent as text literals`, `rows compressed`: one of those ninth-session changes undone;
  *  - `previous schema`: the tsvector Postgres' parser and english stemmer made from the chunk's
  *    words, with positions and labels, as before the eighth session;
  *  - `chunks unlogged`: no WAL for the chunk rows and their indexes (not crash-safe: measures WAL);
- *  - `no symbol trigram index`, `no tsvector GIN index`: that index dropped.
+ *  - `no symbol names index`, `no tsvector GIN index`: that index dropped.
  *
  * Prints JSON: files, chunks, prepare ms (JS, runs in its own worker in the app) and per variant
  * the median write ms (wall) and CPU ms (this process: the writes run on its main thread, V8's
@@ -25,7 +28,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathWords, searchWords, splitIdentifier } from '../src/main/core/index/identifiers'
-import { BINARY_ARRAYS } from '../src/main/core/index/store/binaryArrays'
+import { BINARY_ARRAYS, tsvectorLexemes } from '../src/main/core/index/store/binaryArrays'
 import { IndexDb, prepareBatch } from '../src/main/core/index/store/indexDb'
 import type { PreparedBatch } from '../src/main/core/index/store/protocol'
 
@@ -66,7 +69,14 @@ function sourceFiles(): { path: string; size: number; mtimeMs: number }[] {
  * The schema before the eighth session: Postgres' parser and english stemmer made the tsvector
  * (with positions and labels) from the chunk's names and words, stored beside it.
  */
+/** Schema 4's index of declared symbols (trigrams) instead of schema 5's (the names). */
+const SYMBOL_TRIGRAMS = [
+  'DROP INDEX chunks_symbols',
+  'CREATE INDEX chunks_symbols_trgm ON chunks USING gin (symbols gin_trgm_ops)',
+]
+
 const PREVIOUS_SCHEMA = [
+  ...SYMBOL_TRIGRAMS,
   'ALTER TABLE chunks RESET (toast_tuple_target)',
   'ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN ntsv',
   'ALTER TABLE chunks ADD COLUMN names text, ADD COLUMN words text',
@@ -77,6 +87,7 @@ const PREVIOUS_SCHEMA = [
 
 /** The eighth session's schema: lexemes stored as text, tsvectors generated from them, rows compressed. */
 const EIGHTH_SCHEMA = [
+  ...SYMBOL_TRIGRAMS,
   'ALTER TABLE chunks RESET (toast_tuple_target)',
   'ALTER TABLE chunks DROP COLUMN tsv, DROP COLUMN ntsv',
   'ALTER TABLE chunks ADD COLUMN lexemes text NOT NULL, ADD COLUMN name_lexemes text NOT NULL',
@@ -117,22 +128,42 @@ const PREVIOUS_WRITER = (text: { names: string[]; words: string[] }[]): OldWrite
   values: (_rows, i) => [text[i]?.names ?? [], text[i]?.words ?? []],
 })
 
-/** The lexemes of a tsvectorBinary payload (count, then NUL-terminated lexemes each followed by 2 bytes). */
-function payloadLexemes(payload: Uint8Array): string {
-  const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
-  const out: string[] = []
-  for (let i = 0, at = 4; i < buf.readInt32BE(0); i++) {
-    const end = buf.indexOf(0, at)
-    out.push(buf.toString('utf8', at, end))
-    at = end + 3
-  }
-  return out.join(' ')
+/** tsvectorBinary's encoding without its sort: the lexemes in the order given. */
+function tsvectorPayload(lexemes: string[]): Uint8Array {
+  const parts = lexemes.map((l) => Buffer.from(`${l}\0\0\0`, 'utf8'))
+  const head = Buffer.alloc(4)
+  head.writeInt32BE(lexemes.length, 0)
+  return Buffer.concat([head, ...parts])
 }
 
-/** Names' lexemes per batch, decoded before any write is timed (the eighth session sent them as text). */
-const EIGHTH_WRITER = (names: string[][]): OldWriter => ({
+/**
+ * A batch whose tsvectors hold the same lexemes out of order. The ninth session's prepareBatch sent
+ * them in first-use order; a fixed shuffle costs Postgres the same sort.
+ */
+function unsorted(b: PreparedBatch): PreparedBatch {
+  let seed = 1
+  const shuffled = (payload: Uint8Array): Uint8Array => {
+    const ls = tsvectorLexemes(payload)
+    for (let i = ls.length - 1; i > 0; i--) {
+      seed = (seed * 48271) % 2147483647
+      const j = seed % (i + 1)
+      ;[ls[i], ls[j]] = [ls[j] as string, ls[i] as string]
+    }
+    return tsvectorPayload(ls)
+  }
+  return {
+    ...b,
+    prepared: b.prepared.map((p) => ({
+      ...p,
+      rows: p.rows.map((r) => ({ ...r, tsv: shuffled(r.tsv), ntsv: shuffled(r.ntsv) })),
+    })),
+  }
+}
+
+/** Lexemes and names' lexemes per batch, decoded before any write is timed (the eighth session sent them as text). */
+const EIGHTH_WRITER = (lexemes: string[][], names: string[][]): OldWriter => ({
   columns: 'lexemes, name_lexemes',
-  values: (rows, i) => [rows.map((r) => r.lexemes), names[i] ?? []],
+  values: (_rows, i) => [lexemes[i] ?? [], names[i] ?? []],
 })
 
 /** The store's writeBatch for a fresh index (no deletes), with an older schema's chunk columns. */
@@ -185,10 +216,15 @@ interface Variant {
   old?: 'previous' | 'eighth'
   /** PGlite's own text serializers for the array parameters, as the store sent them before. */
   textParams?: boolean
+  /** The batches with each tsvector's lexemes out of order, as prepareBatch sent them before. */
+  unsorted?: boolean
 }
 
 const VARIANTS: Variant[] = [
   { name: 'as built', setup: [] },
+  { name: 'ninth session (lexemes unsorted, symbol trigram index)', setup: SYMBOL_TRIGRAMS, unsorted: true },
+  { name: 'lexemes unsorted', setup: [], unsorted: true },
+  { name: 'symbol trigram index', setup: SYMBOL_TRIGRAMS },
   {
     name: 'eighth session (rows compressed, lexemes stored, arrays as text)',
     setup: EIGHTH_SCHEMA,
@@ -207,7 +243,7 @@ const VARIANTS: Variant[] = [
     textParams: true,
   },
   { name: 'chunks unlogged (no WAL for them)', setup: ['ALTER TABLE chunks SET UNLOGGED'] },
-  { name: 'no symbol trigram index', setup: ['DROP INDEX chunks_symbols_trgm'] },
+  { name: 'no symbol names index', setup: ['DROP INDEX chunks_symbols'] },
   { name: 'no tsvector GIN index', setup: ['DROP INDEX chunks_tsv'] },
 ]
 
@@ -219,11 +255,13 @@ for (let i = 0; i < files.length; i += 128)
 const prepareMs = performance.now() - t0
 const chunks = batches.reduce((n, b) => n + b.prepared.reduce((m, p) => m + p.rows.length, 0), 0)
 const oldText = previousText(batches)
+const unsortedBatches = batches.map(unsorted)
 
 const oldWriters: Record<NonNullable<Variant['old']>, OldWriter> = {
   previous: PREVIOUS_WRITER(oldText),
   eighth: EIGHTH_WRITER(
-    batches.map((b) => b.prepared.flatMap((p) => p.rows.map((r) => payloadLexemes(r.ntsv)))),
+    batches.map((b) => b.prepared.flatMap((p) => p.rows.map((r) => tsvectorLexemes(r.tsv).join(' ')))),
+    batches.map((b) => b.prepared.flatMap((p) => p.rows.map((r) => tsvectorLexemes(r.ntsv).join(' ')))),
   ),
 }
 
@@ -242,7 +280,7 @@ async function writeVariant(v: Variant): Promise<{ ms: number; cpuMs: number }> 
   const w0 = performance.now()
   const c0 = process.cpuUsage()
   if (v.old) await writeOldSchema(pg, batches, oldWriters[v.old])
-  else for (const b of batches) await db.writePrepared(b)
+  else for (const b of v.unsorted ? unsortedBatches : batches) await db.writePrepared(b)
   const cpu = process.cpuUsage(c0)
   const ms = performance.now() - w0
   BINARY_ARRAYS.serializers = binary

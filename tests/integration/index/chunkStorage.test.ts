@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { tsvectorLexemes } from '../../../src/main/core/index/store/binaryArrays'
 import { IndexDb, prepareBatch } from '../../../src/main/core/index/store/indexDb'
 import { MIGRATIONS } from '../../../src/main/core/index/store/migrations'
 import { CACHE_SIZING, openDatabase } from '../../../src/main/core/index/store/pgInstance'
@@ -59,7 +60,9 @@ describe('chunk rows at schema 4', () => {
       const want = prepared.prepared[0]?.rows ?? []
       expect(want.length).toBe(rows.rows.length)
       const sorted = (s: string): string => s.split(' ').filter(Boolean).sort().join(' ')
-      expect(rows.rows.map((r) => sorted(r.lexemes))).toEqual(want.map((r) => sorted(r.lexemes)))
+      expect(rows.rows.map((r) => sorted(r.lexemes))).toEqual(
+        want.map((r) => sorted(tsvectorLexemes(r.tsv).join(' '))),
+      )
       // Names: the path's lexemes and the declared symbol, whole and by its parts.
       expect(rows.rows.map((r) => sorted(r.names))).toEqual(['sum total weight weightedtot'])
     } finally {

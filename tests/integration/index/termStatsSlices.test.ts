@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
-import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { IndexDb, prepareBatch } from '../../../src/main/core/index/store/indexDb'
 import { rawPg } from './rawPg'
 import { writeAndIndex } from './writeAndIndex'
 
@@ -62,6 +62,40 @@ describe('term statistics are recounted in slices (real PGlite on disk)', () => 
     expect(truth.length).toBeGreaterThan(20)
     expect(stored).toEqual(truth)
   })
+
+  it('a first index whose batch falls back to file-by-file writes ends with exact counts too', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'hearth-stats-ws-'))
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-stats-db-'))
+    const fresh = (await IndexDb.open(dir)).db
+    try {
+      const texts = files(100, 106)
+      for (const [path, text] of Object.entries(texts)) await writeFile(join(ws, path), text)
+      const batch = prepareBatch(
+        ws,
+        Object.entries(texts).map(([path, text]) => ({ path, size: text.length, mtimeMs: 0 })),
+        () => undefined,
+      )
+      // A tsvector payload that claims one lexeme more than it holds: Postgres refuses the batch,
+      // then only that file. The batch's document frequencies (counted in the prepare step) cover
+      // all six files, so they must not be what the first recount writes.
+      const bad = batch.prepared[2]?.rows[0]
+      if (!bad) throw new Error('no chunk to corrupt')
+      const tsv = Buffer.from(bad.tsv)
+      tsv.writeInt32BE(tsv.readInt32BE(0) + 1, 0)
+      bad.tsv = tsv
+      const res = await fresh.writePrepared(batch)
+      expect(res.skipped.map((s) => s.path)).toEqual(['p102.ts'])
+      expect(res.indexed).toBe(5)
+      await steps(fresh)
+      const { stored, truth } = await statsAndTruth(fresh)
+      expect(truth.length).toBeGreaterThan(10)
+      expect(stored).toEqual(truth)
+    } finally {
+      await fresh.close()
+      await rm(ws, { recursive: true, force: true })
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   it('later adds up, over many slices, to exactly one count over every chunk, gaps in the ids and all', async () => {
     await db.deleteFiles(['p3.ts', 'p4.ts', 'p5.ts', 'p6.ts', 'p17.ts'])

@@ -24,6 +24,7 @@ import type {
   PreparedBatch,
   PreparedChunk,
   IndexBatchResult,
+  LexemeCounts,
   OpenResult,
   PendingEmbed,
   SearchFilter,
@@ -170,14 +171,17 @@ export class IndexDb {
     const prepared = [...batch.prepared]
     if (prepared.length === 0 && touchOnly.length === 0 && toRemove.length === 0) return res
     try {
-      await this.writeBatch(prepared, touchOnly, toRemove)
+      await this.writeBatch(prepared, touchOnly, toRemove, batch.df)
     } catch (err) {
       if (prepared.length <= 1) throw err
-      // One bad file must not fail its neighbours: retry one by one and report the culprit.
+      // One bad file must not fail its neighbours: retry one by one and report the culprit. The
+      // batch's lexeme counts cover every file of it, so live counting stops here and the pass
+      // ends with a recount from the chunks themselves (refreshTermStatsStep).
+      this.liveDf = null
       const ok: typeof prepared = []
       for (const p of prepared) {
         try {
-          await this.writeBatch([p], [], [])
+          await this.writeBatch([p], [], [], null)
           ok.push(p)
         } catch (e) {
           res.skipped.push({
@@ -186,7 +190,7 @@ export class IndexDb {
           })
         }
       }
-      await this.writeBatch([], touchOnly, toRemove)
+      await this.writeBatch([], touchOnly, toRemove, null)
       prepared.splice(0, prepared.length, ...ok)
     }
     for (const p of prepared) {
@@ -201,6 +205,7 @@ export class IndexDb {
     prepared: PreparedBatch['prepared'],
     touchOnly: FileCandidate[],
     toRemove: string[],
+    df: LexemeCounts | null,
   ): Promise<void> {
     const paths = prepared.map((p) => p.cand.path)
     let delta = 0
@@ -275,11 +280,7 @@ export class IndexDb {
     this.chunkCount += delta
     this.pendingCount += queued
     this.countLexemes(removed, -1)
-    for (const p of prepared)
-      this.countLexemes(
-        p.rows.map((r) => r.lexemes),
-        1,
-      )
+    if (df) this.addCounts(df)
     await checkpointIfDue(this.db)
   }
 
@@ -312,6 +313,22 @@ export class IndexDb {
     const df = this.liveDf
     if (!df) return
     for (const list of lists) for (const l of list.split(' ')) if (l) df.set(l, (df.get(l) ?? 0) + sign)
+  }
+
+  /** Adds a written batch's document frequencies to liveDf (after COMMIT only). */
+  private addCounts(batch: LexemeCounts): void {
+    const df = this.liveDf
+    if (!df || batch.counts.length === 0) return
+    const lexemes = batch.lexemes.split(' ')
+    if (lexemes.length !== batch.counts.length) {
+      // A malformed batch cannot be counted: the end of the pass recounts from the chunks.
+      this.liveDf = null
+      return
+    }
+    for (let i = 0; i < lexemes.length; i++) {
+      const l = lexemes[i] as string
+      df.set(l, (df.get(l) ?? 0) + (batch.counts[i] as number))
+    }
   }
 
   /**
@@ -668,9 +685,12 @@ export class IndexDb {
       content: string
       symbols: string
     }>(
+      // The expression and the condition of the chunks_symbols index, so it is used.
       `SELECT path, start_line, end_line, content, symbols FROM chunks
-       WHERE symbols ~ $1 AND path IS DISTINCT FROM $2 ORDER BY length(content) LIMIT ${Math.trunc(limit) * 3}`,
-      [`(^|\\s)(${wanted.map(escapeRegex).join('|')})(\\s|$)`, excludePath ?? null],
+       WHERE string_to_array(symbols, ' ') && $1::text[] AND symbols <> '' AND path IS DISTINCT FROM $2
+       ORDER BY length(content) LIMIT ${Math.trunc(limit) * 3}`,
+      [wanted, excludePath ?? null],
+      BINARY_ARRAYS,
     )
     const out: SymbolSnippet[] = []
     for (const row of r.rows) {
@@ -763,7 +783,9 @@ export function prepareBatch(
     touchOnly: [],
     toRemove: [],
     result: { indexed: 0, unchanged: 0, chunks: 0, skipped: [], removed: 0 },
+    df: { lexemes: '', counts: new Int32Array(0) },
   }
+  const df = new Map<string, number>()
   for (const cand of files) {
     const prev = prevOf(cand.path)
     if (!force && prev && prev.size === cand.size && prev.mtimeMs === cand.mtimeMs) {
@@ -784,13 +806,15 @@ export function prepareBatch(
     out.prepared.push({
       cand: { path: cand.path, size: cand.size, mtimeMs: cand.mtimeMs },
       hash: src.hash,
-      rows: chunkRows(cand.path, src.text),
+      rows: chunkRows(cand.path, src.text, df),
     })
   }
+  out.df = { lexemes: [...df.keys()].join(' '), counts: Int32Array.from(df.values()) }
   return out
 }
 
-function chunkRows(path: string, text: string): PreparedChunk[] {
+/** A file's chunk rows; adds each chunk's lexemes to `df` once (document frequencies). */
+function chunkRows(path: string, text: string, df: Map<string, number>): PreparedChunk[] {
   const language = languageOf(path).id
   const pathLexemes = lexemeList(pathWords(path))
     .split(' ')
@@ -801,6 +825,7 @@ function chunkRows(path: string, text: string): PreparedChunk[] {
     for (const s of c.symbols) for (const l of tokenLexemes(s)) names.add(l)
     const all = new Set(names)
     addTextLexemes(c.text, all)
+    for (const l of all) df.set(l, (df.get(l) ?? 0) + 1)
     return {
       path,
       startLine: c.startLine,
@@ -809,9 +834,7 @@ function chunkRows(path: string, text: string): PreparedChunk[] {
       hash: chunkHash(embedText(path, c.text)),
       symbols: c.symbols.join(' '),
       content: c.text,
-      // Every lexeme goes in `tsv` (what the GIN index matches); names' also in `ntsv`. The
-      // store counts document frequencies from `lexemes` while a first index is written.
-      lexemes: [...all].join(' '),
+      // Every lexeme goes in `tsv` (what the GIN index matches); names' also in `ntsv`.
       tsv: tsvectorBinary(all),
       ntsv: tsvectorBinary(names),
     }
@@ -857,4 +880,3 @@ function atLeastTwoOf(lexemes: string[]): string {
     for (let j = i + 1; j < lexemes.length; j++) pairs.push(`(${lexemes[i]} & ${lexemes[j]})`)
   return pairs.join(' | ')
 }
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

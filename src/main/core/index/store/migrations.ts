@@ -109,4 +109,15 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE chunks DROP COLUMN lexemes, DROP COLUMN name_lexemes`,
     ],
   },
+  {
+    version: 5,
+    statements: [
+      // The one reader of declared symbols (symbolSnippets, completion context) looks names up
+      // exactly. A trigram index made ≈17 GIN entries per symbol for that; an index of the names
+      // themselves makes one, and writing chunks costs ≈8 % less (docs/BENCHMARKS.md, tenth
+      // session). Chunks that declare nothing are left out of it.
+      `DROP INDEX chunks_symbols_trgm`,
+      `CREATE INDEX chunks_symbols ON chunks USING gin (string_to_array(symbols, ' ')) WHERE symbols <> ''`,
+    ],
+  },
 ]

@@ -21,12 +21,11 @@ export interface PreparedChunk {
   hash: string
   symbols: string
   content: string
-  /** Distinct full-text lexemes of the chunk's names and body words, space-separated (lexemes.ts). */
-  lexemes: string
   /**
-   * `lexemes` as a tsvector in Postgres' binary form (binaryArrays.ts), made beside them in the
-   * prepare worker: the store worker's Postgres only copies it in (and sorts its lexemes), instead
-   * of splitting a string into an array and building the tsvector.
+   * The distinct full-text lexemes of the chunk's names and body words (lexemes.ts) as a tsvector
+   * in Postgres' binary form (binaryArrays.ts), made in the prepare worker: the store worker's
+   * Postgres only copies it in (and sorts its lexemes), instead of splitting a string into an
+   * array and building the tsvector.
    */
   tsv: Uint8Array
   /** The same for the lexemes of its names only (path, declared symbols): those rank higher. */
@@ -42,6 +41,18 @@ export interface PreparedBatch {
   toRemove: string[]
   /** unchanged and skipped filled in; indexed/chunks/removed by the write. */
   result: IndexBatchResult
+  /** How many of `prepared`'s chunks hold each lexeme: what the store adds to its live counts. */
+  df: LexemeCounts
+}
+
+/**
+ * Document frequencies of a batch: its distinct lexemes, space-separated (a lexeme holds no
+ * space), and for each the number of chunks holding it. One string and one typed array cross the
+ * threads, instead of every chunk's lexeme list (≈60 MB of strings for 10k files).
+ */
+export interface LexemeCounts {
+  lexemes: string
+  counts: Int32Array
 }
 
 export interface SkippedFile {
