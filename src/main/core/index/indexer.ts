@@ -102,8 +102,8 @@ export class Indexer implements BudgetConsumer {
     const t0 = performance.now()
     this.onProgress({ phase: 'scanning', done: 0, total: 0, chunksAdded: 0 })
     const known = await this.store.call('fileStates', {})
-    // A first index: start the prepare worker now, so it is up when the walk hands it a batch
-    // (starting it took ≈0.5 s from source, ≈0.1 s built).
+    // A first index: start the prepare worker now if the store did not start it with a new
+    // index's databases, so it is up when the walk hands it a batch (IndexStore.open).
     if (known.length === 0)
       void this.store.call('prepareFiles', { root: this.root, files: [] }).catch(() => undefined)
     const summary: ScanSummary = {

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { HearthError } from '@shared/errors'
 import { DataDirLock } from './dataDirLock'
+import { transferOf } from './packedBatch'
 import type {
   OpArgs,
   OpenResult,
@@ -81,7 +82,7 @@ class WorkerClient {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
       const req: StoreRequest = { id, op, args }
-      this.worker.postMessage(req)
+      this.worker.postMessage(req, transferOf(args))
     })
   }
 
@@ -109,7 +110,6 @@ class WorkerClient {
  */
 export class IndexStore {
   private closed = false
-  private prep: WorkerClient | null = null
   /** A vector index build in flight: vector searches would wait minutes for it. */
   private building = false
 
@@ -120,6 +120,7 @@ export class IndexStore {
     private readonly lock: DataDirLock | null,
     readonly dataDir: string | null,
     readonly opened: OpenResult,
+    private prep: WorkerClient | null,
   ) {}
 
   /**
@@ -130,6 +131,11 @@ export class IndexStore {
   static async open(dataDir: string | null): Promise<IndexStore> {
     if (dataDir) mkdirSync(dataDir, { recursive: true })
     const lock = dataDir ? DataDirLock.acquire(dataDir) : null
+    // A new index on disk is about to be filled: its first scan prepares every file. Start the
+    // prepare worker now, while the databases open (seconds for a new one), not when the scan
+    // hands it its first batch (its start took ≈0.7 s from source, ≈0.1 s built). Otherwise it
+    // starts on the first prepareFiles, if any file changed at all.
+    const prep = dataDir && !existsSync(join(dataDir, 'pg')) ? new WorkerClient('index prepare worker') : null
     try {
       const [main, vec] = await Promise.allSettled([
         openWorker('index worker', dataDir, 'pg', 'open'),
@@ -146,17 +152,26 @@ export class IndexStore {
         await db.call('syncVectors', { state: vec.value.result.state })
         const stats = (await db.call('stats', {})) as StoreStats
         const vecKb = vec.value.result.cacheKb
-        return new IndexStore(db, vec.value.client, vecKb, lock, dataDir, {
-          ...opened,
-          stats: { ...stats, cacheMb: stats.cacheMb + vecKb / 1024 },
-          rebuilt: opened.rebuilt ?? vec.value.result.rebuilt,
-        })
+        return new IndexStore(
+          db,
+          vec.value.client,
+          vecKb,
+          lock,
+          dataDir,
+          {
+            ...opened,
+            stats: { ...stats, cacheMb: stats.cacheMb + vecKb / 1024 },
+            rebuilt: opened.rebuilt ?? vec.value.result.rebuilt,
+          },
+          prep,
+        )
       } catch (err) {
         await db.terminate()
         await vec.value.client.terminate()
         throw err
       }
     } catch (err) {
+      await prep?.terminate()
       lock?.release()
       throw err
     }

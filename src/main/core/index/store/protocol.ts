@@ -1,5 +1,7 @@
 /** Types shared by the index store worker and its client on the main thread. */
 
+import type { PackedBatch } from './packedBatch'
+
 export interface FileCandidate {
   /** Workspace-relative, `/`-separated. */
   path: string
@@ -186,8 +188,8 @@ export interface StoreOps {
   fileStates: [Record<string, never>, { path: string; size: number; mtimeMs: number; hash: string }[]]
   indexFiles: [{ root: string; files: FileCandidate[]; force?: boolean }, IndexBatchResult]
   /** Needs no open database: the store client sends it to a second worker. */
-  prepareFiles: [{ root: string; files: PrepareCandidate[]; force?: boolean }, PreparedBatch]
-  writePrepared: [PreparedBatch, IndexBatchResult]
+  prepareFiles: [{ root: string; files: PrepareCandidate[]; force?: boolean }, PackedBatch]
+  writePrepared: [PackedBatch, IndexBatchResult]
   deleteFiles: [{ paths: string[] }, number]
   setEmbedder: [{ id: string; dimensions: number }, { reset: boolean }]
   pendingEmbeds: [{ limit: number }, PendingEmbed[]]

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads'
 import { IndexDb, prepareBatch } from './indexDb'
+import { packBatch, transferOf, unpackBatch } from './packedBatch'
 import type { OpArgs, StoreOp, StoreRequest, StoreResponse } from './protocol'
 import { RequestQueue } from './requestQueue'
 import { VectorDb } from './vectorDb'
@@ -42,10 +43,10 @@ async function handle(op: StoreOp, args: unknown): Promise<unknown> {
     case 'prepareFiles': {
       const a = args as OpArgs<'prepareFiles'>
       const prev = new Map(a.files.flatMap((f) => (f.prev ? [[f.path, f.prev] as const] : [])))
-      return prepareBatch(a.root, a.files, (p) => prev.get(p), a.force)
+      return packBatch(prepareBatch(a.root, a.files, (p) => prev.get(p), a.force))
     }
     case 'writePrepared':
-      return need().writePrepared(args as OpArgs<'writePrepared'>)
+      return need().writePrepared(unpackBatch(args as OpArgs<'writePrepared'>))
     case 'indexFiles': {
       const a = args as OpArgs<'indexFiles'>
       return need().indexFiles(a.root, a.files, a.force)
@@ -146,7 +147,7 @@ const answer = async (req: StoreRequest): Promise<void> => {
       },
     }
   }
-  port.postMessage(msg)
+  port.postMessage(msg, msg.ok ? transferOf(msg.result) : [])
 }
 
 // A search's queries go before the waiting steps of a term-statistics recount (requestQueue.ts).
