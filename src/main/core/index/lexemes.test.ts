@@ -62,6 +62,44 @@ describe('addTextLexemes', () => {
     }
   })
 
+  it('tokenizes odd text exactly as identifierTokens does (fractions, $ and _, non-ASCII, runs over 64)', () => {
+    // A fixed pseudo-random source, so a failure names the same text every run.
+    let seed = 7
+    const next = (n: number): number => {
+      seed = (seed * 48271) % 2147483647
+      return seed % n
+    }
+    const alphabet = [
+      'a',
+      'Z',
+      'q',
+      '_',
+      '$',
+      '0',
+      '7',
+      '.',
+      ' ',
+      '\n',
+      'é',
+      '-',
+      'Http',
+      'get',
+      '1.5',
+      'x'.repeat(70),
+      // The longest token kept, and one char more, each on its own.
+      ` ${'y'.repeat(64)} `,
+      ` ${'w'.repeat(65)} `,
+    ]
+    for (let k = 0; k < 3000; k++) {
+      const text = Array.from({ length: next(40) }, () => alphabet[next(alphabet.length)]).join('')
+      const got = new Set<string>()
+      addTextLexemes(text, got)
+      expect(got, JSON.stringify(text)).toEqual(
+        new Set(lexemeList(searchWords(text)).split(' ').filter(Boolean)),
+      )
+    }
+  })
+
   it('adds to what the set holds already', () => {
     const out = new Set(['kept'])
     addTextLexemes('parseHttpHeader(the_value)', out)

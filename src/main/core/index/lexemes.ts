@@ -1,5 +1,5 @@
 import { stem } from 'porter2'
-import { forEachSearchToken, tokenWords } from './identifiers'
+import { tokenWords } from './identifiers'
 
 /**
  * Full-text lexemes, made in JavaScript: the words of a chunk (already split and lower-cased by
@@ -69,13 +69,72 @@ export function tokenLexemes(tok: string): readonly string[] {
   return lexemes
 }
 
+/** A token seen before, found again by a hash of its characters (addTextLexemes). */
+interface TokenEntry {
+  tok: string
+  lexemes: readonly string[]
+  /** The last addTextLexemes call that added this token's lexemes. */
+  seenIn: number
+}
+
+const tokenTable = new Map<number, TokenEntry>()
+let calls = 0
+
+const isIdentStart = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 // a-z A-Z _ $
+const isDigit = (c: number): boolean => c >= 48 && c <= 57
+
 /**
  * Adds to `out` the lexemes of `text`'s search words: the same as lexemeList(searchWords(text)),
  * without building and splitting the word list (that round trip and a stop-word and stem lookup
  * per word were a fifth of the prepare worker's time on a whole-tree first index).
+ *
+ * The tokens are identifierTokens' (identifiers, and numbers with an optional fraction), found
+ * by a scan over char codes that also hashes each one: a token seen before is looked up by that
+ * hash and checked in place (`startsWith`), so no string is made for it. A 10k-file first index
+ * has ≈14 M tokens, nearly all seen before; a string, a regular-expression match and two hash
+ * lookups for each were the largest cost of preparing a chunk.
  */
 export function addTextLexemes(text: string, out: Set<string>): void {
-  forEachSearchToken(text, (tok) => {
-    for (const l of tokenLexemes(tok)) out.add(l)
-  })
+  const call = ++calls
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    let j = i + 1
+    // FNV-1a over the token's char codes.
+    let h = Math.imul(2166136261 ^ c, 16777619)
+    if (isIdentStart(c)) {
+      for (let d = text.charCodeAt(j); j < n && (isIdentStart(d) || isDigit(d)); d = text.charCodeAt(++j))
+        h = Math.imul(h ^ d, 16777619)
+    } else if (isDigit(c)) {
+      for (; j < n && isDigit(text.charCodeAt(j)); j++) h = Math.imul(h ^ text.charCodeAt(j), 16777619)
+      // A fraction: a dot and at least one digit.
+      if (j + 1 < n && text.charCodeAt(j) === 46 && isDigit(text.charCodeAt(j + 1))) {
+        h = Math.imul(h ^ 46, 16777619)
+        for (j++; j < n && isDigit(text.charCodeAt(j)); j++) h = Math.imul(h ^ text.charCodeAt(j), 16777619)
+      }
+    } else {
+      i++
+      continue
+    }
+    const len = j - i
+    // Longer runs (base64, hashes) are not words (forEachSearchToken drops them too).
+    if (len <= 64) {
+      // A small integer key (V8 keeps it unboxed); a collision only costs a miss, never a wrong hit.
+      const key = (h ^ len) & 0x3fffffff
+      let e = tokenTable.get(key)
+      if (e === undefined || e.tok.length !== len || !text.startsWith(e.tok, i)) {
+        const tok = text.slice(i, j)
+        e = { tok, lexemes: tokenLexemes(tok), seenIn: 0 }
+        if (tokenTable.size > 200_000) tokenTable.clear()
+        tokenTable.set(key, e)
+      }
+      if (e.seenIn !== call) {
+        e.seenIn = call
+        for (const l of e.lexemes) out.add(l)
+      }
+    }
+    i = j
+  }
 }
