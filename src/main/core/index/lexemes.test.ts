@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { searchWords } from './identifiers'
-import { addTextLexemes, ENGLISH_STOP_WORDS, lexemeList, lexemeOf } from './lexemes'
+import { ENGLISH_STOP_WORDS, LexemeCollector, lexemeList, lexemeOf } from './lexemes'
 
 describe('lexemeOf', () => {
   it('stems words of letters the way Postgres english does (Porter2)', () => {
@@ -39,8 +39,18 @@ describe('lexemeList', () => {
   })
 })
 
-describe('addTextLexemes', () => {
-  it("adds exactly lexemeList(searchWords(text)), on every source file of this project's src/", () => {
+/** One chunk's lexemes through a collector, as a Set. */
+function chunkLexemes(c: LexemeCollector, text: string): Set<string> {
+  c.beginChunk()
+  c.addText(text)
+  return new Set(c.endChunk())
+}
+
+const searchLexemes = (text: string): Set<string> =>
+  new Set(lexemeList(searchWords(text)).split(' ').filter(Boolean))
+
+describe('LexemeCollector', () => {
+  it("collects exactly lexemeList(searchWords(text)), on every source file of this project's src/", () => {
     const files: string[] = []
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir, { withFileTypes: true }))
@@ -49,20 +59,17 @@ describe('addTextLexemes', () => {
     }
     walk(join(import.meta.dirname, '..', '..', '..'))
     expect(files.length).toBeGreaterThan(100)
+    const c = new LexemeCollector()
     for (const f of files) {
       const text = readFileSync(f, 'utf8')
-      const got = new Set<string>()
-      addTextLexemes(text, got)
-      // Twice: the second run reads the per-token memo the first one filled.
-      const again = new Set<string>()
-      addTextLexemes(text, again)
-      const want = new Set(lexemeList(searchWords(text)).split(' ').filter(Boolean))
-      expect(got, f).toEqual(want)
-      expect(again, f).toEqual(want)
+      const want = searchLexemes(text)
+      expect(chunkLexemes(c, text), f).toEqual(want)
+      // Again: this time every token is found in the token table the first run filled.
+      expect(chunkLexemes(c, text), f).toEqual(want)
     }
   })
 
-  it('tokenizes odd text exactly as identifierTokens does (fractions, $ and _, non-ASCII, runs over 64)', () => {
+  it("collects searchWords' lexemes for odd text too (fractions, $ and _, non-ASCII, runs over 64)", () => {
     // A fixed pseudo-random source, so a failure names the same text every run.
     let seed = 7
     const next = (n: number): number => {
@@ -90,19 +97,46 @@ describe('addTextLexemes', () => {
       ` ${'y'.repeat(64)} `,
       ` ${'w'.repeat(65)} `,
     ]
+    const c = new LexemeCollector()
     for (let k = 0; k < 3000; k++) {
       const text = Array.from({ length: next(40) }, () => alphabet[next(alphabet.length)]).join('')
-      const got = new Set<string>()
-      addTextLexemes(text, got)
-      expect(got, JSON.stringify(text)).toEqual(
-        new Set(lexemeList(searchWords(text)).split(' ').filter(Boolean)),
-      )
+      expect(chunkLexemes(c, text), JSON.stringify(text)).toEqual(searchLexemes(text))
     }
   })
 
-  it('adds to what the set holds already', () => {
-    const out = new Set(['kept'])
-    addTextLexemes('parseHttpHeader(the_value)', out)
-    expect([...out]).toEqual(['kept', 'parsehttphead', 'pars', 'http', 'header', 'thevalu', 'valu'])
+  it('counts, per batch, the chunks that hold each lexeme, names and text together', () => {
+    const c = new LexemeCollector()
+    c.beginChunk()
+    c.addLexemes(['http', 'client', ''])
+    c.addText('parseHttpHeader(the_value) // http http')
+    expect(c.endChunk().sort()).toEqual([
+      'client',
+      'header',
+      'http',
+      'pars',
+      'parsehttphead',
+      'thevalu',
+      'valu',
+    ])
+    c.beginChunk()
+    c.addText('const value = parseHttpHeader(raw)')
+    expect(c.endChunk().sort()).toEqual(['const', 'header', 'http', 'pars', 'parsehttphead', 'raw', 'valu'])
+    const { lexemes, counts } = c.counts()
+    const df = Object.fromEntries(lexemes.split(' ').map((l, i) => [l, counts[i]]))
+    expect(df).toEqual({
+      http: 2,
+      client: 1,
+      parsehttphead: 2,
+      pars: 2,
+      header: 2,
+      thevalu: 1,
+      valu: 2,
+      const: 1,
+      raw: 1,
+    })
+    // The next batch counts from zero, sharing nothing but the tables.
+    const next = new LexemeCollector()
+    chunkLexemes(next, 'raw raw')
+    expect(next.counts()).toEqual({ lexemes: 'raw', counts: Int32Array.from([1]) })
   })
 })

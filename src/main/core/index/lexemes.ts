@@ -1,5 +1,5 @@
 import { stem } from 'porter2'
-import { tokenWords } from './identifiers'
+import { identifierTokens, tokenWords } from './identifiers'
 
 /**
  * Full-text lexemes, made in JavaScript: the words of a chunk (already split and lower-cased by
@@ -69,72 +69,129 @@ export function tokenLexemes(tok: string): readonly string[] {
   return lexemes
 }
 
-/** A token seen before, found again by a hash of its characters (addTextLexemes). */
+/**
+ * A lexeme as the prepare step collects it: its text, and marks for the chunk and the batch being
+ * prepared, so that the chunk's distinct lexemes and the batch's document frequencies are kept
+ * on the lexeme itself instead of in a Set and a Map keyed by its text (LexemeCollector).
+ */
+interface Lexeme {
+  readonly text: string
+  inChunk: number
+  inBatch: number
+  /** Chunks of the batch `inBatch` that hold it. */
+  df: number
+}
+
+const lexemes = new Map<string, Lexeme>()
+
+function lexemeRef(text: string): Lexeme {
+  let l = lexemes.get(text)
+  if (!l) {
+    l = { text, inChunk: 0, inBatch: 0, df: 0 }
+    lexemes.set(text, l)
+  }
+  return l
+}
+
+/** A token seen before (scanTokens). */
 interface TokenEntry {
-  tok: string
-  lexemes: readonly string[]
-  /** The last addTextLexemes call that added this token's lexemes. */
+  lexemes: readonly Lexeme[]
+  /** The last scanTokens call that visited this token. */
   seenIn: number
 }
 
-const tokenTable = new Map<number, TokenEntry>()
-let calls = 0
-
-const isIdentStart = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 // a-z A-Z _ $
-const isDigit = (c: number): boolean => c >= 48 && c <= 57
+const tokenTable = new Map<string, TokenEntry>()
+let scans = 0
 
 /**
- * Adds to `out` the lexemes of `text`'s search words: the same as lexemeList(searchWords(text)),
- * without building and splitting the word list (that round trip and a stop-word and stem lookup
- * per word were a fifth of the prepare worker's time on a whole-tree first index).
- *
- * The tokens are identifierTokens' (identifiers, and numbers with an optional fraction), found
- * by a scan over char codes that also hashes each one: a token seen before is looked up by that
- * hash and checked in place (`startsWith`), so no string is made for it. A 10k-file first index
- * has ≈14 M tokens, nearly all seen before; a string, a regular-expression match and two hash
- * lookups for each were the largest cost of preparing a chunk.
+ * Calls `visit` with the lexemes of each distinct search token of `text` (identifierTokens'
+ * tokens up to 64 characters, as forEachSearchToken gives them), once per token: a mark on the
+ * token's entry, not a Set of the tokens seen, tells a repeat.
  */
-export function addTextLexemes(text: string, out: Set<string>): void {
-  const call = ++calls
-  const n = text.length
-  let i = 0
-  while (i < n) {
-    const c = text.charCodeAt(i)
-    let j = i + 1
-    // FNV-1a over the token's char codes.
-    let h = Math.imul(2166136261 ^ c, 16777619)
-    if (isIdentStart(c)) {
-      for (let d = text.charCodeAt(j); j < n && (isIdentStart(d) || isDigit(d)); d = text.charCodeAt(++j))
-        h = Math.imul(h ^ d, 16777619)
-    } else if (isDigit(c)) {
-      for (; j < n && isDigit(text.charCodeAt(j)); j++) h = Math.imul(h ^ text.charCodeAt(j), 16777619)
-      // A fraction: a dot and at least one digit.
-      if (j + 1 < n && text.charCodeAt(j) === 46 && isDigit(text.charCodeAt(j + 1))) {
-        h = Math.imul(h ^ 46, 16777619)
-        for (j++; j < n && isDigit(text.charCodeAt(j)); j++) h = Math.imul(h ^ text.charCodeAt(j), 16777619)
-      }
-    } else {
-      i++
-      continue
-    }
-    const len = j - i
+function scanTokens(text: string, visit: (lexemes: readonly Lexeme[]) => void): void {
+  const scan = ++scans
+  for (const tok of identifierTokens(text)) {
     // Longer runs (base64, hashes) are not words (forEachSearchToken drops them too).
-    if (len <= 64) {
-      // A small integer key (V8 keeps it unboxed); a collision only costs a miss, never a wrong hit.
-      const key = (h ^ len) & 0x3fffffff
-      let e = tokenTable.get(key)
-      if (e === undefined || e.tok.length !== len || !text.startsWith(e.tok, i)) {
-        const tok = text.slice(i, j)
-        e = { tok, lexemes: tokenLexemes(tok), seenIn: 0 }
-        if (tokenTable.size > 200_000) tokenTable.clear()
-        tokenTable.set(key, e)
-      }
-      if (e.seenIn !== call) {
-        e.seenIn = call
-        for (const l of e.lexemes) out.add(l)
-      }
+    if (tok.length > 64) continue
+    let e = tokenTable.get(tok)
+    if (e === undefined) {
+      e = { lexemes: tokenLexemes(tok).map(lexemeRef), seenIn: 0 }
+      if (tokenTable.size > 200_000) tokenTable.clear()
+      tokenTable.set(tok, e)
     }
-    i = j
+    if (e.seenIn !== scan) {
+      e.seenIn = scan
+      visit(e.lexemes)
+    }
+  }
+}
+
+let chunkSeq = 0
+let batchSeq = 0
+
+/**
+ * Collects the distinct lexemes of each chunk of a batch (`beginChunk`, `addLexemes`,
+ * `addText`, `endChunk`) and how many of the batch's chunks hold each (`counts`). The marks
+ * live on the lexemes themselves: a lexeme already in the chunk costs one comparison, not a
+ * Set lookup, and counting it for the batch one increment, not a Map update. A collector is used
+ * by one batch at a time, start to end (prepareBatch runs synchronously).
+ */
+export class LexemeCollector {
+  private readonly batch = ++batchSeq
+  private chunk = 0
+  private current: Lexeme[] = []
+  private readonly inBatch: Lexeme[] = []
+  private readonly add = (ls: readonly Lexeme[]): void => {
+    for (const l of ls) {
+      if (l.inChunk === this.chunk) continue
+      l.inChunk = this.chunk
+      this.current.push(l)
+      if (l.inBatch !== this.batch) {
+        l.inBatch = this.batch
+        l.df = 0
+        this.inBatch.push(l)
+      }
+      l.df++
+    }
+  }
+
+  constructor() {
+    // The lexeme table is bounded between batches only: within one, each lexeme text must be one
+    // object (two would each be counted for a chunk holding both). The token table refers to it.
+    if (lexemes.size > 500_000) {
+      lexemes.clear()
+      tokenTable.clear()
+    }
+  }
+
+  beginChunk(): void {
+    this.chunk = ++chunkSeq
+    this.current = []
+  }
+
+  /** Lexemes made elsewhere (a path's, a declared name's). */
+  addLexemes(texts: readonly string[]): void {
+    this.add(texts.filter((t) => t !== '').map(lexemeRef))
+  }
+
+  /**
+   * The lexemes of `text`'s search words: the same as lexemeList(searchWords(text)), without
+   * building and splitting the word list.
+   */
+  addText(text: string): void {
+    scanTokens(text, this.add)
+  }
+
+  /** The chunk's distinct lexemes, in no particular order. */
+  endChunk(): string[] {
+    return this.current.map((l) => l.text)
+  }
+
+  /** The batch's distinct lexemes, space-separated, and how many of its chunks hold each. */
+  counts(): { lexemes: string; counts: Int32Array } {
+    return {
+      lexemes: this.inBatch.map((l) => l.text).join(' '),
+      counts: Int32Array.from(this.inBatch, (l) => l.df),
+    }
   }
 }

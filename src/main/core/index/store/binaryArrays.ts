@@ -113,8 +113,8 @@ export function float8Array(value: unknown): Uint8Array {
 
 /**
  * One tsvector in the binary form `tsvectorrecv` reads: the lexeme count, then each lexeme as a
- * NUL-terminated string with a position count of 0. A Set, because `tsvectorrecv` does not
- * deduplicate (a repeated lexeme would make an invalid tsvector).
+ * NUL-terminated string with a position count of 0. Empty and repeated lexemes are dropped
+ * (`tsvectorrecv` does not deduplicate: a repeated lexeme would make an invalid tsvector).
  *
  * Sorted here, in the prepare worker, because the store worker is the indexer's bottleneck:
  * Postgres sorts a received tsvector whose lexemes come out of order (≈5 % of the store's time
@@ -122,10 +122,13 @@ export function float8Array(value: unknown): Uint8Array {
  * then the shorter first), which a JavaScript sort gives for ASCII, all the indexer's lexemes
  * but rare non-ASCII words; for those Postgres still sorts, so the result is the same either way.
  */
-export function tsvectorBinary(lexemes: ReadonlySet<string>): Uint8Array {
+export function tsvectorBinary(lexemes: Iterable<string>): Uint8Array {
+  const sorted = [...lexemes].sort()
   const kept: string[] = []
-  for (const l of lexemes) if (l !== '') kept.push(l)
-  kept.sort()
+  for (let i = 0; i < sorted.length; i++) {
+    const l = sorted[i] as string
+    if (l !== '' && l !== sorted[i - 1]) kept.push(l)
+  }
   const bytes: number[] = []
   let size = 4
   for (const l of kept) {

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { chunkFile, chunkHash } from '../chunker'
 import { identifierTokens, pathWords } from '../identifiers'
-import { addTextLexemes, lexemeOf, lexemeList, tokenLexemes } from '../lexemes'
+import { LexemeCollector, lexemeOf, lexemeList, tokenLexemes } from '../lexemes'
 import { languageOf } from '../language'
 import { readSource } from '../sourceFile'
 import { BINARY_ARRAYS, tsvectorBinary } from './binaryArrays'
@@ -785,7 +785,7 @@ export function prepareBatch(
     result: { indexed: 0, unchanged: 0, chunks: 0, skipped: [], removed: 0 },
     df: { lexemes: '', counts: new Int32Array(0) },
   }
-  const df = new Map<string, number>()
+  const collector = new LexemeCollector()
   for (const cand of files) {
     const prev = prevOf(cand.path)
     if (!force && prev && prev.size === cand.size && prev.mtimeMs === cand.mtimeMs) {
@@ -806,26 +806,27 @@ export function prepareBatch(
     out.prepared.push({
       cand: { path: cand.path, size: cand.size, mtimeMs: cand.mtimeMs },
       hash: src.hash,
-      rows: chunkRows(cand.path, src.text, df),
+      rows: chunkRows(cand.path, src.text, collector),
     })
   }
-  out.df = { lexemes: [...df.keys()].join(' '), counts: Int32Array.from(df.values()) }
+  out.df = collector.counts()
   return out
 }
 
-/** A file's chunk rows; adds each chunk's lexemes to `df` once (document frequencies). */
-function chunkRows(path: string, text: string, df: Map<string, number>): PreparedChunk[] {
+/** A file's chunk rows; `collector` counts each chunk's lexemes for the batch (document frequencies). */
+function chunkRows(path: string, text: string, collector: LexemeCollector): PreparedChunk[] {
   const language = languageOf(path).id
   const pathLexemes = lexemeList(pathWords(path))
     .split(' ')
     .filter((l) => l !== '')
   return chunkFile(path, text).map((c) => {
     // Names: the path and the declared symbols, each whole (joined) and by its parts.
-    const names = new Set(pathLexemes)
-    for (const s of c.symbols) for (const l of tokenLexemes(s)) names.add(l)
-    const all = new Set(names)
-    addTextLexemes(c.text, all)
-    for (const l of all) df.set(l, (df.get(l) ?? 0) + 1)
+    const names = [...pathLexemes]
+    for (const s of c.symbols) names.push(...tokenLexemes(s))
+    collector.beginChunk()
+    collector.addLexemes(names)
+    collector.addText(c.text)
+    const all = collector.endChunk()
     return {
       path,
       startLine: c.startLine,
