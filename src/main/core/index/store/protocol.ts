@@ -25,9 +25,9 @@ export interface PreparedChunk {
   content: string
   /**
    * The distinct full-text lexemes of the chunk's names and body words (lexemes.ts) as a tsvector
-   * in Postgres' binary form (binaryArrays.ts), made in the prepare worker: the store worker's
-   * Postgres only copies it in (and sorts its lexemes), instead of splitting a string into an
-   * array and building the tsvector.
+   * in Postgres' binary form (binaryArrays.ts), made in the prepare worker with its lexemes sorted:
+   * the store worker's Postgres only copies it in, instead of splitting a string into an array,
+   * building the tsvector and sorting it.
    */
   tsv: Uint8Array
   /** The same for the lexemes of its names only (path, declared symbols): those rank higher. */
@@ -50,7 +50,7 @@ export interface PreparedBatch {
 /**
  * Document frequencies of a batch: its distinct lexemes, space-separated (a lexeme holds no
  * space), and for each the number of chunks holding it. One string and one typed array cross the
- * threads, instead of every chunk's lexeme list (≈60 MB of strings for 10k files).
+ * threads, instead of every chunk's lexeme list (≈25 MB of strings for 10k files).
  */
 export interface LexemeCounts {
   lexemes: string
