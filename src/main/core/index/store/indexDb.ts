@@ -819,12 +819,15 @@ function chunkRows(path: string, text: string, collector: LexemeCollector): Prep
   const pathLexemes = lexemeList(pathWords(path))
     .split(' ')
     .filter((l) => l !== '')
-  return chunkFile(path, text).map((c) => {
-    // Names: the path and the declared symbols, each whole (joined) and by its parts.
-    const names = [...pathLexemes]
-    for (const s of c.symbols) names.push(...tokenLexemes(s))
+  return chunkFile(path, text).map((c, i) => {
+    // Names: the path and the declared symbols, each whole (joined) and by its parts. Every chunk
+    // ranks by its path's words (`ntsv`), but only the first holds them in `tsv`, which the GIN
+    // index matches: a path word finds the file, and is not one more GIN entry for every chunk
+    // of it (≈17 % of a first index's entries; docs/BENCHMARKS.md, tenth session).
+    const symbolLexemes = c.symbols.flatMap((s) => [...tokenLexemes(s)])
+    const names = [...pathLexemes, ...symbolLexemes]
     collector.beginChunk()
-    collector.addLexemes(names)
+    collector.addLexemes(i === 0 ? names : symbolLexemes)
     collector.addText(c.text)
     const all = collector.endChunk()
     return {
@@ -835,7 +838,7 @@ function chunkRows(path: string, text: string, collector: LexemeCollector): Prep
       hash: chunkHash(embedText(path, c.text)),
       symbols: c.symbols.join(' '),
       content: c.text,
-      // Every lexeme goes in `tsv` (what the GIN index matches); names' also in `ntsv`.
+      // The chunk's lexemes go in `tsv` (what the GIN index matches), its names' in `ntsv`.
       tsv: tsvectorBinary(all),
       ntsv: tsvectorBinary(names),
     }
