@@ -7,8 +7,10 @@
  *    the body's, GIN on the declared names; rows up to a page stored uncompressed; array
  *    parameters in binary);
  *  - `ninth session`: the store before the tenth (the peer for `as built`): the lexemes of each
- *    tsvector unsorted (Postgres sorts them), a trigram GIN index on the declared names;
- *  - `lexemes unsorted`, `symbol trigram index`: one of those changes undone;
+ *    tsvector unsorted (Postgres sorts them), a file's path words in every chunk's tsvector (not
+ *    the first one's only), a trigram GIN index on the declared names;
+ *  - `lexemes unsorted`, `path words in every chunk`, `symbol trigram index`: one of those
+ *    changes undone;
  *  - `eighth session`: the store before the ninth: rows over 2 kB pglz-compressed, the lexemes
  *    stored as text and the tsvectors generated from them, array parameters sent as text literals;
  *  - `arrays sent as text literals`, `rows compressed`: one of those ninth-session changes undone;
@@ -28,7 +30,8 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathWords, searchWords, splitIdentifier } from '../src/main/core/index/identifiers'
-import { BINARY_ARRAYS, tsvectorLexemes } from '../src/main/core/index/store/binaryArrays'
+import { lexemeList } from '../src/main/core/index/lexemes'
+import { BINARY_ARRAYS, tsvectorBinary, tsvectorLexemes } from '../src/main/core/index/store/binaryArrays'
 import { IndexDb, prepareBatch } from '../src/main/core/index/store/indexDb'
 import type { PreparedBatch } from '../src/main/core/index/store/protocol'
 
@@ -140,6 +143,20 @@ function tsvectorPayload(lexemes: string[]): Uint8Array {
  * A batch whose tsvectors hold the same lexemes out of order. The ninth session's prepareBatch sent
  * them in first-use order; a fixed shuffle costs Postgres the same sort.
  */
+/** A batch whose every chunk holds its file's path words in its tsvector, as before the tenth session. */
+function pathWordsEverywhere(b: PreparedBatch): PreparedBatch {
+  return {
+    ...b,
+    prepared: b.prepared.map((p) => {
+      const words = lexemeList(pathWords(p.cand.path)).split(' ')
+      return {
+        ...p,
+        rows: p.rows.map((r) => ({ ...r, tsv: tsvectorBinary([...tsvectorLexemes(r.tsv), ...words]) })),
+      }
+    }),
+  }
+}
+
 function unsorted(b: PreparedBatch): PreparedBatch {
   let seed = 1
   const shuffled = (payload: Uint8Array): Uint8Array => {
@@ -216,14 +233,19 @@ interface Variant {
   old?: 'previous' | 'eighth'
   /** PGlite's own text serializers for the array parameters, as the store sent them before. */
   textParams?: boolean
-  /** The batches with each tsvector's lexemes out of order, as prepareBatch sent them before. */
-  unsorted?: boolean
+  /** Batches changed back: lexemes out of order, path words in every chunk, or both (`ninth`). */
+  batches?: 'unsorted' | 'pathWords' | 'ninth'
 }
 
 const VARIANTS: Variant[] = [
   { name: 'as built', setup: [] },
-  { name: 'ninth session (lexemes unsorted, symbol trigram index)', setup: SYMBOL_TRIGRAMS, unsorted: true },
-  { name: 'lexemes unsorted', setup: [], unsorted: true },
+  {
+    name: 'ninth session (lexemes unsorted, path words in every chunk, symbol trigram index)',
+    setup: SYMBOL_TRIGRAMS,
+    batches: 'ninth',
+  },
+  { name: 'lexemes unsorted', setup: [], batches: 'unsorted' },
+  { name: 'path words in every chunk', setup: [], batches: 'pathWords' },
   { name: 'symbol trigram index', setup: SYMBOL_TRIGRAMS },
   {
     name: 'eighth session (rows compressed, lexemes stored, arrays as text)',
@@ -255,12 +277,19 @@ for (let i = 0; i < files.length; i += 128)
 const prepareMs = performance.now() - t0
 const chunks = batches.reduce((n, b) => n + b.prepared.reduce((m, p) => m + p.rows.length, 0), 0)
 const oldText = previousText(batches)
-const unsortedBatches = batches.map(unsorted)
+const changedBatches: Record<NonNullable<Variant['batches']>, PreparedBatch[]> = {
+  unsorted: batches.map(unsorted),
+  pathWords: batches.map(pathWordsEverywhere),
+  ninth: batches.map((b) => unsorted(pathWordsEverywhere(b))),
+}
 
 const oldWriters: Record<NonNullable<Variant['old']>, OldWriter> = {
   previous: PREVIOUS_WRITER(oldText),
   eighth: EIGHTH_WRITER(
-    batches.map((b) => b.prepared.flatMap((p) => p.rows.map((r) => tsvectorLexemes(r.tsv).join(' ')))),
+    // Path words in every chunk, as then.
+    changedBatches.pathWords.map((b) =>
+      b.prepared.flatMap((p) => p.rows.map((r) => tsvectorLexemes(r.tsv).join(' '))),
+    ),
     batches.map((b) => b.prepared.flatMap((p) => p.rows.map((r) => tsvectorLexemes(r.ntsv).join(' ')))),
   ),
 }
@@ -280,7 +309,7 @@ async function writeVariant(v: Variant): Promise<{ ms: number; cpuMs: number }> 
   const w0 = performance.now()
   const c0 = process.cpuUsage()
   if (v.old) await writeOldSchema(pg, batches, oldWriters[v.old])
-  else for (const b of v.unsorted ? unsortedBatches : batches) await db.writePrepared(b)
+  else for (const b of v.batches ? changedBatches[v.batches] : batches) await db.writePrepared(b)
   const cpu = process.cpuUsage(c0)
   const ms = performance.now() - w0
   BINARY_ARRAYS.serializers = binary
