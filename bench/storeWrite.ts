@@ -139,10 +139,6 @@ function tsvectorPayload(lexemes: string[]): Uint8Array {
   return Buffer.concat([head, ...parts])
 }
 
-/**
- * A batch whose tsvectors hold the same lexemes out of order. The ninth session's prepareBatch sent
- * them in first-use order; a fixed shuffle costs Postgres the same sort.
- */
 /** A batch whose every chunk holds its file's path words in its tsvector, as before the tenth session. */
 function pathWordsEverywhere(b: PreparedBatch): PreparedBatch {
   return {
@@ -157,6 +153,10 @@ function pathWordsEverywhere(b: PreparedBatch): PreparedBatch {
   }
 }
 
+/**
+ * A batch whose tsvectors hold the same lexemes out of order. The ninth session's prepareBatch sent
+ * them in first-use order; a fixed shuffle costs Postgres the same sort.
+ */
 function unsorted(b: PreparedBatch): PreparedBatch {
   let seed = 1
   const shuffled = (payload: Uint8Array): Uint8Array => {
