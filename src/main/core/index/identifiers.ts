@@ -38,11 +38,14 @@ export function searchWords(text: string): string {
   return [...out].join(' ')
 }
 
+/** Longest token search indexes: longer runs (base64, hashes) are noise, not words. */
+export const MAX_SEARCH_TOKEN = 64
+
 /** Calls `fn` once for each distinct token of `text` that search indexes (searchWords). */
 export function forEachSearchToken(text: string, fn: (tok: string) => void): void {
   const seen = new Set<string>()
   for (const tok of identifierTokens(text)) {
-    if (tok.length > 64 || seen.has(tok)) continue
+    if (tok.length > MAX_SEARCH_TOKEN || seen.has(tok)) continue
     seen.add(tok)
     fn(tok)
   }

@@ -1,5 +1,5 @@
 import { stem } from 'porter2'
-import { identifierTokens, tokenWords } from './identifiers'
+import { identifierTokens, MAX_SEARCH_TOKEN, tokenWords } from './identifiers'
 
 /**
  * Full-text lexemes, made in JavaScript: the words of a chunk (already split and lower-cased by
@@ -105,14 +105,13 @@ let scans = 0
 
 /**
  * Calls `visit` with the lexemes of each distinct search token of `text` (identifierTokens'
- * tokens up to 64 characters, as forEachSearchToken gives them), once per token: a mark on the
+ * tokens up to MAX_SEARCH_TOKEN characters, as forEachSearchToken gives them), once per token: a mark on the
  * token's entry, not a Set of the tokens seen, tells a repeat.
  */
 function scanTokens(text: string, visit: (lexemes: readonly Lexeme[]) => void): void {
   const scan = ++scans
   for (const tok of identifierTokens(text)) {
-    // Longer runs (base64, hashes) are not words (forEachSearchToken drops them too).
-    if (tok.length > 64) continue
+    if (tok.length > MAX_SEARCH_TOKEN) continue
     let e = tokenTable.get(tok)
     if (e === undefined) {
       e = { lexemes: tokenLexemes(tok).map(lexemeRef), seenIn: 0 }

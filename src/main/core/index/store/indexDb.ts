@@ -824,7 +824,7 @@ function chunkRows(path: string, text: string, collector: LexemeCollector): Prep
     // ranks by its path's words (`ntsv`), but only the first holds them in `tsv`, which the GIN
     // index matches: a path word finds the file, and is not one more GIN entry for every chunk
     // of it (≈17 % of a first index's entries; docs/BENCHMARKS.md, tenth session).
-    const symbolLexemes = c.symbols.flatMap((s) => [...tokenLexemes(s)])
+    const symbolLexemes = c.symbols.flatMap((s) => tokenLexemes(s))
     const names = [...pathLexemes, ...symbolLexemes]
     collector.beginChunk()
     collector.addLexemes(i === 0 ? names : symbolLexemes)

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads'
 import { HearthError } from '@shared/errors'
 import { DataDirLock } from './dataDirLock'
 import { transferOf } from './packedBatch'
+import { isNewDataDir } from './pgTemplate'
 import type {
   OpArgs,
   OpenResult,
@@ -135,7 +136,8 @@ export class IndexStore {
     // prepare worker now, while the databases open (seconds for a new one), not when the scan
     // hands it its first batch (its start took ≈0.7 s from source, ≈0.1 s built). Otherwise it
     // starts on the first prepareFiles, if any file changed at all.
-    const prep = dataDir && !existsSync(join(dataDir, 'pg')) ? new WorkerClient('index prepare worker') : null
+    const prep =
+      dataDir && isNewDataDir(join(dataDir, 'pg')) ? new WorkerClient('index prepare worker') : null
     try {
       const [main, vec] = await Promise.allSettled([
         openWorker('index worker', dataDir, 'pg', 'open'),
