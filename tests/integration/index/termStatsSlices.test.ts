@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
 import { IndexDb, prepareBatch } from '../../../src/main/core/index/store/indexDb'
+import { TermStats } from '../../../src/main/core/index/store/termStatsRebuild'
+import { MIGRATIONS } from '../../../src/main/core/index/store/migrations'
+import { CACHE_SIZING, openDatabase } from '../../../src/main/core/index/store/pgInstance'
 import { rawPg } from './rawPg'
 import { writeAndIndex } from './writeAndIndex'
 
@@ -21,13 +24,20 @@ const source = (i: number): string =>
 const files = (from: number, to: number): Record<string, string> =>
   Object.fromEntries(Array.from({ length: to - from }, (_, k) => [`p${from + k}.ts`, source(from + k)]))
 
-/** term_stats as stored, and what one ts_stat over every chunk says it should be. */
+/**
+ * The term statistics as stored (meta `term_stats`), and what one ts_stat over every chunk says
+ * they should be. What searches use (in memory) must be what is stored.
+ */
 async function statsAndTruth(db: IndexDb): Promise<{ stored: string[]; truth: string[] }> {
-  const rows = async (sql: string): Promise<string[]> =>
-    (await rawPg(db).query<{ l: string; n: number }>(sql)).rows.map((r) => `${r.l}:${r.n}`)
+  const meta = await rawPg(db).query<{ value: string }>(`SELECT value FROM meta WHERE key = 'term_stats'`)
+  const stored = TermStats.parse(meta.rows[0]?.value ?? null).ndoc
+  expect([...db.documentFrequencies()].sort()).toEqual([...stored].sort())
+  const truth = await rawPg(db).query<{ l: string; n: number }>(
+    `SELECT word AS l, ndoc AS n FROM ts_stat('SELECT tsv FROM chunks')`,
+  )
   return {
-    stored: await rows('SELECT lexeme AS l, ndoc AS n FROM term_stats ORDER BY 1'),
-    truth: await rows(`SELECT word AS l, ndoc AS n FROM ts_stat('SELECT tsv FROM chunks') ORDER BY 1`),
+    stored: [...stored].map(([l, n]) => `${l}:${n}`).sort(),
+    truth: truth.rows.map((r) => `${r.l}:${r.n}`).sort(),
   }
 }
 
@@ -56,8 +66,8 @@ describe('term statistics are recounted in slices (real PGlite on disk)', () => 
     await db.deleteFiles(['p1.ts', 'p2.ts'])
     await writeFile(join(root, 'p7.ts'), source(99))
     await db.indexFiles(root, [{ path: 'p7.ts', size: source(99).length, mtimeMs: Date.now() + 1000 }])
-    // Merge the GIN pending list and write the counts, build the key, swap: no slice is counted.
-    expect(await steps(db)).toBe(3)
+    // Merge the GIN pending list and store the counts, in one step: no slice is counted.
+    expect(await steps(db)).toBe(1)
     const { stored, truth } = await statsAndTruth(db)
     expect(truth.length).toBeGreaterThan(20)
     expect(stored).toEqual(truth)
@@ -135,4 +145,67 @@ describe('term statistics are recounted in slices (real PGlite on disk)', () => 
     const { stored, truth } = await statsAndTruth(db)
     expect(stored).toEqual(truth)
   })
+})
+
+describe('term statistics stored as one entry (schema 6)', () => {
+  it('an index at schema 5 keeps its counts: the rows become the entry, the table goes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-stats-v5-'))
+    try {
+      const old = await openDatabase(join(dir, 'pg'), CACHE_SIZING, MIGRATIONS.slice(0, 5), 'index', (pg) =>
+        Promise.resolve(pg),
+      )
+      await old.db.query(`INSERT INTO term_stats VALUES ('pars', 3), ('header', 1), ('zeta', 2)`)
+      await old.db.query(`INSERT INTO meta VALUES ('term_stats_chunks', '3')`)
+      await old.db.close()
+
+      const { db, result } = await IndexDb.open(dir)
+      try {
+        expect(result.schemaVersion).toBe(MIGRATIONS.at(-1)?.version)
+        expect([...db.documentFrequencies()].sort()).toEqual([
+          ['header', 1],
+          ['pars', 3],
+          ['zeta', 2],
+        ])
+        const left = await rawPg(db).query(`SELECT relname FROM pg_class WHERE relname LIKE 'term_stats%'`)
+        expect(left.rows).toEqual([])
+      } finally {
+        await db.close()
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('a damaged entry reads as no statistics, and the next recount writes a good one', async () => {
+    expect(TermStats.parse('{"lexemes":["a"],"ndocs":[1,2]}').size).toBe(0)
+    expect(TermStats.parse('not json').size).toBe(0)
+    expect(TermStats.parse(null).size).toBe(0)
+    expect([...TermStats.parse('{"lexemes":["a","b"],"ndocs":[2,0]}').ndoc]).toEqual([['a', 2]])
+
+    const ws = await mkdtemp(join(tmpdir(), 'hearth-stats-ws-'))
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-stats-db-'))
+    try {
+      let db = (await IndexDb.open(dir)).db
+      await writeAndIndex(db, ws, files(0, 4))
+      await steps(db)
+      await rawPg(db).query(`UPDATE meta SET value = '{"lexemes":' WHERE key = 'term_stats'`)
+      await db.close()
+      db = (await IndexDb.open(dir)).db
+      try {
+        expect(db.documentFrequencies().size).toBe(0)
+        // Every term weighs the same without statistics, but search still finds the chunk.
+        const hits = await db.searchFts({ terms: processQuery('parseHeader2x1').terms, limit: 5 })
+        expect(hits.map((h) => h.path)).toContain('p2.ts')
+        // The app's refresh only recounts when the index moved by a tenth; nothing moved here.
+        await db.refreshTermStats(true)
+        const { stored, truth } = await statsAndTruth(db)
+        expect(stored).toEqual(truth)
+      } finally {
+        await db.close()
+      }
+    } finally {
+      await rm(ws, { recursive: true, force: true })
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -16,7 +16,7 @@ import {
   openDatabase,
   setMeta,
 } from './pgInstance'
-import { TermStatsRebuild } from './termStatsRebuild'
+import { TERM_STATS_KEY, TermStats, TermStatsRebuild } from './termStatsRebuild'
 import type {
   ChunkText,
   FileCandidate,
@@ -89,6 +89,8 @@ export class IndexDb {
   private vectorEpoch: string | null = null
   /** A term-statistics recount in progress (refreshTermStatsStep), between two of its steps. */
   private statsRebuild: TermStatsRebuild | null = null
+  /** Document frequencies as of the last recount (meta `term_stats`), what searches weigh terms by. */
+  private termStats = TermStats.empty
 
   private constructor(
     private db: PGlite,
@@ -121,12 +123,12 @@ export class IndexDb {
 
   /**
    * Sizes Postgres' buffer cache to what full-text searches read (PgCache): the GIN index, the
-   * term statistics, the lookup indexes, and a share of the chunk rows.
+   * lookup indexes, and a share of the chunk rows.
    */
   private async fitCache(): Promise<void> {
     this.db = await this.cache.fit(
       this.db,
-      ['chunks_tsv', 'term_stats', 'term_stats_pkey', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey'],
+      ['chunks_tsv', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey'],
       ['chunks'],
     )
   }
@@ -143,6 +145,9 @@ export class IndexDb {
     this.pendingCount = await this.count('SELECT count(*)::int AS n FROM pending')
     await this.cache.measure(this.db)
     this.statsChunkCount = Number((await getMeta(this.db, 'term_stats_chunks')) ?? 0)
+    this.termStats = TermStats.parse(await getMeta(this.db, TERM_STATS_KEY))
+    // Chunks but no statistics (a damaged entry): the next refresh recounts, however little moved.
+    if (this.termStats.size === 0 && this.chunkCount > 0) this.statsChunkCount = 0
     const emb = await getMeta(this.db, 'embedder')
     if (emb) this.embedder = JSON.parse(emb) as { id: string; dimensions: number }
     this.vectorEpoch = await getMeta(this.db, 'vector_epoch')
@@ -464,11 +469,7 @@ export class IndexDb {
         if (l) weightOf.set(l, Math.max(weightOf.get(l) ?? 0, t.weight))
       }
     if (weightOf.size === 0) return []
-    const lex = await this.db.query<{ lexeme: string; ndoc: number }>(
-      'SELECT lexeme, ndoc FROM term_stats WHERE lexeme = ANY($1::text[])',
-      [[...weightOf.keys()]],
-    )
-    const dfOf = new Map(lex.rows.map((r) => [r.lexeme, r.ndoc]))
+    const dfOf = this.termStats.ndoc
     const n = Math.max(1, this.statsChunkCount || this.chunkCount)
     const haveStats = this.statsChunkCount > 0
     const terms = [...weightOf.keys()].flatMap((l) => {
@@ -655,19 +656,25 @@ export class IndexDb {
       this.liveDf = null
     }
     const counted = this.chunkCount
-    let lexemes: number | null
+    let stats: TermStats | null
     try {
-      lexemes = await this.statsRebuild.step((tx) => setMeta(tx, 'term_stats_chunks', String(counted)))
+      stats = await this.statsRebuild.step((tx) => setMeta(tx, 'term_stats_chunks', String(counted)))
     } catch (err) {
       this.statsRebuild = null
       throw err
     }
-    if (lexemes === null) return { done: false, lexemes: 0 }
+    if (stats === null) return { done: false, lexemes: 0 }
     this.statsRebuild = null
+    this.termStats = stats
     this.statsChunkCount = counted
     await checkpointIfDue(this.db)
     await this.fitCache()
-    return { done: true, lexemes }
+    return { done: true, lexemes: stats.size }
+  }
+
+  /** The document frequencies searches use now (as of the last recount). */
+  documentFrequencies(): ReadonlyMap<string, number> {
+    return this.termStats.ndoc
   }
 
   /** Chunks that declare any of `names` (exact), for completion context. */

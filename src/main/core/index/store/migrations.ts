@@ -120,4 +120,21 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX chunks_symbols ON chunks USING gin (string_to_array(symbols, ' ')) WHERE symbols <> ''`,
     ],
   },
+  {
+    version: 6,
+    statements: [
+      // Document frequencies live in the store worker's memory and are stored whole, as one meta
+      // entry (termStatsRebuild.ts): writing them row by row and building the table's key was
+      // ≈0.8 s at the end of every first index of 10k files (docs/BENCHMARKS.md, eleventh
+      // session). The counts carry over; a recount interrupted before this leaves its table behind.
+      `INSERT INTO meta (key, value)
+         SELECT 'term_stats', json_build_object(
+           'lexemes', coalesce(json_agg(lexeme ORDER BY lexeme), '[]'::json),
+           'ndocs', coalesce(json_agg(ndoc ORDER BY lexeme), '[]'::json))::text
+         FROM term_stats
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      `DROP TABLE term_stats`,
+      `DROP TABLE IF EXISTS term_stats_next`,
+    ],
+  },
 ]

@@ -1,33 +1,73 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite'
-import { BINARY_ARRAYS } from './binaryArrays'
 
-/** Rows written into the new table per step, once every slice is counted. */
-const INSERT_ROWS = 25_000
+/** The meta entry that holds the document frequencies (see TermStats). */
+export const TERM_STATS_KEY = 'term_stats'
 
 /**
- * Recomputes the document frequency of every lexeme (`term_stats`, for IDF) in bounded steps,
- * each its own store request. In one statement, `ts_stat` over 90k chunks held the store worker
- * for ≈6 s, and every search issued meanwhile waited for it (after a first index, a branch
- * switch). In steps, a search waits for one step at most.
+ * Document frequency of every lexeme in `chunks`, for IDF. Searches look terms up here, in the
+ * store worker's memory; the database keeps one copy of the whole set (meta `term_stats`, JSON of
+ * two parallel arrays) that is read once at open and replaced whole by each recount. Until the
+ * eleventh session these were a table, rewritten row by row and re-keyed after every recount:
+ * ≈0.8 s of single-threaded work at the end of a first index of 10k files, with the other core
+ * idle (docs/BENCHMARKS.md "Eleventh session").
+ */
+export class TermStats {
+  private constructor(readonly ndoc: ReadonlyMap<string, number>) {}
+
+  static readonly empty = new TermStats(new Map())
+
+  /** Parses the stored form; a damaged entry reads as no statistics (the next recount rewrites it). */
+  static parse(stored: string | null): TermStats {
+    if (!stored) return TermStats.empty
+    try {
+      const v = JSON.parse(stored) as { lexemes?: unknown; ndocs?: unknown }
+      const { lexemes, ndocs } = v
+      if (!Array.isArray(lexemes) || !Array.isArray(ndocs) || lexemes.length !== ndocs.length)
+        return TermStats.empty
+      const m = new Map<string, number>()
+      for (let i = 0; i < lexemes.length; i++) {
+        const l: unknown = lexemes[i]
+        const n: unknown = ndocs[i]
+        if (typeof l === 'string' && typeof n === 'number' && n > 0) m.set(l, n)
+      }
+      return new TermStats(m)
+    } catch {
+      return TermStats.empty
+    }
+  }
+
+  static of(ndoc: Map<string, number>): TermStats {
+    for (const [l, n] of ndoc) if (n <= 0) ndoc.delete(l)
+    return new TermStats(ndoc)
+  }
+
+  get size(): number {
+    return this.ndoc.size
+  }
+
+  stored(): string {
+    return JSON.stringify({ lexemes: [...this.ndoc.keys()], ndocs: [...this.ndoc.values()] })
+  }
+}
+
+/**
+ * Recomputes the document frequencies in bounded steps, each its own store request. In one
+ * statement, `ts_stat` over 90k chunks held the store worker for ≈6 s, and every search issued
+ * meanwhile waited for it (after a first index, a branch switch). In steps, a search waits for one
+ * step at most.
  *
  * Steps: count a slice of chunk rows (`ts_stat` over a range of ids; the counts add up in memory,
- * which measured cheaper than upserting each slice into a table), then write the totals into
- * `term_stats_next` in parts, build its primary key, then swap the tables in one transaction.
- * Searches keep reading the old `term_stats` until the swap. Slices are disjoint ranges of chunk
- * ids, so the totals equal one `ts_stat` over the whole table. A rebuild cut short (closed,
- * killed) leaves `term_stats` as it was; the next one starts over. Given counts kept as the
- * chunks were written (a first index), it skips the counting and writes those.
+ * which measured cheaper than upserting each slice into a table); the step that counts the last
+ * slice also writes the new set in one transaction (with `onSwap`). Searches keep the old counts
+ * until then. Slices are disjoint ranges of chunk ids, so the totals equal one `ts_stat` over the
+ * whole table. A rebuild cut short (closed, killed) leaves the stored counts as they were; the
+ * next one starts over. Given counts kept as the chunks were written (a first index), it skips
+ * the counting and writes those, in one step.
  */
 export class TermStatsRebuild {
   /** First chunk id of the next slice (digits, from Postgres); null before the first slice. */
   private next: string | null = null
-  private counting = true
   private readonly ndoc = new Map<string, number>()
-  private toWrite: [string, number][] = []
-  /** How many lexemes the new table gets (known once every slice is counted). */
-  private lexemes = 0
-  /** The new table's primary key is built once its rows are in. */
-  private keyed = false
   private done = false
 
   constructor(
@@ -39,43 +79,33 @@ export class TermStatsRebuild {
   ) {}
 
   /**
-   * Does one step. Returns null while steps remain; the last one swaps the new counts in (running
-   * `onSwap` in the same transaction) and returns how many lexemes there are.
+   * Does one step. Returns null while slices remain; the last one stores the new counts (running
+   * `onSwap` in the same transaction) and returns them.
    */
-  async step(onSwap: (tx: Transaction) => Promise<void>): Promise<number | null> {
+  async step(onSwap: (tx: Transaction) => Promise<void>): Promise<TermStats | null> {
     if (this.done) throw new Error('term statistics rebuild already finished')
-    if (this.counting) {
-      if (this.precounted) {
-        for (const [l, n] of this.precounted) if (n > 0) this.ndoc.set(l, n)
-        this.precounted = null
-        await this.startWriting()
-      } else await this.countSlice()
-      return null
-    }
-    if (this.toWrite.length > 0) {
-      const part = this.toWrite.splice(0, INSERT_ROWS)
-      await this.pg().query(
-        'INSERT INTO term_stats_next (lexeme, ndoc) SELECT * FROM unnest($1::text[], $2::int[])',
-        [part.map((e) => e[0]), part.map((e) => e[1])],
-        BINARY_ARRAYS,
+    const counted = this.precounted ?? (await this.countSlice())
+    this.precounted = null
+    if (!counted) return null
+    const stats = TermStats.of(counted)
+    const stored = stats.stored()
+    await this.pg().transaction(async (tx) => {
+      await tx.query(
+        'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+        [TERM_STATS_KEY, stored],
       )
-      if (this.toWrite.length > 0) return null
-    }
-    if (!this.keyed) {
-      // Its own step, so the swap stays short: one sorted build instead of a random-order btree
-      // insert per row (≈200k rows after a first index of the whole tree).
-      await this.pg().query('ALTER TABLE term_stats_next ADD PRIMARY KEY (lexeme)')
-      this.keyed = true
-      return null
-    }
-    return this.swap(onSwap)
+      await onSwap(tx)
+    })
+    this.done = true
+    return stats
   }
 
-  private async countSlice(): Promise<void> {
+  /** Counts one slice; returns the totals once the last slice is counted. */
+  private async countSlice(): Promise<Map<string, number> | null> {
     if (this.next === null) {
       const first = await this.pg().query<{ id: string | null }>('SELECT min(id)::text AS id FROM chunks')
       this.next = first.rows[0]?.id ?? null
-      if (this.next === null) return this.startWriting()
+      if (this.next === null) return this.ndoc
     }
     const lo = this.next
     // The slice ends where the next one starts: `sliceRows` rows on, whatever gaps churn left in
@@ -94,27 +124,6 @@ export class TermStatsRebuild {
     )
     for (const { word, ndoc } of r.rows) this.ndoc.set(word, (this.ndoc.get(word) ?? 0) + ndoc)
     this.next = hi
-    if (hi === null) await this.startWriting()
-  }
-
-  private async startWriting(): Promise<void> {
-    this.counting = false
-    this.toWrite = [...this.ndoc]
-    this.lexemes = this.toWrite.length
-    this.ndoc.clear()
-    await this.pg().query('DROP TABLE IF EXISTS term_stats_next')
-    await this.pg().query('CREATE TABLE term_stats_next (lexeme text NOT NULL, ndoc int NOT NULL)')
-  }
-
-  private async swap(onSwap: (tx: Transaction) => Promise<void>): Promise<number> {
-    await this.pg().transaction(async (tx) => {
-      await tx.query('DROP TABLE term_stats')
-      await tx.query('ALTER TABLE term_stats_next RENAME TO term_stats')
-      // Renaming the index renames its primary-key constraint too; the cache sizing finds both by name.
-      await tx.query('ALTER INDEX term_stats_next_pkey RENAME TO term_stats_pkey')
-      await onSwap(tx)
-    })
-    this.done = true
-    return this.lexemes
+    return hi === null ? this.ndoc : null
   }
 }
