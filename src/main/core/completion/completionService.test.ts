@@ -297,6 +297,24 @@ describe('CompletionService', () => {
     expect(events.seen.some((e) => e.event === 'completion.statusChanged')).toBe(true)
   })
 
+  it('shows "generating" in the status bar only for a generation that runs long, never for a quick one', async () => {
+    const states = (events: Events): string[] =>
+      events.seen
+        .filter((e) => e.event === 'completion.statusChanged')
+        .map((e) => (e.payload as { state: string }).state)
+    const { svc, p, events } = service()
+    await settle(svc.request(req('const a = ', '\n'), live()))
+    // The first one takes the provider from idle to ready, which the status bar shows.
+    expect(states(events)).toEqual(['ready'])
+    events.seen = []
+    await settle(svc.request(req('const b = ', '\n'), live()))
+    // Five tokens 5 ms apart: no flicker, and no status event on the way to the answer.
+    expect(states(events)).toEqual([])
+    p.delayMs = 120
+    await settle(svc.request(req('const c = ', '\n'), live()))
+    expect(states(events)).toEqual(['generating', 'ready'])
+  })
+
   it('counts shown / accepted / kept locally', () => {
     const { svc } = service()
     svc.feedback({ editorId: 'e1', requestId: 1, kind: 'shown' })
