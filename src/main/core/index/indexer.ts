@@ -45,12 +45,6 @@ export interface ScanSummary {
 // results are searchable within a second and progress moves.
 export const BATCH_FILES = 128
 const BATCH_BYTES = 4 * 1024 * 1024
-/**
- * A pass's first batch, doubled for each batch after it up to BATCH_FILES. The prepare worker's
- * first batch runs cold (its code not yet optimised) while the store has nothing to write: a
- * first batch of 128 files kept the store idle for ≈0.8 s of a first index, 16 files for ≈0.3 s.
- */
-const FIRST_BATCH_FILES = 16
 
 /**
  * Keeps the store equal to the workspace: a full scan (walk, diff by size+mtime then content hash,
@@ -161,17 +155,15 @@ export class Indexer implements BudgetConsumer {
 
   /**
    * A pass over candidate files: `add` them as they come (skipping those with the same size and
-   * mtime as indexed, without a read: the fast path), in batches of ≤BATCH_FILES / BATCH_BYTES
-   * (the first of FIRST_BATCH_FILES, doubling), prepared (read, chunk) in the prepare worker while
-   * the store writes the batch before. `add` waits while the budget pauses indexing or
-   * `indexConcurrency` batches are in flight; `finish` writes the rest and waits for it, `abandon`
-   * (after an error) only waits for what is in flight.
+   * mtime as indexed, without a read: the fast path), in batches of ≤BATCH_FILES / BATCH_BYTES,
+   * prepared (read, chunk) in the prepare worker while the store writes the batch before. `add`
+   * waits while the budget pauses indexing or `indexConcurrency` batches are in flight; `finish`
+   * writes the rest and waits for it, `abandon` (after an error) only waits for what is in flight.
    *
-   * A pass of more than one batch (over 16 files: a first index, a branch switch) is a bulk pass:
-   * it ends with its term-statistics recount, and the embedding queue waits for it (bulkPass).
-   * Files arrive while the walk goes on, so whether a pass is bulk is known at its second batch:
-   * until then the first batch's "new chunks" signal is held back, so the embedding queue never
-   * starts inside a bulk pass.
+   * A pass of more than one batch (a first index, a branch switch) is a bulk pass: it ends with its
+   * term-statistics recount, and the embedding queue waits for it (bulkPass). Files arrive while
+   * the walk goes on, so whether a pass is bulk is known at its second batch: until then the first
+   * batch's "new chunks" signal is held back, so the embedding queue never starts inside a bulk pass.
    */
   private startPass(
     known: Map<string, FileState>,
@@ -247,8 +239,7 @@ export class Indexer implements BudgetConsumer {
             continue
           }
           total++
-          const most = Math.min(BATCH_FILES, FIRST_BATCH_FILES * 2 ** dispatched)
-          if (cur.length >= most || (bytes + f.size > BATCH_BYTES && cur.length > 0)) await dispatch()
+          if (cur.length >= BATCH_FILES || (bytes + f.size > BATCH_BYTES && cur.length > 0)) await dispatch()
           cur.push(prev ? { ...f, prev } : f)
           bytes += Math.min(f.size, BATCH_BYTES)
         }
