@@ -122,7 +122,8 @@ const PARTIAL_EVERY_MS = 50
  * The status bar shows "generating" only for a generation still running after this long. Most
  * completions take less: showing it would flicker the status bar twice per keystroke pause, and
  * the two status events went out (and were parsed and validated by the renderer) on the way to
- * the answer itself (≈0.4 ms of a miss in bench:fim's breakdown).
+ * the answer itself (≈0.4 ms of a miss, in a scratch breakdown of bench:fim's misses;
+ * docs/BENCHMARKS.md, FIM, eleventh session).
  */
 const SHOW_GENERATING_AFTER_MS = 300
 const MAX_EDITORS = 64
