@@ -156,7 +156,7 @@ export class Indexer implements BudgetConsumer {
   /**
    * A pass over candidate files: `add` them as they come (skipping those with the same size and
    * mtime as indexed, without a read: the fast path), in batches of ≤BATCH_FILES / BATCH_BYTES,
-   * prepared (read, chunk) in the prepare worker while the store writes the batch before. `add`
+   * prepared (read, chunk) in the prepare worker while the store writes the batches before. `add`
    * waits while the budget pauses indexing or `indexConcurrency` batches are in flight; `finish`
    * writes the rest and waits for it, `abandon` (after an error) only waits for what is in flight.
    *
@@ -180,6 +180,13 @@ export class Indexer implements BudgetConsumer {
     let endBulk: (() => void) | null = null
     let failed: Error | null = null
     const inFlight = new Set<Promise<void>>()
+    // Each worker is handed one request at a time, and each request waits while indexing is
+    // paused: a pause stops both workers once they finish what they are on, however many batches
+    // are in flight. The batches in flight are the prepare worker's lead on the store, which lets
+    // it keep preparing while the store stalls on a GIN pending-list merge or a checkpoint
+    // (≈1–1.6 s at 10k files; docs/BENCHMARKS.md, twelfth session).
+    let prepTail: Promise<unknown> = Promise.resolve()
+    let writeTail: Promise<unknown> = Promise.resolve()
     const indexed = (): void => {
       if (dispatched === 1 && !endBulk) heldSignal = true
       else this.onIndexed()
@@ -203,15 +210,22 @@ export class Indexer implements BudgetConsumer {
         })
         releaseSignal()
       }
-      const p = this.store
-        .call('prepareFiles', { root: this.root, files: batch, force })
-        .then((prepared) => this.store.call('writePrepared', prepared))
-        .then((r) => {
-          merge(summary, r)
-          done += batch.length
-          this.onProgress({ phase: 'indexing', done, total, chunksAdded: summary.chunks })
-          if (r.chunks > 0) indexed()
-        })
+      const prepared = prepTail.then(async () => {
+        await this.whileRunnable()
+        return this.store.call('prepareFiles', { root: this.root, files: batch, force })
+      })
+      prepTail = prepared.catch(() => undefined)
+      const written = Promise.all([prepared, writeTail]).then(async ([batchPrepared]) => {
+        await this.whileRunnable()
+        return this.store.call('writePrepared', batchPrepared)
+      })
+      writeTail = written.catch(() => undefined)
+      const p = written.then((r) => {
+        merge(summary, r)
+        done += batch.length
+        this.onProgress({ phase: 'indexing', done, total, chunksAdded: summary.chunks })
+        if (r.chunks > 0) indexed()
+      })
       // A failed batch fails the pass: the next add, or finish, throws it.
       const tracked: Promise<void> = p
         .catch((err: unknown) => {

@@ -8,7 +8,10 @@ export interface BackgroundBudget {
   paused: boolean
   /** Human-readable cause for the status bar, e.g. "on battery (15 %)". */
   reason: string
-  /** Files chunked/FTS-indexed concurrently. */
+  /**
+   * Batches of files (≤128 each) in flight in an indexing pass: how far the prepare worker may get
+   * ahead of the store. 1 runs the two one after the other.
+   */
   indexConcurrency: number
   /** Texts per embedding request. */
   embedBatchSize: number
@@ -44,7 +47,7 @@ export const FULL_SPEED: Budgets = {
   background: {
     paused: false,
     reason: 'full speed',
-    indexConcurrency: 4,
+    indexConcurrency: 12,
     embedBatchSize: 32,
     embedPerMinute: Number.POSITIVE_INFINITY,
     prefetch: true,

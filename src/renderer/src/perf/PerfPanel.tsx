@@ -176,7 +176,7 @@ function BackgroundSection({
         {state.conditions.length > 0 && ` — ${state.conditions.join('; ')}`}
       </div>
       <div className="perf-bg-budgets">
-        {bg.indexConcurrency} files at once ·{' '}
+        {bg.indexConcurrency} {bg.indexConcurrency === 1 ? 'batch' : 'batches'} at once ·{' '}
         {bg.embedPerMinute === null ? 'unlimited' : `${bg.embedPerMinute}/min`} embeddings · prefetch{' '}
         {bg.prefetch ? 'on' : 'off'} · suggestions ≤ {state.budgets.completion.maxTokens} tokens
       </div>
