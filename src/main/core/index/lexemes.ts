@@ -1,5 +1,6 @@
 import { stem } from 'porter2'
-import { identifierTokens, MAX_SEARCH_TOKEN, tokenWords } from './identifiers'
+import { MAX_SEARCH_TOKEN, tokenWords } from './identifiers'
+import { SLICE_HASH_SEED, SliceTable, sliceHashStep } from './sliceTable'
 
 /**
  * Full-text lexemes, made in JavaScript: the words of a chunk (already split and lower-cased by
@@ -100,23 +101,49 @@ interface TokenEntry {
   seenIn: number
 }
 
-const tokenTable = new Map<string, TokenEntry>()
+const tokenTable = new SliceTable<TokenEntry>()
 let scans = 0
+
+const isIdentStart = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 /* _ */ || c === 36 /* $ */
+const isDigit = (c: number): boolean => c >= 48 && c <= 57
 
 /**
  * Calls `visit` with the lexemes of each distinct search token of `text` (identifierTokens'
- * tokens up to MAX_SEARCH_TOKEN characters, as forEachSearchToken gives them), once per token: a mark on the
- * token's entry, not a Set of the tokens seen, tells a repeat.
+ * tokens up to MAX_SEARCH_TOKEN characters, as forEachSearchToken gives them), once per token: a
+ * mark on the token's entry, not a Set of the tokens seen, tells a repeat. The tokens are scanned
+ * by hand, the same ones `identifierTokens`' pattern matches (`[A-Za-z_$][A-Za-z0-9_$]*` or
+ * `[0-9]+(?:\.[0-9]+)?`, leftmost first), and looked up by position: a token seen before is never
+ * made into a string (SliceTable).
  */
 function scanTokens(text: string, visit: (lexemes: readonly Lexeme[]) => void): void {
   const scan = ++scans
-  for (const tok of identifierTokens(text)) {
-    if (tok.length > MAX_SEARCH_TOKEN) continue
-    let e = tokenTable.get(tok)
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    let c = text.charCodeAt(i)
+    const start = i
+    let h = sliceHashStep(SLICE_HASH_SEED, c)
+    if (isIdentStart(c)) {
+      while (++i < n && (isIdentStart((c = text.charCodeAt(i))) || isDigit(c))) h = sliceHashStep(h, c)
+    } else if (isDigit(c)) {
+      while (++i < n && isDigit((c = text.charCodeAt(i)))) h = sliceHashStep(h, c)
+      // A fraction: a dot with a digit after it.
+      if (c === 46 && i + 1 < n && isDigit(text.charCodeAt(i + 1))) {
+        h = sliceHashStep(h, c)
+        while (++i < n && isDigit((c = text.charCodeAt(i)))) h = sliceHashStep(h, c)
+      }
+    } else {
+      i++
+      continue
+    }
+    if (i - start > MAX_SEARCH_TOKEN) continue
+    let e = tokenTable.get(text, start, i, h)
     if (e === undefined) {
+      const tok = text.slice(start, i)
       e = { lexemes: tokenLexemes(tok).map(lexemeRef), seenIn: 0 }
-      if (tokenTable.size > 200_000) tokenTable.clear()
-      tokenTable.set(tok, e)
+      if (tokenTable.size >= 200_000) tokenTable.clear()
+      tokenTable.add(tok, h, e)
     }
     if (e.seenIn !== scan) {
       e.seenIn = scan
