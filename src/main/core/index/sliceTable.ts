@@ -3,7 +3,7 @@
  * prepare worker looks up every identifier and number of every chunk (≈5.5 million lookups for
  * 10k files, 97 % of them hits), and `text.match` plus `Map.get` made a string and hashed it for
  * each (docs/BENCHMARKS.md, twelfth session). The caller hashes the slice as it scans it
- * (`sliceHash`), and a hit is confirmed with `startsWith` at the slice's position.
+ * (`sliceHashStep` per character), and a hit is confirmed with `startsWith` at the slice's position.
  *
  * Open addressing with linear probing, kept at most half full; `clear` empties it.
  */
@@ -14,6 +14,7 @@ export class SliceTable<V> {
   private mask = 0
   size = 0
 
+  /** `initialCapacity` must be a power of two (slots are picked by masking the hash). */
   constructor(private readonly initialCapacity = 1 << 12) {
     this.reset(initialCapacity)
   }
