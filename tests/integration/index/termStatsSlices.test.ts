@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processQuery } from '../../../src/main/core/index/query'
 import { IndexDb, prepareBatch } from '../../../src/main/core/index/store/indexDb'
-import { TermStats } from '../../../src/main/core/index/store/termStatsRebuild'
+import { TERM_STATS_KEY, TermStats } from '../../../src/main/core/index/store/termStatsRebuild'
 import { MIGRATIONS } from '../../../src/main/core/index/store/migrations'
-import { CACHE_SIZING, openDatabase } from '../../../src/main/core/index/store/pgInstance'
+import { CACHE_SIZING, getMeta, openDatabase } from '../../../src/main/core/index/store/pgInstance'
 import { rawPg } from './rawPg'
 import { writeAndIndex } from './writeAndIndex'
 
@@ -29,8 +29,7 @@ const files = (from: number, to: number): Record<string, string> =>
  * they should be. What searches use (in memory) must be what is stored.
  */
 async function statsAndTruth(db: IndexDb): Promise<{ stored: string[]; truth: string[] }> {
-  const meta = await rawPg(db).query<{ value: string }>(`SELECT value FROM meta WHERE key = 'term_stats'`)
-  const stored = TermStats.parse(meta.rows[0]?.value ?? null).ndoc
+  const stored = TermStats.parse(await getMeta(rawPg(db), TERM_STATS_KEY)).ndoc
   expect([...db.documentFrequencies()].sort()).toEqual([...stored].sort())
   const truth = await rawPg(db).query<{ l: string; n: number }>(
     `SELECT word AS l, ndoc AS n FROM ts_stat('SELECT tsv FROM chunks')`,

@@ -1,4 +1,5 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite'
+import { setMeta } from './pgInstance'
 
 /** The meta entry that holds the document frequencies (see TermStats). */
 export const TERM_STATS_KEY = 'term_stats'
@@ -90,10 +91,7 @@ export class TermStatsRebuild {
     const stats = TermStats.of(counted)
     const stored = stats.stored()
     await this.pg().transaction(async (tx) => {
-      await tx.query(
-        'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
-        [TERM_STATS_KEY, stored],
-      )
+      await setMeta(tx, TERM_STATS_KEY, stored)
       await onSwap(tx)
     })
     this.done = true
