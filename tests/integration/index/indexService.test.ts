@@ -102,3 +102,33 @@ describe('IndexService in the core (real workspace service, watcher and PGlite)'
     expect(snippets[0]?.text).toContain('export function parseHttpHeader')
   })
 })
+
+describe('IndexService dispose', () => {
+  it('ends a scan that the pause holds instead of waiting for it', async () => {
+    const tmp = tempDir('service-paused')
+    const root = join(tmp.dir, 'ws')
+    mkdirSync(root, { recursive: true })
+    for (let i = 0; i < 20; i++) writeFileSync(join(root, `f${i}.ts`), `export const v${i} = ${i}\n`)
+    const events = new EventBus()
+    const workspace = new WorkspaceService({ events, stateDir: join(tmp.dir, 'state') })
+    const service = new IndexService({ events, workspace, dataDir: join(tmp.dir, 'data') })
+    // Paused from the start, and nothing will lift it (as when the resource controller has let go).
+    service.setBudgets({
+      ...FULL_SPEED,
+      background: { ...FULL_SPEED.background, paused: true, reason: 'test' },
+    })
+    try {
+      await workspace.open(root)
+      await until('scan held by the pause', async () => {
+        const s = await searchHandlers(service)['index.status']({}, ctx)
+        return s.state === 'scanning' || s.state === 'indexing' ? s : undefined
+      })
+      const disposed = service.dispose().then(() => 'disposed')
+      const late = new Promise((r) => setTimeout(() => r('still waiting after 20 s'), 20_000).unref())
+      await expect(Promise.race([disposed, late])).resolves.toBe('disposed')
+    } finally {
+      await workspace.dispose()
+      tmp.cleanup()
+    }
+  }, 60_000)
+})

@@ -161,6 +161,10 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
       this.setStatus({ state: 'error', reason: err instanceof Error ? err.message : String(err) })
       return
     }
+    if (this.disposed) {
+      await idx.close()
+      return
+    }
     this.current = idx
     idx.setBudgets(this.budgets)
     // The route may have moved while the index opened (the router's first health checks).
@@ -307,6 +311,11 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
     this.offEmbedder?.()
     if (this.statusTimer) clearTimeout(this.statusTimer)
     if (this.settleTimer) clearTimeout(this.settleTimer)
+    // The index closes before `opening` is awaited: a scan that indexing's pause holds (and the
+    // resource controller lets go of this service first, so the pause never lifts) would keep
+    // `opening` waiting for ever. Closing the index ends its scan; an index still opening is
+    // closed by openRoot itself once it sees `disposed`.
+    await this.closeCurrent()
     await this.opening.catch(() => undefined)
     await this.following
     await this.closeCurrent()
