@@ -103,7 +103,7 @@ export const completionMethods = {
 } as const
 
 export const completionEvents = {
-  /** Ghost text so far (post-processed) for a request still generating. */
+  /** Ghost text so far (post-processed) for a request still generating: sent each time a line completes. */
   'completion.partial': event(
     z.object({ editorId: z.string(), requestId: z.number().int(), text: z.string() }),
   ),

@@ -196,6 +196,21 @@ describe('CompletionService', () => {
     expect(p.calls[0]?.outcome).not.toBe('aborted')
   })
 
+  it('judges a new position against everything streamed so far, not only what was post-processed', async () => {
+    const { svc, p } = service()
+    p.delayMs = 20
+    // No chunk ends a line or closes a bracket, so none of them is post-processed while streaming.
+    p.tokens = ['a', ' +', ' b', ' +', ' c']
+    const first = svc.request(req('const x = ', '\n'), live())
+    await new Promise((r) => setTimeout(r, 50)) // 'a' and ' +' have streamed
+    // Typed 'a -': it agrees with nothing post-processed yet, but not with what has streamed.
+    const second = svc.request(req('const x = a -', '\n'), live())
+    expect(p.calls[0]?.abortedAt).toBeDefined() // not joined: stopped at once
+    expect((await rejection(first)).code).toBe('cancelled')
+    expect((await settle(second)).source).toBe('provider')
+    expect(p.calls).toHaveLength(2)
+  })
+
   it('a request that does not continue the running one aborts it at once (one in flight per editor)', async () => {
     const { svc, p } = service()
     p.delayMs = 50
@@ -275,15 +290,16 @@ describe('CompletionService', () => {
     expect(p.calls.length).toBe(calls + 1)
   })
 
-  it('streams partial ghost text as events', async () => {
-    const { svc, events } = service()
+  it('streams partial ghost text as events, one each time a line completes', async () => {
+    const { svc, p, events } = service()
+    p.tokens = ['a', ' +', ' b', '\n', '  c', ';', '\n', '  d']
     const r = req('function f() {\n  ', '\n}\n')
-    await settle(svc.request(r, live()))
+    expect((await settle(svc.request(r, live()))).text).toBe('a + b\n  c;\n  d')
     const partials = events.seen
       .filter((e) => e.event === 'completion.partial')
       .map((e) => (e.payload as { text: string }).text)
-    expect(partials.length).toBeGreaterThan(1)
-    expect(partials[0]).toBe('a')
+    // The renderer shows a partial's complete lines only: nothing is sent for text within a line.
+    expect(partials).toEqual(['a + b\n', 'a + b\n  c;\n'])
   })
 
   it('a provider failure reaches the caller and the status bar with its reason', async () => {

@@ -21,7 +21,13 @@ import type { CompletionPrefetchTarget, NextCompletionContext } from '../resourc
 import { CompletionCache } from './completionCache'
 import { gatherSnippets, type ContextSource } from './contextSource'
 import { templateFor, type FimFamily } from './fimTemplates'
-import { decideMode, processCompletion, type CompletionMode } from './postprocess'
+import {
+  decideMode,
+  mayComplete,
+  processCompletion,
+  type CompletionMode,
+  type PostContext,
+} from './postprocess'
 import { buildPrompt, DEFAULT_PROMPT_BUDGET, pruneForBudget, type PromptBudget } from './promptBudget'
 import { RecentEditsSource } from './recentEditsSource'
 
@@ -73,12 +79,15 @@ interface Generation {
   offset: number
   prefixTail: string
   mode: CompletionMode
+  /** Post-processed text as of the last line end or closing bracket (what partial events carry). */
   text: string
+  /** Everything the provider has streamed so far, and how to post-process it (see `shownNow`). */
+  raw: string
+  post: PostContext | undefined
   /** Past the debounce, the provider request is on its way: worth joining. */
   streaming: boolean
-  /** Partial-event throttle state. */
+  /** Complete lines (newlines) in the last partial event sent. */
   emittedLines: number
-  emittedAt: number
   ac: AbortController
   refs: number
   listeners: Listener[]
@@ -117,7 +126,6 @@ interface Answered {
 }
 
 const TAIL = 48
-const PARTIAL_EVERY_MS = 50
 /**
  * The status bar shows "generating" only for a generation still running after this long. Most
  * completions take less: showing it would flicker the status bar twice per keystroke pause, and
@@ -478,9 +486,10 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       prefixTail: r.prefix.slice(-TAIL),
       mode,
       text: '',
+      raw: '',
+      post: undefined,
       streaming: false,
       emittedLines: 0,
-      emittedAt: -Infinity,
       ac,
       refs: 1,
       listeners: [{ requestId: r.requestId, typed: '' }],
@@ -503,10 +512,20 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       const snippets = (await context).snippets
       if (ac.signal.aborted) throw cancelled()
       gen.streaming = true
-      const t = await this.produce({ ...query, snippets }, pruned, family, mode, ac.signal, (text) => {
-        gen.text = text
-        this.emitPartials(gen)
-      })
+      const t = await this.produce(
+        { ...query, snippets },
+        pruned,
+        family,
+        mode,
+        ac.signal,
+        (raw, post, text) => {
+          gen.raw = raw
+          gen.post = post
+          if (text === undefined || text === gen.text) return
+          gen.text = text
+          this.emitPartials(gen)
+        },
+      )
       this.cache.set(key, t)
       resolveDone(t)
       this.remember(ed, r, t, model)
@@ -522,14 +541,18 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     }
   }
 
-  /** Builds the prompt, streams the provider, post-processes; stops the provider as soon as the answer is complete. */
+  /**
+   * Builds the prompt, streams the provider, post-processes; stops the provider as soon as the
+   * answer is complete. `onProgress` sees every chunk's raw text, and the post-processed text
+   * whenever it was worked out (at a line end or a closing bracket).
+   */
   private async produce(
     input: { path: string; language: string; snippets?: Snippet[] },
     pruned: { prefix: string; suffix: string },
     family: FimFamily,
     mode: CompletionMode,
     signal: AbortSignal,
-    onPartial: (text: string) => void,
+    onProgress: (raw: string, post: PostContext, text: string | undefined) => void,
   ): Promise<string> {
     const template = templateFor(family)
     const prompt = buildPrompt(
@@ -544,7 +567,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       this.promptBudget,
     )
     const stop = mode === 'single' ? [...template.stop, '\n'] : [...template.stop]
-    const ctx = {
+    const ctx: PostContext = {
       prefix: pruned.prefix,
       suffix: pruned.suffix,
       mode,
@@ -552,7 +575,6 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       final: false,
     }
     let raw = ''
-    let shown = ''
     let timing: FimTiming | undefined
     let first = true
     try {
@@ -570,11 +592,15 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
           this.noteState()
         }
         raw += e.text
-        const p = processCompletion(raw, ctx)
-        if (p.text !== shown) {
-          shown = p.text
-          onPartial(shown)
+        // The engine waits on this loop between tokens (same thread), so most chunks get no
+        // post-processing here: only a chunk that ends a line or closes a bracket can complete
+        // the answer (mayComplete), and partial events carry complete lines only.
+        if (!mayComplete(e.text)) {
+          onProgress(raw, ctx, undefined)
+          continue
         }
+        const p = processCompletion(raw, ctx)
+        onProgress(raw, ctx, p.text)
         if (p.complete) break
       }
     } finally {
@@ -656,18 +682,17 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   }
 
   /**
-   * Partial ghost text, throttled: at once when a line completes (what the editor can show), else
-   * at most every PARTIAL_EVERY_MS — one event per token would cost the event loop more than the
-   * token on a fast engine, for text the editor does not show yet.
+   * Partial ghost text, each time a line completes. The renderer shows only the complete lines of
+   * a streaming suggestion (`completeLines` in ghostText.ts), so an event for text after the last
+   * newline would be parsed there and dropped: on a fast engine that was one message per token
+   * across the process boundary, competing with the engine for the cores while it generates.
    */
   private emitPartials(gen: Generation): void {
     const events = this.opts.events
     if (!events) return
-    const now = performance.now()
-    const lines = gen.text.split('\n').length
-    if (lines === gen.emittedLines && now - gen.emittedAt < PARTIAL_EVERY_MS) return
+    const lines = countNewlines(gen.text)
+    if (lines <= gen.emittedLines) return
     gen.emittedLines = lines
-    gen.emittedAt = now
     for (const l of gen.listeners) {
       if (!gen.text.startsWith(l.typed) || gen.text.length <= l.typed.length) continue
       events.emit('completion.partial', {
@@ -741,6 +766,12 @@ export function midWord(prefix: string, suffix: string): boolean {
   return before !== '' && after !== '' && WORD_CHAR.test(before) && WORD_CHAR.test(after)
 }
 
+function countNewlines(text: string): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
 /**
  * What the user typed since `m` was asked for at `m.offset`, if `r` is the same spot moved
  * forward by typing: same file, same text after the cursor, and the text before the typed part
@@ -766,5 +797,11 @@ function continues(g: Generation, r: CompletionRequest): string | undefined {
   if (!g.streaming) return undefined
   const typed = typedSince(g, r)
   if (typed === undefined) return undefined
-  return g.text.startsWith(typed) || typed.startsWith(g.text) ? typed : undefined
+  const shown = shownNow(g)
+  return shown.startsWith(typed) || typed.startsWith(shown) ? typed : undefined
+}
+
+/** The generation's post-processed text up to its latest chunk (`g.text` may be a few tokens behind). */
+function shownNow(g: Generation): string {
+  return g.post && g.raw ? processCompletion(g.raw, g.post).text : g.text
 }

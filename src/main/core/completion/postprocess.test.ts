@@ -7,6 +7,7 @@ import {
   dropRepeatedLines,
   fixIndentation,
   limitBlock,
+  mayComplete,
   processCompletion,
   trimSuffixOverlap,
   type PostContext,
@@ -164,5 +165,74 @@ describe('processCompletion (all rules)', () => {
   })
   it('whitespace-only completion is empty', () => {
     expect(processCompletion('   \n  ', ctx('x = ', '\n')).text).toBe('')
+  })
+})
+
+describe('mayComplete (the streaming consumer skips post-processing for other chunks)', () => {
+  // A seeded generator, so a failure names a reproducible case.
+  function rng(seed: number): () => number {
+    let x = seed
+    return () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31
+      return x / 2 ** 31
+    }
+  }
+  const pieces = [
+    'a',
+    'b',
+    ' ',
+    '  ',
+    'x = 1',
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    '"',
+    "'",
+    ';',
+    '\n',
+    '\r\n',
+    '\t',
+    'end',
+    '}\n',
+  ]
+  const spots: [string, string][] = [
+    ['const x = ', '\n'],
+    ['foo(', ')\n'],
+    ['function f() {\n  ', '\n}\n'],
+    ['if (a) {\n\t', '\n\treturn b\n}\n'],
+    ['def f(x):\n    ', '\n\nprint(f(1))\n'],
+    ['let y = [', '];\nconsole.log(y)\n'],
+  ]
+
+  it('a chunk without a line end or a closer never completes an answer that was not complete', () => {
+    const next = rng(42)
+    let checked = 0
+    for (let run = 0; run < 3000; run++) {
+      const [prefix, suffix] = spots[run % spots.length] as [string, string]
+      const c = ctx(prefix, suffix, { final: false, maxLines: 1 + (run % 5) })
+      let raw = ''
+      let before = processCompletion(raw, c)
+      for (let k = 0; k < 12 && !before.complete; k++) {
+        let chunk = ''
+        for (let n = 1 + Math.floor(next() * 3); n > 0; n--)
+          chunk += pieces[Math.floor(next() * pieces.length)]
+        raw += chunk
+        const after = processCompletion(raw, c)
+        if (!mayComplete(chunk)) {
+          checked++
+          expect(after.complete, JSON.stringify({ prefix, suffix, raw })).toBe(false)
+        }
+        before = after
+      }
+    }
+    expect(checked).toBeGreaterThan(1000)
+  })
+
+  it('names line ends and closers', () => {
+    expect(['\n', 'x\r', ')', 'a]', '};'].every(mayComplete)).toBe(true)
+    expect(['', 'abc', '(', '[{', ' "q" '].some(mayComplete)).toBe(false)
   })
 })

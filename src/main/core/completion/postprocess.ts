@@ -266,6 +266,16 @@ export function balanceBrackets(text: string, ctx: PostContext): Processed {
   return { text, complete: false }
 }
 
+/**
+ * Whether appending `chunk` to a streaming completion can make `processCompletion` report it
+ * complete. Every rule judges complete lines only (a line end) except bracket balance, which acts
+ * at a closer: a chunk with neither cannot end the answer, so a streaming consumer may skip the
+ * post-processing pass for it (postprocess.test.ts checks this against processCompletion).
+ */
+export function mayComplete(chunk: string): boolean {
+  return /[\n\r)\]}]/.test(chunk)
+}
+
 /** All rules in order. Idempotent on its own output. */
 export function processCompletion(raw: string, ctx: PostContext): Processed {
   let text = raw.replace(/\r\n?/g, '\n')

@@ -20,12 +20,9 @@ export class RecentEditsSource implements ContextSource {
   /** Called by the completion service on every request. */
   record(path: string, prefix: string, suffix: string): void {
     const n = this.opts.linesAround ?? 12
-    const before = prefix.split('\n').slice(-n).join('\n')
-    const after = suffix
-      .split('\n')
-      .slice(0, Math.ceil(n / 2))
-      .join('\n')
-    const text = (before + after).trim()
+    // Runs on every request, and the prefix may be 32k characters: find the lines' ends instead
+    // of splitting the whole text.
+    const text = (lastLines(prefix, n) + firstLines(suffix, Math.ceil(n / 2))).trim()
     if (!text) return
     this.visits.delete(path)
     this.visits.set(path, { path, text, at: (this.opts.now ?? Date.now)() })
@@ -46,4 +43,27 @@ export class RecentEditsSource implements ContextSource {
     }
     return Promise.resolve(out.slice(-(this.opts.maxFiles ?? 3)))
   }
+}
+
+/** The last `n` lines of `text` (the last one may be partial), as `text.split('\n').slice(-n).join('\n')`. */
+export function lastLines(text: string, n: number): string {
+  if (n <= 0) return ''
+  let at = text.length
+  for (let i = 0; i < n; i++) {
+    if (at === 0) return text
+    at = text.lastIndexOf('\n', at - 1)
+    if (at < 0) return text
+  }
+  return text.slice(at + 1)
+}
+
+/** The first `n` lines of `text`, as `text.split('\n').slice(0, n).join('\n')`. */
+export function firstLines(text: string, n: number): string {
+  if (n <= 0) return ''
+  let at = -1
+  for (let i = 0; i < n; i++) {
+    at = text.indexOf('\n', at + 1)
+    if (at < 0) return text
+  }
+  return text.slice(0, at)
 }

@@ -112,6 +112,7 @@ export class EmbeddedProvider implements CompletionProvider {
       o.timeoutMs,
     )
     let generation: Promise<unknown> | undefined
+    let settled = false
     try {
       const l = await raceAbort(this.ensureLoaded(), ac.signal)
       this.current = { phase: 'generating' }
@@ -141,13 +142,17 @@ export class EmbeddedProvider implements CompletionProvider {
           })()
       generation = run.then(
         (r) => {
+          settled = true
           const reason = r.metadata.stopReason
           const stopReason: StopReason =
             reason === 'maxTokens' ? 'length' : reason === 'abort' ? 'abort' : 'stop'
           queue.push({ type: 'done', timing: meter.finish(tokens), stopReason })
           queue.end()
         },
-        (err: unknown) => queue.fail(err),
+        (err: unknown) => {
+          settled = true
+          queue.fail(err)
+        },
       )
       for await (const e of queue) yield e
       this.current = { phase: 'ready' }
@@ -159,8 +164,9 @@ export class EmbeddedProvider implements CompletionProvider {
       clearTimeout(deadline)
       o.signal.removeEventListener('abort', onAbort)
       // The consumer may stop early (it has enough text): stop the engine too, and let the
-      // sequence go before the next request takes it.
-      if (!ac.signal.aborted)
+      // sequence go before the next request takes it. (An engine that has already finished
+      // needs no abort: that would build an error and run the listeners for nothing.)
+      if (!settled && !ac.signal.aborted)
         ac.abort(new HearthError('cancelled', 'consumer finished', { reason: 'cancelled' }))
       if (generation) await generation
       if (this.current.phase === 'generating') this.current = { phase: 'ready' }

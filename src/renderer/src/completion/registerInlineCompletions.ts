@@ -52,11 +52,12 @@ const NUDGE_AFTER_MS = 150
  *
  * - Each request goes to the core at once (Monaco's own debounce is off): the core answers cache
  *   and typed-ahead hits synchronously and debounces misses itself, adapting to typing rhythm.
- * - Streaming: `completion.partial` events arrive per token. Monaco asks a provider at most twice
- *   for one cursor position (an automatic request, then an explicit one — its `satisfies` rule
- *   drops any further refetch for the same version and position), so ghost text streams in two
- *   steps: the lines complete so far as soon as there is one, then the final block. Single-line
- *   completions end at their newline (the core stops the model there), so they show once, whole.
+ * - Streaming: a `completion.partial` event arrives each time a line completes. Monaco asks a
+ *   provider at most twice for one cursor position (an automatic request, then an explicit one —
+ *   its `satisfies` rule drops any further refetch for the same version and position), so ghost
+ *   text streams in two steps: the lines complete so far as soon as there is one, then the final
+ *   block. Single-line completions end at their newline (the core stops the model there), so
+ *   they show once, whole.
  * - Cancellation: Monaco's CancellationToken, edits and cursor moves abort the call's
  *   AbortSignal → a `cancel` message → the core aborts the HTTP request / engine. A request the
  *   user is typing into is kept until the next request has been sent, so the core can join the
