@@ -48,8 +48,8 @@ const TPUT_RUNS = Number(process.env.BENCH_TPUT_RUNS ?? 11)
 const MISS_TOKENS = 24
 /**
  * Rounds per miss position. 15, not 5: with 5, two identical direct engine calls already differed
- * by 3.5–9.4 ms at p95 across runs on the 2-core machine (the noise floor), above the 5 ms being
- * checked; with 15 it was 1.1–3.5 ms (docs/BENCHMARKS.md, FIM, thirteenth session).
+ * by 1.8–9.4 ms at p95 across runs on the 2-core machine (the noise floor), often above the 5 ms
+ * checked for; with 15 it was 1.1–3.5 ms (docs/BENCHMARKS.md, FIM, thirteenth session).
  */
 const MISS_ROUNDS = Number(process.env.BENCH_MISS_ROUNDS ?? 15)
 /**
