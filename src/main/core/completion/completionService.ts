@@ -83,7 +83,7 @@ interface Generation {
   text: string
   /** Everything the provider has streamed so far, and how to post-process it (see `shownNow`). */
   raw: string
-  post: PostContext | undefined
+  post: PostContext
   /** Past the debounce, the provider request is on its way: worth joining. */
   streaming: boolean
   /** Complete lines (newlines) in the last partial event sent. */
@@ -487,7 +487,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       mode,
       text: '',
       raw: '',
-      post: undefined,
+      post: this.postContext(pruned, mode),
       streaming: false,
       emittedLines: 0,
       ac,
@@ -512,20 +512,12 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       const snippets = (await context).snippets
       if (ac.signal.aborted) throw cancelled()
       gen.streaming = true
-      const t = await this.produce(
-        { ...query, snippets },
-        pruned,
-        family,
-        mode,
-        ac.signal,
-        (raw, post, text) => {
-          gen.raw = raw
-          gen.post = post
-          if (text === undefined || text === gen.text) return
-          gen.text = text
-          this.emitPartials(gen)
-        },
-      )
+      const t = await this.produce({ ...query, snippets }, pruned, family, mode, ac.signal, (raw, text) => {
+        gen.raw = raw
+        if (text === undefined || text === gen.text) return
+        gen.text = text
+        this.emitPartials(gen)
+      })
       this.cache.set(key, t)
       resolveDone(t)
       this.remember(ed, r, t, model)
@@ -552,7 +544,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     family: FimFamily,
     mode: CompletionMode,
     signal: AbortSignal,
-    onProgress: (raw: string, post: PostContext, text: string | undefined) => void,
+    onProgress: (raw: string, text: string | undefined) => void,
   ): Promise<string> {
     const template = templateFor(family)
     const prompt = buildPrompt(
@@ -567,13 +559,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       this.promptBudget,
     )
     const stop = mode === 'single' ? [...template.stop, '\n'] : [...template.stop]
-    const ctx: PostContext = {
-      prefix: pruned.prefix,
-      suffix: pruned.suffix,
-      mode,
-      maxLines: this.opts.maxLines ?? 12,
-      final: false,
-    }
+    const ctx = this.postContext(pruned, mode)
     let raw = ''
     let timing: FimTiming | undefined
     let first = true
@@ -596,11 +582,11 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
         // post-processing here: only a chunk that ends a line or closes a bracket can complete
         // the answer (mayComplete), and partial events carry complete lines only.
         if (!mayComplete(e.text)) {
-          onProgress(raw, ctx, undefined)
+          onProgress(raw, undefined)
           continue
         }
         const p = processCompletion(raw, ctx)
-        onProgress(raw, ctx, p.text)
+        onProgress(raw, p.text)
         if (p.complete) break
       }
     } finally {
@@ -610,6 +596,17 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     const text = processCompletion(raw, { ...ctx, final: true }).text
     this.lastMs = timing?.totalMs ?? this.lastMs
     return text
+  }
+
+  /** How a streaming answer for this (pruned) position is post-processed. */
+  private postContext(pruned: { prefix: string; suffix: string }, mode: CompletionMode): PostContext {
+    return {
+      prefix: pruned.prefix,
+      suffix: pruned.suffix,
+      mode,
+      maxLines: this.opts.maxLines ?? 12,
+      final: false,
+    }
   }
 
   private generateOptions(maxTokens: number, stop: readonly string[], signal: AbortSignal): GenerateOptions {
@@ -803,5 +800,5 @@ function continues(g: Generation, r: CompletionRequest): string | undefined {
 
 /** The generation's post-processed text up to its latest chunk (`g.text` may be a few tokens behind). */
 function shownNow(g: Generation): string {
-  return g.post && g.raw ? processCompletion(g.raw, g.post).text : g.text
+  return g.raw ? processCompletion(g.raw, g.post).text : g.text
 }
