@@ -56,6 +56,10 @@ describe('EmbeddedProvider (node-llama-cpp, real engine)', () => {
     const r = await collect(fim.stream(prompt, opts()), (t) => chunks.push(t))
     expect(fim.loaded).toBe(true)
     expect(await fim.load()).toEqual({ infill: true })
+    // The loaded model itself, not a second copy (bench:fim calls the engine directly on it).
+    const model = await fim.engineModel()
+    expect(await fim.engineModel()).toBe(model)
+    expect(model.trainContextSize).toBeGreaterThan(0)
     expect(r.text.length).toBeGreaterThan(0)
     expect(chunks.length).toBeGreaterThan(1) // streamed, not one blob
     expect(r.timing.tokens).toBeGreaterThan(0)

@@ -92,6 +92,19 @@ export class EmbeddedProvider implements CompletionProvider {
     return { infill: l.infill }
   }
 
+  /**
+   * The loaded node-llama-cpp model (loading it if needed), so a benchmark can call the engine
+   * directly on the very weights Hearth uses. A second copy of the same GGUF, loaded elsewhere in
+   * memory, ran up to 1.7 ms per completion faster or slower than the first, by chance of placement
+   * (docs/BENCHMARKS.md, FIM, fourteenth session): a comparison across two copies measures that too.
+   * The model stays this provider's: it is disposed with it, so contexts made on it go first.
+   */
+  async engineModel(): Promise<LlamaModel> {
+    const l = await this.ensureLoaded()
+    this.armIdle()
+    return l.model
+  }
+
   async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
     if (this.disposed) throw new HearthError('unavailable', `${this.label}: disposed`)
     const meter = new TimingMeter()
