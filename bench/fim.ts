@@ -348,7 +348,7 @@ async function main(): Promise<void> {
     hearthMiss.push(h)
     rawMiss.push(w)
     // Per prompt: the median over rounds of (Hearth − direct) within a round. The machine's speed
-    // drifts, sometimes by 30 % from one round to the next; a round's two calls share its speed,
+    // drifts, sometimes by a third from one round to the next; a round's two calls share its speed,
     // so the difference cancels it. (The difference of the two medians did not: when the shift
     // fell mid-prompt, each median could land on a different side of it. It is still reported.)
     const pairedMedian = (xs: number[]): number => med(xs.map((x, k) => x - (ws[k]?.ms ?? NaN)))
