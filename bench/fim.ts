@@ -45,7 +45,12 @@ const CONTEXT = 2048
 const HIT_RUNS = Number(process.env.BENCH_HIT_RUNS ?? 300)
 const MISS_RUNS = Number(process.env.BENCH_MISS_RUNS ?? 40)
 const ABORT_RUNS = Number(process.env.BENCH_ABORT_RUNS ?? 30)
-const TPUT_RUNS = Number(process.env.BENCH_TPUT_RUNS ?? 11)
+/**
+ * Throughput runs per side. 31, not 11: with 11, the ratio came out 0.89–0.98 in six full runs on
+ * 2026-11-22; with 31 it was 0.97–1.04 in eight runs, six of them scratch runs with some phases
+ * left out (docs/BENCHMARKS.md, FIM, fourteenth session). ≈0.17 s a run.
+ */
+const TPUT_RUNS = Number(process.env.BENCH_TPUT_RUNS ?? 31)
 const MISS_TOKENS = 24
 /**
  * Rounds per miss position. 15, not 5: with 5, two identical direct engine calls already differed
