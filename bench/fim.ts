@@ -356,13 +356,14 @@ async function main(): Promise<void> {
     // drifts, sometimes by a third from one round to the next; a round's two calls share its speed,
     // so the difference cancels it. (The difference of the two medians did not: when the shift
     // fell mid-prompt, each median could land on a different side of it. It is still reported.)
-    const pairedMedian = (xs: number[]): number => med(xs.map((x, k) => x - (ws[k]?.ms ?? NaN)))
-    overhead.push(pairedMedian(hs.map((x) => x.ms)))
-    noiseFloor.push(pairedMedian(ts))
-    engineMinusDirect.push(pairedMedian(hs.map((x) => x.engine)))
+    const minusDirect = (xs: number[]): number[] => xs.map((x, k) => x - (ws[k]?.ms ?? NaN))
+    const pairs = minusDirect(hs.map((x) => x.ms))
+    overhead.push(med(pairs))
+    singlePairs.push(...pairs)
+    noiseFloor.push(med(minusDirect(ts)))
+    engineMinusDirect.push(med(minusDirect(hs.map((x) => x.engine))))
     overheadOfMedians.push(h - w)
     noiseOfMedians.push(med(ts) - w)
-    for (let k = 0; k < hs.length; k++) singlePairs.push((hs[k]?.ms ?? NaN) - (ws[k]?.ms ?? NaN))
     for (const x of hs) {
       outsideProvider.push(x.ms - x.inside)
       beforeProvider.push(x.beforeProvider)

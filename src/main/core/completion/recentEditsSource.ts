@@ -1,4 +1,5 @@
 import type { ContextQuery, ContextSource, Snippet } from './contextSource'
+import { firstLines, lastLines } from './textLines'
 
 interface Visit {
   path: string
@@ -43,27 +44,4 @@ export class RecentEditsSource implements ContextSource {
     }
     return Promise.resolve(out.slice(-(this.opts.maxFiles ?? 3)))
   }
-}
-
-/** The last `n` lines of `text` (the last one may be partial), as `text.split('\n').slice(-n).join('\n')`. */
-export function lastLines(text: string, n: number): string {
-  if (n <= 0) return ''
-  let at = text.length
-  for (let i = 0; i < n; i++) {
-    if (at === 0) return text
-    at = text.lastIndexOf('\n', at - 1)
-    if (at < 0) return text
-  }
-  return text.slice(at + 1)
-}
-
-/** The first `n` lines of `text`, as `text.split('\n').slice(0, n).join('\n')`. */
-export function firstLines(text: string, n: number): string {
-  if (n <= 0) return ''
-  let at = -1
-  for (let i = 0; i < n; i++) {
-    at = text.indexOf('\n', at + 1)
-    if (at < 0) return text
-  }
-  return text.slice(0, at)
 }

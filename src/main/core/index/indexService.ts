@@ -2,6 +2,7 @@ import type { IndexStatus } from '@shared/contract/search'
 import type { EmbeddingPrefetchTarget } from '../resources/prefetcher'
 import { HearthError } from '@shared/errors'
 import type { ContextQuery, ContextSource, Snippet } from '../completion/contextSource'
+import { firstLines, lastLines } from '../completion/textLines'
 import type { EventBus } from '../events/eventBus'
 import type { BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
@@ -289,8 +290,8 @@ export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPre
   async snippets(query: ContextQuery, signal: AbortSignal): Promise<Snippet[]> {
     const idx = this.current
     if (!idx) return []
-    const before = query.prefix.split('\n').slice(-30).join('\n')
-    const after = query.suffix.split('\n').slice(0, 10).join('\n')
+    const before = lastLines(query.prefix, 30)
+    const after = firstLines(query.suffix, 10)
     const names = [...identifierTokens(before).reverse(), ...identifierTokens(after)].filter(
       (n) => n.length > 2 && /[A-Za-z]/.test(n),
     )
