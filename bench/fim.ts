@@ -15,7 +15,9 @@
  *    provider's AbortSignal fires in the core. Also reported: a new keystroke's request aborting
  *    the old generation, and the time until the engine has actually stopped.
  *  - engineThroughputRatio: tokens/s through Hearth's EmbeddedProvider ÷ tokens/s calling
- *    node-llama-cpp directly (same loaded model, threads, context size, prompt, token count).
+ *    node-llama-cpp directly (same loaded model, context settings, prompt, token count).
+ *  - details.flashAttention: the engine with llama.cpp's flash attention on and off (why the
+ *    provider's default is off): a new position's prompt evaluated, and tokens/s.
  *
  * The real engine is the tiny test GGUF (no GPU, no Ollama here): the numbers measure Hearth's
  * machinery, not model quality. The machine is shared; medians and p95 are reported.
@@ -38,6 +40,7 @@ import {
 import { templateFor } from '../src/main/core/completion/fimTemplates'
 import { buildPrompt, DEFAULT_PROMPT_BUDGET, pruneForBudget } from '../src/main/core/completion/promptBudget'
 import { processCompletion, decideMode } from '../src/main/core/completion/postprocess'
+import { compareFlashAttention } from './fimFlashAttention'
 
 const MODEL = process.env.BENCH_FIM_MODEL ?? '/work/shared/models/stories260K-fim-test.gguf'
 const THREADS = Number(process.env.BENCH_THREADS ?? 1)
@@ -65,6 +68,8 @@ const MISS_ROUNDS = Number(process.env.BENCH_MISS_ROUNDS ?? 15)
  */
 const MISS_BUDGET = { ...DEFAULT_PROMPT_BUDGET, prefixTokens: 128, suffixTokens: 32 }
 const TPUT_TOKENS = 256
+/** Prompts per side in the flash attention comparison: ≈0.5 s per prompt for both sides. */
+const FA_PROMPTS = Number(process.env.BENCH_FA_PROMPTS ?? 20)
 
 function stats(xs: number[]): { n: number; median: number; p95: number; min: number; max: number } {
   const s = [...xs].sort((a, b) => a - b)
@@ -228,18 +233,14 @@ async function main(): Promise<void> {
   // chance of placement), same settings.
   const { mod } = await sharedLlama()
   const rawModel = await embedded.engineModel()
-  const rawContext = await rawModel.createContext({
-    contextSize: Math.min(CONTEXT, rawModel.trainContextSize),
-    threads: THREADS,
-  })
+  // The provider's own context settings (size, threads, flash attention): same settings, by construction.
+  const engineSettings = embedded.contextOptions(rawModel)
+  const rawContext = await rawModel.createContext(engineSettings)
   const raw = new mod.LlamaCompletion({ contextSequence: rawContext.getSequence() })
   // The noise floor: a second direct engine on its own context, measured exactly like Hearth
   // against the first. Identical work on both sides, so whatever its difference shows is the
   // machine's run-to-run jitter, not anybody's overhead.
-  const twinContext = await rawModel.createContext({
-    contextSize: Math.min(CONTEXT, rawModel.trainContextSize),
-    threads: THREADS,
-  })
+  const twinContext = await rawModel.createContext(engineSettings)
   const twin = new mod.LlamaCompletion({ contextSequence: twinContext.getSequence() })
   const noiseFloor: number[] = []
   const engineInHearth: number[] = []
@@ -256,6 +257,7 @@ async function main(): Promise<void> {
   const afterProvider: number[] = []
   const singlePairs: number[] = []
   const rawMiss: number[] = []
+  const missPrompts: { prefix: string; suffix: string }[] = []
   let skipped = 0
   let promptsDiffered = 0
   // Fresh positions (misses) at the start of block bodies: multi-line mode, so the token budget —
@@ -277,6 +279,7 @@ async function main(): Promise<void> {
       { prefix: pruned.prefix, suffix: pruned.suffix, snippets: [] },
       MISS_BUDGET,
     )
+    missPrompts.push({ prefix: prompt.prefixWithContext, suffix: prompt.suffix })
     const rawCall = async (engine = raw): Promise<{ ms: number; text: string }> => {
       const t0 = performance.now()
       const r = await engine.generateInfillCompletion(prompt.prefixWithContext, prompt.suffix, {
@@ -447,6 +450,14 @@ async function main(): Promise<void> {
       await viaHearth()
     }
   }
+  // 5. Flash attention on and off (the provider's default is off; see EmbeddedProvider).
+  const fa = await compareFlashAttention(
+    rawModel,
+    engineSettings,
+    missPrompts.slice(0, FA_PROMPTS),
+    TPUT_TOKENS,
+  )
+
   const hearthT = stats(hearthTps)
   const rawT = stats(rawTps)
 
@@ -501,6 +512,12 @@ async function main(): Promise<void> {
         clientCancelToProviderSignal: abortS,
         newKeystrokeRequestToProviderSignal: stats(abortNewRequest),
         toEngineStopped: stats(abortStopped),
+      },
+      flashAttention: {
+        provider: engineSettings.flashAttention,
+        newPromptMs: { on: stats(fa.on.newPromptMs), off: stats(fa.off.newPromptMs) },
+        newPromptChars: stats(missPrompts.slice(0, FA_PROMPTS).map((p) => p.prefix.length + p.suffix.length)),
+        tokensPerS: { on: stats(fa.on.tokensPerS), off: stats(fa.off.tokensPerS) },
       },
       throughputTokensPerS: {
         hearthEmbeddedProvider: hearthT,

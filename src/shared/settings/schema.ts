@@ -46,6 +46,8 @@ export const EndpointConfig = z
     label: z.string().max(100).optional(),
     /** Embedded engine: CPU threads (always explicit — the default over-subscribes small machines). */
     threads: z.number().int().min(1).max(256).optional(),
+    /** Embedded engine: llama.cpp's flash attention (default off: slower on the CPU, see EmbeddedProvider). */
+    flashAttention: z.boolean().optional(),
     /** Embedded engine: folder that relative GGUF model names are resolved against. */
     modelsDir: z.string().max(4096).optional(),
     /** Ollama: how long the server keeps the model loaded after a request (its keep_alive), e.g. "30m". */

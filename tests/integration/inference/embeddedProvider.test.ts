@@ -69,6 +69,32 @@ describe('EmbeddedProvider (node-llama-cpp, real engine)', () => {
     expect(fim.state().phase).toBe('ready')
   })
 
+  it('makes its context with flash attention off unless asked (slower on the CPU); on works too', async () => {
+    const model = await fim.engineModel()
+    // 512 asked for, under the model's training context: taken as is.
+    expect(fim.contextOptions(model)).toEqual({ contextSize: 512, threads: 1, flashAttention: false })
+    const on = new EmbeddedProvider({
+      modelPath: FIM_MODEL,
+      threads: 1,
+      contextSize: 4096,
+      idleUnloadMs: 0,
+      flashAttention: true,
+    })
+    try {
+      const onModel = await on.engineModel()
+      expect(on.contextOptions(onModel)).toEqual({
+        contextSize: Math.min(4096, onModel.trainContextSize),
+        threads: 1,
+        flashAttention: true,
+      })
+      const r = await collect(on.stream(prompt, opts()))
+      expect(r.text.length).toBeGreaterThan(0)
+      expect(r.timing.tokens).toBeGreaterThan(0)
+    } finally {
+      await on.dispose()
+    }
+  })
+
   it('is deterministic at temperature 0', async () => {
     const a = await collect(fim.stream(prompt, opts()))
     const b = await collect(fim.stream(prompt, opts()))

@@ -1,6 +1,6 @@
 import { HearthError } from '@shared/errors'
 import type { HttpClient } from '../net/httpClient'
-import { EmbeddedProvider } from './embeddedProvider'
+import { EmbeddedProvider, type EmbeddedProviderOptions } from './embeddedProvider'
 import type { CompletionProvider } from './fimTypes'
 import { LlamaCppInfillProvider } from './llamaCppInfillProvider'
 import { DEFAULT_OLLAMA_URL, OllamaProvider } from './ollamaProvider'
@@ -22,7 +22,7 @@ export type FimProviderConfig =
       flavor?: 'vllm' | 'trtllm'
       streaming?: boolean
     }
-  | { kind: 'embedded'; modelPath: string; threads?: number; contextSize?: number; idleUnloadMs?: number }
+  | ({ kind: 'embedded' } & EmbeddedProviderOptions)
 
 export const FIM_PROVIDER_KINDS = ['ollama', 'openai', 'llamacpp', 'triton', 'embedded'] as const
 

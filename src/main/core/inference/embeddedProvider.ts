@@ -24,6 +24,21 @@ export interface EmbeddedProviderOptions {
   contextSize?: number
   /** Unload the model after this long without a request (ms). Default 5 min; 0 keeps it loaded. */
   idleUnloadMs?: number
+  /**
+   * llama.cpp's flash attention. Default off: this engine runs on the CPU, where node-llama-cpp's
+   * `"auto"` turns it on, and on the CPU it made prompt evaluation — most of a completion's time
+   * to first token — about twice as slow (docs/BENCHMARKS.md, FIM, fifteenth session; llama.cpp
+   * reports the same for prefill on x86 and Arm CPUs, ggml-org/llama.cpp issue 27086). Turn it on
+   * where it measures faster.
+   */
+  flashAttention?: boolean
+}
+
+/** How the provider makes its context: also what a direct engine call must use to be comparable. */
+export interface EngineContextOptions {
+  contextSize: number
+  threads: number
+  flashAttention: boolean
 }
 
 interface Loaded {
@@ -103,6 +118,15 @@ export class EmbeddedProvider implements CompletionProvider {
     const l = await this.ensureLoaded()
     this.armIdle()
     return l.model
+  }
+
+  /** The settings of this provider's context on `model` (its context size capped at the model's). */
+  contextOptions(model: LlamaModel): EngineContextOptions {
+    return {
+      contextSize: Math.min(this.opts.contextSize ?? 2048, model.trainContextSize),
+      threads: this.threads,
+      flashAttention: this.opts.flashAttention ?? false,
+    }
   }
 
   async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
@@ -237,8 +261,7 @@ export class EmbeddedProvider implements CompletionProvider {
           },
         )
       }
-      const contextSize = Math.min(this.opts.contextSize ?? 2048, model.trainContextSize)
-      const context = await model.createContext({ contextSize, threads: this.threads })
+      const context = await model.createContext(this.contextOptions(model))
       const completion = new mod.LlamaCompletion({ contextSequence: context.getSequence() })
       this.current = { phase: 'ready' }
       return { model, context, completion, infill: completion.infillSupported }

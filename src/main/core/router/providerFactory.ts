@@ -71,6 +71,7 @@ export function defaultProviderFactory(o: DefaultProviderFactoryOptions): Provid
           return new EmbeddedProvider({
             modelPath: embeddedModelPath(model, e.modelsDir),
             ...(e.threads ? { threads: e.threads } : {}),
+            ...(e.flashAttention !== undefined ? { flashAttention: e.flashAttention } : {}),
             ...(o.idleUnloadMs !== undefined ? { idleUnloadMs: o.idleUnloadMs } : {}),
           })
       }
