@@ -26,10 +26,11 @@ export interface EmbeddedProviderOptions {
   idleUnloadMs?: number
   /**
    * llama.cpp's flash attention. Default off: this engine runs on the CPU, where node-llama-cpp's
-   * `"auto"` turns it on, and on the CPU it made prompt evaluation — most of a completion's time
-   * to first token — about twice as slow (docs/BENCHMARKS.md, FIM, fifteenth session; llama.cpp
-   * reports the same for prefill on x86 and Arm CPUs, ggml-org/llama.cpp issue 27086). Turn it on
-   * where it measures faster.
+   * `"auto"` turns it on, and there it made a new position's prompt evaluation (most of a
+   * completion's time to first token) 1.5–1.9× as slow and generation 26–40 % slower, with the
+   * test model on the 2-core machine (docs/BENCHMARKS.md, FIM, fifteenth session). llama.cpp users
+   * report slower prefill with it on x86 and Arm CPUs for 1.5B models too (ggml-org/llama.cpp
+   * issue 27086). Turn it on where it measures faster.
    */
   flashAttention?: boolean
 }
