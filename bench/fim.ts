@@ -40,6 +40,7 @@ import {
 import { templateFor } from '../src/main/core/completion/fimTemplates'
 import { buildPrompt, DEFAULT_PROMPT_BUDGET, pruneForBudget } from '../src/main/core/completion/promptBudget'
 import { processCompletion, decideMode } from '../src/main/core/completion/postprocess'
+import { directTokensPerS, type InfillPrompt } from './directEngine'
 import { compareFlashAttention } from './fimFlashAttention'
 
 const MODEL = process.env.BENCH_FIM_MODEL ?? '/work/shared/models/stories260K-fim-test.gguf'
@@ -257,7 +258,7 @@ async function main(): Promise<void> {
   const afterProvider: number[] = []
   const singlePairs: number[] = []
   const rawMiss: number[] = []
-  const missPrompts: { prefix: string; suffix: string }[] = []
+  const missPrompts: InfillPrompt[] = []
   let skipped = 0
   let promptsDiffered = 0
   // Fresh positions (misses) at the start of block bodies: multi-line mode, so the token budget —
@@ -416,6 +417,7 @@ async function main(): Promise<void> {
     { prefix: 'Once upon a time, ', suffix: ' The end.', snippets: [] },
     DEFAULT_PROMPT_BUDGET,
   )
+  const tDirect = { prefix: tPrompt.prefixWithContext, suffix: tPrompt.suffix }
   const hearthTps: number[] = []
   const rawTps: number[] = []
   for (let i = 0; i < TPUT_RUNS; i++) {
@@ -433,14 +435,7 @@ async function main(): Promise<void> {
       hearthTps.push(r.timing.tokens / ((performance.now() - t0) / 1000))
     }
     const direct = async (): Promise<void> => {
-      let tokens = 0
-      const t0 = performance.now()
-      await raw.generateInfillCompletion(tPrompt.prefixWithContext, tPrompt.suffix, {
-        maxTokens: TPUT_TOKENS,
-        temperature: 0,
-        onToken: (t) => (tokens += t.length),
-      })
-      rawTps.push(tokens / ((performance.now() - t0) / 1000))
+      rawTps.push(await directTokensPerS(raw, tDirect, TPUT_TOKENS))
     }
     if (i % 2) {
       await viaHearth()
@@ -451,12 +446,11 @@ async function main(): Promise<void> {
     }
   }
   // 5. Flash attention on and off (the provider's default is off; see EmbeddedProvider).
-  const fa = await compareFlashAttention(
-    rawModel,
-    engineSettings,
-    missPrompts.slice(0, FA_PROMPTS),
-    TPUT_TOKENS,
-  )
+  const faPrompts = missPrompts.slice(0, FA_PROMPTS)
+  const fa = await compareFlashAttention(rawModel, engineSettings, faPrompts, {
+    prompt: tDirect,
+    tokens: TPUT_TOKENS,
+  })
 
   const hearthT = stats(hearthTps)
   const rawT = stats(rawTps)
@@ -516,7 +510,7 @@ async function main(): Promise<void> {
       flashAttention: {
         provider: engineSettings.flashAttention,
         newPromptMs: { on: stats(fa.on.newPromptMs), off: stats(fa.off.newPromptMs) },
-        newPromptChars: stats(missPrompts.slice(0, FA_PROMPTS).map((p) => p.prefix.length + p.suffix.length)),
+        newPromptChars: stats(faPrompts.map((p) => p.prefix.length + p.suffix.length)),
         tokensPerS: { on: stats(fa.on.tokensPerS), off: stats(fa.off.tokensPerS) },
       },
       throughputTokensPerS: {

@@ -1,11 +1,12 @@
 import type { LlamaModel } from 'node-llama-cpp'
 import { sharedLlama, type EngineContextOptions } from '../src/main/core/inference/embeddedProvider'
+import { directTokensPerS, type InfillPrompt } from './directEngine'
 
 /** One side's figures: per-call times in ms and throughputs in tokens/s. */
 export interface FlashAttentionSide {
   /** A prompt the engine has not seen (a new cursor position): the whole prompt evaluated, then one token. */
   newPromptMs: number[]
-  /** `tokens` generated after a short prompt. */
+  /** The throughput phase's generation (its short prompt and token count). */
   tokensPerS: number[]
 }
 
@@ -18,8 +19,8 @@ export interface FlashAttentionSide {
 export async function compareFlashAttention(
   model: LlamaModel,
   settings: EngineContextOptions,
-  prompts: readonly { prefix: string; suffix: string }[],
-  tokens: number,
+  prompts: readonly InfillPrompt[],
+  throughput: { prompt: InfillPrompt; tokens: number },
 ): Promise<{ on: FlashAttentionSide; off: FlashAttentionSide }> {
   const { mod } = await sharedLlama()
   const side = async (flashAttention: boolean) => {
@@ -34,17 +35,10 @@ export async function compareFlashAttention(
       const p = prompts[i]
       if (!p) continue
       for (const s of i % 2 ? [on, off] : [off, on]) {
-        let t0 = performance.now()
+        const t0 = performance.now()
         await s.completion.generateInfillCompletion(p.prefix, p.suffix, { maxTokens: 1, temperature: 0 })
         s.out.newPromptMs.push(performance.now() - t0)
-        let n = 0
-        t0 = performance.now()
-        await s.completion.generateInfillCompletion('Once upon a time, ', ' The end.', {
-          maxTokens: tokens,
-          temperature: 0,
-          onToken: (t) => (n += t.length),
-        })
-        s.out.tokensPerS.push(n / ((performance.now() - t0) / 1000))
+        s.out.tokensPerS.push(await directTokensPerS(s.completion, throughput.prompt, throughput.tokens))
       }
     }
   } finally {
