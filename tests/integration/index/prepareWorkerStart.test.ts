@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -32,4 +32,29 @@ describe('the prepare worker starts with a new index (real workers)', () => {
       await again.close()
     }
   }, 60_000)
+
+  it('a call still in flight when the store closes fails as closed instead of waiting for ever', async () => {
+    // A scan let go by the index's close can send a batch to the prepare worker just before the
+    // close terminates it; the answer never comes, so the call has to fail then (it once hung an
+    // index service's dispose). Enough files that preparing them outlasts closing the databases.
+    const root = await mkdtemp(join(tmpdir(), 'hearth-prepclose-'))
+    try {
+      const files = []
+      for (let i = 0; i < 3000; i++) {
+        const text = `export function f${i}(a: number): number {\n  return a + ${i}\n}\n`.repeat(20)
+        await writeFile(join(root, `f${i}.ts`), text)
+        files.push({ path: `f${i}.ts`, size: Buffer.byteLength(text), mtimeMs: Date.now() })
+      }
+      const store = await IndexStore.open(join(root, '.db'))
+      const inFlight = store.call('prepareFiles', { root, files }).then(
+        () => 'answered',
+        (err: unknown) => (err as Error).message,
+      )
+      await store.close()
+      const late = new Promise((r) => setTimeout(() => r('still waiting after 10 s'), 10_000).unref())
+      expect(await Promise.race([inFlight, late])).toBe('index store is closed')
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  }, 120_000)
 })

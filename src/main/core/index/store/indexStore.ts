@@ -66,15 +66,16 @@ class WorkerClient {
       if (msg.ok) w.resolve(msg.result)
       else w.reject(new HearthError(msg.error.code === 'busy' ? 'busy' : 'internal', msg.error.message))
     })
-    const fail = (err: Error): void => {
-      this.dead ??= err
-      for (const w of this.waiting.values()) w.reject(this.dead)
-      this.waiting.clear()
-    }
-    this.worker.on('error', (err) => fail(new WorkerDied(`${label} crashed: ${err.message}`)))
+    this.worker.on('error', (err) => this.fail(new WorkerDied(`${label} crashed: ${err.message}`)))
     this.worker.on('exit', (code) => {
-      if (!this.stopping) fail(new WorkerDied(`${label} exited (code ${code})`))
+      if (!this.stopping) this.fail(new WorkerDied(`${label} exited (code ${code})`))
     })
+  }
+
+  private fail(err: Error): void {
+    this.dead ??= err
+    for (const w of this.waiting.values()) w.reject(this.dead)
+    this.waiting.clear()
   }
 
   call(op: StoreOp, args: unknown): Promise<unknown> {
@@ -90,6 +91,10 @@ class WorkerClient {
   async terminate(): Promise<void> {
     this.stopping = true
     await this.worker.terminate()
+    // A call still waiting will never be answered now. A scan that the index's close let go of
+    // (its pause lifted) could send one just before the close: left waiting, it kept the index
+    // service's dispose waiting for ever.
+    this.fail(new HearthError('unavailable', 'index store is closed'))
   }
 }
 
