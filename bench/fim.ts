@@ -37,7 +37,7 @@ import {
   type FimPrompt,
   type GenerateOptions,
 } from '../src/main/core/inference/fimTypes'
-import { templateFor } from '../src/main/core/completion/fimTemplates'
+import { templateFor } from '../src/main/core/inference/fimTemplates'
 import { buildPrompt, DEFAULT_PROMPT_BUDGET, pruneForBudget } from '../src/main/core/completion/promptBudget'
 import { processCompletion, decideMode } from '../src/main/core/completion/postprocess'
 import { directTokensPerS, type InfillPrompt } from './directEngine'

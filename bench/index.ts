@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { CodeHashEmbedder } from '../src/main/core/index/embedders/codeHashEmbedder'
+import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
 import { HNSW_FROM_ROWS } from '../src/main/core/index/store/vectorDb'
 import { WorkspaceIndex } from '../src/main/core/index/workspaceIndex'
-import { WorkspaceWatcher } from '../src/main/core/watcher/workspaceWatcher'
-import { DEFAULT_IGNORED_NAMES, IgnoreRules } from '../src/main/core/workspace/ignoreRules'
+import { WorkspaceWatcher } from '../src/main/core/files/workspaceWatcher'
+import { DEFAULT_IGNORED_NAMES, IgnoreRules } from '../src/main/core/files/ignoreRules'
 
 const { values } = parseArgs({
   options: {

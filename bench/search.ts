@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { CodeHashEmbedder } from '../src/main/core/index/embedders/codeHashEmbedder'
+import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
 import type { SearchOptions } from '../src/main/core/index/hybridSearch'
 import { WorkspaceIndex } from '../src/main/core/index/workspaceIndex'
 

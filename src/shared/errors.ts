@@ -20,21 +20,79 @@ export const ERROR_CODES = [
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/**
+ * Why a call failed, finer than its code: the status bar, the router's breaker and retry, and the
+ * backend checks branch on it. One list, so a new reason is a compile error where it is not handled.
+ */
+export const FAILURE_REASONS = [
+  // the connection (net/httpClient)
+  'refused',
+  'dns',
+  'reset',
+  'network',
+  'no_response',
+  'stalled',
+  'deadline',
+  'policy',
+  'cancelled',
+  // the server's answer (net/upstreamErrors)
+  'model_missing',
+  'unauthorized',
+  'bad_request',
+  'too_large',
+  'rate_limited',
+  'server_error',
+  'malformed',
+  // the in-process engine and the router
+  'load_failed',
+  'engine_error',
+  'no_backend',
+  // files
+  'binary',
+] as const
+export type FailureReason = (typeof FAILURE_REASONS)[number]
+
+export function isFailureReason(v: unknown): v is FailureReason {
+  return typeof v === 'string' && (FAILURE_REASONS as readonly string[]).includes(v)
+}
+
+/** What a failure carries besides its sentence. Known fields are typed; a handler may add its own. */
+export interface ErrorDetails {
+  reason?: FailureReason
+  /** HTTP status of the upstream answer. */
+  status?: number
+  /** The server asked us to wait this long (Retry-After on 429/503). */
+  retryAfterMs?: number
+  model?: string
+  /** The system error code under a network failure (ECONNREFUSED…). */
+  cause?: string
+  [key: string]: unknown
+}
+
 export class HearthError extends Error {
   override readonly name = 'HearthError'
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details?: ErrorDetails,
   ) {
     super(message)
   }
+
+  get reason(): FailureReason | undefined {
+    return this.details?.reason
+  }
+}
+
+/** The failure reason of anything thrown, if it is a HearthError that has one. */
+export function failureReason(err: unknown): FailureReason | undefined {
+  return err instanceof HearthError ? err.reason : undefined
 }
 
 export interface WireError {
   code: ErrorCode
   message: string
-  details?: unknown
+  details?: ErrorDetails
 }
 
 export function toWireError(err: unknown): WireError {
@@ -50,5 +108,9 @@ export function toWireError(err: unknown): WireError {
 
 export function fromWireError(e: WireError): HearthError {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(e.code) ? e.code : 'internal'
-  return new HearthError(code, e.message, e.details)
+  const d = e.details
+  if (typeof d !== 'object' || d === null) return new HearthError(code, e.message)
+  // A reason from the other side of a transport is checked, not trusted.
+  const { reason, ...rest } = d
+  return new HearthError(code, e.message, isFailureReason(reason) ? { ...rest, reason } : rest)
 }

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ArgsOf, EventName, MethodName, ResultOf } from '../../src/shared/contract'
 import { HearthError } from '../../src/shared/errors'
 import { Core } from '../../src/main/core/createCore'
-import { WorkspaceWatcher } from '../../src/main/core/watcher/workspaceWatcher'
+import { WorkspaceWatcher } from '../../src/main/core/files/workspaceWatcher'
 
 /**
  * The real workspace service and chokidar watcher, driven through the real dispatcher (so every

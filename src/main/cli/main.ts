@@ -1,7 +1,7 @@
 import { HearthError } from '@shared/errors'
 import { UsageError } from './command'
 import { commands } from './commands'
-import { defaultDataDir } from '../core/dataDir'
+import { defaultDataDir } from '../core/files/dataDir'
 import { applyProfileNetworkPolicy } from '../core/router/profileNetworkPolicy'
 
 export const VERSION = '0.1.0'

@@ -1,10 +1,10 @@
 import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CodeHashEmbedder } from '../../../src/main/core/index/embedders/codeHashEmbedder'
+import { CodeHashEmbedder } from '../../../src/main/core/inference/codeHashEmbedder'
 import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
-import { WorkspaceWatcher } from '../../../src/main/core/watcher/workspaceWatcher'
-import { IgnoreRules } from '../../../src/main/core/workspace/ignoreRules'
+import { WorkspaceWatcher } from '../../../src/main/core/files/workspaceWatcher'
+import { IgnoreRules } from '../../../src/main/core/files/ignoreRules'
 import { tempDir } from './cliHelpers'
 import { freshWalk, sortKeys, sourceText } from './freshWalk'
 

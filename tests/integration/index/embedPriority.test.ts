@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CodeHashEmbedder } from '../../../src/main/core/index/embedders/codeHashEmbedder'
+import { CodeHashEmbedder } from '../../../src/main/core/inference/codeHashEmbedder'
 import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
 import { FULL_SPEED, type Budgets } from '../../../src/main/core/resources/budgets'
 

@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { chunkFile, chunkHash } from '../../../src/main/core/index/chunker'
 import { readSource } from '../../../src/main/core/index/sourceFile'
 import { embedText } from '../../../src/main/core/index/store/indexDb'
-import { walkWorkspace } from '../../../src/main/core/index/walkWorkspace'
-import { IgnoreRules } from '../../../src/main/core/workspace/ignoreRules'
+import { walkWorkspace } from '../../../src/main/core/files/walkWorkspace'
+import { IgnoreRules } from '../../../src/main/core/files/ignoreRules'
 
 export interface ChunkKey {
   path: string

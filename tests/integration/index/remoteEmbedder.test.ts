@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CodeHashEmbedder } from '../../../src/main/core/index/embedders/codeHashEmbedder'
+import { CodeHashEmbedder } from '../../../src/main/core/inference/codeHashEmbedder'
 import { runCli, tempDir } from './cliHelpers'
 
 const SLOW = 240_000

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { search, type SearchBackend } from '../../../src/main/core/index/hybridSearch'
-import { CodeHashEmbedder } from '../../../src/main/core/index/embedders/codeHashEmbedder'
+import { CodeHashEmbedder } from '../../../src/main/core/inference/codeHashEmbedder'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
 import { writeAndIndex } from './writeAndIndex'
 

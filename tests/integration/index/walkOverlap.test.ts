@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BATCH_FILES, Indexer, type IndexerStore } from '../../../src/main/core/index/indexer'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
-import { IgnoreRules } from '../../../src/main/core/workspace/ignoreRules'
+import { IgnoreRules } from '../../../src/main/core/files/ignoreRules'
 import { freshWalk, sortKeys, sourceText } from './freshWalk'
 
 /** The real ignore rules, noting when the walk last consulted them (it does for every entry). */

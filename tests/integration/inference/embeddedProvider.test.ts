@@ -4,7 +4,7 @@ import { failureReason } from '../../../src/main/core/net/httpClient'
 import { EmbeddedProvider } from '../../../src/main/core/inference/embeddedProvider'
 import { collect, type GenerateOptions } from '../../../src/main/core/inference/fimTypes'
 import { buildPrompt, DEFAULT_PROMPT_BUDGET } from '../../../src/main/core/completion/promptBudget'
-import { templateFor } from '../../../src/main/core/completion/fimTemplates'
+import { templateFor } from '../../../src/main/core/inference/fimTemplates'
 import { CompletionService } from '../../../src/main/core/completion/completionService'
 
 // Real llama.cpp through node-llama-cpp with the tiny real GGUF models: the pipeline (lazy load,

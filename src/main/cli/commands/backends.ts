@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { BackendsStatus } from '@shared/contract/settings'
-import { defaultDataDir } from '../../core/dataDir'
+import { defaultDataDir } from '../../core/files/dataDir'
 import { RoutingServices } from '../../core/router/routingServices'
 import { type Command, parse } from '../command'
 

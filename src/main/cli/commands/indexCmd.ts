@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createEmbedder, DEFAULT_EMBEDDER, EMBEDDER_NAMES } from '../../core/index/embedders/createEmbedder'
+import { createEmbedder, DEFAULT_EMBEDDER, EMBEDDER_NAMES } from '../../core/inference/createEmbedder'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import type { IndexProgress } from '../../core/index/indexer'
 import { WorkspaceIndex } from '../../core/index/workspaceIndex'

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { Core } from '../../core/createCore'
-import { defaultDataDir } from '../../core/dataDir'
+import { defaultDataDir } from '../../core/files/dataDir'
 import { startServer } from '../../server/hearthServer'
 import { serveToken } from '../../server/serveToken'
 import { isLoopbackHostname } from '../../core/net/connectionPolicy'

@@ -17,10 +17,11 @@ import type {
 } from '../inference/fimTypes'
 import type { CompletionLatencyRecorder } from '../metrics/hearthMetrics'
 import { FULL_SPEED, type BudgetConsumer, type Budgets } from '../resources/budgets'
-import type { CompletionPrefetchTarget, NextCompletionContext } from '../resources/prefetcher'
+import type { CompletionPrefetchTarget, NextCompletionContext } from '../resources/prefetchTargets'
 import { CompletionCache } from './completionCache'
-import { gatherSnippets, type ContextSource } from './contextSource'
-import { templateFor, type FimFamily } from './fimTemplates'
+import type { ContextSource } from '../inference/contextSource'
+import { gatherSnippets } from './gatherSnippets'
+import { templateFor, type FimFamily } from '../inference/fimTemplates'
 import {
   decideMode,
   mayComplete,

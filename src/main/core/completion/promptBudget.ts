@@ -1,6 +1,6 @@
 import type { FimPrompt, Snippet } from '../inference/fimTypes'
-import { commentSnippets } from './snippetComments'
-import type { FimTemplate } from './fimTemplates'
+import { commentSnippets } from '../inference/snippetComments'
+import type { FimTemplate } from '../inference/fimTemplates'
 
 /**
  * Token budgets for the three parts of a FIM prompt. Without the model's tokenizer at hand

@@ -1,5 +1,5 @@
-import type { ContextQuery, ContextSource, Snippet } from './contextSource'
-import { firstLines, lastLines } from './textLines'
+import type { ContextQuery, ContextSource, Snippet } from '../inference/contextSource'
+import { firstLines, lastLines } from '../text/textLines'
 
 interface Visit {
   path: string

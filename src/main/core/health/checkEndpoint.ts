@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path'
 import type { BackendState, ModelInfo } from '@shared/contract/settings'
 import { HearthError } from '@shared/errors'
 import type { BackendKind } from '@shared/settings/schema'
-import { errorMessageFromBody, statusError } from '../inference/providerErrors'
+import { errorMessageFromBody, statusError } from '../net/upstreamErrors'
 import type { HttpClient } from '../net/httpClient'
 import { classifyFailure } from './classifyFailure'
 

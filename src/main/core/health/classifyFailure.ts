@@ -1,6 +1,5 @@
 import type { BackendState } from '@shared/contract/settings'
 import { HearthError } from '@shared/errors'
-import { failureReason } from '../net/httpClient'
 
 export interface Classified {
   state: BackendState
@@ -25,13 +24,9 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 export function classifyFailure(err: unknown): Classified {
   const message = err instanceof Error ? err.message : String(err)
   if (!(err instanceof HearthError)) return { state: 'down', message, breakerFailure: true, transient: true }
-  const reason = failureReason(err)
-  const d = (typeof err.details === 'object' && err.details !== null ? err.details : {}) as Record<
-    string,
-    unknown
-  >
-  const status = num(d.status)
-  const retryAfterMs = num(d.retryAfterMs)
+  const reason = err.reason
+  const status = num(err.details?.status)
+  const retryAfterMs = num(err.details?.retryAfterMs)
   const withRetry = (c: Classified): Classified => (retryAfterMs === undefined ? c : { ...c, retryAfterMs })
   if (err.code === 'cancelled' || reason === 'cancelled') {
     return { state: 'ok', message, breakerFailure: false, transient: false }
@@ -71,6 +66,7 @@ export function classifyFailure(err: unknown): Classified {
         return withRetry({ state: 'not_ready', message, breakerFailure: true, transient: true })
       return withRetry({ state: 'down', message, breakerFailure: true, transient: true })
     case 'bad_request':
+    case 'too_large':
       return { state: 'ok', message, breakerFailure: false, transient: false }
     default:
       break

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { languageOf, type BlockStyle } from './language'
+import { languageOf, type BlockStyle } from '../text/language'
 
 /** One searchable piece of a file. Lines are 1-based and inclusive. */
 export interface Chunk {

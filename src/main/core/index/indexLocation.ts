@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { defaultDataDir } from '../dataDir'
+import { defaultDataDir } from '../files/dataDir'
 
 /** Canonical workspace path: the same folder reached through a symlink gets the same index. */
 export function canonicalRoot(root: string): string {

@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
-import type { FileChangeEvent } from '../watcher/types'
-import type { IgnoreRules } from '../workspace/ignoreRules'
+import type { FileChangeEvent } from '../files/watchTypes'
+import type { IgnoreRules } from '../files/ignoreRules'
 import type {
   FileCandidate,
   IndexBatchResult,
@@ -12,7 +12,7 @@ import type {
   PrepareCandidate,
   SkippedFile,
 } from './store/protocol'
-import { walkWorkspaceParts } from './walkWorkspace'
+import { walkWorkspaceParts } from '../files/walkWorkspace'
 
 /** The store calls the indexer makes (IndexStore satisfies it). */
 export interface IndexerStore {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { searchWords } from './identifiers'
+import { searchWords } from '../text/identifiers'
 import { ENGLISH_STOP_WORDS, LexemeCollector, lexemeList, lexemeOf } from './lexemes'
 
 describe('lexemeOf', () => {

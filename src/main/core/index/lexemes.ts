@@ -1,5 +1,5 @@
 import { stem } from 'porter2'
-import { MAX_SEARCH_TOKEN, tokenWords } from './identifiers'
+import { MAX_SEARCH_TOKEN, tokenWords } from '../text/identifiers'
 import { SLICE_HASH_SEED, SliceTable, sliceHashStep } from './sliceTable'
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalWord, globToRegExp, processQuery } from './query'
+import { canonicalWord } from '../text/vocabulary'
+import { globToRegExp, processQuery } from './query'
 
 describe('processQuery', () => {
   it('drops stop words, splits identifiers and expands abbreviations', () => {

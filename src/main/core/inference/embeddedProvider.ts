@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import type * as NodeLlamaCpp from 'node-llama-cpp'
 import type { Llama, LlamaCompletion, LlamaContext, LlamaModel } from 'node-llama-cpp'
 import { HearthError } from '@shared/errors'
-import { AsyncQueue } from './asyncQueue'
+import { AsyncQueue } from '../base/asyncQueue'
 import type {
   CompletionProvider,
   FimEvent,
@@ -12,7 +12,7 @@ import type {
   ProviderState,
   StopReason,
 } from './fimTypes'
-import { describeError } from './providerErrors'
+import { describeError } from '../net/upstreamErrors'
 import { TimingMeter } from './timingMeter'
 
 export interface EmbeddedProviderOptions {

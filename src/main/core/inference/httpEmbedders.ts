@@ -1,9 +1,8 @@
 import { Ollama } from 'ollama'
 import { HearthError } from '@shared/errors'
-import { parseRetryAfter } from '../health/retry'
 import type { HttpClient } from '../net/httpClient'
 import type { Embedder } from './embedder'
-import { baseUrl, malformed, statusError, toProviderError } from './providerErrors'
+import { baseUrl, malformed, statusError, toProviderError } from '../net/upstreamErrors'
 
 export type HttpEmbedderKind = 'ollama' | 'triton' | 'openai'
 
@@ -103,12 +102,7 @@ abstract class BatchingEmbedder implements Embedder {
     })
     if (res.status < 200 || res.status >= 300) {
       const text = await res.text(64 * 1024).catch(() => '')
-      const err = statusError(res.status, text, { label: this.label, model: this.opts.model })
-      // The router's retry honours Retry-After (429/503); it can only see it here.
-      const retryAfterMs = parseRetryAfter(res.headers['retry-after'])
-      throw retryAfterMs === undefined
-        ? err
-        : new HearthError(err.code, err.message, { ...(err.details as object), retryAfterMs })
+      throw statusError(res.status, text, { label: this.label, model: this.opts.model }, res.headers['retry-after'])
     }
     return res.json()
   }

@@ -1,7 +1,7 @@
 import { HearthError } from '@shared/errors'
 import type { HttpClient, HttpResponse } from '../net/httpClient'
 import type { FimEvent, GenerateOptions, ProviderState } from './fimTypes'
-import { describeError, statusError, toProviderError } from './providerErrors'
+import { describeError, statusError, toProviderError } from '../net/upstreamErrors'
 
 /**
  * What the JSON-over-HTTP providers (OpenAI-compatible, llama.cpp /infill, Triton) share:
@@ -47,11 +47,16 @@ export abstract class HttpProviderBase {
     })
     if (res.status >= 200 && res.status < 300) return res
     const text = await res.text(64 * 1024).catch(() => '')
-    throw statusError(res.status, text, {
-      label: this.label,
-      model: this.model,
-      ...(this.missingModelHint ? { missingModelHint: this.missingModelHint } : {}),
-    })
+    throw statusError(
+      res.status,
+      text,
+      {
+        label: this.label,
+        model: this.model,
+        ...(this.missingModelHint ? { missingModelHint: this.missingModelHint } : {}),
+      },
+      res.headers['retry-after'],
+    )
   }
 
   /** Runs one generation with state bookkeeping and error mapping around it. */

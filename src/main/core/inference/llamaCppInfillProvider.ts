@@ -2,7 +2,7 @@ import type { HttpClient } from '../net/httpClient'
 import { sseJson } from '../net/streamParsers'
 import type { CompletionProvider, FimEvent, FimPrompt, GenerateOptions, StopReason } from './fimTypes'
 import { HttpProviderBase } from './httpProviderBase'
-import { baseUrl, malformed, streamError } from './providerErrors'
+import { baseUrl, malformed, streamError } from '../net/upstreamErrors'
 import { TimingMeter } from './timingMeter'
 
 export interface LlamaCppInfillOptions {

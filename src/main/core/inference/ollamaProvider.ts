@@ -9,7 +9,7 @@ import type {
   ProviderState,
   StopReason,
 } from './fimTypes'
-import { baseUrl, describeError, statusError, streamError, toProviderError } from './providerErrors'
+import { baseUrl, describeError, statusError, streamError, toProviderError } from '../net/upstreamErrors'
 import { TimingMeter } from './timingMeter'
 
 export interface OllamaProviderOptions {

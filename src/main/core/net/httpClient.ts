@@ -2,12 +2,14 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
-import { HearthError } from '@shared/errors'
+import { HearthError, type FailureReason } from '@shared/errors'
 import { allowAllPolicy, type ConnectionPolicy } from './connectionPolicy'
 
-/** Why a request failed, in `HearthError.details.reason` — the status bar and the router read it. */
-export type NetFailure =
+/** Why a request failed, in `HearthError.reason` — the status bar and the router read it. */
+export type NetFailure = Extract<
+  FailureReason,
   'refused' | 'dns' | 'reset' | 'no_response' | 'stalled' | 'deadline' | 'policy' | 'cancelled' | 'network'
+>
 
 export interface HttpRequestOptions {
   method?: string
@@ -78,7 +80,7 @@ const DEFAULT_MAX_BODY = 64 * 1024 * 1024
  * The core's one door to the network: node:http with keep-alive agents, deadlines for the three
  * ways a server fails silently (never answers, stalls mid-stream, takes too long overall), an
  * AbortSignal that tears the socket down at once, and a pluggable ConnectionPolicy checked both
- * on the URL and on every resolved address. Errors are HearthErrors with `details.reason`.
+ * on the URL and on every resolved address. Errors are HearthErrors with a `reason`.
  * Built on node:http rather than global fetch so the policy can sit at the socket layer and
  * timeouts can tell "no response" from "stalled".
  */
@@ -470,11 +472,5 @@ function toHeaders(h: IncomingHttpHeaders): Headers {
   return out
 }
 
-/** `details.reason` of a HearthError raised by this layer or a provider, if any. */
-export function failureReason(err: unknown): string | undefined {
-  if (!(err instanceof HearthError)) return undefined
-  const d = err.details
-  return typeof d === 'object' && d !== null && typeof (d as { reason?: unknown }).reason === 'string'
-    ? (d as { reason: string }).reason
-    : undefined
-}
+/** The failure reason of a HearthError raised by this layer or a provider, if any. */
+export { failureReason } from '@shared/errors'

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { ModelInfo } from '@shared/contract/settings'
 import { HearthError } from '@shared/errors'
 import type { EndpointConfig } from '@shared/settings/schema'
-import { statusError } from '../inference/providerErrors'
+import { statusError } from '../net/upstreamErrors'
 import type { HttpClient } from '../net/httpClient'
 
 export interface ListOptions {

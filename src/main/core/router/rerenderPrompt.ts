@@ -1,4 +1,4 @@
-import { templateFor } from '../completion/fimTemplates'
+import { templateFor } from '../inference/fimTemplates'
 import type { FimPrompt } from '../inference/fimTypes'
 
 /**

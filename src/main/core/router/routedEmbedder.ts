@@ -1,5 +1,5 @@
 import { HearthError } from '@shared/errors'
-import { backoffMs, EMBEDDING_RETRY, sleep, type RetryPolicy } from '../health/retry'
+import { backoffMs, EMBEDDING_RETRY, sleep, type RetryPolicy } from '../net/retry'
 import type { Embedder } from '../inference/embedder'
 import type { ModelRouter, Selection } from './modelRouter'
 

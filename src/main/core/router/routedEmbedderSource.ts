@@ -1,4 +1,4 @@
-import type { EmbedderSource } from '../index/embedderSource'
+import type { EmbedderSource } from '../inference/embedderSource'
 import type { ModelRouter } from './modelRouter'
 
 /** The index's embedder follows the embedding task's route: fallback, recovery and profile switches. */

@@ -1,7 +1,7 @@
 import { chmod, mkdir } from 'node:fs/promises'
 import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { atomicWrite } from '../workspace/atomicWrite'
+import { atomicWrite } from '../files/atomicWrite'
 import type { Encryptor, SecretStore } from './secretStore'
 
 interface FileFormat {

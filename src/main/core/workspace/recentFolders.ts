@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { atomicWrite } from './atomicWrite'
+import { atomicWrite } from '../files/atomicWrite'
 
 export const MAX_RECENT = 10
 

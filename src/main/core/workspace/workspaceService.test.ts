@@ -14,8 +14,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventName } from '@shared/contract'
 import { HearthError } from '@shared/errors'
-import { EventBus } from '../events/eventBus'
-import { nodeAtomicFs, type AtomicWriteFs } from './atomicWrite'
+import { EventBus } from '../base/eventBus'
+import { nodeAtomicFs, type AtomicWriteFs } from '../files/atomicWrite'
 import { WorkspaceService } from './workspaceService'
 
 let base: string

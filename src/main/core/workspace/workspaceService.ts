@@ -4,12 +4,12 @@ import { homedir } from 'node:os'
 import { basename, dirname, resolve } from 'node:path'
 import type { FileContent, TreeEntry, WatcherStatus, WorkspaceInfo } from '@shared/contract/workspace'
 import { HearthError } from '@shared/errors'
-import type { EventBus } from '../events/eventBus'
-import type { ChangeSource, FileChangeEvent } from '../watcher/types'
-import { WorkspaceWatcher } from '../watcher/workspaceWatcher'
-import { atomicWrite, nodeAtomicFs, type AtomicWriteFs } from './atomicWrite'
-import { IgnoreRules } from './ignoreRules'
-import { isCode, PathGuard } from './pathGuard'
+import type { EventBus } from '../base/eventBus'
+import type { ChangeSource, FileChangeEvent } from '../files/watchTypes'
+import { WorkspaceWatcher } from '../files/workspaceWatcher'
+import { atomicWrite, nodeAtomicFs, type AtomicWriteFs } from '../files/atomicWrite'
+import { IgnoreRules } from '../files/ignoreRules'
+import { isCode, PathGuard } from '../files/pathGuard'
 import { RecentFolders } from './recentFolders'
 import {
   contentHash,
@@ -19,7 +19,7 @@ import {
   versionHash,
   type Encoding,
   type Eol,
-} from './textCodec'
+} from '../files/textCodec'
 import { fsToHearth, listDir, walkFiles } from './workspaceTree'
 
 /** Files above this are not opened at all. */

@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { IgnoreRules } from './ignoreRules'
-import { PathGuard } from './pathGuard'
+import { IgnoreRules } from '../files/ignoreRules'
+import { PathGuard } from '../files/pathGuard'
 import { listDir, naturalCompare, walkFiles } from './workspaceTree'
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'hearth-tree-')))

@@ -3,9 +3,9 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TreeEntry } from '@shared/contract/workspace'
 import { HearthError } from '@shared/errors'
-import { TEMP_MARKER } from './atomicWrite'
-import type { IgnoreRules } from './ignoreRules'
-import { isInside, type PathGuard } from './pathGuard'
+import { TEMP_MARKER } from '../files/atomicWrite'
+import type { IgnoreRules } from '../files/ignoreRules'
+import { isInside, type PathGuard } from '../files/pathGuard'
 
 /**
  * Never shown, even flagged: VCS metadata and OS litter nobody edits. Everything else that is

@@ -55,14 +55,14 @@ export class DataDirLock {
         throw new HearthError(
           'busy',
           `index ${dir} is in use by another Hearth process (pid ${holder.pid}, started ${holder.startedAt}: ${holder.command})`,
-          holder,
+          { ...holder },
         )
       }
       if (holder && holder.host !== info.host) {
         throw new HearthError(
           'busy',
           `index ${dir} is locked by pid ${holder.pid} on host ${holder.host}`,
-          holder,
+          { ...holder },
         )
       }
       // Stale (owner gone) or unreadable: take it over.

@@ -1,16 +1,7 @@
 import { deserialize, serialize } from 'node:v8'
-import type { PreparedBatch } from './protocol'
+import type { PackedBatch, PreparedBatch } from './protocol'
 
-/**
- * A PreparedBatch on its way from the prepare worker to the store worker, through the main thread.
- * Serialized once in the prepare worker and its buffer transferred (not copied) both ways, so the
- * main thread, which only passes it on, never builds the batch's objects: a first index moves
- * every file's text and tsvectors this way (≈100 MB for 10k files), which was a structured clone
- * into the main thread's heap and another out of it, and garbage for its collector.
- */
-export interface PackedBatch {
-  packed: Uint8Array
-}
+export type { PackedBatch } from './protocol'
 
 export function packBatch(batch: PreparedBatch): PackedBatch {
   const buf = serialize(batch)

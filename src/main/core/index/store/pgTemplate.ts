@@ -11,7 +11,7 @@ import {
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
-import { defaultCacheDir } from '../../dataDir'
+import { defaultCacheDir } from '../../files/dataDir'
 
 /**
  * A new database starts from a copy of an empty one (initdb done, extensions created) instead of

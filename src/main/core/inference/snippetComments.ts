@@ -1,4 +1,4 @@
-import type { Snippet } from '../inference/fimTypes'
+import type { Snippet } from './fimTypes'
 
 const HASH = new Set([
   'python',

@@ -1,6 +1,6 @@
-import type { Embedder } from '../../inference/embedder'
-import { identifierTokens, splitIdentifier } from '../identifiers'
-import { canonicalWord, STOP_WORDS } from '../query'
+import type { Embedder } from './embedder'
+import { identifierTokens, splitIdentifier } from '../text/identifiers'
+import { canonicalWord, STOP_WORDS } from '../text/vocabulary'
 
 /**
  * Pure syntax that every chunk of a language repeats and no one searches for. Words with meaning

@@ -1,4 +1,4 @@
-import type { Embedder } from '../inference/embedder'
+import type { Embedder } from './embedder'
 
 /**
  * Where the app's index gets its embedder: the model router's embedding task, which moves

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { atomicWrite } from '../workspace/atomicWrite'
-import { IgnoreRules } from '../workspace/ignoreRules'
-import type { FileChangeEvent, WatcherState } from './types'
+import { atomicWrite } from './atomicWrite'
+import { IgnoreRules } from './ignoreRules'
+import type { FileChangeEvent, WatcherState } from './watchTypes'
 import { WorkspaceWatcher } from './workspaceWatcher'
 
 let root: string

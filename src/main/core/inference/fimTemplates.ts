@@ -1,4 +1,4 @@
-import type { PromptPart, Snippet } from '../inference/fimTypes'
+import type { PromptPart, Snippet } from './fimTypes'
 import { commentSnippets } from './snippetComments'
 
 export type FimFamily = 'qwen' | 'starcoder' | 'deepseek' | 'codellama' | 'codestral'

@@ -1,8 +1,19 @@
 import type { Dirent, Stats } from 'node:fs'
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { IgnoreRules } from '../workspace/ignoreRules'
-import type { FileCandidate, SkippedFile } from './store/protocol'
+import type { IgnoreRules } from './ignoreRules'
+
+export interface FileCandidate {
+  /** Workspace-relative, `/`-separated. */
+  path: string
+  size: number
+  mtimeMs: number
+}
+
+export interface SkippedFile {
+  path: string
+  reason: string
+}
 
 /** File system lookups of one folder in flight at once (walkWorkspaceParts). */
 const LOOKUPS_AT_ONCE = 256

@@ -1,7 +1,7 @@
 import type { ProfilesList } from '@shared/contract/settings'
 import type { settingsMethods } from '@shared/contract/settings'
 import { HearthError } from '@shared/errors'
-import type { RoutingServices } from '../router/routingServices'
+import type { RoutingServices } from './routingServices'
 import type { HandlersFor } from '../rpc/handlers'
 
 function profilesList(r: RoutingServices): ProfilesList {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChangeCoalescer } from './changeCoalescer'
-import type { FileChangeEvent } from './types'
+import type { FileChangeEvent } from './watchTypes'
 
 describe('ChangeCoalescer', () => {
   let batches: { files: FileChangeEvent[]; dirs: string[] }[]

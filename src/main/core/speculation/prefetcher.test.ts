@@ -2,11 +2,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HearthMetrics } from '../metrics/hearthMetrics'
-import { FULL_SPEED, type Budgets } from './budgets'
-import { ResourceMonitor } from './monitor'
+import { FULL_SPEED, type Budgets } from '../resources/budgets'
+import { ResourceMonitor } from '../resources/monitor'
 import { connectPrefetcher, Prefetcher, type NextCompletionContext, type PrefetchTarget } from './prefetcher'
-import { ResourceController } from './resourceController'
-import { SimulatedPowerSource } from './simulatedPowerSource'
+import { ResourceController } from '../resources/resourceController'
+import { SimulatedPowerSource } from '../resources/simulatedPowerSource'
 
 /**
  * A local server speaking Ollama's /api/generate (NDJSON stream, one token every 40 ms) that

@@ -1,4 +1,4 @@
-import type { FileChangeEvent } from './types'
+import type { FileChangeEvent } from './watchTypes'
 
 export type ChangeKind = FileChangeEvent['kind']
 

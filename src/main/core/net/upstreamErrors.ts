@@ -1,9 +1,11 @@
-import { HearthError } from '@shared/errors'
-import type { ProviderState } from './fimTypes'
+import { HearthError, type FailureReason } from '@shared/errors'
+import { parseRetryAfter } from './retry'
 
-/** Failure reasons that providers add to the network layer's (see net/httpClient NetFailure). */
-export type ProviderFailure =
-  'model_missing' | 'server_error' | 'unauthorized' | 'bad_request' | 'malformed' | 'rate_limited'
+/** Failure reasons of an upstream server's answer, added to the connection's (httpClient NetFailure). */
+export type ProviderFailure = Extract<
+  FailureReason,
+  'model_missing' | 'server_error' | 'unauthorized' | 'bad_request' | 'too_large' | 'malformed' | 'rate_limited'
+>
 
 export interface StatusErrorContext {
   /** e.g. "ollama at http://127.0.0.1:11434" */
@@ -37,65 +39,60 @@ export function errorMessageFromBody(body: string): string {
 const MODEL_MISSING =
   /(model|unknown model).*(not found|does not exist|not exist|unknown|is not ready|not available)|no such model|unknown model/i
 
-/** Maps an HTTP error status + body to a HearthError with a distinct code and reason. */
-export function statusError(status: number, body: string, ctx: StatusErrorContext): HearthError {
+/**
+ * The one map from an upstream HTTP error to a HearthError: 404 (or 400 naming the model) → model
+ * missing, 401/403 → unauthorized, 413 → too large, 429 → rate limited, 5xx → server error,
+ * anything else → rejected. A Retry-After header (429, 503) travels as `retryAfterMs`, which the
+ * router's retry honours.
+ */
+export function statusError(
+  status: number,
+  body: string,
+  ctx: StatusErrorContext,
+  retryAfter?: string | string[],
+): HearthError {
   const msg = errorMessageFromBody(body)
+  const waitMs = parseRetryAfter(retryAfter)
+  const extra = waitMs === undefined ? {} : { retryAfterMs: waitMs }
+  const fail = (code: HearthError['code'], reason: ProviderFailure, text: string): HearthError =>
+    new HearthError(code, text, { reason, status, ...extra })
   const modelMissing = status === 404 || (status === 400 && MODEL_MISSING.test(msg))
   if (modelMissing) {
     const hint = ctx.missingModelHint ? ` — ${ctx.missingModelHint}` : ''
     return new HearthError(
       'not_found',
       `${ctx.label}: model "${ctx.model}" not found${hint} (HTTP ${status}: ${msg})`,
-      {
-        reason: 'model_missing' satisfies ProviderFailure,
-        status,
-        model: ctx.model,
-      },
+      { reason: 'model_missing', status, model: ctx.model },
     )
   }
   if (status === 401 || status === 403) {
-    return new HearthError(
-      'unauthorized',
-      `${ctx.label}: not authorized (HTTP ${status}) — check the token`,
-      {
-        reason: 'unauthorized' satisfies ProviderFailure,
-        status,
-      },
-    )
+    return fail('unauthorized', 'unauthorized', `${ctx.label}: not authorized (HTTP ${status}) — check the token`)
   }
-  if (status === 429) {
-    return new HearthError('busy', `${ctx.label}: rate limited (HTTP 429): ${msg}`, {
-      reason: 'rate_limited' satisfies ProviderFailure,
-      status,
-    })
+  if (status === 413) {
+    return fail('too_large', 'too_large', `${ctx.label}: request too large for the server (HTTP 413): ${msg}`)
   }
+  if (status === 429) return fail('busy', 'rate_limited', `${ctx.label}: rate limited (HTTP 429): ${msg}`)
   if (status >= 500) {
-    return new HearthError('unavailable', `${ctx.label}: server error (HTTP ${status}): ${msg}`, {
-      reason: 'server_error' satisfies ProviderFailure,
-      status,
-    })
+    return fail('unavailable', 'server_error', `${ctx.label}: server error (HTTP ${status}): ${msg}`)
   }
-  return new HearthError('invalid_argument', `${ctx.label}: request rejected (HTTP ${status}): ${msg}`, {
-    reason: 'bad_request' satisfies ProviderFailure,
-    status,
-  })
+  return fail('invalid_argument', 'bad_request', `${ctx.label}: request rejected (HTTP ${status}): ${msg}`)
 }
 
 /** A provider-side error reported inside an otherwise successful stream. */
 export function streamError(label: string, message: string): HearthError {
   if (MODEL_MISSING.test(message)) {
     return new HearthError('not_found', `${label}: ${message}`, {
-      reason: 'model_missing' satisfies ProviderFailure,
+      reason: 'model_missing',
     })
   }
   return new HearthError('unavailable', `${label}: server error mid-stream: ${message}`, {
-    reason: 'server_error' satisfies ProviderFailure,
+    reason: 'server_error',
   })
 }
 
 export function malformed(label: string, what: string): HearthError {
   return new HearthError('unavailable', `${label}: malformed response: ${what}`, {
-    reason: 'malformed' satisfies ProviderFailure,
+    reason: 'malformed',
   })
 }
 
@@ -115,9 +112,8 @@ export function baseUrl(url: string): string {
 }
 
 /** The status-bar form of a provider failure. */
-export function describeError(e: HearthError): NonNullable<ProviderState['error']> {
-  const d = e.details as { reason?: unknown } | undefined
-  const out: NonNullable<ProviderState['error']> = { code: e.code, message: e.message }
-  if (typeof d?.reason === 'string') out.reason = d.reason
-  return out
+export function describeError(e: HearthError): { code: string; message: string; reason?: FailureReason } {
+  return e.reason === undefined
+    ? { code: e.code, message: e.message }
+    : { code: e.code, message: e.message, reason: e.reason }
 }

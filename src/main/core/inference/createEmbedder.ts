@@ -1,7 +1,7 @@
 import { HearthError } from '@shared/errors'
-import type { Embedder } from '../../inference/embedder'
-import { createHttpEmbedder, type HttpEmbedderKind } from '../../inference/httpEmbedders'
-import { HttpClient } from '../../net/httpClient'
+import type { Embedder } from './embedder'
+import { createHttpEmbedder, type HttpEmbedderKind } from './httpEmbedders'
+import { HttpClient } from '../net/httpClient'
 import { CodeHashEmbedder } from './codeHashEmbedder'
 
 /** Names `--embedder` accepts. 'none' indexes for full-text search only. */

@@ -2,10 +2,10 @@ import type { Dirent, Stats } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar'
-import { TEMP_MARKER } from '../workspace/atomicWrite'
-import { DEFAULT_IGNORED_NAMES, type IgnoreRules } from '../workspace/ignoreRules'
+import { TEMP_MARKER } from './atomicWrite'
+import { DEFAULT_IGNORED_NAMES, type IgnoreRules } from './ignoreRules'
 import { ChangeCoalescer } from './changeCoalescer'
-import type { ChangeSource, FileChangeEvent, WatcherState } from './types'
+import type { ChangeSource, FileChangeEvent, WatcherState } from './watchTypes'
 
 export interface WorkspaceWatcherOptions {
   /** Real absolute path of the workspace root. */
