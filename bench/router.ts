@@ -23,7 +23,7 @@ import { collect, type GenerateOptions } from '../src/main/core/inference/fimTyp
 import { OllamaProvider } from '../src/main/core/inference/ollamaProvider'
 import { HttpClient } from '../src/main/core/net/httpClient'
 import { ModelRouter } from '../src/main/core/router/modelRouter'
-import { defaultProviderFactory } from '../src/main/core/router/providerFactory'
+import { defaultProviderFactory } from '../src/main/core/inference/providerFactory'
 import { MemorySecretStore } from '../src/main/core/secrets/memorySecretStore'
 import { TokenStore } from '../src/main/core/secrets/tokenStore'
 import { defaultSettings } from '../src/shared/settings/defaults'

@@ -23,6 +23,11 @@ import { RoutingServices } from './router/routingServices'
 import { routedEmbedderSource } from './router/routedEmbedderSource'
 import type { SecretStore } from './secrets/secretStore'
 import { settingsHandlers } from './router/settingsHandlers'
+import { fimOverrideFrom } from './router/fimFlags'
+import type { RoutingOptions } from './router/routingServices'
+import type { ProviderFactory } from './inference/providerFactory'
+import { DisposableStore } from './base/lifecycle'
+import type { MiddlewareTable } from './rpc/handlers'
 
 export interface CoreOptions extends AppCapabilities {
   /** Per-user state directory (see defaultDataDir). */
@@ -31,23 +36,20 @@ export interface CoreOptions extends AppCapabilities {
   workspace?: string
   /** OS power events (Electron powerMonitor adapter); absent headless. */
   power?: PowerSource
-  /** Inline completions: provider (default from HEARTH_FIM_* env: embedded GGUF, else local Ollama). */
+  /** Inline completions: service tuning and the persistent cache (where they go is the router's). */
   completion?: CompletionCoreOptions
+  /**
+   * One task served by one endpoint over the settings (CLI flags). Default: from HEARTH_FIM_*
+   * variables when set (see fimOverrideFrom), else none — the settings' profile decides.
+   */
+  override?: RoutingOptions['override']
+  /** Builds providers (default: the real ones); benchmarks wrap it to instrument an engine. */
+  factory?: ProviderFactory
   /** Token storage (the app passes one backed by safeStorage); default: memory + HEARTH_TOKEN_* env. */
   secrets?: SecretStore
   /** Core log lines (already redacted of tokens). Default: stderr. */
   log?: (level: 'info' | 'warn', message: string) => void
 }
-
-/** Explicit FIM provider choices (flags, HEARTH_FIM_* env) win over the settings' router. */
-const explicitFim = (o: CoreOptions, env: NodeJS.ProcessEnv): boolean =>
-  !!(
-    o.completion?.provider ||
-    o.completion?.fim ||
-    env.HEARTH_FIM_PROVIDER ||
-    env.HEARTH_FIM_MODEL ||
-    env.HEARTH_FIM_URL
-  )
 
 /**
  * The composition root of the plain-Node core: builds every service once, wires them through
@@ -64,7 +66,7 @@ export class Core {
   /** Speculative work (next completion, warm-up of opened files); budgets and keystrokes gate it. */
   readonly prefetcher: Prefetcher
   readonly routing: RoutingServices
-  private readonly disposers: (() => Promise<void> | void)[] = []
+  private readonly store = new DisposableStore()
 
   private constructor(
     readonly options: CoreOptions,
@@ -73,9 +75,9 @@ export class Core {
   ) {
     this.events = events
     this.routing = routing
-    this.disposers.push(() => routing.dispose())
+    this.store.add(routing)
     this.workspace = new WorkspaceService({ events: this.events, stateDir: options.dataDir })
-    this.disposers.push(() => this.workspace.dispose())
+    this.store.add(this.workspace)
     const s = routing.settings.settings
     this.resources = createResources({
       power: options.power,
@@ -90,7 +92,7 @@ export class Core {
       },
       overrides: { batterySaver: routing.router.profile.batterySaver },
     })
-    this.disposers.push(() => this.resources.dispose())
+    this.store.add(this.resources)
     this.index = new IndexService({
       events: this.events,
       workspace: this.workspace,
@@ -98,11 +100,11 @@ export class Core {
       // The profile's `embedding` task decides: Triton/Ollama when up, the built-in one otherwise.
       embedder: routedEmbedderSource(routing.router),
     })
-    this.disposers.push(() => this.index.dispose())
-    this.disposers.push(this.resources.register(this.index))
+    this.store.add(this.index)
+    this.store.defer(this.resources.register(this.index))
     routing.setGpuLoad(gpuLoadFrom(() => this.resources.state().snapshot))
     // The profile's battery saver follows profile switches (laptop: auto, remote: off).
-    this.disposers.push(
+    this.store.defer(
       routing.settings.onChange((c) => {
         const saver = c.settings.profiles[c.settings.profile]?.batterySaver
         if (saver && saver !== c.previous.profiles[c.previous.profile]?.batterySaver)
@@ -111,7 +113,7 @@ export class Core {
     )
     // The monitor watches the active profile's Triton / Ollama servers, through the core's HTTP
     // client so the offline profile's rule applies to probes too; re-aimed on profile switches.
-    this.disposers.push(
+    this.store.defer(
       followProfileRemotes({
         settings: routing.settings,
         tokens: routing.tokens,
@@ -120,26 +122,30 @@ export class Core {
       }),
     )
     // A workspace's .hearth/settings.json applies while it is open.
-    this.disposers.push(
+    this.store.defer(
       this.events.subscribe((event, payload) => {
         if (event === 'workspace.opened')
           void routing.setWorkspace((payload as { root: string }).root).catch(() => undefined)
       }),
     )
-    const completionOptions: CompletionCoreOptions = explicitFim(options, process.env)
-      ? (options.completion ?? {})
-      : { ...options.completion, provider: routing.router.completionProvider(), http: routing.http }
-    this.completion = createCompletion(options.dataDir, this.events, this.metrics, completionOptions)
-    this.disposers.push(() => this.completion.dispose())
-    this.disposers.push(this.resources.register(this.completion))
+    this.completion = createCompletion(
+      options.dataDir,
+      routing.router.completionProvider(),
+      this.events,
+      this.metrics,
+      options.completion,
+    )
+    this.store.add(this.completion)
+    this.store.defer(this.resources.register(this.completion))
     this.prefetcher = new Prefetcher({
       completion: this.completion,
       index: this.index,
       counter: this.metrics.prefetch,
     })
-    this.disposers.push(() => this.prefetcher.dispose(), connectPrefetcher(this.resources, this.prefetcher))
+    this.store.add(this.prefetcher)
+    this.store.defer(connectPrefetcher(this.resources, this.prefetcher))
     // Definitions from the index go into completion prompts (each source is time-boxed there).
-    this.disposers.push(this.completion.addContextSource(this.index))
+    this.store.defer(this.completion.addContextSource(this.index))
     this.resources.start()
     const handlers: Handlers = {
       ...appHandlers(options),
@@ -149,8 +155,7 @@ export class Core {
       ...completionHandlers(this.completion),
       ...settingsHandlers(routing),
     }
-    this.observeActivity(handlers)
-    this.dispatcher = new Dispatcher(handlers)
+    this.dispatcher = new Dispatcher(handlers, this.activity())
   }
 
   /**
@@ -159,28 +164,27 @@ export class Core {
    * opened file is worth warming once the machine is idle, accept/dismiss feedback tunes the
    * prefetcher's confidence.
    */
-  private observeActivity(handlers: Handlers): void {
-    const request = handlers['completion.request']
-    handlers['completion.request'] = (args, ctx) => {
-      this.resources.noteActivity('completion')
-      return request(args, ctx)
-    }
-    const feedback = handlers['completion.feedback']
-    handlers['completion.feedback'] = (args, ctx) => {
-      if (args.kind === 'dismissed') this.prefetcher.noteCompletionOutcome(false)
-      if (args.kind === 'accepted') {
-        // After an accepted suggestion the user usually wants the next one: ask for it now.
-        const next = this.completion.acceptedContext(args.editorId, args.requestId)
-        if (next) this.prefetcher.onCompletionAccepted(next)
-        else this.prefetcher.noteCompletionOutcome(true)
-      }
-      return feedback(args, ctx)
-    }
-    const read = handlers['file.read']
-    handlers['file.read'] = async (args, ctx) => {
-      const file = await read(args, ctx)
-      this.prefetcher.onFileOpened(args.path)
-      return file
+  private activity(): MiddlewareTable {
+    return {
+      'completion.request': (_args, _ctx, next) => {
+        this.resources.noteActivity('completion')
+        return next()
+      },
+      'completion.feedback': (args, _ctx, next) => {
+        if (args.kind === 'dismissed') this.prefetcher.noteCompletionOutcome(false)
+        if (args.kind === 'accepted') {
+          // After an accepted suggestion the user usually wants the next one: ask for it now.
+          const next = this.completion.acceptedContext(args.editorId, args.requestId)
+          if (next) this.prefetcher.onCompletionAccepted(next)
+          else this.prefetcher.noteCompletionOutcome(true)
+        }
+        return next()
+      },
+      'file.read': async (args, _ctx, next) => {
+        const file = await next()
+        this.prefetcher.onFileOpened(args.path)
+        return file
+      },
     }
   }
 
@@ -188,12 +192,15 @@ export class Core {
     mkdirSync(options.dataDir, { recursive: true })
     const events = new EventBus()
     const log = options.log ?? ((level: 'info' | 'warn', m: string) => console.error(`hearth ${level}: ${m}`))
+    const override = options.override ?? fimOverrideFrom({}, process.env)
     // Settings are read before anything connects, so the first request already obeys the profile.
     const routing = await RoutingServices.create({
       dataDir: options.dataDir,
       events,
       log,
       ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.factory ? { factory: options.factory } : {}),
+      ...(override ? { override } : {}),
     })
     const core = new Core(options, routing, events)
     try {
@@ -205,14 +212,8 @@ export class Core {
     return core
   }
 
+  /** Everything the core built, newest first: consumers go before what they consume. */
   async dispose(): Promise<void> {
-    // Reverse order of creation: consumers go before what they consume.
-    for (const d of this.disposers.splice(0).reverse()) {
-      try {
-        await d()
-      } catch {
-        // Disposal must finish for every service even if one fails.
-      }
-    }
+    await this.store.dispose()
   }
 }

@@ -5,7 +5,7 @@ import { CodeHashEmbedder } from '../../../src/main/core/inference/codeHashEmbed
 import type { GenerateOptions } from '../../../src/main/core/inference/fimTypes'
 import type { HttpClient } from '../../../src/main/core/net/httpClient'
 import { ModelRouter, type ModelRouterOptions } from '../../../src/main/core/router/modelRouter'
-import { defaultProviderFactory } from '../../../src/main/core/router/providerFactory'
+import { defaultProviderFactory } from '../../../src/main/core/inference/providerFactory'
 import { MemorySecretStore } from '../../../src/main/core/secrets/memorySecretStore'
 import { TokenStore } from '../../../src/main/core/secrets/tokenStore'
 import { defaultSettings } from '../../../src/shared/settings/defaults'

@@ -6,8 +6,8 @@ import { CompletionCache } from '../../core/completion/completionCache'
 import { CompletionService } from '../../core/completion/completionService'
 import { languageForPath } from '../../core/text/languageForPath'
 import { defaultDataDir } from '../../core/files/dataDir'
-import { createFimProvider, FIM_PROVIDER_KINDS, fimConfigFrom } from '../../core/inference/createFimProvider'
-import { HttpClient } from '../../core/net/httpClient'
+import { FIM_PROVIDER_KINDS, fimOverrideFrom } from '../../core/router/fimFlags'
+import { RoutingServices } from '../../core/router/routingServices'
 import { type Command, intOption, parse, UsageError } from '../command'
 
 /** Cursor (1-based line and column, UTF-16 columns as Monaco counts them) → offset in `text`. */
@@ -35,7 +35,10 @@ export const completeCommand: Command = {
     '  --file F          the file to complete in',
     '  --line L          cursor line, 1-based',
     '  --column C        cursor column, 1-based (as the editor shows it)',
-    `  --provider P      ${FIM_PROVIDER_KINDS.join('|')} (default: embedded if HEARTH_FIM_MODEL is a .gguf, else ollama)`,
+    '',
+    'Without --provider, --url or --model, the completion goes where the active profile of your',
+    'settings sends it (<data dir>/settings.json, as in the app). These flags override that route:',
+    `  --provider P      ${FIM_PROVIDER_KINDS.join('|')} (default: embedded if --model is a .gguf, else ollama)`,
     '  --url URL         server URL (ollama default http://127.0.0.1:11434)',
     '  --model M         model name; for embedded, the GGUF file',
     '  --threads N       embedded engine CPU threads (default 2)',
@@ -91,20 +94,32 @@ export const completeCommand: Command = {
     const offset = offsetOf(lf, line, column)
     const rel = relative(process.cwd(), file).split(sep).join('/')
 
-    const config = fimConfigFrom({
+    const override = fimOverrideFrom({
       ...(values.provider ? { provider: values.provider } : {}),
       ...(values.url ? { url: values.url } : {}),
       ...(values.model ? { model: values.model } : {}),
       ...(threads ? { threads } : {}),
+      timeoutMs,
     })
-    const http = new HttpClient()
-    const provider = createFimProvider(config, http)
+    const dataDir = defaultDataDir()
+    // The app's routing, for one request: the settings' profile (or the flags' one endpoint),
+    // its offline rule and fallback chain. No periodic health checks: the request is the check.
+    const routing = await RoutingServices.create({
+      dataDir,
+      monitor: false,
+      watchIntervalMs: 0,
+      // Settings problems are worth a line; endpoint state changes are this request's own error.
+      log: (level, m) => {
+        if (level === 'warn' && m.startsWith('settings:')) process.stderr.write(`hearth: ${m}\n`)
+      },
+      ...(override ? { override } : {}),
+    })
     const cache = values['no-cache']
       ? new CompletionCache({ maxEntries: 0 })
-      : new CompletionCache({ file: join(defaultDataDir(), 'completion-cache.jsonl') })
+      : new CompletionCache({ file: join(dataDir, 'completion-cache.jsonl') })
     await cache.load()
     const svc = new CompletionService({
-      provider,
+      route: routing.router.completionProvider(),
       cache,
       timeoutMs,
       firstByteMs: timeoutMs,
@@ -153,8 +168,7 @@ export const completeCommand: Command = {
       return 0
     } finally {
       await svc.dispose()
-      await provider.dispose()
-      http.dispose()
+      await routing.dispose()
     }
   },
 }

@@ -5,40 +5,45 @@ import type {
   CompletionResult,
   CompletionStatus,
 } from '@shared/contract/completion'
-import type { EventName, PayloadOf } from '@shared/contract'
 import { HearthError } from '@shared/errors'
-import type {
-  CompletionProvider,
-  FimEvent,
-  FimTiming,
-  GenerateOptions,
-  ProviderState,
-  Snippet,
-} from '../inference/fimTypes'
+import { singleProviderRoute, type CompletionRoute, type RoutePlan } from '../inference/completionRoute'
+import type { ContextSource } from '../inference/contextSource'
+import type { FimFamily } from '../inference/fimTemplates'
+import type { CompletionProvider, GenerateOptions } from '../inference/fimTypes'
 import type { CompletionLatencyRecorder } from '../metrics/hearthMetrics'
 import { FULL_SPEED, type BudgetConsumer, type Budgets } from '../resources/budgets'
 import type { CompletionPrefetchTarget, NextCompletionContext } from '../resources/prefetchTargets'
 import { CompletionCache } from './completionCache'
-import type { ContextSource } from '../inference/contextSource'
-import { gatherSnippets } from './gatherSnippets'
-import { templateFor, type FimFamily } from '../inference/fimTemplates'
+import { CompletionStatusReporter, type CompletionEventSink } from './completionStatus'
 import {
-  decideMode,
-  mayComplete,
-  processCompletion,
-  type CompletionMode,
-  type PostContext,
-} from './postprocess'
+  abortGeneration,
+  continues,
+  countNewlines,
+  EditorTable,
+  midWord,
+  releaser,
+  remember,
+  TAIL,
+  typedAhead,
+  type EditorState,
+  type Generation,
+} from './editorState'
+import { gatherSnippets } from './gatherSnippets'
+import { decideMode, type CompletionMode } from './postprocess'
+import { postContext, produce } from './produce'
 import { buildPrompt, DEFAULT_PROMPT_BUDGET, pruneForBudget, type PromptBudget } from './promptBudget'
 import { RecentEditsSource } from './recentEditsSource'
+import { cancelled, debounceFor, noteKeystroke, waitDebounce } from './typingRhythm'
+import { templateFor } from '../inference/fimTemplates'
 
-/** The slice of the event bus the service uses. */
-export interface CompletionEventSink {
-  emit<E extends EventName>(event: E, payload: PayloadOf<E>): void
-}
+export type { CompletionEventSink } from './completionStatus'
+export { midWord } from './editorState'
 
 export interface CompletionServiceOptions {
-  provider: CompletionProvider
+  /** Where requests go: the router's completion route (the app), planned once per request. */
+  route?: CompletionRoute
+  /** One provider and no router (unit tests, benchmarks of a provider alone). */
+  provider?: CompletionProvider
   /** Defaults to a memory-only cache. */
   cache?: CompletionCache
   /** Repository context (the index implements one); recent edits are always added first. */
@@ -47,7 +52,7 @@ export interface CompletionServiceOptions {
   metrics?: CompletionLatencyRecorder
   budgets?: Budgets
   promptBudget?: Partial<PromptBudget>
-  /** Template family override; by default chosen from the model name. */
+  /** Template family override; by default the plan's (from its model name). */
   family?: FimFamily
   temperature?: number
   /** Whole generation deadline (ms). Default 8000. */
@@ -68,93 +73,22 @@ export interface CompletionServiceOptions {
   numCtx?: number
 }
 
-interface Listener {
-  requestId: number
-  /** Characters the listener's position is ahead of the generation's start. */
-  typed: string
-}
-
-interface Generation {
-  path: string
-  suffix: string
-  offset: number
-  prefixTail: string
+/** A request's plan, and what its answers are keyed and post-processed by. */
+interface Planned {
+  plan: RoutePlan
+  family: FimFamily
+  key: string
   mode: CompletionMode
-  /** Post-processed text as of the last line end or closing bracket (what partial events carry). */
-  text: string
-  /** Everything the provider has streamed so far, and how to post-process it (see `shownNow`). */
-  raw: string
-  post: PostContext
-  /** Past the debounce, the provider request is on its way: worth joining. */
-  streaming: boolean
-  /** Complete lines (newlines) in the last partial event sent. */
-  emittedLines: number
-  ac: AbortController
-  refs: number
-  listeners: Listener[]
-  editorId: string
-  done: Promise<string>
+  pruned: { prefix: string; suffix: string }
 }
-
-interface Remembered {
-  path: string
-  suffix: string
-  offset: number
-  prefixTail: string
-  text: string
-  model: string
-}
-
-interface EditorState {
-  latest: number
-  lastAt: number
-  ewmaMs: number | null
-  gen: Generation | undefined
-  recent: Remembered[]
-  wake: (() => void) | undefined
-  /** Last answers shown to this editor, newest first: an `accepted` feedback names one of them. */
-  answered?: Answered[]
-}
-
-/** What an answer was given for, so an accepted suggestion can seed the next completion. */
-interface Answered {
-  requestId: number
-  path: string
-  language: string
-  prefix: string
-  suffix: string
-  text: string
-}
-
-const TAIL = 48
-/**
- * The status bar shows "generating" only for a generation still running after this long. Most
- * completions take less: showing it would flicker the status bar twice per keystroke pause, and
- * the two status events went out (and were parsed and validated by the renderer) on the way to
- * the answer itself (≈0.4 ms of a miss, in a scratch breakdown of bench:fim's misses;
- * docs/BENCHMARKS.md, FIM, eleventh session).
- */
-const SHOW_GENERATING_AFTER_MS = 300
-const MAX_EDITORS = 64
-const MAX_REMEMBERED = 8
-const WORD_CHAR = /[\p{L}\p{N}_$]/u
-
-const zeroCounts = (): CompletionCounts => ({
-  requests: 0,
-  cacheHits: 0,
-  shown: 0,
-  accepted: 0,
-  acceptedWords: 0,
-  dismissed: 0,
-  kept: 0,
-})
 
 /**
  * Inline FIM completions for every editor. Order of work for a request, cheapest first:
- * 1. stale/mid-word checks; 2. the cache (exact key) and typed-ahead reuse of a recent
- *    completion — answered synchronously; 3. a running stream the new position continues —
- *    joined, not restarted; 4. otherwise the old request is aborted at once, the adaptive
- *    debounce runs while context is gathered, and the provider streams (partials as events).
+ * 1. stale/mid-word checks; 2. one route plan (model and template family), then the cache (exact
+ *    key) and typed-ahead reuse of a recent completion — answered synchronously; 3. a running
+ *    stream the new position continues — joined, not restarted; 4. otherwise the old request is
+ *    aborted at once, the adaptive debounce runs while context is gathered, and the plan streams
+ *    (partials as events).
  *
  * Debounce lives here, in the core, not in the renderer: the cache lookup must come before it
  * (so a hit costs one round trip, no timer), the resource policy sets its floor through
@@ -162,41 +96,31 @@ const zeroCounts = (): CompletionCounts => ({
  * the CLI/benchmarks exercise the same path without a renderer.
  */
 export class CompletionService implements BudgetConsumer, CompletionPrefetchTarget {
-  private provider: CompletionProvider
+  private readonly route: CompletionRoute
   readonly cache: CompletionCache
   private readonly recentEdits = new RecentEditsSource()
   private readonly sources: ContextSource[]
-  private readonly editors = new Map<string, EditorState>()
+  private readonly editors = new EditorTable()
   private budgets: Budgets
   private readonly promptBudget: PromptBudget
-  private counts = zeroCounts()
-  private lastMs: number | null = null
-  private lastState: ProviderState = { phase: 'idle' }
-  private showGenerating: NodeJS.Timeout | undefined
+  private readonly reporter: CompletionStatusReporter
   private prefetchAc: AbortController | undefined
   private disposed = false
 
   constructor(private readonly opts: CompletionServiceOptions) {
-    this.provider = opts.provider
+    const route = opts.route ?? (opts.provider ? singleProviderRoute(opts.provider) : undefined)
+    if (!route) throw new HearthError('invalid_argument', 'CompletionService needs a route or a provider')
+    this.route = route
     this.cache = opts.cache ?? new CompletionCache()
     this.sources = [this.recentEdits, ...(opts.contextSources ?? [])]
     this.budgets = opts.budgets ?? FULL_SPEED
     this.promptBudget = { ...DEFAULT_PROMPT_BUDGET, ...opts.promptBudget }
+    this.reporter = new CompletionStatusReporter(() => this.route, opts.events)
     void this.cache.load()
   }
 
   setBudgets(budgets: Budgets): void {
     this.budgets = budgets
-  }
-
-  /** Switches provider (profile change, router): later requests go to it; running ones finish. */
-  setProvider(provider: CompletionProvider): void {
-    this.provider = provider
-    this.emitStatus()
-  }
-
-  get currentProvider(): CompletionProvider {
-    return this.provider
   }
 
   /** Adds a context source (the index, once it is open). Returns a remover. */
@@ -211,31 +135,26 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   request(r: CompletionRequest, signal: AbortSignal): CompletionResult | Promise<CompletionResult> {
     const t0 = performance.now()
     if (this.disposed) throw new HearthError('unavailable', 'completion service is shut down')
-    const ed = this.editor(r.editorId)
+    const ed = this.editors.get(r.editorId)
     if (r.requestId < ed.latest)
       throw new HearthError('cancelled', 'stale completion request (a newer one exists)')
-    const now = performance.now()
-    if (ed.lastAt > 0) {
-      const gap = now - ed.lastAt
-      // Only gaps that look like typing feed the rhythm; a pause resets nothing.
-      if (gap < 1500) ed.ewmaMs = ed.ewmaMs === null ? gap : ed.ewmaMs * 0.7 + gap * 0.3
-    }
-    ed.lastAt = now
+    noteKeystroke(ed, performance.now())
     ed.latest = r.requestId
     ed.wake?.()
-    this.counts.requests++
+    this.reporter.counts.requests++
     this.recentEdits.record(r.path, r.prefix, r.suffix)
 
-    const provider = this.provider
-    const model = provider.model
-    const family = this.opts.family ?? templateFor(model).family
     const mode = decideMode(r.prefix, r.suffix)
-    const base = { requestId: r.requestId, provider: provider.kind, model, mode }
-    const answer = (text: string, source: CompletionResult['source'], reason?: string): CompletionResult => {
+    const answer = (
+      p: { kind: CompletionResult['provider']; model: string },
+      text: string,
+      source: CompletionResult['source'],
+      reason?: string,
+    ): CompletionResult => {
       const ms = performance.now() - t0
       const cached = source === 'cache' || source === 'typed-ahead' || source === 'stream-reuse'
-      if (cached) this.counts.cacheHits++
-      this.opts.metrics?.observeCompletion(ms, { provider: provider.kind, cache: cached ? 'hit' : 'miss' })
+      if (cached) this.reporter.counts.cacheHits++
+      this.opts.metrics?.observeCompletion(ms, { provider: p.kind, cache: cached ? 'hit' : 'miss' })
       if (text) {
         const { requestId, path, language, prefix, suffix } = r
         ed.answered = [{ requestId, path, language, prefix, suffix, text }, ...(ed.answered ?? [])].slice(
@@ -243,6 +162,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
           4,
         )
       }
+      const base = { requestId: r.requestId, provider: p.kind, model: p.model, mode }
       return { ...base, text, cached, source, ms, ...(reason ? { reason } : {}) }
     }
 
@@ -251,77 +171,45 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       (this.opts.midWord ?? 'skip') === 'skip' &&
       midWord(r.prefix, r.suffix)
     ) {
-      this.abortGeneration(ed)
-      return answer('', 'skipped', 'mid-word')
+      abortGeneration(ed)
+      return answer(this.route, '', 'skipped', 'mid-word')
     }
 
-    const pruned = pruneForBudget(r.prefix, r.suffix, this.promptBudget)
-    const key = CompletionCache.key(model, family, pruned.prefix, pruned.suffix)
+    const planned = this.plan(r.prefix, r.suffix, mode)
+    const { plan, key } = planned
     const hit = this.cache.get(key)
     if (hit !== undefined) {
-      this.abortGeneration(ed)
-      this.remember(ed, r, hit, model)
-      return answer(hit, 'cache')
+      abortGeneration(ed)
+      remember(ed, r, hit, plan.model)
+      return answer(plan, hit, 'cache')
     }
-    const ahead = this.typedAhead(ed, r, model)
+    const ahead = typedAhead(ed, r, plan.model)
     if (ahead !== undefined) {
-      this.abortGeneration(ed)
+      abortGeneration(ed)
       this.cache.set(key, ahead)
-      return answer(ahead, 'typed-ahead')
+      return answer(plan, ahead, 'typed-ahead')
     }
 
     const gen = ed.gen
     const typed = gen ? continues(gen, r) : undefined
     if (gen && typed !== undefined) {
       return this.join(ed, gen, r, typed, signal).then((text) => {
-        if (text !== undefined) return answer(text, 'stream-reuse')
-        return this.generate(ed, r, signal, key, model, family, mode, pruned, false).then((t) =>
-          answer(t, 'provider'),
-        )
+        if (text !== undefined) return answer(plan, text, 'stream-reuse')
+        return this.generate(ed, r, signal, planned, false).then((t) => answer(plan, t, 'provider'))
       })
     }
-    this.abortGeneration(ed)
-    return this.generate(ed, r, signal, key, model, family, mode, pruned, r.trigger === 'automatic').then(
-      (t) => answer(t, 'provider'),
+    abortGeneration(ed)
+    return this.generate(ed, r, signal, planned, r.trigger === 'automatic').then((t) =>
+      answer(plan, t, 'provider'),
     )
   }
 
   feedback(f: CompletionFeedback): CompletionCounts {
-    switch (f.kind) {
-      case 'shown':
-        this.counts.shown++
-        break
-      case 'accepted':
-        this.counts.accepted++
-        break
-      case 'accepted-word':
-        this.counts.acceptedWords++
-        break
-      case 'dismissed':
-        this.counts.dismissed++
-        break
-      case 'kept':
-        this.counts.kept++
-        break
-    }
-    this.emitStatus()
-    return { ...this.counts }
+    return this.reporter.feedback(f)
   }
 
   status(): CompletionStatus {
-    const p = this.provider
-    const st = p.state()
-    const state: CompletionStatus['state'] = this.disposed ? 'disabled' : st.phase
-    return {
-      provider: p.kind,
-      model: p.model,
-      endpoint: p.endpoint,
-      state,
-      ...(st.error ? { message: st.error.message } : {}),
-      ...(st.error?.reason ? { reason: st.error.reason } : {}),
-      lastMs: this.lastMs,
-      counts: { ...this.counts },
-    }
+    return this.reporter.status()
   }
 
   /**
@@ -330,7 +218,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
    * The text is the request's window (prefix tail + suggestion + suffix head), not the whole file.
    */
   acceptedContext(editorId: string, requestId: number): NextCompletionContext | undefined {
-    const a = this.editors.get(editorId)?.answered?.find((x) => x.requestId === requestId)
+    const a = this.editors.find(editorId)?.answered?.find((x) => x.requestId === requestId)
     if (!a) return undefined
     return {
       path: a.path,
@@ -344,97 +232,89 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   async nextCompletion(ctx: NextCompletionContext, signal: AbortSignal): Promise<void> {
     const prefix = ctx.text.slice(Math.max(0, ctx.offset - 32_000), ctx.offset)
     const suffix = ctx.text.slice(ctx.offset, ctx.offset + 8_000)
-    const model = this.provider.model
-    const family = this.opts.family ?? templateFor(model).family
-    const pruned = pruneForBudget(prefix, suffix, this.promptBudget)
-    const key = CompletionCache.key(model, family, pruned.prefix, pruned.suffix)
-    if (this.cache.get(key) !== undefined) return
+    const p = this.plan(prefix, suffix, decideMode(prefix, suffix))
+    if (this.cache.get(p.key) !== undefined) return
     await this.runPrefetch(signal, async (s) => {
-      const text = await this.produce(
+      const { text } = await this.stream(
+        p,
         { path: ctx.path, language: ctx.languageId ?? '' },
-        pruned,
-        family,
-        decideMode(prefix, suffix),
         s,
         () => undefined,
       )
-      this.cache.set(key, text)
+      this.cacheAnswer(p, text)
     })
   }
 
   /** Prefetcher: a one-token request over the file's last known context, so the server caches its prompt. */
   async warm(path: string, signal: AbortSignal): Promise<void> {
-    const known = [...this.editors.values()].flatMap((e) => e.recent).find((m) => m.path === path)
+    const known = [...this.editors.all()].flatMap((e) => e.recent).find((m) => m.path === path)
     if (!known) return
     await this.runPrefetch(signal, async (s) => {
-      const family = this.opts.family ?? templateFor(this.provider.model).family
+      const plan = this.route.plan({ prefix: known.prefixTail, suffix: known.suffix })
       const prompt = buildPrompt(
-        templateFor(family),
+        templateFor(this.opts.family ?? plan.family),
         { prefix: known.prefixTail, suffix: known.suffix, snippets: [] },
         this.promptBudget,
       )
-      for await (const e of this.provider.stream(prompt, this.generateOptions(1, [], s)))
-        if (e.type === 'done') break
+      for await (const e of plan.stream(prompt, this.generateOptions(1, [], s))) if (e.type === 'done') break
     })
+  }
+
+  /**
+   * Adaptive debounce for the editor's next request: a little longer than its recent gap between
+   * keystrokes, within [the budget's floor, maxDebounceMs].
+   */
+  debounceMs(editorId: string): number {
+    return debounceFor(
+      this.editors.find(editorId),
+      this.budgets.completion.debounceMs,
+      this.opts.maxDebounceMs ?? 250,
+    )
   }
 
   async dispose(): Promise<void> {
     this.disposed = true
-    clearTimeout(this.showGenerating)
-    for (const ed of this.editors.values()) this.abortGeneration(ed)
+    this.reporter.dispose()
+    for (const ed of this.editors.all()) abortGeneration(ed)
     this.prefetchAc?.abort()
     await this.cache.flush()
   }
 
   // ---------------------------------------------------------------------------------------
 
-  private editor(id: string): EditorState {
-    let ed = this.editors.get(id)
-    if (ed) {
-      this.editors.delete(id)
-      this.editors.set(id, ed)
-      return ed
+  /** The one route decision of a request: its model and family key the cache and shape the prompt. */
+  private plan(prefix: string, suffix: string, mode: CompletionMode): Planned {
+    const pruned = pruneForBudget(prefix, suffix, this.promptBudget)
+    let plan: RoutePlan
+    try {
+      plan = this.route.plan({ ...pruned, latencyBudgetMs: this.opts.timeoutMs ?? 8000 })
+    } catch (err) {
+      // Nothing can serve it: the status bar says why.
+      this.reporter.noteState()
+      throw err
     }
-    ed = { latest: -1, lastAt: 0, ewmaMs: null, gen: undefined, recent: [], wake: undefined }
-    this.editors.set(id, ed)
-    while (this.editors.size > MAX_EDITORS) {
-      const [oldId, old] = this.editors.entries().next().value as [string, EditorState]
-      this.abortGeneration(old)
-      this.editors.delete(oldId)
+    const family = this.opts.family ?? plan.family
+    return {
+      plan,
+      family,
+      mode,
+      pruned,
+      key: CompletionCache.key(plan.model, family, pruned.prefix, pruned.suffix),
     }
-    return ed
   }
 
-  private abortGeneration(ed: EditorState): void {
-    const g = ed.gen
-    if (!g) return
-    ed.gen = undefined
-    g.ac.abort()
-  }
-
-  /** A recent completion the user has been typing into: the rest of it, or undefined. */
-  private typedAhead(ed: EditorState, r: CompletionRequest, model: string): string | undefined {
-    for (const m of ed.recent) {
-      if (m.model !== model || m.path !== r.path) continue
-      const typed = typedSince(m, r)
-      if (typed === undefined || typed.length === 0) continue
-      if (m.text.length > typed.length && m.text.startsWith(typed)) return m.text.slice(typed.length)
-    }
-    return undefined
-  }
-
-  private remember(ed: EditorState, r: CompletionRequest, text: string, model: string): void {
-    if (!text) return
-    ed.recent = ed.recent.filter((m) => !(m.path === r.path && m.offset === r.offset))
-    ed.recent.unshift({
-      path: r.path,
-      suffix: r.suffix,
-      offset: r.offset,
-      prefixTail: r.prefix.slice(-TAIL),
-      text,
-      model,
-    })
-    if (ed.recent.length > MAX_REMEMBERED) ed.recent.length = MAX_REMEMBERED
+  /**
+   * Caches an answer under the model that wrote it: the plan's, or (after a fallover to another
+   * backend) the one that served it, with that model's family.
+   */
+  private cacheAnswer(p: Planned, text: string): void {
+    const s = p.plan.servedBy
+    if (s.model === p.plan.model) this.cache.set(p.key, text)
+    else
+      this.cache.set(
+        CompletionCache.key(s.model, this.opts.family ?? s.family, p.pruned.prefix, p.pruned.suffix),
+        text,
+      )
   }
 
   /** Attaches to a running generation; resolves with the remainder for this position, or undefined. */
@@ -447,7 +327,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   ): Promise<string | undefined> {
     gen.refs++
     gen.listeners.push({ requestId: r.requestId, typed })
-    const release = this.releaser(gen, signal)
+    const release = releaser(gen, signal)
     try {
       const text = await gen.done
       this.ensureLatest(ed, r, signal)
@@ -462,11 +342,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     ed: EditorState,
     r: CompletionRequest,
     signal: AbortSignal,
-    key: string,
-    model: string,
-    family: FimFamily,
-    mode: CompletionMode,
-    pruned: { prefix: string; suffix: string },
+    p: Planned,
     debounce: boolean,
   ): Promise<string> {
     if (signal.aborted || ed.latest !== r.requestId) throw cancelled()
@@ -485,10 +361,10 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       suffix: r.suffix,
       offset: r.offset,
       prefixTail: r.prefix.slice(-TAIL),
-      mode,
+      mode: p.mode,
       text: '',
       raw: '',
-      post: this.postContext(pruned, mode),
+      post: postContext(p.pruned, p.mode, this.opts.maxLines ?? 12),
       streaming: false,
       emittedLines: 0,
       ac,
@@ -498,30 +374,30 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       done,
     }
     ed.gen = gen
-    const release = this.releaser(gen, signal)
+    const release = releaser(gen, signal)
     try {
       const query = {
         path: r.path,
         language: r.language,
-        prefix: pruned.prefix,
-        suffix: pruned.suffix,
+        prefix: p.pruned.prefix,
+        suffix: p.pruned.suffix,
         line: r.line,
         column: r.column,
       }
       const context = gatherSnippets(this.sources, query, this.opts.contextTimeoutMs ?? 40, ac.signal)
-      if (debounce) await this.debounce(ed, r, ac.signal)
+      if (debounce) await waitDebounce(ed, r.requestId, this.debounceMs(r.editorId), ac.signal)
       const snippets = (await context).snippets
       if (ac.signal.aborted) throw cancelled()
       gen.streaming = true
-      const t = await this.produce({ ...query, snippets }, pruned, family, mode, ac.signal, (raw, text) => {
+      const { text: t } = await this.stream(p, { ...query, snippets }, ac.signal, (raw, text) => {
         gen.raw = raw
         if (text === undefined || text === gen.text) return
         gen.text = text
         this.emitPartials(gen)
       })
-      this.cache.set(key, t)
+      this.cacheAnswer(p, t)
       resolveDone(t)
-      this.remember(ed, r, t, model)
+      remember(ed, r, t, p.plan.servedBy.model)
       this.ensureLatest(ed, r, signal)
       return t
     } catch (err) {
@@ -534,80 +410,28 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     }
   }
 
-  /**
-   * Builds the prompt, streams the provider, post-processes; stops the provider as soon as the
-   * answer is complete. `onProgress` sees every chunk's raw text, and the post-processed text
-   * whenever it was worked out (at a line end or a closing bracket).
-   */
-  private async produce(
-    input: { path: string; language: string; snippets?: Snippet[] },
-    pruned: { prefix: string; suffix: string },
-    family: FimFamily,
-    mode: CompletionMode,
+  private async stream(
+    p: Planned,
+    input: { path: string; language: string; snippets?: ContextSnippets },
     signal: AbortSignal,
     onProgress: (raw: string, text: string | undefined) => void,
-  ): Promise<string> {
-    const template = templateFor(family)
-    const prompt = buildPrompt(
-      template,
-      {
-        prefix: pruned.prefix,
-        suffix: pruned.suffix,
-        snippets: input.snippets ?? [],
-        path: input.path,
-        language: input.language,
-      },
-      this.promptBudget,
-    )
-    const stop = mode === 'single' ? [...template.stop, '\n'] : [...template.stop]
-    const ctx = this.postContext(pruned, mode)
-    let raw = ''
-    let timing: FimTiming | undefined
-    let first = true
-    try {
-      const events: AsyncIterable<FimEvent> = this.provider.stream(
-        prompt,
-        this.generateOptions(this.budgets.completion.maxTokens, stop, signal),
-      )
-      for await (const e of events) {
-        if (e.type === 'done') {
-          timing = e.timing
-          break
-        }
-        if (first) {
-          first = false
-          this.noteState()
-        }
-        raw += e.text
-        // The engine waits on this loop between tokens (same thread), so most chunks get no
-        // post-processing here: only a chunk that ends a line or closes a bracket can complete
-        // the answer (mayComplete), and partial events carry complete lines only.
-        if (!mayComplete(e.text)) {
-          onProgress(raw, undefined)
-          continue
-        }
-        const p = processCompletion(raw, ctx)
-        onProgress(raw, p.text)
-        if (p.complete) break
-      }
-    } finally {
-      this.noteState()
-    }
-    if (signal.aborted) throw cancelled()
-    const text = processCompletion(raw, { ...ctx, final: true }).text
-    this.lastMs = timing?.totalMs ?? this.lastMs
-    return text
-  }
-
-  /** How a streaming answer for this (pruned) position is post-processed. */
-  private postContext(pruned: { prefix: string; suffix: string }, mode: CompletionMode): PostContext {
-    return {
-      prefix: pruned.prefix,
-      suffix: pruned.suffix,
-      mode,
+  ): Promise<{ text: string }> {
+    const r = await produce({
+      plan: p.plan,
+      family: p.family,
+      path: input.path,
+      language: input.language,
+      ...(input.snippets ? { snippets: input.snippets } : {}),
+      pruned: p.pruned,
+      mode: p.mode,
+      promptBudget: this.promptBudget,
       maxLines: this.opts.maxLines ?? 12,
-      final: false,
-    }
+      options: (stop) => this.generateOptions(this.budgets.completion.maxTokens, stop, signal),
+      noteState: () => this.reporter.noteState(),
+      onProgress,
+    })
+    this.reporter.lastMs = r.timing?.totalMs ?? this.reporter.lastMs
+    return r
   }
 
   private generateOptions(maxTokens: number, stop: readonly string[], signal: AbortSignal): GenerateOptions {
@@ -621,58 +445,6 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       firstByteMs: this.opts.firstByteMs ?? 6000,
       stallMs: this.opts.stallMs ?? 2000,
     }
-  }
-
-  /**
-   * Adaptive debounce: a little longer than this editor's recent gap between keystrokes, so a
-   * request fires when the user pauses rather than between two keys; never below the budget's
-   * floor, never above maxDebounceMs. Ends early (cancelled) when a newer request arrives.
-   */
-  debounceMs(editorId: string): number {
-    const ed = this.editors.get(editorId)
-    const floor = this.budgets.completion.debounceMs
-    const ceiling = Math.max(floor, this.opts.maxDebounceMs ?? 250)
-    if (!ed || ed.ewmaMs === null) return floor
-    return Math.round(Math.min(ceiling, Math.max(floor, ed.ewmaMs * 1.15)))
-  }
-
-  private debounce(ed: EditorState, r: CompletionRequest, signal: AbortSignal): Promise<void> {
-    const ms = this.debounceMs(r.editorId)
-    if (ms <= 0) return Promise.resolve()
-    return new Promise<void>((resolve, reject) => {
-      const finish = (err?: Error): void => {
-        clearTimeout(timer)
-        signal.removeEventListener('abort', onAbort)
-        if (ed.wake === wake) ed.wake = undefined
-        if (err) reject(err)
-        else resolve()
-      }
-      const onAbort = (): void => finish(cancelled())
-      const wake = (): void => {
-        if (ed.latest !== r.requestId) finish(cancelled())
-      }
-      const timer = setTimeout(() => finish(), ms)
-      ed.wake = wake
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
-  }
-
-  /** Counts a caller; when every caller of a generation has gone, the generation stops. */
-  private releaser(gen: Generation, signal: AbortSignal): () => void {
-    let released = false
-    const drop = (): void => {
-      if (released) return
-      released = true
-      signal.removeEventListener('abort', onAbort)
-      gen.refs--
-    }
-    const onAbort = (): void => {
-      drop()
-      if (gen.refs <= 0) gen.ac.abort()
-    }
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-    return drop
   }
 
   private ensureLatest(ed: EditorState, r: CompletionRequest, signal: AbortSignal): void {
@@ -720,86 +492,6 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
       if (this.prefetchAc === ac) this.prefetchAc = undefined
     }
   }
-
-  private noteState(): void {
-    const st = this.provider.state()
-    if (st.phase === 'generating' && !st.error) {
-      this.showGenerating ??= setTimeout(() => {
-        this.showGenerating = undefined
-        this.noteStateNow()
-      }, SHOW_GENERATING_AFTER_MS)
-      this.showGenerating.unref()
-      return
-    }
-    clearTimeout(this.showGenerating)
-    this.showGenerating = undefined
-    this.noteStateNow()
-  }
-
-  private noteStateNow(): void {
-    const st = this.provider.state()
-    if (st.phase !== this.lastState.phase || st.error?.message !== this.lastState.error?.message) {
-      this.lastState = st
-      this.emitStatus()
-    }
-  }
-
-  private emitStatus(): void {
-    try {
-      this.opts.events?.emit('completion.statusChanged', this.status())
-    } catch {
-      // A status event must never fail a completion.
-    }
-  }
 }
 
-function cancelled(message = 'completion cancelled'): HearthError {
-  return new HearthError('cancelled', message, { reason: 'cancelled' })
-}
-
-/** The cursor sits inside a word: word characters on both sides. */
-export function midWord(prefix: string, suffix: string): boolean {
-  const before = prefix.slice(-1)
-  const after = suffix.slice(0, 1)
-  return before !== '' && after !== '' && WORD_CHAR.test(before) && WORD_CHAR.test(after)
-}
-
-function countNewlines(text: string): number {
-  let n = 0
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
-  return n
-}
-
-/**
- * What the user typed since `m` was asked for at `m.offset`, if `r` is the same spot moved
- * forward by typing: same file, same text after the cursor, and the text before the typed part
- * still ending like it did.
- */
-function typedSince(
-  m: { path: string; suffix: string; offset: number; prefixTail: string },
-  r: CompletionRequest,
-): string | undefined {
-  const d = r.offset - m.offset
-  if (d < 0 || d > 4000 || m.path !== r.path || m.suffix !== r.suffix) return undefined
-  if (r.prefix.length < d + m.prefixTail.length) return undefined
-  const typed = r.prefix.slice(r.prefix.length - d)
-  const before = r.prefix.slice(r.prefix.length - d - m.prefixTail.length, r.prefix.length - d)
-  return before === m.prefixTail ? typed : undefined
-}
-
-/**
- * The typed text if `r` continues the running generation `g` (and what it showed so far agrees).
- * A generation still in its debounce is not worth joining: the new request restarts the wait.
- */
-function continues(g: Generation, r: CompletionRequest): string | undefined {
-  if (!g.streaming) return undefined
-  const typed = typedSince(g, r)
-  if (typed === undefined) return undefined
-  const shown = shownNow(g)
-  return shown.startsWith(typed) || typed.startsWith(shown) ? typed : undefined
-}
-
-/** The generation's post-processed text up to its latest chunk (`g.text` may be a few tokens behind). */
-function shownNow(g: Generation): string {
-  return g.raw ? processCompletion(g.raw, g.post).text : g.text
-}
+type ContextSnippets = NonNullable<Parameters<typeof produce>[0]['snippets']>

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises'
-import { isAbsolute, resolve } from 'node:path'
 import type { BackendState, ModelInfo } from '@shared/contract/settings'
 import { HearthError } from '@shared/errors'
 import type { BackendKind } from '@shared/settings/schema'
 import { errorMessageFromBody, statusError } from '../net/upstreamErrors'
 import type { HttpClient } from '../net/httpClient'
 import { classifyFailure } from './classifyFailure'
+import { embeddedModelPath } from '../files/modelPath'
 
 export interface CheckTarget {
   endpointId: string
@@ -40,11 +40,6 @@ export interface HealthResult {
 }
 
 const trimSlash = (u: string): string => u.replace(/\/+$/, '')
-
-/** Where a GGUF named in settings lives on disk. */
-export function embeddedModelPath(model: string, modelsDir: string | undefined): string {
-  return isAbsolute(model) || !modelsDir ? resolve(model) : resolve(modelsDir, model)
-}
 
 /** The embedded embedder has built-in models with plain names; only *.gguf are files. */
 const isGguf = (m: string): boolean => /\.gguf$/i.test(m)

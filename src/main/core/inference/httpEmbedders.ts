@@ -102,7 +102,12 @@ abstract class BatchingEmbedder implements Embedder {
     })
     if (res.status < 200 || res.status >= 300) {
       const text = await res.text(64 * 1024).catch(() => '')
-      throw statusError(res.status, text, { label: this.label, model: this.opts.model }, res.headers['retry-after'])
+      throw statusError(
+        res.status,
+        text,
+        { label: this.label, model: this.opts.model },
+        res.headers['retry-after'],
+      )
     }
     return res.json()
   }

@@ -1,5 +1,7 @@
-import { HearthError } from '@shared/errors'
+import { HearthError, failureReason } from '@shared/errors'
 import type { Task } from '@shared/settings/schema'
+import type { CompletionRoute, PlanRequest, RoutePlan, ServedBy } from '../inference/completionRoute'
+import { familyForModel } from '../inference/fimTemplates'
 import type {
   CompletionProvider,
   FimEvent,
@@ -8,10 +10,9 @@ import type {
   ProviderKind,
   ProviderState,
 } from '../inference/fimTypes'
-import { failureReason } from '../net/httpClient'
-import type { ModelRouter, Selection } from './modelRouter'
 import { restop } from './rerenderPrompt'
-import { promptComplexity } from './sizeRule'
+import type { RouteSelector, Selection } from './selection'
+import { promptComplexity, type RuleHints } from './sizeRule'
 
 /** Renders a FIM prompt again for another model (its family's template and stop strings). */
 export type PromptRenderer = (prompt: FimPrompt, model: string) => FimPrompt
@@ -24,16 +25,17 @@ export type PromptRenderer = (prompt: FimPrompt, model: string) => FimPrompt
 const NOTHING_SENT: ReadonlySet<string> = new Set(['refused', 'dns', 'policy'])
 
 /**
- * The completion service's provider: each request goes where the router says now (size rule,
- * latency budget, fallback chain, balancing), and its outcome feeds the router's health and
- * stats. `id`/`model`/`kind` describe where the next request would go, so cache keys and the
- * status bar follow a fallback.
+ * The completion task's route: `plan()` decides once per request where it goes (size rule,
+ * latency budget, fallback chain, balancing) and its outcome feeds the router's health and
+ * stats. `kind`/`model`/`endpoint` describe where the next request would go, for the status
+ * bar. As a CompletionProvider (`stream`) it plans from the prompt itself: for callers that
+ * hold a rendered prompt and no cache (the router's own tests and benchmark).
  */
-export class RoutedCompletionProvider implements CompletionProvider {
+export class RoutedCompletionProvider implements CompletionProvider, CompletionRoute {
   constructor(
-    private readonly router: ModelRouter,
+    private readonly router: RouteSelector,
     private readonly task: Task,
-    private readonly render?: PromptRenderer,
+    private readonly render: PromptRenderer,
   ) {}
 
   private current(): { sel: Selection; provider: CompletionProvider } | undefined {
@@ -76,51 +78,112 @@ export class RoutedCompletionProvider implements CompletionProvider {
     return { phase: 'idle' }
   }
 
-  async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
-    const hints = {
+  plan(request: PlanRequest): RoutePlan {
+    return this.planWith({
+      complexity: promptComplexity(request.prefix) + request.suffix.length,
+      ...(request.latencyBudgetMs !== undefined ? { latencyBudgetMs: request.latencyBudgetMs } : {}),
+    })
+  }
+
+  stream(prompt: FimPrompt, o: GenerateOptions): AsyncIterable<FimEvent> {
+    const plan = this.planWith({
       complexity: promptComplexity(prompt.prefixWithContext) + prompt.suffix.length,
       latencyBudgetMs: o.timeoutMs,
-    }
-    const routeTimeout = this.router.profile.tasks[this.task].timeoutMs
-    const tried = new Set<string>()
-    for (;;) {
-      if (o.signal.aborted)
-        throw new HearthError('cancelled', 'completion cancelled', { reason: 'cancelled' })
-      const sel = this.router.select(this.task, hints, tried)
-      const provider = this.router.providerFor(sel)
-      // The prompt was rendered for the model the service saw; the renderer re-renders only when the family differs.
-      const p = this.render ? this.render(prompt, sel.model) : prompt
-      const ticket = this.router.begin(sel)
-      let yielded = false
-      try {
-        const opts = { ...o, stop: restop(o.stop, prompt, p), timeoutMs: Math.min(o.timeoutMs, routeTimeout) }
-        for await (const ev of provider.stream(p, opts)) {
-          if (ev.type === 'text') yielded = true
-          else ticket.success(ev.timing.totalMs)
-          yield ev
+    })
+    // The prompt was rendered before the plan: render it for the planned model where its family differs.
+    return plan.stream(this.render(prompt, plan.model), o)
+  }
+
+  private planWith(hints: RuleHints): RoutePlan {
+    const router = this.router
+    const task = this.task
+    const render = this.render
+    const first = router.select(task, hints)
+    const firstProvider = router.providerFor(first)
+    const describe = (sel: Selection, p: CompletionProvider): ServedBy => ({
+      model: sel.model,
+      family: familyForModel(sel.model),
+      kind: p.kind,
+    })
+    let servedBy = describe(first, firstProvider)
+    const routeTimeout = router.profile.tasks[task].timeoutMs
+    return {
+      model: first.model,
+      family: servedBy.family,
+      kind: firstProvider.kind,
+      endpoint: firstProvider.endpoint,
+      ...(first.why !== undefined ? { why: first.why } : {}),
+      get servedBy() {
+        return servedBy
+      },
+      async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
+        const tried = new Set<string>()
+        let sel = first
+        let provider = firstProvider
+        for (;;) {
+          if (o.signal.aborted)
+            throw new HearthError('cancelled', 'completion cancelled', { reason: 'cancelled' })
+          servedBy = describe(sel, provider)
+          const p = sel === first ? prompt : render(prompt, sel.model)
+          const ticket = router.begin(sel)
+          let yielded = false
+          try {
+            const opts = {
+              ...o,
+              stop: restop(o.stop, prompt, p),
+              timeoutMs: Math.min(o.timeoutMs, routeTimeout),
+            }
+            for await (const ev of provider.stream(p, opts)) {
+              if (ev.type === 'text') yielded = true
+              else ticket.success(ev.timing.totalMs)
+              yield ev
+            }
+            return
+          } catch (err) {
+            ticket.failure(err)
+            const reason = failureReason(err)
+            const next =
+              !yielded && reason !== undefined && NOTHING_SENT.has(reason) && !o.signal.aborted
+                ? fallover(router, task, hints, tried.add(sel.endpointId))
+                : undefined
+            if (next) {
+              sel = next
+              provider = router.providerFor(next)
+              continue
+            }
+            // A server may echo our Authorization header in its error text: never pass a token on.
+            if (err instanceof HearthError) {
+              const message = router.redact(err.message)
+              throw message === err.message ? err : new HearthError(err.code, message, err.details)
+            }
+            throw err
+          } finally {
+            // The consumer stopped early (it had enough text) or the call was cancelled: no verdict.
+            ticket.end()
+          }
         }
-        return
-      } catch (err) {
-        ticket.failure(err)
-        const reason = failureReason(err)
-        if (!yielded && reason !== undefined && NOTHING_SENT.has(reason) && !o.signal.aborted) {
-          tried.add(sel.endpointId)
-          continue
-        }
-        // A server may echo our Authorization header in its error text: never pass a token on.
-        if (err instanceof HearthError) {
-          const message = this.router.redact(err.message)
-          throw message === err.message ? err : new HearthError(err.code, message, err.details)
-        }
-        throw err
-      } finally {
-        // The consumer stopped early (it had enough text) or the call was cancelled: no verdict.
-        ticket.end()
-      }
+      },
     }
   }
 
   async dispose(): Promise<void> {
     // Providers belong to the router.
+  }
+}
+
+/**
+ * The next backend after one that nothing reached; none left → undefined, and the caller throws
+ * the original failure (it says what went wrong, e.g. "connection refused").
+ */
+function fallover(
+  router: RouteSelector,
+  task: Task,
+  hints: RuleHints,
+  tried: ReadonlySet<string>,
+): Selection | undefined {
+  try {
+    return router.select(task, hints, tried)
+  } catch {
+    return undefined
   }
 }

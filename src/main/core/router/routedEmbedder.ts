@@ -1,7 +1,7 @@
 import { HearthError } from '@shared/errors'
 import { backoffMs, EMBEDDING_RETRY, sleep, type RetryPolicy } from '../net/retry'
 import type { Embedder } from '../inference/embedder'
-import type { ModelRouter, Selection } from './modelRouter'
+import type { RouteSelector, Selection } from './selection'
 
 /** One tier of the embedding chain, as it was when an index attached to it. */
 export interface TierPin {
@@ -28,7 +28,7 @@ export interface TierPin {
  */
 export class RoutedEmbedder implements Embedder {
   constructor(
-    private readonly router: ModelRouter,
+    private readonly router: RouteSelector,
     private readonly retry: RetryPolicy = EMBEDDING_RETRY,
     private readonly random: () => number = Math.random,
     readonly pin?: TierPin,

@@ -10,8 +10,9 @@ import { MemorySecretStore } from '../secrets/memorySecretStore'
 import type { SecretStore } from '../secrets/secretStore'
 import { TokenStore, tokensFromEnv } from '../secrets/tokenStore'
 import { SettingsService } from '../settings/settingsService'
+import { OVERRIDE_ENDPOINT_ID, withTaskOverride, type TaskOverride } from '../settings/taskOverride'
 import { ModelRouter, type ModelRouterOptions } from './modelRouter'
-import { defaultProviderFactory, type ProviderFactory } from './providerFactory'
+import { defaultProviderFactory, type ProviderFactory } from '../inference/providerFactory'
 
 export interface RoutingOptions {
   /** `<dataDir>/settings.json` is the user settings file. */
@@ -33,9 +34,20 @@ export interface RoutingOptions {
   /** Periodic health checks (default on). */
   monitor?: boolean
   env?: NodeJS.ProcessEnv
+  /**
+   * One task served by one endpoint whatever the settings say (CLI flags, HEARTH_FIM_*): kept
+   * over every settings change; the profile's network rule still applies. Its token, if given,
+   * is held in memory only.
+   */
+  override?: TaskOverride & { token?: string }
 }
 
 const SECRET_KEY = /token|secret|password|api[-_]?key|authorization|bearer/i
+
+/** The settings the router follows: the override applied, models folders filled in. */
+function effective(s: Settings, o: RoutingOptions): Settings {
+  return withModelsDir(o.override ? withTaskOverride(s, o.override) : s, o.dataDir)
+}
 
 /** GGUF files of an embedded endpoint without its own folder live in `<dataDir>/models`. */
 function withModelsDir(s: Settings, dataDir: string): Settings {
@@ -72,7 +84,7 @@ export class RoutingServices {
         // Process-wide rule first: the router's re-checks start right away and must run under it.
         const p = c.settings.profiles[c.settings.profile]
         setProcessConnectionPolicy(p?.network === 'loopback-only' ? loopbackOnlyPolicy : allowAllPolicy)
-        router.applySettings(withModelsDir(c.settings, opts.dataDir))
+        router.applySettings(effective(c.settings, opts))
         for (const p of c.problems)
           this.log('warn', `settings: ${p.file}: ${p.key ? `${p.key}: ` : ''}${p.message}`)
         opts.events?.emit('settings.changed', this.view())
@@ -93,9 +105,15 @@ export class RoutingServices {
       // Whatever path a token took, it never reaches a settings file.
       guardWrite: (text) => holder.tokens?.assertNoSecret(text, 'a settings file'),
     })
+    const overrideToken = o.override?.token
+      ? tokensFromEnv({ HEARTH_TOKEN_OVERRIDE: o.override.token }, [OVERRIDE_ENDPOINT_ID])
+      : []
     const secrets =
       o.secrets ??
-      new MemorySecretStore(undefined, tokensFromEnv(env, Object.keys(settings.settings.endpoints)))
+      new MemorySecretStore(undefined, [
+        ...tokensFromEnv(env, Object.keys(settings.settings.endpoints)),
+        ...overrideToken,
+      ])
     const tokens = new TokenStore(secrets)
     holder.tokens = tokens
     await tokens.init()
@@ -107,7 +125,7 @@ export class RoutingServices {
     const router = new ModelRouter({
       http,
       tokens,
-      settings: withModelsDir(settings.settings, o.dataDir),
+      settings: effective(settings.settings, o),
       factory:
         o.factory ??
         defaultProviderFactory({

@@ -1,13 +1,16 @@
 import { isMethodName, methods } from '@shared/contract'
 import { HearthError } from '@shared/errors'
-import type { CallContext, Handlers } from './handlers'
+import type { CallContext, Handlers, MiddlewareTable } from './handlers'
 
 /**
  * Validates arguments, runs the handler, validates the result. Both transports (Electron IPC,
  * WebSocket) and in-process callers go through here, so validation cannot be skipped.
  */
 export class Dispatcher {
-  constructor(private readonly handlers: Handlers) {}
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly middleware: MiddlewareTable = {},
+  ) {}
 
   async dispatch(method: string, args: unknown, ctx: CallContext): Promise<unknown> {
     if (!isMethodName(method))
@@ -21,7 +24,10 @@ export class Dispatcher {
       )
     }
     const handler = this.handlers[method] as (a: unknown, c: CallContext) => unknown
-    const value = await handler(parsed.data, ctx)
+    const around = this.middleware[method] as
+      ((a: unknown, c: CallContext, next: () => Promise<unknown>) => Promise<unknown>) | undefined
+    const run = async (): Promise<unknown> => handler(parsed.data, ctx)
+    const value = around ? await around(parsed.data, ctx, run) : await run()
     const checked = spec.result.safeParse(value)
     if (!checked.success) {
       throw new HearthError(

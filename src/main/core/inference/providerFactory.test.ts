@@ -1,6 +1,6 @@
 import type { LlamaModel } from 'node-llama-cpp'
 import { describe, expect, it } from 'vitest'
-import { EmbeddedProvider } from '../inference/embeddedProvider'
+import { EmbeddedProvider } from './embeddedProvider'
 import { HttpClient } from '../net/httpClient'
 import { defaultProviderFactory } from './providerFactory'
 

@@ -1,14 +1,14 @@
 import type { EndpointConfig } from '@shared/settings/schema'
-import { embeddedModelPath } from '../health/checkEndpoint'
-import type { Embedder } from '../inference/embedder'
-import { EmbeddedProvider } from '../inference/embeddedProvider'
-import type { CompletionProvider } from '../inference/fimTypes'
-import { createHttpEmbedder, type HttpEmbedderOptions } from '../inference/httpEmbedders'
-import { LlamaCppInfillProvider } from '../inference/llamaCppInfillProvider'
-import { OllamaProvider } from '../inference/ollamaProvider'
-import { OpenAiProvider } from '../inference/openAiProvider'
-import { TritonProvider } from '../inference/tritonProvider'
+import { embeddedModelPath } from '../files/modelPath'
 import type { HttpClient } from '../net/httpClient'
+import type { Embedder } from './embedder'
+import { EmbeddedProvider } from './embeddedProvider'
+import type { CompletionProvider } from './fimTypes'
+import { createHttpEmbedder, type HttpEmbedderOptions } from './httpEmbedders'
+import { LlamaCppInfillProvider } from './llamaCppInfillProvider'
+import { OllamaProvider } from './ollamaProvider'
+import { OpenAiProvider } from './openAiProvider'
+import { TritonProvider } from './tritonProvider'
 
 /** Everything a provider needs to be built for one endpoint and one model. */
 export interface ProviderSpec {
@@ -20,8 +20,9 @@ export interface ProviderSpec {
 }
 
 /**
- * Builds providers. The router owns one per (endpoint, model, token) and rebuilds them when
- * settings or the token change; tests and the core may swap parts (e.g. the embedded embedder).
+ * The one place providers are built, for every caller: the router (one per endpoint, model and
+ * token), the CLI's one-endpoint profiles, the index's named embedders. Tests and benchmarks may
+ * wrap it (e.g. to instrument the embedded engine) and hand the wrapper to the router.
  */
 export interface ProviderFactory {
   completion(spec: ProviderSpec): CompletionProvider
@@ -30,7 +31,7 @@ export interface ProviderFactory {
 
 export interface DefaultProviderFactoryOptions {
   http: HttpClient
-  /** The no-server embedder for `embedded` endpoints (index/embedders' default), by model name. */
+  /** The no-server embedder for `embedded` endpoints (the built-in hashing embedder), by model name. */
   embeddedEmbedder: (model: string) => Embedder
   /** Embedded engine: unload after this long idle (ms). */
   idleUnloadMs?: number

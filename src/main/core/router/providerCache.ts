@@ -1,0 +1,62 @@
+import type { Embedder } from '../inference/embedder'
+import type { CompletionProvider } from '../inference/fimTypes'
+import type { ProviderFactory } from '../inference/providerFactory'
+import type { Selection } from './selection'
+
+/**
+ * The router's providers: one per (endpoint, model), built by the one provider factory with the
+ * endpoint's token, dropped when the endpoint's config or token changes.
+ */
+export class ProviderCache {
+  private readonly completions = new Map<string, CompletionProvider>()
+  private readonly embedders = new Map<string, Embedder>()
+
+  constructor(
+    private readonly factory: ProviderFactory,
+    private readonly token: (sel: Selection) => string | undefined,
+  ) {}
+
+  completion(sel: Selection): CompletionProvider {
+    const key = keyOf(sel)
+    let p = this.completions.get(key)
+    if (!p) {
+      p = this.factory.completion(this.spec(sel))
+      this.completions.set(key, p)
+    }
+    return p
+  }
+
+  embedder(sel: Selection): Embedder {
+    const key = keyOf(sel)
+    let e = this.embedders.get(key)
+    if (!e) {
+      e = this.factory.embedder(this.spec(sel))
+      this.embedders.set(key, e)
+    }
+    return e
+  }
+
+  drop(endpointId: string): void {
+    const mine = (key: string): boolean => key.startsWith(`${endpointId}\u0000`)
+    for (const [key, p] of this.completions) {
+      if (!mine(key)) continue
+      this.completions.delete(key)
+      void p.dispose().catch(() => undefined)
+    }
+    // Embedders hold no resources (sockets belong to the shared HttpClient).
+    for (const key of [...this.embedders.keys()]) if (mine(key)) this.embedders.delete(key)
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.completions.values()]
+    this.completions.clear()
+    this.embedders.clear()
+    await Promise.all(all.map((p) => p.dispose().catch(() => undefined)))
+  }
+
+  private spec(sel: Selection): Parameters<ProviderFactory['completion']>[0] {
+    return { endpointId: sel.endpointId, endpoint: sel.endpoint, model: sel.model, token: this.token(sel) }
+  }
+}
+
+const keyOf = (sel: Selection): string => `${sel.endpointId}\u0000${sel.model}`
