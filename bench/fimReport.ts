@@ -61,8 +61,8 @@ export function fimReport({
         overhead: overheadS,
         // The same measurement between two identical direct engine calls: the jitter floor.
         noiseFloorDirectVsDirect: stats(m.noiseFloor),
-        // Both again as median(Hearth) − median(direct) per prompt, the estimator used up to the
-        // thirteenth session (more exposed to the machine's drift; see bench/fimMisses.ts).
+        // Both again as median(Hearth) − median(direct) per prompt, for comparison: unpaired, so
+        // more exposed to the machine's drift (see bench/fimMisses.ts).
         overheadMedianOfEachSide: stats(m.overheadOfMedians),
         noiseFloorMedianOfEachSide: stats(m.noiseOfMedians),
         // Round trip minus the time inside the provider's stream: transport, validation, cache,

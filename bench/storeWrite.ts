@@ -6,16 +6,18 @@
  *  - `as built`: the store as it is (the tsvectors prepareBatch encoded, lexemes sorted, GIN on
  *    the body's, GIN on the declared names; rows up to a page stored uncompressed; array
  *    parameters in binary);
- *  - `ninth session`: the store before the tenth (the peer for `as built`): the lexemes of each
- *    tsvector unsorted (Postgres sorts them), a file's path words in every chunk's tsvector (not
- *    the first one's only), a trigram GIN index on the declared names;
+ *  - `ninth session (…)` (names as printed): the store without its last three changes, the peer
+ *    for `as built`: the lexemes of each tsvector unsorted (Postgres sorts them), a file's path
+ *    words in every chunk's tsvector (not the first one's only), a trigram GIN index on the
+ *    declared names;
  *  - `lexemes unsorted`, `path words in every chunk`, `symbol trigram index`: one of those
  *    changes undone;
- *  - `eighth session`: the store before the ninth: rows over 2 kB pglz-compressed, the lexemes
- *    stored as text and the tsvectors generated from them, array parameters sent as text literals;
- *  - `arrays sent as text literals`, `rows compressed`: one of those ninth-session changes undone;
+ *  - `eighth session (…)`: that store without three more: rows over 2 kB pglz-compressed, the
+ *    lexemes stored as text and the tsvectors generated from them, array parameters sent as text
+ *    literals;
+ *  - `arrays sent as text literals`, `rows compressed`: one of those three changes undone;
  *  - `previous schema`: the tsvector Postgres' parser and english stemmer made from the chunk's
- *    words, with positions and labels, as before the eighth session;
+ *    words, with positions and labels, instead of lexemes made in JavaScript;
  *  - `chunks unlogged`: no WAL for the chunk rows and their indexes (not crash-safe: measures WAL);
  *  - `no symbol names index`, `no tsvector GIN index`: that index dropped.
  *
@@ -68,16 +70,16 @@ function sourceFiles(): { path: string; size: number; mtimeMs: number }[] {
   return out
 }
 
-/**
- * The schema before the eighth session: Postgres' parser and english stemmer made the tsvector
- * (with positions and labels) from the chunk's names and words, stored beside it.
- */
 /** Schema 4's index of declared symbols (trigrams) instead of schema 5's (the names). */
 const SYMBOL_TRIGRAMS = [
   'DROP INDEX chunks_symbols',
   'CREATE INDEX chunks_symbols_trgm ON chunks USING gin (symbols gin_trgm_ops)',
 ]
 
+/**
+ * `previous schema`: Postgres' parser and english stemmer make the tsvector (with positions and
+ * labels) from the chunk's names and words, stored beside it.
+ */
 const PREVIOUS_SCHEMA = [
   ...SYMBOL_TRIGRAMS,
   'ALTER TABLE chunks RESET (toast_tuple_target)',
@@ -88,7 +90,7 @@ const PREVIOUS_SCHEMA = [
   'CREATE INDEX chunks_tsv ON chunks USING gin (tsv)',
 ]
 
-/** The eighth session's schema: lexemes stored as text, tsvectors generated from them, rows compressed. */
+/** `eighth session (…)`'s schema: lexemes stored as text, tsvectors generated from them, rows compressed. */
 const EIGHTH_SCHEMA = [
   ...SYMBOL_TRIGRAMS,
   'ALTER TABLE chunks RESET (toast_tuple_target)',
@@ -139,7 +141,10 @@ function tsvectorPayload(lexemes: string[]): Uint8Array {
   return Buffer.concat([head, ...parts])
 }
 
-/** A batch whose every chunk holds its file's path words in its tsvector, as before the tenth session. */
+/**
+ * A batch whose every chunk holds its file's path words in its tsvector (the store puts them in a
+ * file's first chunk only).
+ */
 function pathWordsEverywhere(b: PreparedBatch): PreparedBatch {
   return {
     ...b,
@@ -154,8 +159,8 @@ function pathWordsEverywhere(b: PreparedBatch): PreparedBatch {
 }
 
 /**
- * A batch whose tsvectors hold the same lexemes out of order. The ninth session's prepareBatch sent
- * them in first-use order; a fixed shuffle costs Postgres the same sort.
+ * A batch whose tsvectors hold the same lexemes out of order, as a prepareBatch that does not sort
+ * them sends them (first-use order): a fixed shuffle costs Postgres the same sort.
  */
 function unsorted(b: PreparedBatch): PreparedBatch {
   let seed = 1
@@ -177,7 +182,7 @@ function unsorted(b: PreparedBatch): PreparedBatch {
   }
 }
 
-/** Lexemes and names' lexemes per batch, decoded before any write is timed (the eighth session sent them as text). */
+/** Lexemes and names' lexemes per batch as the text that schema stores, made before any write is timed. */
 const EIGHTH_WRITER = (lexemes: string[][], names: string[][]): OldWriter => ({
   columns: 'lexemes, name_lexemes',
   values: (_rows, i) => [lexemes[i] ?? [], names[i] ?? []],
@@ -286,7 +291,7 @@ const changedBatches: Record<NonNullable<Variant['batches']>, PreparedBatch[]> =
 const oldWriters: Record<NonNullable<Variant['old']>, OldWriter> = {
   previous: PREVIOUS_WRITER(oldText),
   eighth: EIGHTH_WRITER(
-    // Path words in every chunk, as then.
+    // Path words in every chunk, as that store had them.
     changedBatches.pathWords.map((b) =>
       b.prepared.flatMap((p) => p.rows.map((r) => tsvectorLexemes(r.tsv).join(' '))),
     ),

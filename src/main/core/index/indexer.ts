@@ -184,7 +184,7 @@ export class Indexer implements BudgetConsumer {
     // paused: a pause stops both workers once they finish what they are on, however many batches
     // are in flight. The batches in flight are the prepare worker's lead on the store, which lets
     // it keep preparing while the store stalls on a GIN pending-list merge or a checkpoint
-    // (≈1–1.7 s at 10k files; docs/BENCHMARKS.md, twelfth session).
+    // (≈1–1.7 s at 10k files; docs/BENCHMARKS.md, Index).
     let prepTail: Promise<unknown> = Promise.resolve()
     let writeTail: Promise<unknown> = Promise.resolve()
     const indexed = (): void => {

@@ -7,7 +7,7 @@ import { SLICE_HASH_SEED, SliceTable, sliceHashStep } from './sliceTable'
  * searchWords / pathWords) and the words of a query go through the same function here, so the
  * two sides always agree. The store builds its tsvector from these with `array_to_tsvector`
  * instead of running Postgres' text parser and english stemmer in the store worker: that was
- * most of the store's write time (docs/BENCHMARKS.md "Eighth session").
+ * most of the store's write time (docs/BENCHMARKS.md, Store write).
  *
  * The rules are Postgres' `english` configuration's, so the lexemes are the ones it made: its
  * stop words (Snowball's English list, dropped) and the Porter2 (Snowball English) stemmer for

@@ -1,8 +1,8 @@
 /**
  * A table of strings looked up by a slice of a longer text, without making the slice: the
  * prepare worker looks up every identifier and number of every chunk (≈5.5 million lookups for
- * 10k files, 97 % of them hits), and `text.match` plus `Map.get` made a string and hashed it for
- * each (docs/BENCHMARKS.md, twelfth session). The caller hashes the slice as it scans it
+ * the 10k files of docs/BENCHMARKS.md, Index; 97 % of them hits), and `text.match` plus `Map.get`
+ * made a string and hashed it for each. The caller hashes the slice as it scans it
  * (`sliceHashStep` per character), and a hit is confirmed with `startsWith` at the slice's position.
  *
  * Open addressing with linear probing, kept at most half full; `clear` empties it.

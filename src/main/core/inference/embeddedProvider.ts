@@ -28,7 +28,7 @@ export interface EmbeddedProviderOptions {
    * llama.cpp's flash attention. Default off: this engine runs on the CPU, where node-llama-cpp's
    * `"auto"` turns it on, and there it made a new position's prompt evaluation (most of a
    * completion's time to first token) 1.5–1.9× as slow and generation 26–40 % slower, with the
-   * test model on the 2-core machine (docs/BENCHMARKS.md, FIM, fifteenth session). llama.cpp users
+   * test model on the 2-core machine (docs/BENCHMARKS.md, FIM). llama.cpp users
    * report slower prefill with it on x86 and Arm CPUs for 1.5B models too (ggml-org/llama.cpp
    * issue 27086). Turn it on where it measures faster.
    */
@@ -112,7 +112,7 @@ export class EmbeddedProvider implements CompletionProvider {
    * The loaded node-llama-cpp model (loading it if needed), so a benchmark can call the engine
    * directly on the very weights Hearth uses. A second copy of the same GGUF, loaded elsewhere in
    * memory, ran up to 1.7 ms per completion faster or slower than the first, by chance of placement
-   * (docs/BENCHMARKS.md, FIM, fourteenth session): a comparison across two copies measures that too.
+   * (docs/BENCHMARKS.md, FIM): a comparison across two copies measures that too.
    * The model stays this provider's: it is disposed with it, so contexts made on it go first.
    */
   async engineModel(): Promise<LlamaModel> {
