@@ -24,10 +24,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { Core } from '../src/main/core/createCore'
 import { EmbeddedProvider } from '../src/main/core/inference/embeddedProvider'
+import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
 import { templateFor } from '../src/main/core/inference/fimTemplates'
+import { defaultProviderFactory } from '../src/main/core/inference/providerFactory'
+import { HttpClient } from '../src/main/core/net/httpClient'
+import { OVERRIDE_ENDPOINT_ID } from '../src/main/core/settings/taskOverride'
 import { startServer } from '../src/main/server/hearthServer'
 import { measureAborts } from './fimAbort'
 import { FimClient } from './fimClient'
@@ -52,11 +56,27 @@ async function main(): Promise<void> {
     idleUnloadMs: 0,
   })
   const provider = new InstrumentedProvider(embedded)
+  // Completions go through the router as in the app: the completion task is overridden to one
+  // embedded endpoint whose provider is the instrumented one (the factory hands it out); its
+  // deadline is left to the service's own settings.
+  const base = defaultProviderFactory({
+    http: new HttpClient(),
+    embeddedEmbedder: () => new CodeHashEmbedder(),
+  })
   const core = await Core.create({
     dataDir,
     log: () => undefined,
+    override: {
+      task: 'completion',
+      endpoint: { kind: 'embedded', modelsDir: dirname(MODEL) },
+      model: basename(MODEL),
+      timeoutMs: 600_000,
+    },
+    factory: {
+      completion: (spec) => (spec.endpointId === OVERRIDE_ENDPOINT_ID ? provider : base.completion(spec)),
+      embedder: (spec) => base.embedder(spec),
+    },
     completion: {
-      provider,
       persistentCache: false,
       service: { temperature: 0, maxLines: 1000, contextTimeoutMs: 40, promptBudget: MISS_BUDGET },
     },

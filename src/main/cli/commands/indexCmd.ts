@@ -1,6 +1,9 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createEmbedder, DEFAULT_EMBEDDER, EMBEDDER_NAMES } from '../../core/inference/createEmbedder'
+import { defaultDataDir } from '../../core/files/dataDir'
+import { createEmbedder, EMBEDDER_NAMES } from '../../core/inference/createEmbedder'
+import type { Embedder } from '../../core/inference/embedder'
+import { RoutingServices } from '../../core/router/routingServices'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import type { IndexProgress } from '../../core/index/indexer'
 import { WorkspaceIndex } from '../../core/index/workspaceIndex'
@@ -18,8 +21,10 @@ export const indexCommand: Command = {
     'are done too (the default embedder is local and fast); --no-wait leaves them to the app.',
     '',
     '  --db DIR         index data directory (default: one per workspace in the user data dir)',
-    `  --embedder NAME  ${EMBEDDER_NAMES.join(' | ')} (default ${DEFAULT_EMBEDDER}: built in, no server);`,
-    '                   remote ones read HEARTH_EMBED_URL / HEARTH_EMBED_MODEL / HEARTH_EMBED_TOKEN',
+    `  --embedder NAME  ${EMBEDDER_NAMES.join(' | ')}: overrides the settings' embedding route`,
+    "                   (default: the active profile's, as in the app: its first reachable tier;",
+    '                   hash is built in and needs no server); remote ones read HEARTH_EMBED_URL /',
+    '                   HEARTH_EMBED_MODEL / HEARTH_EMBED_TOKEN',
     '  --json           print a JSON summary: {"files","chunks","skipped":[{"path","reason"}],"ms"}',
     '  --force          re-chunk every file, even unchanged ones',
     '  --no-wait        do not wait for the embedding backlog',
@@ -35,10 +40,11 @@ export const indexCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('expected exactly one folder to index')
     const dir = resolve(positionals[0] ?? '.')
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`not a folder: ${dir}`)
-    const name = values.embedder ?? DEFAULT_EMBEDDER
-    if (!(EMBEDDER_NAMES as readonly string[]).includes(name)) {
+    const name = values.embedder
+    if (name !== undefined && !(EMBEDDER_NAMES as readonly string[]).includes(name)) {
       throw new UsageError(`--embedder must be one of ${EMBEDDER_NAMES.join(', ')}`)
     }
+    const routing = name === undefined ? await settingsRouting() : undefined
     const root = canonicalRoot(dir)
     const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
     const t0 = performance.now()
@@ -46,7 +52,7 @@ export const indexCommand: Command = {
     const idx = await WorkspaceIndex.open({
       root,
       dbDir,
-      embedder: createEmbedder(name),
+      embedder: routing ? await routedEmbedder(routing) : createEmbedder(name ?? 'hash'),
       onProgress: (p: IndexProgress) => {
         if (p.phase === 'scanning') bar.update('scanning…')
         else if (p.phase === 'indexing') bar.update(`indexing`, p.done, p.total, `${p.chunksAdded} chunks`)
@@ -95,6 +101,29 @@ export const indexCommand: Command = {
     } finally {
       bar.done()
       await idx.close()
+      await routing?.dispose()
     }
   },
+}
+
+/** The user's settings and routing, for one command: no periodic checks, no settings file watch. */
+function settingsRouting(): Promise<RoutingServices> {
+  return RoutingServices.create({
+    dataDir: defaultDataDir(),
+    monitor: false,
+    watchIntervalMs: 0,
+    log: (level, m) => {
+      if (level === 'warn' && m.startsWith('settings:')) process.stderr.write(`hearth: ${m}\n`)
+    },
+  })
+}
+
+/**
+ * The embedding route's embedder, as the app picks it: one health check of each endpoint, then
+ * the first usable tier, pinned (an index's vectors never change model). Nothing usable: none,
+ * and the index is full-text only until one is.
+ */
+async function routedEmbedder(routing: RoutingServices): Promise<Embedder | null> {
+  await routing.router.checkAll()
+  return routing.router.tierEmbedder() ?? null
 }

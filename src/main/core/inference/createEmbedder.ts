@@ -1,8 +1,9 @@
 import { HearthError } from '@shared/errors'
 import type { Embedder } from './embedder'
-import { createHttpEmbedder, type HttpEmbedderKind } from './httpEmbedders'
+import type { HttpEmbedderKind } from './httpEmbedders'
 import { HttpClient } from '../net/httpClient'
 import { CodeHashEmbedder } from './codeHashEmbedder'
+import { defaultProviderFactory } from './providerFactory'
 
 /** Names `--embedder` accepts. 'none' indexes for full-text search only. */
 export const EMBEDDER_NAMES = ['hash', 'none', 'ollama', 'triton', 'openai'] as const
@@ -17,22 +18,26 @@ const DEFAULTS: Record<HttpEmbedderKind, { url: string; model: string }> = {
 }
 
 /**
- * Builds the embedder for a name. Remote ones read their endpoint from the environment
- * (HEARTH_EMBED_URL, HEARTH_EMBED_MODEL, HEARTH_EMBED_TOKEN) until settings carry them.
+ * The embedder a name on the command line (`--embedder`) stands for, built by the one provider
+ * factory. Remote ones read their endpoint from the environment (HEARTH_EMBED_URL,
+ * HEARTH_EMBED_MODEL, HEARTH_EMBED_TOKEN); without a name the settings' embedding route applies.
  */
-export function createEmbedder(name: string, env: NodeJS.ProcessEnv = process.env): Embedder | null {
+export function createEmbedder(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  http: HttpClient = new HttpClient(),
+): Embedder | null {
   if (name === 'none') return null
   if (name === 'hash' || name === 'default') return new CodeHashEmbedder()
   if (name === 'ollama' || name === 'triton' || name === 'openai') {
     const d = DEFAULTS[name]
-    const opts: Parameters<typeof createHttpEmbedder>[0] = {
-      kind: name,
-      url: env.HEARTH_EMBED_URL ?? d.url,
+    const factory = defaultProviderFactory({ http, embeddedEmbedder: () => new CodeHashEmbedder() })
+    return factory.embedder({
+      endpointId: name,
+      endpoint: { kind: name, url: env.HEARTH_EMBED_URL ?? d.url },
       model: env.HEARTH_EMBED_MODEL ?? d.model,
-      http: new HttpClient(),
-    }
-    if (env.HEARTH_EMBED_TOKEN) opts.token = env.HEARTH_EMBED_TOKEN
-    return createHttpEmbedder(opts)
+      token: env.HEARTH_EMBED_TOKEN || undefined,
+    })
   }
   throw new HearthError(
     'invalid_argument',
