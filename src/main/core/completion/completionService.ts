@@ -6,24 +6,24 @@ import type {
   CompletionStatus,
 } from '@shared/contract/completion'
 import { HearthError } from '@shared/errors'
+import { systemClock, type Clock } from '../base/clock'
 import { singleProviderRoute, type CompletionRoute, type RoutePlan } from '../inference/completionRoute'
 import type { ContextSource } from '../inference/contextSource'
 import type { FimFamily } from '../inference/fimTemplates'
-import type { CompletionProvider, GenerateOptions } from '../inference/fimTypes'
-import type { CompletionLatencyRecorder } from '../metrics/hearthMetrics'
+import type { GenerateOptions } from '../inference/fimTypes'
 import { FULL_SPEED, type BudgetConsumer, type Budgets } from '../resources/budgets'
 import type { CompletionPrefetchTarget, NextCompletionContext } from '../resources/prefetchTargets'
 import { CompletionCache } from './completionCache'
-import { CompletionStatusReporter, type CompletionEventSink } from './completionStatus'
+import { CompletionStatusReporter } from './completionStatus'
 import {
   abortGeneration,
   continues,
-  countNewlines,
   EditorTable,
+  emitPartials,
+  newGeneration,
   midWord,
   releaser,
   remember,
-  TAIL,
   typedAhead,
   type EditorState,
   type Generation,
@@ -32,6 +32,7 @@ import { gatherSnippets } from './gatherSnippets'
 import { decideMode, type CompletionMode } from './postprocess'
 import { postContext, produce } from './produce'
 import { buildPrompt, DEFAULT_PROMPT_BUDGET, pruneForBudget, type PromptBudget } from './promptBudget'
+import { PrefetchSlot } from './prefetchSlot'
 import { RecentEditsSource } from './recentEditsSource'
 import { cancelled, debounceFor, noteKeystroke, waitDebounce } from './typingRhythm'
 import { templateFor } from '../inference/fimTemplates'
@@ -39,39 +40,9 @@ import { templateFor } from '../inference/fimTemplates'
 export type { CompletionEventSink } from './completionStatus'
 export { midWord } from './editorState'
 
-export interface CompletionServiceOptions {
-  /** Where requests go: the router's completion route (the app), planned once per request. */
-  route?: CompletionRoute
-  /** One provider and no router (unit tests, benchmarks of a provider alone). */
-  provider?: CompletionProvider
-  /** Defaults to a memory-only cache. */
-  cache?: CompletionCache
-  /** Repository context (the index implements one); recent edits are always added first. */
-  contextSources?: ContextSource[]
-  events?: CompletionEventSink
-  metrics?: CompletionLatencyRecorder
-  budgets?: Budgets
-  promptBudget?: Partial<PromptBudget>
-  /** Template family override; by default the plan's (from its model name). */
-  family?: FimFamily
-  temperature?: number
-  /** Whole generation deadline (ms). Default 8000. */
-  timeoutMs?: number
-  /** Response must start within this (model load included). Default 6000. */
-  firstByteMs?: number
-  /** Longest silence mid-stream. Default 2000. */
-  stallMs?: number
-  /** Each context source's time box (ms). Default 40. */
-  contextTimeoutMs?: number
-  /** Multi-line completions stop after this many lines. Default 12. */
-  maxLines?: number
-  /** 'skip' (default): no automatic request with the cursor inside a word. */
-  midWord?: 'skip' | 'allow'
-  /** Ceiling of the adaptive debounce (ms). Default 250. */
-  maxDebounceMs?: number
-  /** Ollama num_ctx. Default 4096. */
-  numCtx?: number
-}
+import type { CompletionServiceOptions } from './completionOptions'
+
+export type { CompletionServiceOptions } from './completionOptions'
 
 /** A request's plan, and what its answers are keyed and post-processed by. */
 interface Planned {
@@ -104,10 +75,12 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   private budgets: Budgets
   private readonly promptBudget: PromptBudget
   private readonly reporter: CompletionStatusReporter
-  private prefetchAc: AbortController | undefined
+  private readonly prefetch = new PrefetchSlot()
   private disposed = false
+  private readonly clock: Clock
 
   constructor(private readonly opts: CompletionServiceOptions) {
+    this.clock = opts.clock ?? systemClock
     const route = opts.route ?? (opts.provider ? singleProviderRoute(opts.provider) : undefined)
     if (!route) throw new HearthError('invalid_argument', 'CompletionService needs a route or a provider')
     this.route = route
@@ -138,7 +111,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     const ed = this.editors.get(r.editorId)
     if (r.requestId < ed.latest)
       throw new HearthError('cancelled', 'stale completion request (a newer one exists)')
-    noteKeystroke(ed, performance.now())
+    noteKeystroke(ed, this.clock.now())
     ed.latest = r.requestId
     ed.wake?.()
     this.reporter.counts.requests++
@@ -195,12 +168,12 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     if (gen && typed !== undefined) {
       return this.join(ed, gen, r, typed, signal).then((text) => {
         if (text !== undefined) return answer(plan, text, 'stream-reuse')
-        return this.generate(ed, r, signal, planned, false).then((t) => answer(plan, t, 'provider'))
+        return this.generate(ed, r, signal, planned, false).then((t) => answer(plan.servedBy, t, 'provider'))
       })
     }
     abortGeneration(ed)
     return this.generate(ed, r, signal, planned, r.trigger === 'automatic').then((t) =>
-      answer(plan, t, 'provider'),
+      answer(plan.servedBy, t, 'provider'),
     )
   }
 
@@ -234,7 +207,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     const suffix = ctx.text.slice(ctx.offset, ctx.offset + 8_000)
     const p = this.plan(prefix, suffix, decideMode(prefix, suffix))
     if (this.cache.get(p.key) !== undefined) return
-    await this.runPrefetch(signal, async (s) => {
+    await this.prefetch.run(signal, async (s) => {
       const { text } = await this.stream(
         p,
         { path: ctx.path, language: ctx.languageId ?? '' },
@@ -249,7 +222,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   async warm(path: string, signal: AbortSignal): Promise<void> {
     const known = [...this.editors.all()].flatMap((e) => e.recent).find((m) => m.path === path)
     if (!known) return
-    await this.runPrefetch(signal, async (s) => {
+    await this.prefetch.run(signal, async (s) => {
       const plan = this.route.plan({ prefix: known.prefixTail, suffix: known.suffix })
       const prompt = buildPrompt(
         templateFor(this.opts.family ?? plan.family),
@@ -276,7 +249,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
     this.disposed = true
     this.reporter.dispose()
     for (const ed of this.editors.all()) abortGeneration(ed)
-    this.prefetchAc?.abort()
+    this.prefetch.abort()
     await this.cache.flush()
   }
 
@@ -347,32 +320,13 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
   ): Promise<string> {
     if (signal.aborted || ed.latest !== r.requestId) throw cancelled()
     // A foreground request always wins over speculation.
-    this.prefetchAc?.abort()
-    const ac = new AbortController()
-    let resolveDone!: (t: string) => void
-    let rejectDone!: (e: unknown) => void
-    const done = new Promise<string>((res, rej) => {
-      resolveDone = res
-      rejectDone = rej
-    })
-    done.catch(() => undefined) // joiners observe it; an unobserved rejection is not a crash
-    const gen: Generation = {
-      path: r.path,
-      suffix: r.suffix,
-      offset: r.offset,
-      prefixTail: r.prefix.slice(-TAIL),
-      mode: p.mode,
-      text: '',
-      raw: '',
-      post: postContext(p.pruned, p.mode, this.opts.maxLines ?? 12),
-      streaming: false,
-      emittedLines: 0,
-      ac,
-      refs: 1,
-      listeners: [{ requestId: r.requestId, typed: '' }],
-      editorId: r.editorId,
-      done,
-    }
+    this.prefetch.abort()
+    const { gen, resolveDone, rejectDone } = newGeneration(
+      r,
+      p.mode,
+      postContext(p.pruned, p.mode, this.opts.maxLines ?? 12),
+    )
+    const ac = gen.ac
     ed.gen = gen
     const release = releaser(gen, signal)
     try {
@@ -385,7 +339,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
         column: r.column,
       }
       const context = gatherSnippets(this.sources, query, this.opts.contextTimeoutMs ?? 40, ac.signal)
-      if (debounce) await waitDebounce(ed, r.requestId, this.debounceMs(r.editorId), ac.signal)
+      if (debounce) await waitDebounce(this.clock, ed, r.requestId, this.debounceMs(r.editorId), ac.signal)
       const snippets = (await context).snippets
       if (ac.signal.aborted) throw cancelled()
       gen.streaming = true
@@ -393,7 +347,7 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
         gen.raw = raw
         if (text === undefined || text === gen.text) return
         gen.text = text
-        this.emitPartials(gen)
+        emitPartials(gen, this.opts.events)
       })
       this.cacheAnswer(p, t)
       resolveDone(t)
@@ -449,48 +403,6 @@ export class CompletionService implements BudgetConsumer, CompletionPrefetchTarg
 
   private ensureLatest(ed: EditorState, r: CompletionRequest, signal: AbortSignal): void {
     if (signal.aborted || ed.latest !== r.requestId) throw cancelled('superseded by a newer request')
-  }
-
-  /**
-   * Partial ghost text, each time a line completes. The renderer shows only the complete lines of
-   * a streaming suggestion (`completeLines` in ghostText.ts), so an event for text after the last
-   * newline would be parsed there and dropped: on a fast engine that was one message per token
-   * across the process boundary, competing with the engine for the cores while it generates.
-   */
-  private emitPartials(gen: Generation): void {
-    const events = this.opts.events
-    if (!events) return
-    const lines = countNewlines(gen.text)
-    if (lines <= gen.emittedLines) return
-    gen.emittedLines = lines
-    for (const l of gen.listeners) {
-      if (!gen.text.startsWith(l.typed) || gen.text.length <= l.typed.length) continue
-      events.emit('completion.partial', {
-        editorId: gen.editorId,
-        requestId: l.requestId,
-        text: gen.text.slice(l.typed.length),
-      })
-    }
-  }
-
-  private async runPrefetch(
-    signal: AbortSignal,
-    work: (signal: AbortSignal) => Promise<void>,
-  ): Promise<void> {
-    this.prefetchAc?.abort()
-    const ac = new AbortController()
-    this.prefetchAc = ac
-    const onAbort = (): void => ac.abort()
-    signal.addEventListener('abort', onAbort, { once: true })
-    try {
-      await work(ac.signal)
-    } catch (err) {
-      if (ac.signal.aborted) throw cancelled()
-      throw err
-    } finally {
-      signal.removeEventListener('abort', onAbort)
-      if (this.prefetchAc === ac) this.prefetchAc = undefined
-    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { CompletionRequest } from '@shared/contract/completion'
+import type { CompletionEventSink } from './completionStatus'
 import { processCompletion, type CompletionMode, type PostContext } from './postprocess'
 
 interface Listener {
@@ -192,4 +193,58 @@ export function releaser(gen: Generation, signal: AbortSignal): () => void {
   if (signal.aborted) onAbort()
   else signal.addEventListener('abort', onAbort, { once: true })
   return drop
+}
+
+/**
+ * Partial ghost text, each time a line completes. The renderer shows only the complete lines of
+ * a streaming suggestion (`completeLines` in ghostText.ts), so an event for text after the last
+ * newline would be parsed there and dropped: on a fast engine that was one message per token
+ * across the process boundary, competing with the engine for the cores while it generates.
+ */
+export function emitPartials(gen: Generation, events: CompletionEventSink | undefined): void {
+  if (!events) return
+  const lines = countNewlines(gen.text)
+  if (lines <= gen.emittedLines) return
+  gen.emittedLines = lines
+  for (const l of gen.listeners) {
+    if (!gen.text.startsWith(l.typed) || gen.text.length <= l.typed.length) continue
+    events.emit('completion.partial', {
+      editorId: gen.editorId,
+      requestId: l.requestId,
+      text: gen.text.slice(l.typed.length),
+    })
+  }
+}
+
+/** A generation for request `r`, with the promise its joiners wait on and how to settle it. */
+export function newGeneration(
+  r: CompletionRequest,
+  mode: CompletionMode,
+  post: PostContext,
+): { gen: Generation; resolveDone: (t: string) => void; rejectDone: (e: unknown) => void } {
+  let resolveDone!: (t: string) => void
+  let rejectDone!: (e: unknown) => void
+  const done = new Promise<string>((res, rej) => {
+    resolveDone = res
+    rejectDone = rej
+  })
+  done.catch(() => undefined) // joiners observe it; an unobserved rejection is not a crash
+  const gen: Generation = {
+    path: r.path,
+    suffix: r.suffix,
+    offset: r.offset,
+    prefixTail: r.prefix.slice(-TAIL),
+    mode,
+    text: '',
+    raw: '',
+    post,
+    streaming: false,
+    emittedLines: 0,
+    ac: new AbortController(),
+    refs: 1,
+    listeners: [{ requestId: r.requestId, typed: '' }],
+    editorId: r.editorId,
+    done,
+  }
+  return { gen, resolveDone, rejectDone }
 }

@@ -1,4 +1,5 @@
 import { HearthError } from '@shared/errors'
+import type { Clock } from '../base/clock'
 import type { EditorState } from './editorState'
 
 /** Only gaps between requests shorter than this look like typing and feed the rhythm. */
@@ -27,6 +28,7 @@ export function debounceFor(ed: EditorState | undefined, floorMs: number, ceilin
 
 /** Waits `ms`; ends early (cancelled) when a newer request of the editor arrives or `signal` aborts. */
 export function waitDebounce(
+  clock: Clock,
   ed: EditorState,
   requestId: number,
   ms: number,
@@ -35,7 +37,7 @@ export function waitDebounce(
   if (ms <= 0) return Promise.resolve()
   return new Promise<void>((resolve, reject) => {
     const finish = (err?: Error): void => {
-      clearTimeout(timer)
+      void timer.dispose()
       signal.removeEventListener('abort', onAbort)
       if (ed.wake === wake) ed.wake = undefined
       if (err) reject(err)
@@ -45,7 +47,7 @@ export function waitDebounce(
     const wake = (): void => {
       if (ed.latest !== requestId) finish(cancelled())
     }
-    const timer = setTimeout(() => finish(), ms)
+    const timer = clock.setTimeout(() => finish(), ms)
     ed.wake = wake
     signal.addEventListener('abort', onAbort, { once: true })
   })

@@ -4,7 +4,13 @@ import { parseRetryAfter } from './retry'
 /** Failure reasons of an upstream server's answer, added to the connection's (httpClient NetFailure). */
 export type ProviderFailure = Extract<
   FailureReason,
-  'model_missing' | 'server_error' | 'unauthorized' | 'bad_request' | 'too_large' | 'malformed' | 'rate_limited'
+  | 'model_missing'
+  | 'server_error'
+  | 'unauthorized'
+  | 'bad_request'
+  | 'too_large'
+  | 'malformed'
+  | 'rate_limited'
 >
 
 export interface StatusErrorContext {
@@ -66,7 +72,11 @@ export function statusError(
     )
   }
   if (status === 401 || status === 403) {
-    return fail('unauthorized', 'unauthorized', `${ctx.label}: not authorized (HTTP ${status}) — check the token`)
+    return fail(
+      'unauthorized',
+      'unauthorized',
+      `${ctx.label}: not authorized (HTTP ${status}) — check the token`,
+    )
   }
   if (status === 413) {
     return fail('too_large', 'too_large', `${ctx.label}: request too large for the server (HTTP 413): ${msg}`)

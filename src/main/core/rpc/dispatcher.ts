@@ -26,7 +26,7 @@ export class Dispatcher {
     const handler = this.handlers[method] as (a: unknown, c: CallContext) => unknown
     const around = this.middleware[method] as
       ((a: unknown, c: CallContext, next: () => Promise<unknown>) => Promise<unknown>) | undefined
-    const run = async (): Promise<unknown> => handler(parsed.data, ctx)
+    const run = (): Promise<unknown> => Promise.resolve().then(() => handler(parsed.data, ctx))
     const value = around ? await around(parsed.data, ctx, run) : await run()
     const checked = spec.result.safeParse(value)
     if (!checked.success) {

@@ -27,7 +27,12 @@ async function ollamaLike(tokens = 10): Promise<{ url: string; seen: Seen[]; ser
     req.on('data', (c: Buffer) => (body += c.toString()))
     req.on('end', () => {
       const r = JSON.parse(body) as { prompt: string; options?: { num_predict?: number } }
-      const entry: Seen = { prompt: r.prompt, numPredict: r.options?.num_predict, closedEarly: false, finished: false }
+      const entry: Seen = {
+        prompt: r.prompt,
+        numPredict: r.options?.num_predict,
+        closedEarly: false,
+        finished: false,
+      }
       seen.push(entry)
       res.writeHead(200, { 'content-type': 'application/x-ndjson' })
       const n = entry.numPredict === 0 ? 0 : tokens
@@ -105,7 +110,11 @@ describe('Prefetcher (against an Ollama-protocol server)', () => {
     srv = await ollamaLike()
     log = []
     metrics = new HearthMetrics()
-    p = new Prefetcher({ completion: ollamaTarget(srv.url, log), index: ollamaTarget(srv.url, log), counter: metrics.prefetch })
+    p = new Prefetcher({
+      completion: ollamaTarget(srv.url, log),
+      index: ollamaTarget(srv.url, log),
+      counter: metrics.prefetch,
+    })
   })
   afterEach(async () => {
     p.dispose()
@@ -115,7 +124,10 @@ describe('Prefetcher (against an Ollama-protocol server)', () => {
 
   const outcomes = () =>
     Object.fromEntries(
-      [...metrics.prefetch.series.values()].map((s) => [`${s.labels.strategy}:${s.labels.outcome}`, s.value.value]),
+      [...metrics.prefetch.series.values()].map((s) => [
+        `${s.labels.strategy}:${s.labels.outcome}`,
+        s.value.value,
+      ]),
     )
 
   it('speculates the next completion after an accept and a keystroke cancels it on the wire', async () => {

@@ -63,7 +63,11 @@ interface Queued {
 export class Prefetcher implements BudgetConsumer {
   private budgets: Budgets = FULL_SPEED
   private readonly queue = new Map<string, Queued>()
-  private running?: { q: Queued; ac: AbortController; cancelledBy?: 'keystroke' | 'foreground' | 'budget' | 'dispose' }
+  private running?: {
+    q: Queued
+    ac: AbortController
+    cancelledBy?: 'keystroke' | 'foreground' | 'budget' | 'dispose'
+  }
   private foregroundCount = 0
   private pumpScheduled?: NodeJS.Immediate
   private expiryTimer?: NodeJS.Timeout
@@ -161,7 +165,11 @@ export class Prefetcher implements BudgetConsumer {
 
   /** For tests and the status panel. */
   pending(): { key: string; strategy: string; confidence: number }[] {
-    return [...this.queue.values()].map(({ task }) => ({ key: task.key, strategy: task.strategy, confidence: task.confidence }))
+    return [...this.queue.values()].map(({ task }) => ({
+      key: task.key,
+      strategy: task.strategy,
+      confidence: task.confidence,
+    }))
   }
 
   get busy(): boolean {
