@@ -36,6 +36,7 @@ import { PrefetchSlot } from './prefetchSlot'
 import { RecentEditsSource } from './recentEditsSource'
 import { cancelled, debounceFor, noteKeystroke, waitDebounce } from './typingRhythm'
 import { templateFor } from '../inference/fimTemplates'
+import type { Disposable } from '../base/lifecycle'
 
 export type { CompletionEventSink } from './completionStatus'
 export { midWord } from './editorState'
@@ -66,7 +67,7 @@ interface Planned {
  * setBudgets, the core sees every request's arrival time per editor (the typing rhythm), and
  * the CLI/benchmarks exercise the same path without a renderer.
  */
-export class CompletionService implements BudgetConsumer, CompletionPrefetchTarget {
+export class CompletionService implements Disposable, BudgetConsumer, CompletionPrefetchTarget {
   private readonly route: CompletionRoute
   readonly cache: CompletionCache
   private readonly recentEdits = new RecentEditsSource()

@@ -2,6 +2,7 @@ import type { CompletionCounts, CompletionFeedback, CompletionStatus } from '@sh
 import type { EventName, PayloadOf } from '@shared/contract'
 import type { CompletionRoute } from '../inference/completionRoute'
 import type { ProviderState } from '../inference/fimTypes'
+import type { Disposable } from '../base/lifecycle'
 
 /** The slice of the event bus the completion service uses. */
 export interface CompletionEventSink {
@@ -27,7 +28,7 @@ const zeroCounts = (): CompletionCounts => ({
 })
 
 /** The completion service's counters and its status events: where requests go, and how they fare. */
-export class CompletionStatusReporter {
+export class CompletionStatusReporter implements Disposable {
   readonly counts = zeroCounts()
   lastMs: number | null = null
   private lastState: ProviderState = { phase: 'idle' }

@@ -6,6 +6,7 @@ import { TEMP_MARKER } from './atomicWrite'
 import { DEFAULT_IGNORED_NAMES, type IgnoreRules } from './ignoreRules'
 import { ChangeCoalescer } from './changeCoalescer'
 import type { ChangeSource, FileChangeEvent, WatcherState } from './watchTypes'
+import type { Disposable } from '../base/lifecycle'
 
 export interface WorkspaceWatcherOptions {
   /** Real absolute path of the workspace root. */
@@ -34,7 +35,7 @@ const DEGRADING: Record<string, string> = {
  * into batches of workspace-relative paths. Errors never throw: they turn the state to 'degraded'
  * with a reason the status bar can show.
  */
-export class WorkspaceWatcher implements ChangeSource {
+export class WorkspaceWatcher implements Disposable, ChangeSource {
   private readonly fsw: FSWatcher
   private readonly coalescer: ChangeCoalescer
   private readonly changeListeners = new Set<(batch: FileChangeEvent[]) => void>()

@@ -16,6 +16,7 @@ import { indexDirFor } from './indexLocation'
 import type { IndexProgress } from './indexer'
 import { WorkspaceIndex } from './workspaceIndex'
 import { identifierTokens } from '../text/identifiers'
+import type { Disposable } from '../base/lifecycle'
 
 /** What the index needs from the workspace service (narrow on purpose). */
 export interface IndexedWorkspace {
@@ -47,7 +48,7 @@ const STATUS_EVERY_MS = 250
  * follows the watcher, reports status (files, chunks, embedding backlog, paused/why) as
  * `index.status` events, and serves search and completion context.
  */
-export class IndexService implements BudgetConsumer, ContextSource, EmbeddingPrefetchTarget {
+export class IndexService implements Disposable, BudgetConsumer, ContextSource, EmbeddingPrefetchTarget {
   readonly name = 'index'
   private current: WorkspaceIndex | null = null
   private opening: Promise<void> = Promise.resolve()

@@ -1,3 +1,4 @@
+import type { Disposable } from '../base/lifecycle'
 /**
  * What a completion provider is asked for and what it reports back. Plain data, so a router,
  * a circuit breaker or a metrics wrapper can sit between the completion service and a provider
@@ -89,7 +90,7 @@ export interface ProviderState {
  *   server_error, no_response, stalled, deadline, refused, unauthorized…), and the stream ends
  *   by `opts.timeoutMs` whatever the server does.
  */
-export interface CompletionProvider {
+export interface CompletionProvider extends Disposable {
   readonly kind: ProviderKind
   /** Stable identity for routers, breakers and stats: `kind:model@endpoint`. */
   readonly id: string

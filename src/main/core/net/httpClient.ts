@@ -8,6 +8,7 @@ import { cancelledError } from './netFailure'
 import { policyLookup } from './policyLookup'
 import { processConnectionPolicy, registerClient, unregisterClient } from './processPolicy'
 import { sendRequest } from './sendRequest'
+import type { Disposable } from '../base/lifecycle'
 
 export type { ConnectInfo, HttpClientOptions, HttpRequestOptions, HttpResponse } from './httpTypes'
 export type { NetFailure } from './netFailure'
@@ -21,7 +22,7 @@ export { processConnectionPolicy, setProcessConnectionPolicy } from './processPo
  * Built on node:http rather than global fetch so the policy can sit at the socket layer and
  * timeouts can tell "no response" from "stalled".
  */
-export class HttpClient {
+export class HttpClient implements Disposable {
   private policy: ConnectionPolicy
   private httpAgent: http.Agent
   private httpsAgent: https.Agent

@@ -2,6 +2,7 @@ import type { GpuReading, RemoteStatus, ResourceSnapshot } from '@shared/contrac
 import type { ProbeCostRecorder } from '../metrics/hearthMetrics'
 import { defaultChanged, type Probe, type ProbeReading } from './probes/probe'
 import { NoPowerSource, type PowerEvent, type PowerSource } from './powerSource'
+import type { Disposable } from '../base/lifecycle'
 
 export interface MonitorOptions {
   probes: Probe[]
@@ -51,7 +52,7 @@ type Listener = (snapshot: ResourceSnapshot, cause: string) => void
  * battery is read, and only on battery (the policy must still notice it draining). Every timer
  * is unref'd so the monitor never keeps a process alive, and dispose() clears them all.
  */
-export class ResourceMonitor {
+export class ResourceMonitor implements Disposable {
   private slots: ProbeSlot[]
   private readonly power: PowerSource
   private readonly listeners = new Set<Listener>()

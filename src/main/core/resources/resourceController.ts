@@ -12,6 +12,7 @@ import {
   type PolicyResult,
   type PolicyState,
 } from './policy'
+import type { Disposable } from '../base/lifecycle'
 
 /** The part of ResourceMonitor the controller uses (a test can hand in a scripted one). */
 export interface SnapshotSource {
@@ -54,7 +55,7 @@ export interface ResourceControllerOptions {
  * override, and pushes budgets to the registered consumers (indexer, embed queue, prefetcher,
  * completion service) only when they actually change. Emits `resources.state` for the status bar.
  */
-export class ResourceController implements ActivitySink {
+export class ResourceController implements Disposable, ActivitySink {
   private readonly consumers = new Set<BudgetConsumer>()
   private readonly activityListeners = new Set<(kind: ActivityKind, at: number) => void>()
   private readonly stateListeners = new Set<(state: ResourceState, budgets: Budgets) => void>()

@@ -4,6 +4,7 @@ import { checkEndpoint, type CheckTarget } from '../health/checkEndpoint'
 import type { HttpClient } from '../net/httpClient'
 import type { TokenStore } from '../secrets/tokenStore'
 import type { EndpointRuntime } from './endpointRuntime'
+import type { Disposable } from '../base/lifecycle'
 
 const REACHABLE: ReadonlySet<string> = new Set(['ok', 'slow', 'model_missing'])
 
@@ -27,7 +28,7 @@ export interface HealthMonitorDeps {
  * concurrent callers), the half-open probe of an open breaker, and a timer that wakes for the
  * next check or breaker retry that is due. The timer never keeps a process alive.
  */
-export class HealthMonitor {
+export class HealthMonitor implements Disposable {
   private timer: NodeJS.Timeout | undefined
   private disposed = false
 

@@ -22,6 +22,7 @@ import { rerenderForModel } from './rerenderPrompt'
 import type { EndpointRef, RouteSelector, Selection, Ticket } from './selection'
 import type { RuleHints } from './sizeRule'
 import { beginTicket } from './tickets'
+import type { Disposable } from '../base/lifecycle'
 
 export type { EndpointRef, Selection, Ticket } from './selection'
 
@@ -51,7 +52,7 @@ export interface ModelRouterOptions {
  * Settings changes apply at once — including the offline profile's loopback-only policy on the
  * shared HTTP client.
  */
-export class ModelRouter implements RouteSelector {
+export class ModelRouter implements Disposable, RouteSelector {
   private settings: Settings
   private readonly endpoints = new Map<string, EndpointRuntime>()
   private readonly listeners = new StatusListeners()

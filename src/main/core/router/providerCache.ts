@@ -2,12 +2,13 @@ import type { Embedder } from '../inference/embedder'
 import type { CompletionProvider } from '../inference/fimTypes'
 import type { ProviderFactory } from '../inference/providerFactory'
 import type { Selection } from './selection'
+import type { Disposable } from '../base/lifecycle'
 
 /**
  * The router's providers: one per (endpoint, model), built by the one provider factory with the
  * endpoint's token, dropped when the endpoint's config or token changes.
  */
-export class ProviderCache {
+export class ProviderCache implements Disposable {
   private readonly completions = new Map<string, CompletionProvider>()
   private readonly embedders = new Map<string, Embedder>()
 

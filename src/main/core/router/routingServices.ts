@@ -13,6 +13,7 @@ import { SettingsService } from '../settings/settingsService'
 import { OVERRIDE_ENDPOINT_ID, withTaskOverride, type TaskOverride } from '../settings/taskOverride'
 import { ModelRouter, type ModelRouterOptions } from './modelRouter'
 import { defaultProviderFactory, type ProviderFactory } from '../inference/providerFactory'
+import { DisposableStore, type Disposable } from '../base/lifecycle'
 
 export interface RoutingOptions {
   /** `<dataDir>/settings.json` is the user settings file. */
@@ -66,8 +67,8 @@ function withModelsDir(s: Settings, dataDir: string): Settings {
  * and both emit their events. The core builds one and hands `router.completionProvider()` to the
  * completion service and `routedEmbedderSource(router)` to the index.
  */
-export class RoutingServices {
-  private readonly unsubscribe: (() => void)[] = []
+export class RoutingServices implements Disposable {
+  private readonly subscriptions = new DisposableStore()
   private readonly ownsHttp: boolean
 
   private constructor(
@@ -79,7 +80,7 @@ export class RoutingServices {
     private readonly opts: RoutingOptions,
   ) {
     this.ownsHttp = ownsHttp
-    this.unsubscribe.push(
+    this.subscriptions.defer(
       settings.onChange((c) => {
         // Process-wide rule first: the router's re-checks start right away and must run under it.
         const p = c.settings.profiles[c.settings.profile]
@@ -89,8 +90,8 @@ export class RoutingServices {
           this.log('warn', `settings: ${p.file}: ${p.key ? `${p.key}: ` : ''}${p.message}`)
         opts.events?.emit('settings.changed', this.view())
       }),
-      router.onStatus((s) => opts.events?.emit('backends.status', s)),
     )
+    this.subscriptions.defer(router.onStatus((s) => opts.events?.emit('backends.status', s)))
   }
 
   static async create(o: RoutingOptions): Promise<RoutingServices> {
@@ -191,7 +192,7 @@ export class RoutingServices {
   }
 
   async dispose(): Promise<void> {
-    for (const u of this.unsubscribe.splice(0)) u()
+    await this.subscriptions.dispose()
     setProcessConnectionPolicy(allowAllPolicy)
     this.settings.dispose()
     await this.router.dispose()

@@ -7,6 +7,7 @@ import { atomicWrite } from '../files/atomicWrite'
 import { isPlainObject, mergePatch, type JsonObject } from './mergePatch'
 import { readSettingsFile, type SettingsFileRead } from './readSettingsFile'
 import { resolveSettings } from './resolveSettings'
+import type { Disposable } from '../base/lifecycle'
 
 export type SettingsScope = 'user' | 'workspace'
 
@@ -42,7 +43,7 @@ const sig = (p: SettingsProblem): string => `${p.file}\u0000${p.key}\u0000${p.me
  * picked up by polling, and listeners hear every change so a profile switch applies without a
  * restart. A broken file never stops Hearth: its bad keys are reported and skipped.
  */
-export class SettingsService {
+export class SettingsService implements Disposable {
   private userFile: string
   private workspaceFile: string | undefined
   private reads: { user: SettingsFileRead; workspace: SettingsFileRead | undefined }

@@ -4,8 +4,8 @@ import type {
   CompletionPrefetchTarget,
   EmbeddingPrefetchTarget,
   NextCompletionContext,
-  PrefetchTarget,
 } from '../resources/prefetchTargets'
+import type { Disposable } from '../base/lifecycle'
 
 export type { NextCompletionContext, PrefetchTarget } from '../resources/prefetchTargets'
 
@@ -60,7 +60,7 @@ interface Queued {
  * moment the user types or a foreground request starts — a prefetch never competes with the
  * user. Budgets arrive through setBudgets like every other consumer.
  */
-export class Prefetcher implements BudgetConsumer {
+export class Prefetcher implements Disposable, BudgetConsumer {
   private budgets: Budgets = FULL_SPEED
   private readonly queue = new Map<string, Queued>()
   private running?: {

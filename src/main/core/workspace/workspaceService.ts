@@ -21,6 +21,7 @@ import {
   type Eol,
 } from '../files/textCodec'
 import { fsToHearth, listDir, walkFiles } from './workspaceTree'
+import type { Disposable } from '../base/lifecycle'
 
 /** Files above this are not opened at all. */
 export const MAX_OPEN_BYTES = 5 * 1024 * 1024
@@ -66,7 +67,7 @@ interface Session {
  * atomic saves with conflict detection, and `file.changed` events for changes made outside the
  * editor. One watcher per open folder, shared with the indexer through `watcher`.
  */
-export class WorkspaceService {
+export class WorkspaceService implements Disposable {
   private session: Session | null = null
   private readonly recentFolders: RecentFolders
   private readonly openListeners = new Set<(info: WorkspaceInfo) => void>()
