@@ -59,11 +59,9 @@ export class DataDirLock {
         )
       }
       if (holder && holder.host !== info.host) {
-        throw new HearthError(
-          'busy',
-          `index ${dir} is locked by pid ${holder.pid} on host ${holder.host}`,
-          { ...holder },
-        )
+        throw new HearthError('busy', `index ${dir} is locked by pid ${holder.pid} on host ${holder.host}`, {
+          ...holder,
+        })
       }
       // Stale (owner gone) or unreadable: take it over.
       safeUnlink(path)

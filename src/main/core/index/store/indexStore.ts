@@ -1,102 +1,35 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { DataDirLock } from './dataDirLock'
-import { transferOf } from './packedBatch'
 import { isNewDataDir } from './pgTemplate'
-import type {
-  OpArgs,
-  OpenResult,
-  OpResult,
-  PendingEmbed,
-  StoreHit,
-  StoreOp,
-  StoreRequest,
-  StoreResponse,
-  StoreStats,
-  VerifyResult,
+import {
+  INDEX_CALLS,
+  type IndexApi,
+  type OpArgs,
+  type OpenResult,
+  type OpResult,
+  type PackedBatch,
+  type PendingEmbed,
+  type PrepareApi,
+  type StoreHit,
+  type StoreOp,
+  type StoreOwnCalls,
+  type StoreStats,
+  VECTOR_CALLS,
+  type VectorApi,
+  type VerifyResult,
+  type WorkerApis,
+  type WorkerRole,
 } from './protocol'
 import { openOrSetAside } from './setAside'
+import { WorkerClient, WorkerDied } from './workerClient'
 
-type WorkerEntry = { file: string; eval: false } | { code: string; eval: true }
+export { WorkerDied } from './workerClient'
 
-function workerEntry(): WorkerEntry {
-  const here = import.meta.url
-  if (here.endsWith('.ts')) {
-    // From source (vitest, tsx): load the TypeScript entry through tsx's API. (`--import tsx` in
-    // the worker's execArgv does not reach the worker's own entry module on Node 20.)
-    const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'))
-    const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href
-    const entry = new URL('./worker.ts', here).href
-    return {
-      eval: true,
-      code: `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`,
-    }
-  }
-  // Built by electron-vite: out/main/indexWorker.js beside cli.js / index.js; this module may be
-  // in a shared chunk one folder down.
-  for (const rel of ['./indexWorker.js', '../indexWorker.js', '../../indexWorker.js']) {
-    const f = fileURLToPath(new URL(rel, here))
-    if (existsSync(f)) return { eval: false, file: f }
-  }
-  throw new HearthError('internal', `index worker not found next to ${fileURLToPath(here)}`)
-}
-
-function spawnWorker(): Worker {
-  const entry = workerEntry()
-  return entry.eval ? new Worker(entry.code, { eval: true }) : new Worker(entry.file)
-}
-
-/** Request/response over one worker thread; a dead worker fails every pending and later call. */
-class WorkerClient {
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-  private nextId = 1
-  dead: Error | null = null
-  stopping = false
-  readonly worker = spawnWorker()
-
-  constructor(label: string) {
-    this.worker.on('message', (msg: StoreResponse) => {
-      const w = this.waiting.get(msg.id)
-      if (!w) return
-      this.waiting.delete(msg.id)
-      if (msg.ok) w.resolve(msg.result)
-      else w.reject(new HearthError(msg.error.code === 'busy' ? 'busy' : 'internal', msg.error.message))
-    })
-    this.worker.on('error', (err) => this.fail(new WorkerDied(`${label} crashed: ${err.message}`)))
-    this.worker.on('exit', (code) => {
-      if (!this.stopping) this.fail(new WorkerDied(`${label} exited (code ${code})`))
-    })
-  }
-
-  private fail(err: Error): void {
-    this.dead ??= err
-    for (const w of this.waiting.values()) w.reject(this.dead)
-    this.waiting.clear()
-  }
-
-  call(op: StoreOp, args: unknown): Promise<unknown> {
-    if (this.dead) return Promise.reject(this.dead)
-    const id = this.nextId++
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject })
-      const req: StoreRequest = { id, op, args }
-      this.worker.postMessage(req, transferOf(args))
-    })
-  }
-
-  async terminate(): Promise<void> {
-    this.stopping = true
-    await this.worker.terminate()
-    // A call still waiting will never be answered now. A scan that the index's close let go of
-    // (its pause lifted) could send one just before the close: left waiting, it kept the index
-    // service's dispose waiting for ever.
-    this.fail(new HearthError('unavailable', 'index store is closed'))
-  }
-}
+/** The calls answered here rather than passed on to one worker as they are. */
+type OwnOp =
+  keyof StoreOwnCalls | 'prepareFiles' | 'pendingEmbeds' | 'pendingEmbedsFor' | 'stats' | 'verify' | 'close'
 
 /**
  * The main thread's handle on a workspace's index: owns the data-directory lock and the two worker
@@ -105,7 +38,8 @@ class WorkerClient {
  * vectors, their cache, the HNSW index) are separate PGlite instances so a hybrid search's two
  * halves run side by side on two cores, and the vector index build never holds up full-text
  * search. The calls that span both are split here (setEmbedder, the backlog, putEmbeddings,
- * searchVector, maintainVectorIndex). The CPU half of indexing (read, hash, chunk:
+ * searchVector, maintainVectorIndex); the rest go to the worker whose api has them (protocol.ts).
+ * The CPU half of indexing (read, hash, chunk:
  * `prepareFiles`) goes to a third worker, so it overlaps the store's writes.
  *
  * Consistency between the two without a shared transaction: the vector database is written
@@ -120,13 +54,13 @@ export class IndexStore {
   private building = false
 
   private constructor(
-    private readonly db: WorkerClient,
-    private readonly vec: WorkerClient,
+    private readonly db: WorkerClient<IndexApi>,
+    private readonly vec: WorkerClient<VectorApi>,
     private vecCacheKb: number,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string | null,
     readonly opened: OpenResult,
-    private prep: WorkerClient | null,
+    private prep: WorkerClient<PrepareApi> | null,
   ) {}
 
   /**
@@ -142,11 +76,15 @@ export class IndexStore {
     // hands it its first batch (its start took ≈0.7 s from source, ≈0.1 s built). Otherwise it
     // starts on the first prepareFiles, if any file changed at all.
     const prep =
-      dataDir && isNewDataDir(join(dataDir, 'pg')) ? new WorkerClient('index prepare worker') : null
+      dataDir && isNewDataDir(join(dataDir, 'pg'))
+        ? WorkerClient.start('index prepare worker', 'prepare')
+        : null
     try {
       const [main, vec] = await Promise.allSettled([
-        openWorker('index worker', dataDir, 'pg', 'open'),
-        openWorker('index vector worker', dataDir, 'vectors', 'vecOpen'),
+        openWorker('index worker', 'index', dataDir, 'pg', (c) => c.call('open', { dataDir })),
+        openWorker('index vector worker', 'vector', dataDir, 'vectors', (c) =>
+          c.call('vecOpen', { dataDir }),
+        ),
       ])
       if (main.status === 'rejected' || vec.status === 'rejected') {
         if (main.status === 'fulfilled') await main.value.client.terminate()
@@ -157,7 +95,7 @@ export class IndexStore {
       const opened = main.value.result
       try {
         await db.call('syncVectors', { state: vec.value.result.state })
-        const stats = (await db.call('stats', {})) as StoreStats
+        const stats = await db.call('stats', {})
         const vecKb = vec.value.result.cacheKb
         return new IndexStore(
           db,
@@ -184,59 +122,58 @@ export class IndexStore {
     }
   }
 
+  /**
+   * The calls answered here, keyed like the workers' api objects: those that span both databases
+   * or need care. Every other call goes to the worker whose api has it (route).
+   */
+  private readonly own: { [K in OwnOp]: (a: OpArgs<K>) => Promise<OpResult<K>> } = {
+    prepareFiles: (a) => this.prepareFiles(a),
+    setEmbedder: (a) => this.setEmbedder(a),
+    pendingEmbeds: (a) => this.unembedded(() => this.db.call('pendingEmbeds', a)),
+    pendingEmbedsFor: (a) => this.unembedded(() => this.db.call('pendingEmbedsFor', a)),
+    putEmbeddings: (a) => this.putEmbeddings(a),
+    searchVector: (a) => this.searchVector(a),
+    maintainVectorIndex: () => this.maintainVectorIndex(),
+    stats: () => this.stats(),
+    verify: () => this.verify(),
+    close: () => this.closeDbs(),
+  }
+
   call<K extends StoreOp>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
     if (this.closed && op !== 'close')
       return Promise.reject(new HearthError('unavailable', 'index store is closed'))
     return this.route(op, args) as Promise<OpResult<K>>
   }
 
+  /** Answers a call here (own), or sends it to the worker whose api has it. */
   private route(op: StoreOp, args: unknown): Promise<unknown> {
-    switch (op) {
-      case 'prepareFiles':
-        this.prep ??= new WorkerClient('index prepare worker')
-        // If the helper died, the store worker can do the same work (slower, but it works).
-        return (this.prep.dead ? this.db : this.prep).call(op, args)
-      case 'setEmbedder':
-        return this.setEmbedder(args as OpArgs<'setEmbedder'>)
-      case 'pendingEmbeds':
-      case 'pendingEmbedsFor':
-        return this.pendingEmbeds(op, args)
-      case 'putEmbeddings':
-        return this.putEmbeddings(args as OpArgs<'putEmbeddings'>)
-      case 'searchVector':
-        return this.searchVector(args as OpArgs<'searchVector'>)
-      case 'maintainVectorIndex':
-        return this.maintainVectorIndex()
-      case 'stats':
-        return this.stats()
-      case 'verify':
-        return this.verify()
-      case 'close':
-        return this.closeDbs()
-      default:
-        return (op.startsWith('vec') ? this.vec : this.db).call(op, args)
-    }
+    if (Object.hasOwn(this.own, op)) return (this.own[op as OwnOp] as (a: unknown) => Promise<unknown>)(args)
+    if (Object.hasOwn(VECTOR_CALLS, op)) return this.vec.send(op, args)
+    if (Object.hasOwn(INDEX_CALLS, op)) return this.db.send(op, args)
+    return Promise.reject(new HearthError('internal', `index store: no call named '${String(op)}'`))
+  }
+
+  private prepareFiles(a: OpArgs<'prepareFiles'>): Promise<PackedBatch> {
+    this.prep ??= WorkerClient.start('index prepare worker', 'prepare')
+    // If the helper died, the store worker can do the same work (slower, but it works).
+    return this.prep.dead ? this.db.call('prepareFiles', a) : this.prep.call('prepareFiles', a)
   }
 
   private async setEmbedder(a: OpArgs<'setEmbedder'>): Promise<OpResult<'setEmbedder'>> {
-    const state = (await this.vec.call('vecSetEmbedder', a)) as OpResult<'vecSetEmbedder'>
-    return (await this.db.call('syncVectors', { state })) as OpResult<'syncVectors'>
+    const state = await this.vec.call('vecSetEmbedder', a)
+    return this.db.call('syncVectors', { state })
   }
 
   /**
-   * The next backlog texts that need the embedder: those whose vector the vector database already
-   * has (its cache, from an earlier embedding of the same text) are recorded and skipped.
+   * The next backlog texts (from `next`) that need the embedder: those whose vector the vector
+   * database already has (its cache, from an earlier embedding of the same text) are recorded and
+   * skipped.
    */
-  private async pendingEmbeds(
-    op: 'pendingEmbeds' | 'pendingEmbedsFor',
-    args: unknown,
-  ): Promise<PendingEmbed[]> {
+  private async unembedded(next: () => Promise<PendingEmbed[]>): Promise<PendingEmbed[]> {
     for (;;) {
-      const batch = (await this.db.call(op, args)) as PendingEmbed[]
+      const batch = await next()
       if (batch.length === 0) return batch
-      const have = new Set(
-        (await this.vec.call('vecFromCache', { hashes: batch.map((b) => b.hash) })) as string[],
-      )
+      const have = new Set(await this.vec.call('vecFromCache', { hashes: batch.map((b) => b.hash) }))
       if (have.size === 0) return batch
       await this.db.call('markEmbedded', { embedded: [...have], dropped: [] })
       const rest = batch.filter((b) => !have.has(b.hash))
@@ -246,7 +183,7 @@ export class IndexStore {
   }
 
   private async putEmbeddings(a: OpArgs<'putEmbeddings'>): Promise<number> {
-    const stored = (await this.vec.call('vecPut', a)) as string[]
+    const stored = await this.vec.call('vecPut', a)
     const ok = new Set(stored)
     // A vector the embedder got wrong (wrong length, NaN) is dropped from the backlog, not retried forever.
     const dropped = a.items.filter((i) => !ok.has(i.hash)).map((i) => i.hash)
@@ -257,7 +194,7 @@ export class IndexStore {
   private async searchVector(a: OpArgs<'searchVector'>): Promise<StoreHit[]> {
     // Filters apply to chunks, after the nearest-neighbour cut: over-fetch when one is set.
     const k = Math.trunc(a.limit * (a.filter?.pathRegex || a.filter?.languages ? 8 : 1))
-    const nn = (await this.vec.call('vecNearest', { vector: a.vector, k })) as OpResult<'vecNearest'>
+    const nn = await this.vec.call('vecNearest', { vector: a.vector, k })
     if (nn.length === 0) return []
     const hits: OpArgs<'hitsByHash'> = {
       hashes: nn.map((n) => n.hash),
@@ -265,17 +202,17 @@ export class IndexStore {
       limit: a.limit,
     }
     if (a.filter) hits.filter = a.filter
-    return (await this.db.call('hitsByHash', hits)) as StoreHit[]
+    return this.db.call('hitsByHash', hits)
   }
 
   /** Builds the HNSW index when the vectors are complete and many (VectorDb.maintainIndex). */
   private async maintainVectorIndex(): Promise<OpResult<'maintainVectorIndex'>> {
-    const st = (await this.db.call('stats', {})) as StoreStats
+    const st = await this.db.call('stats', {})
     if (!st.embedder || st.pending > 0 || !(await this.vec.call('vecNeedsIndex', {})))
       return { built: false, ms: 0 }
     this.building = true
     try {
-      const r = (await this.vec.call('vecMaintain', {})) as OpResult<'vecMaintain'>
+      const r = await this.vec.call('vecMaintain', {})
       this.vecCacheKb = r.cacheKb
       return { built: r.built, ms: r.ms }
     } finally {
@@ -284,21 +221,24 @@ export class IndexStore {
   }
 
   private async stats(): Promise<StoreStats> {
-    const s = (await this.db.call('stats', {})) as StoreStats
+    const s = await this.db.call('stats', {})
     const out = { ...s, cacheMb: s.cacheMb + this.vecCacheKb / 1024 }
     return this.building ? { ...out, vectorIndexBuilding: true } : out
   }
 
   /** The full-text database's checks, plus: every text it records as embedded has its vector. */
   private async verify(): Promise<VerifyResult> {
-    const v = (await this.db.call('verify', {})) as VerifyResult
-    const linked = (await this.db.call('linkedHashes', {})) as string[]
-    const missing = (await this.vec.call('vecMissing', { hashes: linked })) as number
+    const v = await this.db.call('verify', {})
+    const linked = await this.db.call('linkedHashes', {})
+    const missing = await this.vec.call('vecMissing', { hashes: linked })
     return { ...v, vectorsMissing: v.vectorsMissing + missing }
   }
 
   private async closeDbs(): Promise<null> {
-    await Promise.all([this.db, this.vec].map((w) => (w.dead ? Promise.resolve(null) : w.call('close', {}))))
+    await Promise.all([
+      this.db.dead ? null : this.db.call('close', {}),
+      this.vec.dead ? null : this.vec.call('close', {}),
+    ])
     return null
   }
 
@@ -321,21 +261,26 @@ export class IndexStore {
 }
 
 /**
- * Starts a store worker and opens its database. A worker that dies while opening (a directory bad
- * enough to abort the engine) gets its directory set aside and one more try (openOrSetAside).
+ * Starts a store worker serving `role` and opens its database (`open`). A worker that dies while
+ * opening (a directory bad enough to abort the engine) gets its directory set aside and one more
+ * try (openOrSetAside).
  */
-async function openWorker<K extends 'open' | 'vecOpen'>(
+async function openWorker<
+  R extends WorkerRole,
+  T extends { rebuilt: { setAsideTo: string; reason: string } | null },
+>(
   label: string,
+  role: R,
   dataDir: string | null,
   sub: string,
-  op: K,
-): Promise<{ client: WorkerClient; result: OpResult<K> }> {
+  open: (client: WorkerClient<WorkerApis[R]>) => Promise<T>,
+): Promise<{ client: WorkerClient<WorkerApis[R]>; result: T }> {
   const { db: opened, rebuilt } = await openOrSetAside(
     dataDir ? join(dataDir, sub) : null,
     async () => {
-      const client = new WorkerClient(label)
+      const client = WorkerClient.start(label, role)
       try {
-        return { client, result: (await client.call(op, { dataDir })) as OpResult<K> }
+        return { client, result: await open(client) }
       } catch (err) {
         await client.terminate()
         throw err
@@ -346,5 +291,3 @@ async function openWorker<K extends 'open' | 'vecOpen'>(
   if (rebuilt) opened.result.rebuilt = rebuilt
   return opened
 }
-
-export class WorkerDied extends Error {}

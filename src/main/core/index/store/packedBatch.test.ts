@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { packBatch, transferOf, unpackBatch } from './packedBatch'
-import type { PreparedBatch } from './protocol'
+import type { PreparedBatch } from './storeTypes'
 
 const batch: PreparedBatch = {
   prepared: [

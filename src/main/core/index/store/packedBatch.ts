@@ -1,7 +1,7 @@
 import { deserialize, serialize } from 'node:v8'
-import type { PackedBatch, PreparedBatch } from './protocol'
+import type { PackedBatch, PreparedBatch } from './storeTypes'
 
-export type { PackedBatch } from './protocol'
+export type { PackedBatch } from './storeTypes'
 
 export function packBatch(batch: PreparedBatch): PackedBatch {
   const buf = serialize(batch)

@@ -1,246 +1,94 @@
-/** Types shared by the index store worker and its client on the main thread. */
-
-import type { FileCandidate, SkippedFile } from '../../files/walkWorkspace'
-
-export type { FileCandidate, SkippedFile } from '../../files/walkWorkspace'
-
 /**
- * A PreparedBatch on its way from the prepare worker to the store worker, through the main thread.
- * Serialized once in the prepare worker and its buffer transferred (not copied) both ways, so the
- * main thread, which only passes it on, never builds the batch's objects: a first index moves
- * every file's text and tsvectors this way (≈100 MB for 10k files), which was a structured clone
- * into the main thread's heap and another out of it, and garbage for its collector.
+ * The calls the index store's workers answer, and the messages that carry them. Each worker's
+ * calls are the methods of its api object, as in PGlite's own worker: makeIndexApi (the full-text
+ * database), makeVectorApi (the vector database), makePrepareApi (the CPU half of indexing). A
+ * call's name is a method's, its argument the method's one argument object ({} for a method
+ * without one), its result what the method returns. The data they carry is in storeTypes.ts.
  */
-export interface PackedBatch {
-  packed: Uint8Array
-}
 
-/** A candidate with what the index holds for it (for the unchanged checks in prepareFiles). */
-export interface PrepareCandidate extends FileCandidate {
-  prev?: { hash: string; size: number; mtimeMs: number }
-}
+import type { IndexApi } from './indexApi'
+import type { PrepareApi } from './prepareApi'
+import type { StoreHit, VectorArgs } from './storeTypes'
+import type { VectorApi } from './vectorApi'
 
-/** Rows of one chunk, as prepareFiles makes them and writePrepared stores them. */
-export interface PreparedChunk {
-  path: string
-  startLine: number
-  endLine: number
-  language: string
-  hash: string
-  symbols: string
-  content: string
-  /**
-   * The distinct full-text lexemes of the chunk's names and body words (lexemes.ts) as a tsvector
-   * in Postgres' binary form (binaryArrays.ts), made in the prepare worker with its lexemes sorted:
-   * the store worker's Postgres only copies it in, instead of splitting a string into an array,
-   * building the tsvector and sorting it.
-   */
-  tsv: Uint8Array
-  /** The same for the lexemes of its names only (path, declared symbols): those rank higher. */
-  ntsv: Uint8Array
-}
+export type * from './storeTypes'
+export type { IndexApi } from './indexApi'
+export type { PrepareApi } from './prepareApi'
+export type { VectorApi } from './vectorApi'
 
-/** The CPU half of indexing a batch (read, hash, chunk), ready for one write transaction. */
-export interface PreparedBatch {
-  prepared: { cand: FileCandidate; hash: string; rows: PreparedChunk[] }[]
-  /** Unchanged content, new mtime: only the file row is touched. */
-  touchOnly: FileCandidate[]
-  /** Indexed before, unindexable now. */
-  toRemove: string[]
-  /** unchanged and skipped filled in; indexed/chunks/removed by the write. */
-  result: IndexBatchResult
-  /** How many of `prepared`'s chunks hold each lexeme: what the store adds to its live counts. */
-  df: LexemeCounts
+/** Which api a worker thread serves (its workerData); worker.ts makes the object. */
+export interface WorkerApis {
+  index: IndexApi
+  vector: VectorApi
+  prepare: PrepareApi
+}
+export type WorkerRole = keyof WorkerApis
+
+/** The argument of a call that takes none. */
+export type NoArgs = Record<string, never>
+/** A call's argument: its method's one parameter, or {} for a method without. */
+export type ArgsOf<F> = F extends (...args: infer P) => unknown ? (P extends [] ? NoArgs : P[0]) : never
+/** A call's result: what its method returns, awaited. */
+export type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never
+
+/** Calls that IndexStore answers itself, from calls to both databases (indexStore.ts). */
+export interface StoreOwnCalls {
+  /** Chooses the embedder: the vector database starts `vecs` over if it changed, the backlog follows. */
+  setEmbedder(a: { id: string; dimensions: number }): Promise<{ reset: boolean }>
+  putEmbeddings(a: { items: { hash: string; vector: number[] }[] }): Promise<number>
+  searchVector(a: VectorArgs): Promise<StoreHit[]>
+  maintainVectorIndex(): Promise<{ built: boolean; ms: number }>
 }
 
 /**
- * Document frequencies of a batch: its distinct lexemes, space-separated (a lexeme holds no
- * space), and for each the number of chunks holding it. One string and one typed array cross the
- * threads, instead of every chunk's lexeme list (≈25 MB of strings for 10k files).
+ * Every call IndexStore answers: its own, and the workers' (passed on to the worker whose api has
+ * the call, some with care, see IndexStore). Opening is IndexStore.open's.
  */
-export interface LexemeCounts {
-  lexemes: string
-  counts: Int32Array
-}
-
-export interface IndexBatchResult {
-  indexed: number
-  unchanged: number
-  chunks: number
-  skipped: SkippedFile[]
-  /** Files that were indexed before and are now unindexable (grew too large, became binary…). */
-  removed: number
-}
-
-export interface SearchFilter {
-  /** Anchored regular expression over the workspace-relative path (from a glob, see globToRegExp). */
-  pathRegex?: string
-  languages?: string[]
-}
+export type StoreApi = StoreOwnCalls & Omit<IndexApi, 'open'> & Omit<VectorApi, 'vecOpen' | 'close'>
+export type StoreOp = keyof StoreApi
+export type OpArgs<K extends StoreOp> = ArgsOf<StoreApi[K]>
+export type OpResult<K extends StoreOp> = ResultOf<StoreApi[K]>
 
 /**
- * A ranked chunk without its text: search ranks and fuses these, then fetches the text of the few
- * it shows (chunkTexts). Carrying 2×80 chunks' content across the thread was a third of a hybrid
- * query's time at 90k chunks (docs/BENCHMARKS.md "## Index").
+ * The calls IndexStore passes on to each store worker as they are, by the api they belong to.
+ * The types hold these to the api objects: every method named, nothing else.
  */
-export interface StoreHit {
-  id: number
-  path: string
-  startLine: number
-  endLine: number
-  language: string
-  /** The chunk text's hash (what the vector database keys its vectors by). */
-  hash: string
-  score: number
+export const INDEX_CALLS: Record<Exclude<keyof IndexApi, 'open'>, true> = {
+  prepareFiles: true,
+  fileStates: true,
+  indexFiles: true,
+  writePrepared: true,
+  deleteFiles: true,
+  syncVectors: true,
+  markEmbedded: true,
+  pendingEmbeds: true,
+  pendingEmbedsFor: true,
+  searchFts: true,
+  hitsByHash: true,
+  chunkTexts: true,
+  refreshTermStatsStep: true,
+  symbolSnippets: true,
+  stats: true,
+  verify: true,
+  linkedHashes: true,
+  chunkList: true,
+  close: true,
 }
-
-/** A chunk to show: where it is and its text. */
-export interface ChunkText extends Omit<StoreHit, 'score'> {
-  content: string
-  symbols: string[]
+export const VECTOR_CALLS: Record<Exclude<keyof VectorApi, 'vecOpen' | 'close'>, true> = {
+  vecSetEmbedder: true,
+  vecFromCache: true,
+  vecPut: true,
+  vecNearest: true,
+  vecNeedsIndex: true,
+  vecMaintain: true,
+  vecRows: true,
+  vecMissing: true,
 }
-
-export interface QueryTerm {
-  text: string
-  /** 1 for what the user typed; less for expansions (identifier parts, synonyms). */
-  weight: number
-}
-
-export interface FtsArgs {
-  terms: QueryTerm[]
-  limit: number
-  filter?: SearchFilter
-}
-
-export interface VectorArgs {
-  vector: number[]
-  limit: number
-  filter?: SearchFilter
-}
-
-export interface PendingEmbed {
-  hash: string
-  /** Exactly what the embedder sees (the hash is this text's hash). */
-  text: string
-}
-
-export interface StoreStats {
-  files: number
-  chunks: number
-  /** Chunk hashes still waiting for an embedding from the current embedder. */
-  pending: number
-  embedder: string | null
-  dimensions: number | null
-  /** Postgres' buffer caches in MB, both databases together: sized to what searches read (PgCache). */
-  cacheMb: number
-  /**
-   * The vector worker is building its HNSW index (minutes at 100k): a vector query would wait for
-   * it, so search answers from full text meanwhile (WorkspaceIndex.search).
-   */
-  vectorIndexBuilding?: boolean
-}
-
-/** Which embedder the vector database holds vectors of, and the life of its `vecs` table. */
-export interface VectorState {
-  /** Changes whenever `vecs` starts over (new embedder, directory rebuilt). */
-  epoch: string
-  embedder: { id: string; dimensions: number } | null
-}
-
-export interface VectorOpenResult {
-  state: VectorState
-  rebuilt: { setAsideTo: string; reason: string } | null
-  cacheKb: number
-}
-
-export interface OpenResult {
-  stats: StoreStats
-  /** Set when the data directory was unreadable and was set aside: where it went and why. */
-  rebuilt: { setAsideTo: string; reason: string } | null
-  schemaVersion: number
-}
-
-export interface SymbolSnippet {
-  path: string
-  startLine: number
-  endLine: number
-  symbol: string
-  content: string
-}
-
-/** Consistency of the stored index (tests, `hearth index` after a crash). */
-export interface VerifyResult {
-  /** Files whose recorded chunk count differs from the chunks stored for them. */
-  badFiles: string[]
-  /** Chunks without a file row. */
-  orphanChunks: number
-  /** The backlog size the store keeps in memory minus the rows in its table (0 when they agree). */
-  backlogMiscount: number
-  /**
-   * Chunk texts that will never get a vector: recorded as embedded with none in the vector
-   * database (IndexStore checks that), or neither embedded nor in the backlog.
-   */
-  vectorsMissing: number
-}
-
-/** Every call the worker answers: name → (argument, result). */
-export interface StoreOps {
-  open: [{ dataDir: string | null }, OpenResult]
-  fileStates: [Record<string, never>, { path: string; size: number; mtimeMs: number; hash: string }[]]
-  indexFiles: [{ root: string; files: FileCandidate[]; force?: boolean }, IndexBatchResult]
-  /** Needs no open database: the store client sends it to a second worker. */
-  prepareFiles: [{ root: string; files: PrepareCandidate[]; force?: boolean }, PackedBatch]
-  writePrepared: [PackedBatch, IndexBatchResult]
-  deleteFiles: [{ paths: string[] }, number]
-  setEmbedder: [{ id: string; dimensions: number }, { reset: boolean }]
-  pendingEmbeds: [{ limit: number }, PendingEmbed[]]
-  /** The backlog of these files only (a file the user just opened is embedded first). */
-  pendingEmbedsFor: [{ limit: number; paths: string[] }, PendingEmbed[]]
-  putEmbeddings: [{ items: { hash: string; vector: number[] }[] }, number]
-  searchFts: [FtsArgs, StoreHit[]]
-  searchVector: [VectorArgs, StoreHit[]]
-  /**
-   * The chunks to show with their text: those with these ids (from a search), and every chunk (≤8
-   * each) whose text has one of these hashes. A chunk deleted since is simply absent.
-   */
-  chunkTexts: [{ ids: number[]; hashes?: string[] }, ChunkText[]]
-  /** One step of a term-statistics refresh; repeat until `done` (searches run in between). */
-  refreshTermStatsStep: [{ ifStale?: boolean }, { done: boolean; lexemes: number }]
-  symbolSnippets: [{ names: string[]; excludePath?: string; limit: number }, SymbolSnippet[]]
-  stats: [Record<string, never>, StoreStats]
-  verify: [Record<string, never>, VerifyResult]
-  maintainVectorIndex: [Record<string, never>, { built: boolean; ms: number }]
-  /**
-   * Full-text database: records that the vector database is in `epoch` (IndexStore, at open and on
-   * setEmbedder). A different epoch than last recorded voids `vec_hashes` and queues every chunk.
-   */
-  syncVectors: [{ state: VectorState }, { reset: boolean }]
-  /** Full-text database: these hashes have a vector now (`embedded`) or never will (`dropped`). */
-  markEmbedded: [{ embedded: string[]; dropped: string[] }, number]
-  /** Full-text database: the chunks of these nearest hashes, filtered, nearest first. */
-  hitsByHash: [{ hashes: string[]; distances: number[]; limit: number; filter?: SearchFilter }, StoreHit[]]
-  chunkList: [Record<string, never>, { path: string; startLine: number; endLine: number; hash: string }[]]
-  close: [Record<string, never>, null]
-  /** The vector worker's calls (IndexStore sends them; nothing else does). */
-  vecOpen: [{ dataDir: string | null }, VectorOpenResult]
-  vecSetEmbedder: [{ id: string; dimensions: number }, VectorState]
-  vecFromCache: [{ hashes: string[] }, string[]]
-  vecPut: [{ items: { hash: string; vector: number[] }[] }, string[]]
-  vecNearest: [{ vector: number[]; k: number }, { hash: string; d: number }[]]
-  vecNeedsIndex: [Record<string, never>, boolean]
-  vecMaintain: [Record<string, never>, { built: boolean; ms: number; cacheKb: number }]
-  vecRows: [Record<string, never>, number]
-  vecMissing: [{ hashes: string[] }, number]
-  /** Full-text database: chunk texts recorded as having a vector (verify). */
-  linkedHashes: [Record<string, never>, string[]]
-}
-export type StoreOp = keyof StoreOps
-export type OpArgs<K extends StoreOp> = StoreOps[K][0]
-export type OpResult<K extends StoreOp> = StoreOps[K][1]
 
 export interface StoreRequest {
   id: number
-  op: StoreOp
+  /** A method of the receiving worker's api. */
+  op: string
   args: unknown
 }
 

@@ -10,7 +10,7 @@ import {
   openDatabase,
   setMeta,
 } from './pgInstance'
-import type { VectorOpenResult, VectorState } from './protocol'
+import type { VectorOpenResult, VectorState } from './storeTypes'
 
 /**
  * Vector search is an exact scan up to this many vectors, then HNSW. Measured here (bench/
