@@ -125,6 +125,32 @@ describe('hearth complete', { timeout: 130_000 }, () => {
     expect(dead.stderr).toMatch(/connection refused/)
   })
 
+  it('with no flags, follows the active profile of the settings file, as the app does', async () => {
+    const data = join(dir, 'data-settings')
+    mkdirSync(data)
+    // The laptop profile's completion route, with its Ollama endpoint moved to the fake server.
+    writeFileSync(join(data, 'settings.json'), JSON.stringify({ endpoints: { ollama: { url: server.url } } }))
+    const before = server.requests.length
+    const r = await hearth(
+      ['complete', '--file', file, '--line', '2', '--column', '3', '--json', '--no-cache'],
+      {
+        ...env,
+        HEARTH_DATA_DIR: data,
+      },
+    )
+    expect(r.stderr).not.toMatch(/hearth complete:/)
+    expect(r.code).toBe(0)
+    // The size rule asks for the small model first; the fake lacks it and says so, and the tier's
+    // own model answers on the same endpoint.
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      provider: 'ollama',
+      model: 'qwen2.5-coder:1.5b',
+      cached: false,
+    })
+    const sent = server.requests.slice(before).map((q) => (q.body as { model?: string }).model)
+    expect(sent).toEqual(['qwen2.5-coder:0.5b', 'qwen2.5-coder:1.5b'])
+  })
+
   it('embedded: --model is a GGUF path (real engine)', async () => {
     const r = await hearth(
       [

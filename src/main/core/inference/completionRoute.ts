@@ -41,7 +41,8 @@ export interface RoutePlan {
    * Streams a prompt rendered for `family`. The outcome is reported to the router once (the
    * plan's ticket, taken when the stream starts: a cache hit never counts as in flight). A
    * failure before anything reached a server (refused, DNS, policy) moves to the next backend at
-   * once, re-rendering the prompt if its family differs; `servedBy` then names that model.
+   * once, and a server's "no such model" to the tier's own model where the size rule had picked
+   * another; the prompt is re-rendered if the family differs, and `servedBy` names that model.
    */
   stream(prompt: FimPrompt, opts: GenerateOptions): AsyncIterable<FimEvent>
   /** After (or during) a stream: the model whose text it is. */

@@ -142,10 +142,19 @@ export class RoutedCompletionProvider implements CompletionProvider, CompletionR
           } catch (err) {
             ticket.failure(err)
             const reason = failureReason(err)
-            const next =
-              !yielded && reason !== undefined && NOTHING_SENT.has(reason) && !o.signal.aborted
-                ? fallover(router, task, hints, tried.add(sel.endpointId))
-                : undefined
+            let next: Selection | undefined
+            if (!yielded && !o.signal.aborted && reason !== undefined) {
+              if (NOTHING_SENT.has(reason)) next = fallover(router, task, hints, tried.add(sel.endpointId))
+              else if (reason === 'model_missing') {
+                // The server answered at once that it lacks this model (the ticket noted it): the
+                // same endpoint may still serve the tier's own model, as after a health check.
+                const again = fallover(router, task, hints, tried)
+                next =
+                  again && !(again.endpointId === sel.endpointId && again.model === sel.model)
+                    ? again
+                    : undefined
+              }
+            }
             if (next) {
               sel = next
               provider = router.providerFor(next)
