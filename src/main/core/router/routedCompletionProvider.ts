@@ -149,10 +149,8 @@ export class RoutedCompletionProvider implements CompletionProvider, CompletionR
                 // The server answered at once that it lacks this model (the ticket noted it): the
                 // same endpoint may still serve the tier's own model, as after a health check.
                 const again = fallover(router, task, hints, tried)
-                next =
-                  again && !(again.endpointId === sel.endpointId && again.model === sel.model)
-                    ? again
-                    : undefined
+                const sameTier = again?.endpointId === sel.endpointId && again.tier === sel.tier
+                next = sameTier && again.model !== sel.model ? again : undefined
               }
             }
             if (next) {
