@@ -6,13 +6,13 @@
  *  - `as built`: the store as it is (the tsvectors prepareBatch encoded, lexemes sorted, GIN on
  *    the body's, GIN on the declared names; rows up to a page stored uncompressed; array
  *    parameters in binary);
- *  - `ninth session (…)` (names as printed): the store without its last three changes, the peer
+ *  - `previous store (…)` (names as printed): the store without its last three changes, the peer
  *    for `as built`: the lexemes of each tsvector unsorted (Postgres sorts them), a file's path
  *    words in every chunk's tsvector (not the first one's only), a trigram GIN index on the
  *    declared names;
  *  - `lexemes unsorted`, `path words in every chunk`, `symbol trigram index`: one of those
  *    changes undone;
- *  - `eighth session (…)`: that store without three more: rows over 2 kB pglz-compressed, the
+ *  - `older store (…)`: that store without three more: rows over 2 kB pglz-compressed, the
  *    lexemes stored as text and the tsvectors generated from them, array parameters sent as text
  *    literals;
  *  - `arrays sent as text literals`, `rows compressed`: one of those three changes undone;
@@ -90,7 +90,7 @@ const PREVIOUS_SCHEMA = [
   'CREATE INDEX chunks_tsv ON chunks USING gin (tsv)',
 ]
 
-/** `eighth session (…)`'s schema: lexemes stored as text, tsvectors generated from them, rows compressed. */
+/** `older store (…)`'s schema: lexemes stored as text, tsvectors generated from them, rows compressed. */
 const EIGHTH_SCHEMA = [
   ...SYMBOL_TRIGRAMS,
   'ALTER TABLE chunks RESET (toast_tuple_target)',
@@ -245,7 +245,7 @@ interface Variant {
 const VARIANTS: Variant[] = [
   { name: 'as built', setup: [] },
   {
-    name: 'ninth session (lexemes unsorted, path words in every chunk, symbol trigram index)',
+    name: 'previous store (lexemes unsorted, path words in every chunk, symbol trigram index)',
     setup: SYMBOL_TRIGRAMS,
     batches: 'ninth',
   },
@@ -253,7 +253,7 @@ const VARIANTS: Variant[] = [
   { name: 'path words in every chunk', setup: [], batches: 'pathWords' },
   { name: 'symbol trigram index', setup: SYMBOL_TRIGRAMS },
   {
-    name: 'eighth session (rows compressed, lexemes stored, arrays as text)',
+    name: 'older store (rows compressed, lexemes stored, arrays as text)',
     setup: EIGHTH_SCHEMA,
     old: 'eighth',
     textParams: true,
