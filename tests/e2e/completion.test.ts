@@ -92,7 +92,7 @@ describe.skipIf(SKIP_E2E)('inline completions in Chromium (hearth serve + Ollama
   const saved: Record<string, string | undefined> = {}
 
   const diagnose = async (): Promise<string> => {
-    const prompts = ollama.requests.map((r) => `${r.path} ${JSON.stringify(r.body).slice(-80)}`)
+    const prompts = ollama.requests.map((r) => `${r.path} ${JSON.stringify(r.body ?? null).slice(-80)}`)
     const { api, close } = await connectApi(served)
     try {
       const status = await api.call('completion.status', {})
@@ -112,7 +112,8 @@ describe.skipIf(SKIP_E2E)('inline completions in Chromium (hearth serve + Ollama
     ws = join(parent, 'project')
     await mkdir(join(ws, 'src'), { recursive: true })
     await writeFile(join(ws, 'src/demo.ts'), '// demo\n')
-    // `hearth serve` inherits these: the completion provider is the fake Ollama.
+    // `hearth serve` inherits these: the completion route is the fake Ollama (which its health
+    // checks also reach: requests without a body are GET /api/version and /api/tags).
     for (const k of ['HEARTH_FIM_PROVIDER', 'HEARTH_FIM_URL', 'HEARTH_FIM_MODEL']) saved[k] = process.env[k]
     process.env.HEARTH_FIM_PROVIDER = 'ollama'
     process.env.HEARTH_FIM_URL = ollama.url
@@ -148,7 +149,9 @@ describe.skipIf(SKIP_E2E)('inline completions in Chromium (hearth serve + Ollama
     await page.keyboard.type('const alpha')
     await expect.poll(() => documentText(page)).toContain('const alpha')
     await waitGhost(page, 'ALPHA', diagnose)
-    const req = ollama.requests.find((r) => (r.body as { prompt?: string }).prompt?.endsWith('alpha'))
+    const req = ollama.requests.find((r) =>
+      (r.body as { prompt?: string } | undefined)?.prompt?.endsWith('alpha'),
+    )
     expect(req?.body).toMatchObject({ prompt: '// demo\nconst alpha', suffix: '', raw: false, stream: true })
     await page.keyboard.press('Tab')
     await expect.poll(() => documentText(page)).toContain('const alpha = 1 // ALPHA')
@@ -186,9 +189,15 @@ describe.skipIf(SKIP_E2E)('inline completions in Chromium (hearth serve + Ollama
     const abortsBefore = ollama.clientAborts
     await page.keyboard.type('let slow')
     await expect
-      .poll(() => ollama.requests.some((r) => (r.body as { prompt?: string }).prompt?.endsWith('let slow')), {
-        timeout: 10_000,
-      })
+      .poll(
+        () =>
+          ollama.requests.some((r) =>
+            (r.body as { prompt?: string } | undefined)?.prompt?.endsWith('let slow'),
+          ),
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe(true)
     await page.keyboard.type('x')
     // The abort reached the server (the HTTP request to Ollama was closed).
@@ -200,7 +209,9 @@ describe.skipIf(SKIP_E2E)('inline completions in Chromium (hearth serve + Ollama
       expect(t).not.toContain('SLOW')
       if (t.includes('FRESH')) break
       if (Date.now() > deadline) {
-        const prompts = ollama.requests.map((r) => (r.body as { prompt?: string }).prompt?.slice(-12))
+        const prompts = ollama.requests.map((r) =>
+          (r.body as { prompt?: string } | undefined)?.prompt?.slice(-12),
+        )
         throw new Error(
           `no fresh suggestion; ghost text: ${JSON.stringify(t)}; editor: ${JSON.stringify(await documentText(page))}; prompts: ${JSON.stringify(prompts)}; log: ${served.output().slice(-2000)}`,
         )
@@ -220,7 +231,10 @@ describe.skipIf(SKIP_E2E)('inline completions in Chromium (hearth serve + Ollama
       await page.keyboard.type('let late')
       await expect
         .poll(
-          () => ollama.requests.some((r) => (r.body as { prompt?: string }).prompt?.endsWith('let late')),
+          () =>
+            ollama.requests.some((r) =>
+              (r.body as { prompt?: string } | undefined)?.prompt?.endsWith('let late'),
+            ),
           {
             timeout: 10_000,
           },

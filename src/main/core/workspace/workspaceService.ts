@@ -75,6 +75,7 @@ export class WorkspaceService implements Disposable {
   private openChain: Promise<unknown> = Promise.resolve()
   /** Per-path save queue: saves of one file never interleave, and change events wait for them. */
   private readonly writing = new Map<string, Promise<unknown>>()
+  private arrival: Promise<unknown> = Promise.resolve()
   private disposed = false
 
   constructor(private readonly opts: WorkspaceServiceOptions) {
@@ -245,10 +246,17 @@ export class WorkspaceService implements Disposable {
 
   async write(req: WriteRequest): Promise<{ path: string; version: string; size: number }> {
     const s = this.current()
-    const { rel } = await s.guard.resolve(req.path)
-    const prev = this.writing.get(rel) ?? Promise.resolve()
-    const run = prev.catch(() => undefined).then(() => this.doWrite(s, req))
-    this.writing.set(rel, run)
+    // Saves join their file's queue in the order they arrived, even when one path (`./a.txt`)
+    // takes longer to resolve than another spelling of it: the first save of a version wins.
+    const entered = this.arrival.then(async () => {
+      const { rel } = await s.guard.resolve(req.path)
+      const prev = this.writing.get(rel) ?? Promise.resolve()
+      const run = prev.catch(() => undefined).then(() => this.doWrite(s, req))
+      this.writing.set(rel, run)
+      return { rel, run }
+    })
+    this.arrival = entered.catch(() => undefined)
+    const { rel, run } = await entered
     try {
       return await run
     } finally {
