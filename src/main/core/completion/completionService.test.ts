@@ -15,6 +15,7 @@ import type {
 import { FULL_SPEED } from '../resources/budgets'
 import { CompletionCache } from './completionCache'
 import { CompletionService, midWord } from './completionService'
+import { SteppedProvider, type SteppedCall } from '../inference/steppedProvider'
 
 /**
  * A provider that streams a fixed script with a delay per token and records what happened to
@@ -128,6 +129,18 @@ async function rejection(p: CompletionResult | Promise<CompletionResult>): Promi
   throw new Error('expected a rejection')
 }
 
+/** Pushes chunks into a stepped stream and lets the service take them in. */
+async function streamed(call: SteppedCall, ...chunks: string[]): Promise<void> {
+  for (const c of chunks) call.push(c)
+  await new Promise((r) => setImmediate(r))
+}
+
+/** A service on a stepped provider: the test pushes each chunk, nothing waits on a timer. */
+function stepped(): { svc: CompletionService; p: SteppedProvider } {
+  const p = new SteppedProvider()
+  return { svc: new CompletionService({ provider: p, events: new Events() }), p }
+}
+
 function service(
   p = new ScriptedProvider(),
   extra: Partial<ConstructorParameters<typeof CompletionService>[0]> = {},
@@ -183,11 +196,14 @@ describe('CompletionService', () => {
   })
 
   it('reuses a running stream when the new position continues it; the older request is superseded', async () => {
-    const { svc, p } = service()
-    p.delayMs = 20
+    const { svc, p } = stepped()
     const first = svc.request(req('const x = ', '\n'), live())
-    await new Promise((r) => setTimeout(r, 50)) // 'a' and ' +' have streamed
+    const call = await p.call(0)
+    await streamed(call, 'a', ' +')
     const second = svc.request(req('const x = a', '\n'), live())
+    await streamed(call, ' b')
+    call.end()
+    // The older request learns it was superseded when the stream it started ends.
     const err = await rejection(first)
     expect(err.code).toBe('cancelled')
     const r2 = await settle(second)
@@ -197,40 +213,42 @@ describe('CompletionService', () => {
   })
 
   it('judges a new position against everything streamed so far, not only what was post-processed', async () => {
-    const { svc, p } = service()
-    p.delayMs = 20
-    // No chunk ends a line or closes a bracket, so none of them is post-processed while streaming.
-    p.tokens = ['a', ' +', ' b', ' +', ' c']
+    const { svc, p } = stepped()
     const first = svc.request(req('const x = ', '\n'), live())
-    await new Promise((r) => setTimeout(r, 50)) // 'a' and ' +' have streamed
+    // No chunk ends a line or closes a bracket, so none of them is post-processed while streaming.
+    await streamed(await p.call(0), 'a', ' +')
     // Typed 'a -': it agrees with nothing post-processed yet, but not with what has streamed.
     const second = svc.request(req('const x = a -', '\n'), live())
-    expect(p.calls[0]?.abortedAt).toBeDefined() // not joined: stopped at once
+    expect(p.calls[0]?.opts.signal.aborted).toBe(true) // not joined: stopped at once
     expect((await rejection(first)).code).toBe('cancelled')
+    const next = await p.call(1)
+    next.push(' b')
+    next.end()
     expect((await settle(second)).source).toBe('provider')
     expect(p.calls).toHaveLength(2)
   })
 
   it('a request that does not continue the running one aborts it at once (one in flight per editor)', async () => {
-    const { svc, p } = service()
-    p.delayMs = 50
+    const { svc, p } = stepped()
     const first = svc.request(req('const x = ', '\n'), live())
-    await new Promise((r) => setTimeout(r, 10))
+    await p.call(0)
     const second = svc.request(req('let y = ', '\n'), live())
     // Synchronously, in the same turn as the new request (no timer, no await in between).
-    expect(p.calls[0]?.abortedAt).toBeDefined()
+    expect(p.calls[0]?.opts.signal.aborted).toBe(true)
     expect((await rejection(first)).code).toBe('cancelled')
+    const next = await p.call(1)
+    next.push('a + b')
+    next.end()
     expect((await settle(second)).text).toBe('a + b')
   })
 
   it('cancellation through the signal reaches the provider', async () => {
-    const { svc, p } = service()
-    p.delayMs = 50
+    const { svc, p } = stepped()
     const ac = new AbortController()
     const pending = svc.request(req('const x = ', '\n'), ac.signal)
-    await new Promise((r) => setTimeout(r, 10))
+    await p.call(0)
     ac.abort()
-    expect(p.calls[0]?.abortedAt).toBeDefined() // synchronously
+    expect(p.calls[0]?.opts.signal.aborted).toBe(true) // synchronously
     expect((await rejection(pending)).code).toBe('cancelled')
     expect(p.calls[0]?.outcome).toBe('aborted')
   })

@@ -90,8 +90,10 @@ export class RoutedCompletionProvider implements CompletionProvider, CompletionR
       complexity: promptComplexity(prompt.prefixWithContext) + prompt.suffix.length,
       latencyBudgetMs: o.timeoutMs,
     })
-    // The prompt was rendered before the plan: render it for the planned model where its family differs.
-    return plan.stream(this.render(prompt, plan.model), o)
+    // The prompt was rendered before the plan: render it for the planned model where its family
+    // differs, with that family's stop strings.
+    const p = this.render(prompt, plan.model)
+    return plan.stream(p, { ...o, stop: restop(o.stop, prompt, p) })
   }
 
   private planWith(hints: RuleHints): RoutePlan {
