@@ -30,42 +30,65 @@ export function sendRequest(
     const headers: Record<string, string> = { ...opts.headers }
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body))
     const mod = u.protocol === 'https:' ? https : http
-    const req = mod.request(u, {
-      method: opts.method ?? 'GET',
-      headers,
-      agent: conn.agent,
-      lookup: conn.lookup,
-    })
+    let req: http.ClientRequest | undefined
     const guard = new RequestGuard({
       label,
       signal: opts.signal,
       responseTimeoutMs: opts.responseTimeoutMs,
       timeoutMs: opts.timeoutMs,
       abandon: (err) => {
-        req.destroy()
+        req?.destroy()
         reject(err)
       },
     })
-
-    req.on('socket', (s: Socket) => {
-      if (!s.connecting) return
-      s.once('connect', () => {
-        conn.onConnect({
-          host: u.hostname,
-          port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
-          remoteAddress: s.remoteAddress,
+    const send = (resends: number): void => {
+      const r = mod.request(u, {
+        method: opts.method ?? 'GET',
+        headers,
+        agent: conn.agent,
+        lookup: conn.lookup,
+      })
+      req = r
+      let responded = false
+      r.on('socket', (s: Socket) => {
+        if (!s.connecting) return
+        s.once('connect', () => {
+          conn.onConnect({
+            host: u.hostname,
+            port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+            remoteAddress: s.remoteAddress,
+          })
         })
       })
-    })
-    req.on('error', (err: Error) => guard.failSocket(mapNodeError(err, label)))
-    req.on('response', (incoming: IncomingMessage) => {
-      if (guard.failed()) {
-        incoming.destroy()
-        return
-      }
-      guard.responded(incoming)
-      resolve(readResponse(incoming, guard, label, opts.idleTimeoutMs))
-    })
-    req.end(opts.body)
+      r.on('error', (err: Error) => {
+        // A kept-alive socket that the server closed while it sat idle fails the next request
+        // before the server read it: nothing was received, so it goes again on another socket
+        // (Node's own advice for `reusedSocket`). A fresh connection's failure is the answer.
+        if (!responded && r.reusedSocket && resends > 0 && isStaleSocket(err) && !guard.failed()) {
+          send(resends - 1)
+          return
+        }
+        guard.failSocket(mapNodeError(err, label))
+      })
+      r.on('response', (incoming: IncomingMessage) => {
+        responded = true
+        if (guard.failed()) {
+          incoming.destroy()
+          return
+        }
+        guard.responded(incoming)
+        resolve(readResponse(incoming, guard, label, opts.idleTimeoutMs))
+      })
+      r.end(opts.body)
+    }
+    send(MAX_STALE_RESENDS)
   })
+}
+
+/** Free keep-alive sockets to one host can all have gone stale together; each resend drops one. */
+const MAX_STALE_RESENDS = 4
+
+function isStaleSocket(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === 'ECONNRESET' || code === 'EPIPE'
 }

@@ -26,7 +26,15 @@ export class Dispatcher {
     const handler = this.handlers[method] as (a: unknown, c: CallContext) => unknown
     const around = this.middleware[method] as
       ((a: unknown, c: CallContext, next: () => Promise<unknown>) => Promise<unknown>) | undefined
-    const run = (): Promise<unknown> => Promise.resolve().then(() => handler(parsed.data, ctx))
+    // The handler starts in the same turn as the call arrives (a completion request aborts the
+    // previous one synchronously, before any later message of the same batch is read).
+    const run = (): Promise<unknown> => {
+      try {
+        return Promise.resolve(handler(parsed.data, ctx))
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)))
+      }
+    }
     const value = around ? await around(parsed.data, ctx, run) : await run()
     const checked = spec.result.safeParse(value)
     if (!checked.success) {
