@@ -68,8 +68,7 @@ async function main(): Promise<void> {
     log: () => undefined,
     override: {
       task: 'completion',
-      endpoint: { kind: 'embedded', modelsDir: dirname(MODEL) },
-      model: basename(MODEL),
+      serve: { endpoint: { kind: 'embedded', modelsDir: dirname(MODEL) }, model: basename(MODEL) },
       timeoutMs: 600_000,
     },
     factory: {

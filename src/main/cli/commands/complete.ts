@@ -43,7 +43,7 @@ export const completeCommand: Command = {
     '  --model M         model name; for embedded, the GGUF file',
     '  --threads N       embedded engine CPU threads (default 2)',
     '  --max-tokens N    longest completion (default 128)',
-    '  --timeout MS      deadline for the whole request (default 30000)',
+    '  --timeout MS      deadline for the whole request, model load included (default 30000)',
     '  --no-cache        neither read nor write the completion cache',
     '  --json            {"completion":"...","cached":false,"ms":N,"provider":"...","model":"..."}',
     '',
@@ -101,6 +101,10 @@ export const completeCommand: Command = {
       ...(threads ? { threads } : {}),
       timeoutMs,
     })
+    if (!override && threads !== undefined)
+      throw new UsageError(
+        '--threads applies to the embedded engine: add --provider embedded or a .gguf --model',
+      )
     const dataDir = defaultDataDir()
     // The app's routing, for one request: the settings' profile (or the flags' one endpoint),
     // its offline rule and fallback chain. No periodic health checks: the request is the check.
@@ -112,7 +116,9 @@ export const completeCommand: Command = {
       log: (level, m) => {
         if (level === 'warn' && m.startsWith('settings:')) process.stderr.write(`hearth: ${m}\n`)
       },
-      ...(override ? { override } : {}),
+      // Flags serve the task from one endpoint; without them the profile's route serves it, with
+      // this command's deadline (the profile's is sized for typing, not for a cold model load).
+      override: override ?? { task: 'completion', timeoutMs },
     })
     const cache = values['no-cache']
       ? new CompletionCache({ maxEntries: 0 })

@@ -18,7 +18,7 @@ export const indexCommand: Command = {
     '',
     'Brings the index of <dir> up to date: new and changed files are chunked and full-text',
     'searchable at once; embeddings follow. By default the command returns when the embeddings',
-    'are done too (the default embedder is local and fast); --no-wait leaves them to the app.',
+    'are done too; --no-wait leaves them to the app.',
     '',
     '  --db DIR         index data directory (default: one per workspace in the user data dir)',
     `  --embedder NAME  ${EMBEDDER_NAMES.join(' | ')}: overrides the settings' embedding route`,
@@ -52,7 +52,9 @@ export const indexCommand: Command = {
     const idx = await WorkspaceIndex.open({
       root,
       dbDir,
-      embedder: routing ? await routedEmbedder(routing) : createEmbedder(name ?? 'hash'),
+      embedder: routing
+        ? await routedEmbedder(routing).catch(disposing(routing))
+        : createEmbedder(name ?? 'hash'),
       onProgress: (p: IndexProgress) => {
         if (p.phase === 'scanning') bar.update('scanning…')
         else if (p.phase === 'indexing') bar.update(`indexing`, p.done, p.total, `${p.chunksAdded} chunks`)
@@ -60,7 +62,7 @@ export const indexCommand: Command = {
       onEmbedState: (s) => {
         if (s.status === 'unavailable') bar.update(`embeddings unavailable: ${s.reason ?? ''}`)
       },
-    })
+    }).catch(disposing(routing))
     try {
       if (idx.store.opened.rebuilt) {
         process.stderr.write(
@@ -104,6 +106,14 @@ export const indexCommand: Command = {
       await routing?.dispose()
     }
   },
+}
+
+/** Lets go of the routing (its HTTP client, its settings) when the step after it failed. */
+function disposing(routing: RoutingServices | undefined): (err: unknown) => Promise<never> {
+  return async (err: unknown) => {
+    await routing?.dispose()
+    throw err
+  }
 }
 
 /** The user's settings and routing, for one command: no periodic checks, no settings file watch. */

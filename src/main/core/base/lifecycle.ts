@@ -21,9 +21,9 @@ export function toDisposable(fn: () => void | Promise<void>): Disposable {
 
 /**
  * Disposables owned together. `dispose()` runs each once, newest first, waits for async ones,
- * and finishes every one even if some throw; the first error is rethrown at the end unless the
- * store was told to swallow them. Adding to a disposed store disposes the newcomer at once, so
- * nothing leaks past shutdown.
+ * and finishes every one even if some throw (shutdown must reach everything; a failing disposer
+ * has nobody left to tell). Adding to a disposed store disposes the newcomer at once, so nothing
+ * leaks past shutdown.
  */
 export class DisposableStore implements Disposable {
   private readonly items: Disposable[] = []
@@ -34,7 +34,10 @@ export class DisposableStore implements Disposable {
   }
 
   add<T extends Disposable>(d: T): T {
-    if (this.disposedFlag) void Promise.resolve(d.dispose()).catch(() => undefined)
+    if (this.disposedFlag)
+      void Promise.resolve()
+        .then(() => d.dispose())
+        .catch(() => undefined)
     else this.items.push(d)
     return d
   }

@@ -38,11 +38,12 @@ export interface RoutePlan {
   /** Why the size or latency rule changed the model, if it did. */
   readonly why?: string
   /**
-   * Streams a prompt rendered for `family`. The outcome is reported to the router once (the
-   * plan's ticket, taken when the stream starts: a cache hit never counts as in flight). A
-   * failure before anything reached a server (refused, DNS, policy) moves to the next backend at
-   * once, and a server's "no such model" to the tier's own model where the size rule had picked
-   * another; the prompt is re-rendered if the family differs, and `servedBy` names that model.
+   * Streams a prompt rendered for `family`. The endpoint is chosen when the stream starts (a
+   * plan takes no balancing turn, and a cache hit never counts as in flight), and each attempt's
+   * outcome is reported to the router. A failure before anything reached a server (refused, DNS,
+   * policy) moves to the next backend at once, and a server's "no such model" to the tier's own
+   * model where the size rule had picked another; the prompt is re-rendered if the family
+   * differs, and `servedBy` names the model that wrote the text.
    */
   stream(prompt: FimPrompt, opts: GenerateOptions): AsyncIterable<FimEvent>
   /** After (or during) a stream: the model whose text it is. */

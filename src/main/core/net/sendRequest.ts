@@ -61,10 +61,12 @@ export function sendRequest(
         })
       })
       r.on('error', (err: Error) => {
-        // A kept-alive socket that the server closed while it sat idle fails the next request
-        // before the server read it: nothing was received, so it goes again on another socket
-        // (Node's own advice for `reusedSocket`). A fresh connection's failure is the answer.
-        if (!responded && r.reusedSocket && resends > 0 && isStaleSocket(err) && !guard.failed()) {
+        // A kept-alive socket that the server closed while it sat idle fails the next request at
+        // once, before the server read it, so it goes again on another socket (Node's own advice
+        // for `reusedSocket`). A reset that comes later may follow work the server did (a
+        // generation started): that one, like a fresh connection's failure, is the answer.
+        const atOnce = performance.now() - sentAt < STALE_WITHIN_MS
+        if (!responded && r.reusedSocket && atOnce && resends > 0 && isStaleSocket(err) && !guard.failed()) {
           send(resends - 1)
           return
         }
@@ -79,11 +81,15 @@ export function sendRequest(
         guard.responded(incoming)
         resolve(readResponse(incoming, guard, label, opts.idleTimeoutMs))
       })
+      const sentAt = performance.now()
       r.end(opts.body)
     }
     send(MAX_STALE_RESENDS)
   })
 }
+
+/** A stale socket fails the request as soon as it is written; a server at work takes longer. */
+const STALE_WITHIN_MS = 1000
 
 /** Free keep-alive sockets to one host can all have gone stale together; each resend drops one. */
 const MAX_STALE_RESENDS = 4

@@ -99,10 +99,10 @@ export class EndpointSelector {
   }
 
   /** select() without advancing round-robin turns (status and getters must not perturb balancing). */
-  peek(task: Task): Selection {
+  peek(task: Task, hints: RuleHints = {}): Selection {
     const saved = new Map(this.turns)
     try {
-      return this.select(task)
+      return this.select(task, hints)
     } finally {
       this.turns.clear()
       for (const [k, v] of saved) this.turns.set(k, v)

@@ -50,8 +50,7 @@ export function fimOverrideFrom(
   }
   const one = (endpoint: EndpointConfig, m: string): FimOverride => ({
     task: 'completion',
-    endpoint,
-    model: m,
+    serve: { endpoint: { label: 'command-line override', ...endpoint }, model: m },
     ...(token ? { token } : {}),
     ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
   })

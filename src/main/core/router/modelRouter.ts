@@ -183,8 +183,8 @@ export class ModelRouter implements Disposable, RouteSelector {
     return this.selector.selectInTier(task, ti, hints, exclude, reasons)
   }
 
-  peek(task: Task): Selection {
-    return this.selector.peek(task)
+  peek(task: Task, hints: RuleHints = {}): Selection {
+    return this.selector.peek(task, hints)
   }
 
   /** Breaker state of one endpoint (retry loops stop once it opens). */

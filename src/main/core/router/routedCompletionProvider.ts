@@ -100,33 +100,37 @@ export class RoutedCompletionProvider implements CompletionProvider, CompletionR
     const router = this.router
     const task = this.task
     const render = this.render
-    const first = router.select(task, hints)
-    const firstProvider = router.providerFor(first)
+    // Planning takes no balancing turn: a cache hit, a typed-ahead answer or a join sends nothing.
+    const planned = router.peek(task, hints)
+    const plannedProvider = router.providerFor(planned)
     const describe = (sel: Selection, p: CompletionProvider): ServedBy => ({
       model: sel.model,
       family: familyForModel(sel.model),
       kind: p.kind,
     })
-    let servedBy = describe(first, firstProvider)
+    let servedBy = describe(planned, plannedProvider)
     const routeTimeout = router.profile.tasks[task].timeoutMs
     return {
-      model: first.model,
+      model: planned.model,
       family: servedBy.family,
-      kind: firstProvider.kind,
-      endpoint: firstProvider.endpoint,
-      ...(first.why !== undefined ? { why: first.why } : {}),
+      kind: plannedProvider.kind,
+      endpoint: plannedProvider.endpoint,
+      ...(planned.why !== undefined ? { why: planned.why } : {}),
       get servedBy() {
         return servedBy
       },
       async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
         const tried = new Set<string>()
-        let sel = first
-        let provider = firstProvider
+        const failures: HearthError[] = []
+        // Chosen when the stream starts, not when it was planned: a debounce later the endpoint
+        // may have been edited, its token changed or its breaker opened.
+        let sel = router.select(task, hints)
         for (;;) {
           if (o.signal.aborted)
             throw new HearthError('cancelled', 'completion cancelled', { reason: 'cancelled' })
+          const provider = router.providerFor(sel)
           servedBy = describe(sel, provider)
-          const p = sel === first ? prompt : render(prompt, sel.model)
+          const p = sel.model === planned.model ? prompt : render(prompt, sel.model)
           const ticket = router.begin(sel)
           let yielded = false
           try {
@@ -147,25 +151,15 @@ export class RoutedCompletionProvider implements CompletionProvider, CompletionR
             let next: Selection | undefined
             if (!yielded && !o.signal.aborted && reason !== undefined) {
               if (NOTHING_SENT.has(reason)) next = fallover(router, task, hints, tried.add(sel.endpointId))
-              else if (reason === 'model_missing') {
-                // The server answered at once that it lacks this model (the ticket noted it): the
-                // same endpoint may still serve the tier's own model, as after a health check.
-                const again = fallover(router, task, hints, tried)
-                const sameTier = again?.endpointId === sel.endpointId && again.tier === sel.tier
-                next = sameTier && again.model !== sel.model ? again : undefined
-              }
+              else if (reason === 'model_missing') next = tierModel(router, task, sel, hints)
             }
+            const failure = err instanceof HearthError ? err : undefined
             if (next) {
+              if (failure) failures.push(failure)
               sel = next
-              provider = router.providerFor(next)
               continue
             }
-            // A server may echo our Authorization header in its error text: never pass a token on.
-            if (err instanceof HearthError) {
-              const message = router.redact(err.message)
-              throw message === err.message ? err : new HearthError(err.code, message, err.details)
-            }
-            throw err
+            throw told(router, failures, err)
           } finally {
             // The consumer stopped early (it had enough text) or the call was cancelled: no verdict.
             ticket.end()
@@ -180,10 +174,7 @@ export class RoutedCompletionProvider implements CompletionProvider, CompletionR
   }
 }
 
-/**
- * The next backend after one that nothing reached; none left → undefined, and the caller throws
- * the original failure (it says what went wrong, e.g. "connection refused").
- */
+/** The next backend after one that nothing reached; none left → undefined. */
 function fallover(
   router: RouteSelector,
   task: Task,
@@ -195,4 +186,31 @@ function fallover(
   } catch {
     return undefined
   }
+}
+
+/**
+ * The server answered at once that it lacks the model the size rule picked (the ticket noted it):
+ * the same endpoint may still serve its tier's own model, as after a health check.
+ */
+function tierModel(
+  router: RouteSelector,
+  task: Task,
+  sel: Selection,
+  hints: RuleHints,
+): Selection | undefined {
+  const tier = router.profile.tasks[task].chain[sel.tier]
+  const others = new Set(tier?.endpoints.filter((e) => e !== sel.endpointId) ?? [])
+  const again = router.selectInTier(task, sel.tier, hints, others)
+  return again && again.model !== sel.model ? again : undefined
+}
+
+/**
+ * The error the caller sees: the last failure, after the ones that moved the request on (the
+ * first often says more: "connection refused" before "model file not found"), with any token a
+ * server echoed removed.
+ */
+function told(router: RouteSelector, before: readonly HearthError[], err: unknown): unknown {
+  if (!(err instanceof HearthError)) return err
+  const message = router.redact([...before.map((e) => e.message), err.message].join('; then '))
+  return message === err.message ? err : new HearthError(err.code, message, err.details)
 }

@@ -7,8 +7,9 @@ import type { Embedder } from '../inference/embedder'
 import { allowAllPolicy, loopbackOnlyPolicy } from '../net/connectionPolicy'
 import { HttpClient, setProcessConnectionPolicy } from '../net/httpClient'
 import { MemorySecretStore } from '../secrets/memorySecretStore'
+import { OverlaySecretStore } from '../secrets/overlaySecretStore'
 import type { SecretStore } from '../secrets/secretStore'
-import { TokenStore, tokensFromEnv } from '../secrets/tokenStore'
+import { TokenStore, tokenEntry, tokensFromEnv } from '../secrets/tokenStore'
 import { SettingsService } from '../settings/settingsService'
 import { OVERRIDE_ENDPOINT_ID, withTaskOverride, type TaskOverride } from '../settings/taskOverride'
 import { ModelRouter, type ModelRouterOptions } from './modelRouter'
@@ -106,15 +107,12 @@ export class RoutingServices implements Disposable {
       // Whatever path a token took, it never reaches a settings file.
       guardWrite: (text) => holder.tokens?.assertNoSecret(text, 'a settings file'),
     })
-    const overrideToken = o.override?.token
-      ? tokensFromEnv({ HEARTH_TOKEN_OVERRIDE: o.override.token }, [OVERRIDE_ENDPOINT_ID])
-      : []
-    const secrets =
+    const overrideToken = o.override?.token ? [tokenEntry(OVERRIDE_ENDPOINT_ID, o.override.token)] : []
+    const base =
       o.secrets ??
-      new MemorySecretStore(undefined, [
-        ...tokensFromEnv(env, Object.keys(settings.settings.endpoints)),
-        ...overrideToken,
-      ])
+      new MemorySecretStore(undefined, tokensFromEnv(env, Object.keys(settings.settings.endpoints)))
+    // The override's token is for this run only: in memory, in front of whatever store is used.
+    const secrets = overrideToken.length > 0 ? new OverlaySecretStore(base, overrideToken) : base
     const tokens = new TokenStore(secrets)
     holder.tokens = tokens
     await tokens.init()

@@ -46,7 +46,7 @@ export interface RouteSelector {
     reasons?: string[],
   ): Selection | undefined
   /** select() without advancing balancing turns. */
-  peek(task: Task): Selection
+  peek(task: Task, hints?: RuleHints): Selection
   providerFor(sel: Selection): CompletionProvider
   embedderFor(sel: Selection): Embedder
   begin(sel: Selection): Ticket

@@ -123,13 +123,20 @@ function parse(raw: string | undefined): StoredToken | undefined {
   return undefined
 }
 
+/** A secret-store entry holding `token` for an endpoint, sent to whatever URL it has. */
+export function tokenEntry(endpointId: string, token: string): [string, string] {
+  return [
+    PREFIX + endpointId,
+    JSON.stringify({ token: token.trim(), origin: ANY_ORIGIN } satisfies StoredToken),
+  ]
+}
+
 /** `HEARTH_TOKEN_<ENDPOINT_ID>` (upper case, '-' → '_') for hosts without a keyring (headless, CI). */
 export function tokensFromEnv(env: NodeJS.ProcessEnv, endpointIds: readonly string[]): [string, string][] {
   const out: [string, string][] = []
   for (const id of endpointIds) {
     const v = env[`HEARTH_TOKEN_${id.toUpperCase().replace(/-/g, '_')}`]
-    if (v)
-      out.push([PREFIX + id, JSON.stringify({ token: v.trim(), origin: ANY_ORIGIN } satisfies StoredToken)])
+    if (v) out.push(tokenEntry(id, v))
   }
   return out
 }
