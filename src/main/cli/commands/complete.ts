@@ -7,8 +7,8 @@ import { CompletionService } from '../../core/completion/completionService'
 import { languageForPath } from '../../core/text/language'
 import { defaultDataDir } from '../../core/files/dataDir'
 import { FIM_PROVIDER_KINDS, fimOverrideFrom } from '../../core/router/fimFlags'
-import { RoutingServices } from '../../core/router/routingServices'
 import { type Command, intOption, parse, UsageError } from '../command'
+import { commandRouting } from './commandRouting'
 
 /** Cursor (1-based line and column, UTF-16 columns as Monaco counts them) → offset in `text`. */
 export function offsetOf(text: string, line: number, column: number): number {
@@ -106,20 +106,9 @@ export const completeCommand: Command = {
         '--threads applies to the embedded engine: add --provider embedded or a .gguf --model',
       )
     const dataDir = defaultDataDir()
-    // The app's routing, for one request: the settings' profile (or the flags' one endpoint),
-    // its offline rule and fallback chain. No periodic health checks: the request is the check.
-    const routing = await RoutingServices.create({
-      dataDir,
-      monitor: false,
-      watchIntervalMs: 0,
-      // Settings problems are worth a line; endpoint state changes are this request's own error.
-      log: (level, m) => {
-        if (level === 'warn' && m.startsWith('settings:')) process.stderr.write(`hearth: ${m}\n`)
-      },
-      // Flags serve the task from one endpoint; without them the profile's route serves it, with
-      // this command's deadline (the profile's is sized for typing, not for a cold model load).
-      override: override ?? { task: 'completion', timeoutMs },
-    })
+    // Flags serve the task from one endpoint; without them the profile's route serves it, with
+    // this command's deadline (the profile's is sized for typing, not for a cold model load).
+    const routing = await commandRouting(override ?? { task: 'completion', timeoutMs })
     const cache = values['no-cache']
       ? new CompletionCache({ maxEntries: 0 })
       : new CompletionCache({ file: join(dataDir, 'completion-cache.jsonl') })

@@ -1,13 +1,13 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { defaultDataDir } from '../../core/files/dataDir'
 import { createEmbedder, EMBEDDER_NAMES } from '../../core/inference/createEmbedder'
 import type { Embedder } from '../../core/inference/embedder'
-import { RoutingServices } from '../../core/router/routingServices'
+import type { RoutingServices } from '../../core/router/routingServices'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import type { IndexProgress } from '../../core/index/indexer'
 import { WorkspaceIndex } from '../../core/index/workspaceIndex'
 import { type Command, parse, UsageError } from '../command'
+import { commandRouting } from './commandRouting'
 import { ProgressLine } from './progressLine'
 
 export const indexCommand: Command = {
@@ -44,7 +44,7 @@ export const indexCommand: Command = {
     if (name !== undefined && !(EMBEDDER_NAMES as readonly string[]).includes(name)) {
       throw new UsageError(`--embedder must be one of ${EMBEDDER_NAMES.join(', ')}`)
     }
-    const routing = name === undefined ? await settingsRouting() : undefined
+    const routing = name === undefined ? await commandRouting() : undefined
     const root = canonicalRoot(dir)
     const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
     const t0 = performance.now()
@@ -114,18 +114,6 @@ function disposing(routing: RoutingServices | undefined): (err: unknown) => Prom
     await routing?.dispose()
     throw err
   }
-}
-
-/** The user's settings and routing, for one command: no periodic checks, no settings file watch. */
-function settingsRouting(): Promise<RoutingServices> {
-  return RoutingServices.create({
-    dataDir: defaultDataDir(),
-    monitor: false,
-    watchIntervalMs: 0,
-    log: (level, m) => {
-      if (level === 'warn' && m.startsWith('settings:')) process.stderr.write(`hearth: ${m}\n`)
-    },
-  })
 }
 
 /**

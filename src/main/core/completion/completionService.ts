@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../base/clock'
 import { singleProviderRoute, type CompletionRoute, type RoutePlan } from '../inference/completionRoute'
 import type { ContextSource } from '../inference/contextSource'
 import type { FimFamily } from '../inference/fimTemplates'
-import type { GenerateOptions } from '../inference/fimTypes'
+import type { GenerateOptions, Snippet } from '../inference/fimTypes'
 import { FULL_SPEED, type BudgetConsumer, type Budgets } from '../resources/budgets'
 import type { CompletionPrefetchTarget, NextCompletionContext } from '../resources/prefetchTargets'
 import { CompletionCache } from './completionCache'
@@ -367,7 +367,7 @@ export class CompletionService implements Disposable, BudgetConsumer, Completion
 
   private async stream(
     p: Planned,
-    input: { path: string; language: string; snippets?: ContextSnippets },
+    input: { path: string; language: string; snippets?: Snippet[] },
     signal: AbortSignal,
     onProgress: (raw: string, text: string | undefined) => void,
   ): Promise<{ text: string }> {
@@ -406,5 +406,3 @@ export class CompletionService implements Disposable, BudgetConsumer, Completion
     if (signal.aborted || ed.latest !== r.requestId) throw cancelled('superseded by a newer request')
   }
 }
-
-type ContextSnippets = NonNullable<Parameters<typeof produce>[0]['snippets']>

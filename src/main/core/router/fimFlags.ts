@@ -1,10 +1,9 @@
 import { basename, dirname, resolve } from 'node:path'
 import { HearthError } from '@shared/errors'
+import { DEFAULT_MODELS } from '@shared/settings/defaults'
 import type { EndpointConfig } from '@shared/settings/schema'
 import { DEFAULT_OLLAMA_URL } from '../inference/ollamaProvider'
 import type { TaskOverride } from '../settings/taskOverride'
-
-export const DEFAULT_FIM_MODEL = 'qwen2.5-coder:1.5b'
 
 /** `--provider` values: the settings' backend kinds, plus llama.cpp server's /infill. */
 export const FIM_PROVIDER_KINDS = ['ollama', 'openai', 'llamacpp', 'triton', 'embedded'] as const
@@ -56,7 +55,10 @@ export function fimOverrideFrom(
   })
   switch (kind) {
     case 'ollama':
-      return one({ kind, url: url ?? DEFAULT_OLLAMA_URL, keepAlive: '30m' }, model ?? DEFAULT_FIM_MODEL)
+      return one(
+        { kind, url: url ?? DEFAULT_OLLAMA_URL, keepAlive: '30m' },
+        model ?? DEFAULT_MODELS.ollamaCompletion,
+      )
     case 'openai':
       return one({ kind, url: need(url, 'a server URL (--url)') }, need(model, 'a model name (--model)'))
     case 'llamacpp':

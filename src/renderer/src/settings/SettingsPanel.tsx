@@ -1,6 +1,3 @@
-import type { ResourceState } from '@shared/contract/resources'
-import type { BackendsStatus, SettingsView as SettingsData } from '@shared/contract/settings'
-import type { SettingsProblem } from '@shared/settings/schema'
 import { BackendsSection } from './BackendsSection'
 import { EndpointsSection } from './EndpointsSection'
 import { ModelStatsSection } from './ModelStatsSection'
@@ -9,8 +6,7 @@ import { ResourcesSection } from './ResourcesSection'
 import { RoutesSection } from './RoutesSection'
 import { SettingsFiles } from './SettingsFiles'
 import { SettingsProblems } from './SettingsProblems'
-import type { ModelsData, SettingsActions } from './types'
-import { useSettings, type SettingsApi } from './useSettings'
+import { useSettings, type SettingsApi, type SettingsState } from './useSettings'
 import './settings.css'
 
 export type { ModelsData, SettingsActions } from './types'
@@ -26,16 +22,8 @@ export function SettingsPanel({ api, visible = true }: { api: SettingsApi; visib
   return <SettingsView {...state} />
 }
 
-export interface SettingsViewProps {
-  data: SettingsData | undefined
-  status: BackendsStatus | undefined
-  models: ModelsData | undefined
-  resources: ResourceState | undefined
-  error: string | undefined
-  problems: SettingsProblem[]
-  busy: boolean
-  actions: SettingsActions
-}
+/** What the view renders: the hook's state, or a test's. */
+export type SettingsViewProps = SettingsState
 
 /** Presentational half (no I/O), rendered as-is in tests. */
 export function SettingsView(p: SettingsViewProps) {
