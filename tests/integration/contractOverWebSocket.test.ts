@@ -50,6 +50,15 @@ describe('contract over the real WebSocket transport', () => {
     await core.dispose()
   })
 
+  it('a second server on a taken port says so and what to do', async () => {
+    const err = await startServer({ core, port: server.port }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string },
+    )
+    expect(err?.code).toBe('busy')
+    expect(err?.message).toMatch(/already in use .*choose another --port/)
+  })
+
   it('answers a valid call and validates the result', async () => {
     const c = await connectContract(server.url)
     const r = await c.client.call('app.ping', { echo: 'x' })

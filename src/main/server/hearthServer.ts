@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { HearthError } from '@shared/errors'
 import type { Core } from '../core/createCore'
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../core/metrics/prometheus'
 import { RpcSession } from '../core/rpc/rpcSession'
@@ -129,9 +130,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    const fail = (err: NodeJS.ErrnoException): void => reject(listenError(err, host, opts.port ?? 0))
+    server.once('error', fail)
     server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject)
+      server.off('error', fail)
       resolve()
     })
   })
@@ -156,4 +158,21 @@ function rawToString(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
   return data.toString('utf8')
+}
+
+/** Why the server could not listen, and what to do about it. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE')
+    return new HearthError(
+      'busy',
+      `port ${port} on ${host} is already in use (another Hearth, or another program): choose another --port, or leave it out to get a free one`,
+    )
+  if (err.code === 'EACCES')
+    return new HearthError(
+      'forbidden',
+      `not allowed to listen on port ${port} of ${host}: choose a port above 1023`,
+    )
+  if (err.code === 'EADDRNOTAVAIL')
+    return new HearthError('invalid_argument', `${host} is not an address of this machine: check --host`)
+  return err
 }

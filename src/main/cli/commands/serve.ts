@@ -42,7 +42,11 @@ export const serveCommand: Command = {
     const core = await Core.create({ dataDir, workspace })
     const { token, note } = serveToken(dataDir, values['new-token'] === true)
     if (note) process.stderr.write(`note: ${note}\n`)
-    const server = await startServer({ core, host, port, token })
+    const server = await startServer({ core, host, port, token }).catch(async (err: unknown) => {
+      // Nothing is served: let go of the workspace, its index and the backends' checks first.
+      await core.dispose()
+      throw err
+    })
     if (!isLoopbackHostname(host)) {
       process.stderr.write(
         `warning: serving on ${host}: anyone who can reach it and has the token can edit ${workspace}\n`,
