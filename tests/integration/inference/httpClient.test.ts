@@ -6,7 +6,7 @@ import {
   loopbackOnlyPolicy,
   type ConnectionPolicy,
 } from '../../../src/main/core/net/connectionPolicy'
-import { HttpClient, failureReason } from '../../../src/main/core/net/httpClient'
+import { HttpClient, failureReason, setProcessConnectionPolicy } from '../../../src/main/core/net/httpClient'
 import { FakeOllama } from '../../helpers/fakeOllama'
 
 describe('HttpClient', () => {
@@ -31,6 +31,31 @@ describe('HttpClient', () => {
     expect(opened).toEqual(['127.0.0.1'])
     expect(http.connectionCount).toBe(1)
     http.dispose()
+  })
+
+  it('loopback-only: a host name is refused unresolved, localhost names are answered by the policy', async () => {
+    const http = new HttpClient({ policy: loopbackOnlyPolicy })
+    const port = new URL(server.url).port
+    await expect(http.request(`http://dgx.invalid:${port}/api/version`)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/dgx\.invalid .*not resolved/) as unknown,
+    })
+    expect(http.connectionCount).toBe(0)
+    for (const host of ['localhost', 'ollama.localhost']) {
+      const res = await http.request(`http://${host}:${port}/api/version`)
+      expect(await res.json()).toEqual({ version: '0.12.0' })
+    }
+    http.dispose()
+    // The process-wide rule answers too, under a client that allows everything.
+    const stray = new HttpClient()
+    setProcessConnectionPolicy(loopbackOnlyPolicy)
+    try {
+      expect((await stray.request(`http://ollama.localhost:${port}/api/version`)).status).toBe(200)
+      await expect(stray.request(`http://dgx.invalid:${port}/`)).rejects.toMatchObject({ code: 'forbidden' })
+    } finally {
+      setProcessConnectionPolicy(allowAllPolicy)
+      stray.dispose()
+    }
   })
 
   it('the policy also judges resolved addresses (a name resolving elsewhere is refused)', async () => {

@@ -6,6 +6,7 @@ import { CompletionCache } from '../../core/completion/completionCache'
 import { CompletionService } from '../../core/completion/completionService'
 import { languageForPath } from '../../core/text/language'
 import { defaultDataDir } from '../../core/files/dataDir'
+import type { ConnectionPolicy } from '../../core/net/connectionPolicy'
 import { FIM_PROVIDER_KINDS, fimOverrideFrom } from '../../core/router/fimFlags'
 import { type Command, intOption, parse, UsageError } from '../command'
 import { commandRouting } from './commandRouting'
@@ -24,6 +25,25 @@ export function offsetOf(text: string, line: number, column: number): number {
     throw new UsageError(`--column ${column} is past the end of line ${line} (${lineText.length} characters)`)
   }
   return start + column - 1
+}
+
+/**
+ * A --url (or HEARTH_FIM_URL) the active profile forbids (offline: anything but loopback) stops the command with the
+ * profile's reason and the flag that named it. The HTTP layer would refuse it too, unresolved;
+ * this only words the refusal for the person who typed the URL.
+ */
+function refuseByPolicy(url: string | undefined, from: string, policy: ConnectionPolicy): void {
+  if (!url || !URL.canParse(url)) return
+  try {
+    policy.checkUrl(new URL(url))
+  } catch (err) {
+    if (!(err instanceof HearthError)) throw err
+    throw new HearthError(
+      err.code,
+      `${from} ${url}: ${err.message}. Use a loopback URL, or a profile that allows the network`,
+      err.details,
+    )
+  }
 }
 
 export const completeCommand: Command = {
@@ -109,6 +129,13 @@ export const completeCommand: Command = {
     // Flags serve the task from one endpoint; without them the profile's route serves it, with
     // this command's deadline (the profile's is sized for typing, not for a cold model load).
     const routing = await commandRouting(override ?? { task: 'completion', timeoutMs })
+    try {
+      const from = values.url ? '--url' : 'HEARTH_FIM_URL'
+      refuseByPolicy(override?.serve?.endpoint.url, from, routing.http.connectionPolicy)
+    } catch (err) {
+      await routing.dispose()
+      throw err
+    }
     const cache = values['no-cache']
       ? new CompletionCache({ maxEntries: 0 })
       : new CompletionCache({ file: join(dataDir, 'completion-cache.jsonl') })

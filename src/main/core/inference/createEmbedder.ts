@@ -1,7 +1,7 @@
 import { HearthError } from '@shared/errors'
 import type { Embedder } from './embedder'
 import type { HttpEmbedderKind } from './httpEmbedders'
-import { HttpClient } from '../net/httpClient'
+import { HttpClient, processConnectionPolicy } from '../net/httpClient'
 import { CodeHashEmbedder } from './codeHashEmbedder'
 import { defaultProviderFactory } from './providerFactory'
 
@@ -21,12 +21,22 @@ const DEFAULTS: Record<HttpEmbedderKind, { url: string; model: string }> = {
  * The embedder a name on the command line (`--embedder`) stands for, built by the one provider
  * factory. Remote ones read their endpoint from the environment (HEARTH_EMBED_URL,
  * HEARTH_EMBED_MODEL, HEARTH_EMBED_TOKEN); without a name the settings' embedding route applies.
+ * A remote one whose URL the connection policy refuses (the offline profile and a host that is
+ * not loopback) throws HearthError('forbidden') here: the user named it, so the command stops
+ * with the reason instead of indexing on with every batch refused.
  */
 export function createEmbedder(
   name: string,
   env: NodeJS.ProcessEnv = process.env,
   http: HttpClient = new HttpClient(),
 ): Embedder | null {
+  if (name === 'ollama' || name === 'triton' || name === 'openai') {
+    assertAllowed(name, env.HEARTH_EMBED_URL, DEFAULTS[name].url, http)
+  }
+  return buildEmbedder(name, env, http)
+}
+
+function buildEmbedder(name: string, env: NodeJS.ProcessEnv, http: HttpClient): Embedder | null {
   if (name === 'none') return null
   if (name === 'hash' || name === 'default') return new CodeHashEmbedder()
   if (name === 'ollama' || name === 'triton' || name === 'openai') {
@@ -45,6 +55,29 @@ export function createEmbedder(
   )
 }
 
+/** The client's and the process-wide policy on the embedder's URL, as each request would be judged. */
+function assertAllowed(name: string, fromEnv: string | undefined, fallback: string, http: HttpClient): void {
+  const url = fromEnv ?? fallback
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return // each request says "not a valid URL"
+  }
+  try {
+    http.connectionPolicy.checkUrl(u)
+    processConnectionPolicy().checkUrl(u)
+  } catch (err) {
+    if (!(err instanceof HearthError)) throw err
+    const where = fromEnv !== undefined ? `HEARTH_EMBED_URL=${url}` : `default URL ${url}`
+    throw new HearthError(
+      err.code,
+      `--embedder ${name} (${where}): ${err.message}. Use a loopback URL, --embedder hash, or a profile that allows the network`,
+      err.details,
+    )
+  }
+}
+
 /** The embedder that produced an index's vectors, from the id stored with it (so queries match it). */
 export function embedderForId(id: string, env: NodeJS.ProcessEnv = process.env): Embedder | null {
   if (id.startsWith('hearth-hash:')) {
@@ -54,5 +87,11 @@ export function embedderForId(id: string, env: NodeJS.ProcessEnv = process.env):
   const colon = id.indexOf(':')
   const kind = id.slice(0, colon)
   if (kind !== 'ollama' && kind !== 'triton' && kind !== 'openai') return null
-  return createEmbedder(kind, { ...env, HEARTH_EMBED_MODEL: env.HEARTH_EMBED_MODEL ?? id.slice(colon + 1) })
+  // Not checked up front: searching an index whose embedder the profile now refuses still works
+  // from full text, and the refused requests never reach the resolver.
+  return buildEmbedder(
+    kind,
+    { ...env, HEARTH_EMBED_MODEL: env.HEARTH_EMBED_MODEL ?? id.slice(colon + 1) },
+    new HttpClient(),
+  )
 }

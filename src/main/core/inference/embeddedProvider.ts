@@ -58,7 +58,12 @@ let llamaInstance: Promise<Llama> | undefined
 export function sharedLlama(): Promise<{ mod: LlamaModule; llama: Llama }> {
   llamaModule ??= import('node-llama-cpp')
   const mod = llamaModule
-  llamaInstance ??= mod.then((m) => m.getLlama({ gpu: false, logLevel: m.LlamaLogLevel.error }))
+  // skipDownload: with no usable binary, node-llama-cpp would ask GitHub for llama.cpp's source
+  // (its own fetch, outside the connection policy: DNS and all, offline profile or not). A
+  // completion never downloads; a missing engine is an error that says so.
+  llamaInstance ??= mod.then((m) =>
+    m.getLlama({ gpu: false, logLevel: m.LlamaLogLevel.error, skipDownload: true }),
+  )
   return Promise.all([mod, llamaInstance]).then(([m, llama]) => ({ mod: m, llama }))
 }
 

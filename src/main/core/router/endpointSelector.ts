@@ -112,7 +112,9 @@ export class EndpointSelector {
 
 /** Why an endpoint cannot serve `model` now, or undefined when it can. */
 export function unusable(rt: EndpointRuntime, model: string): string | undefined {
-  if (rt.state === 'blocked') return 'blocked by the offline profile'
+  // The refusal names the host ("offline profile: dgx.lan is not a loopback address; …").
+  if (rt.state === 'blocked')
+    return rt.message.startsWith('offline profile') ? rt.message : 'blocked by the offline profile'
   if (rt.state === 'unauthorized') return 'unauthorized'
   if (rt.missing.has(model)) return `model "${model}" missing${rt.fix ? ` (${rt.fix})` : ''}`
   const b = rt.breaker.state
