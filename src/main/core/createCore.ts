@@ -23,6 +23,8 @@ import { RoutingServices } from './router/routingServices'
 import { routedEmbedderSource } from './router/routedEmbedderSource'
 import type { SecretStore } from './secrets/secretStore'
 import { settingsHandlers } from './router/settingsHandlers'
+import { ModelService, modelHandlers } from './modelHandlers'
+import type { GpuReading } from '@shared/contract/resources'
 import { fimOverrideFrom } from './router/fimFlags'
 import type { RoutingOptions } from './router/routingServices'
 import type { ProviderFactory } from './inference/providerFactory'
@@ -66,6 +68,8 @@ export class Core {
   /** Speculative work (next completion, warm-up of opened files); budgets and keystrokes gate it. */
   readonly prefetcher: Prefetcher
   readonly routing: RoutingServices
+  /** Model downloads (Hugging Face, Ollama) and the getting-started state. */
+  readonly models: ModelService
   private readonly store = new DisposableStore()
 
   private constructor(
@@ -103,6 +107,13 @@ export class Core {
     this.store.add(this.index)
     this.store.defer(this.resources.register(this.index))
     routing.setGpuLoad(gpuLoadFrom(() => this.resources.state().snapshot))
+    this.models = new ModelService({
+      dataDir: options.dataDir,
+      routing,
+      events: this.events,
+      gpu: () => largestLocalGpu(this.resources.state().snapshot.gpus),
+    })
+    this.store.add(this.models)
     // The profile's battery saver follows profile switches (laptop: auto, remote: off).
     this.store.defer(
       routing.settings.onChange((c) => {
@@ -154,6 +165,7 @@ export class Core {
       ...searchHandlers(this.index),
       ...completionHandlers(this.completion),
       ...settingsHandlers(routing),
+      ...modelHandlers(this.models),
     }
     this.dispatcher = new Dispatcher(handlers, this.activity())
   }
@@ -216,4 +228,14 @@ export class Core {
   async dispose(): Promise<void> {
     await this.store.dispose()
   }
+}
+
+/** The local GPU with the most memory, as the model recommendation wants it. */
+function largestLocalGpu(
+  gpus: readonly GpuReading[],
+): { name: string; memoryBytes: number | null } | undefined {
+  const local = gpus.filter((g) => g.source === 'local')
+  local.sort((a, b) => (b.memoryTotalBytes ?? 0) - (a.memoryTotalBytes ?? 0))
+  const g = local[0]
+  return g ? { name: g.name, memoryBytes: g.memoryTotalBytes } : undefined
 }

@@ -3,6 +3,7 @@ import type { EventSpec, MethodSpec } from './define'
 import { appEvents, appMethods } from './app'
 import { completionEvents, completionMethods } from './completion'
 import { metricsMethods } from './metrics'
+import { modelsEvents, modelsMethods } from './models'
 import { resourcesEvents, resourcesMethods } from './resources'
 import { searchEvents, searchMethods } from './search'
 import { settingsEvents, settingsMethods } from './settings'
@@ -21,6 +22,7 @@ export const methods = {
   ...searchMethods,
   ...completionMethods,
   ...settingsMethods,
+  ...modelsMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
@@ -30,6 +32,7 @@ export const events = {
   ...searchEvents,
   ...completionEvents,
   ...settingsEvents,
+  ...modelsEvents,
 } as const satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

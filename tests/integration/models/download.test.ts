@@ -125,20 +125,18 @@ describe('downloads from a Hugging Face layout', () => {
     expect(await readdir(dir)).toEqual([])
   })
 
-  it('refuses a catalogue model whose hub file differs from the pinned sha256 before downloading', async () => {
-    // The fake serves the tiny model under the real catalogue entry's path and revision.
-    await hub.close()
-    hub = await new FakeHub([
-      {
-        repo: 'ggml-org/Qwen2.5-Coder-1.5B-Q8_0-GGUF',
-        revision: '8be1b8a895a84beea772817caaa71eba6b6e0d07',
-        file: 'qwen2.5-coder-1.5b-q8_0.gguf',
-        bytes,
-      },
-    ]).start()
-    const err = await rejection(manager().pull('qwen2.5-coder-1.5b'))
+  it('refuses a file whose hub sha256 differs from a pinned one, before downloading it', async () => {
+    const err = await rejection(
+      downloadHubFile({ http, url: url(), dir, fileName: FILE, sha256: 'ab'.repeat(32) }),
+    )
     expect(err.message).toMatch(/different version of this file/)
     expect(hub.requests.some((r) => r.path.startsWith('/cdn/'))).toBe(false)
+    expect(await readdir(dir)).toEqual([])
+  })
+
+  it('downloads a pinned file whose hub sha256 matches the pin', async () => {
+    const res = await downloadHubFile({ http, url: url(), dir, fileName: FILE, sha256: sha })
+    expect(res.sha256).toBe(sha)
   })
 
   it('refuses when the disk has too little space, before writing anything', async () => {

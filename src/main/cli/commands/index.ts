@@ -2,6 +2,7 @@ import type { Command } from '../command'
 import { backendsCommand } from './backends'
 import { completeCommand } from './complete'
 import { indexCommand } from './indexCmd'
+import { modelsCommand } from './modelsCmd'
 import { searchCommand } from './searchCmd'
 import { serveCommand } from './serve'
 
@@ -12,4 +13,5 @@ export const commands: Command[] = [
   searchCommand,
   completeCommand,
   backendsCommand,
+  modelsCommand,
 ]

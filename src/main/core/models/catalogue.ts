@@ -3,9 +3,10 @@
  * choosing a first model wants three good answers, not a hub to browse (a custom
  * `hf:owner/repo/file.gguf` covers the rest).
  *
- * GGUF files come from Hugging Face, pinned to a revision where one is known so the bytes cannot
- * change under a pinned hash. An entry without `sha256` is verified against the hub's own sha256 of
- * the file (its `X-Linked-Etag`), which a download refuses to go without.
+ * Every download is checked against a sha256 before use: an entry's own `sha256` (with the
+ * `revision` it belongs to) when one is pinned, else the hub's sha256 of the file (its
+ * `X-Linked-Etag`), without which a download is refused. Pin only a hash read from the hub itself:
+ * a wrong pin makes the model impossible to install.
  */
 
 export const MODEL_TASKS = ['completion', 'chat', 'embedding'] as const
@@ -40,8 +41,7 @@ export interface CatalogueModel {
 const MB = 1024 * 1024
 const GB = 1024 * MB
 
-const ggmlOrg = (repo: string, file: string, revision = 'main', sha256?: string): HfFile =>
-  sha256 ? { repo: `ggml-org/${repo}`, file, revision, sha256 } : { repo: `ggml-org/${repo}`, file, revision }
+const ggmlOrg = (repo: string, file: string): HfFile => ({ repo: `ggml-org/${repo}`, file, revision: 'main' })
 
 export const CATALOGUE: readonly CatalogueModel[] = [
   {
@@ -61,12 +61,7 @@ export const CATALOGUE: readonly CatalogueModel[] = [
     purpose: 'The balanced default for inline completions: good suggestions, fast on 4+ cores.',
     sizeBytes: 1646 * MB,
     ramBytes: 3 * GB,
-    gguf: ggmlOrg(
-      'Qwen2.5-Coder-1.5B-Q8_0-GGUF',
-      'qwen2.5-coder-1.5b-q8_0.gguf',
-      '8be1b8a895a84beea772817caaa71eba6b6e0d07',
-      '29871c94d15727a6e243f79a37113d4ae625a6215b5e800bf41a23af2da32832',
-    ),
+    gguf: ggmlOrg('Qwen2.5-Coder-1.5B-Q8_0-GGUF', 'qwen2.5-coder-1.5b-q8_0.gguf'),
     ollama: 'qwen2.5-coder:1.5b',
   },
   {
@@ -130,12 +125,7 @@ export const CATALOGUE: readonly CatalogueModel[] = [
     purpose: 'Chat, inline edits and code explanation on a laptop with 8 GB or more.',
     sizeBytes: 3290 * MB,
     ramBytes: 5 * GB,
-    gguf: ggmlOrg(
-      'Qwen2.5-Coder-3B-Instruct-Q8_0-GGUF',
-      'qwen2.5-coder-3b-instruct-q8_0.gguf',
-      '4944a3e9ecbaacda76873e9577d038400413772c',
-      '691c4400ab952b4196f667e01e521a48fe9571f0cb8e4a7f2cd084d07fd99d71',
-    ),
+    gguf: ggmlOrg('Qwen2.5-Coder-3B-Instruct-Q8_0-GGUF', 'qwen2.5-coder-3b-instruct-q8_0.gguf'),
     ollama: 'qwen2.5-coder:3b-instruct',
   },
   {

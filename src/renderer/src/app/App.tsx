@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { WorkspaceInfo } from '@shared/contract/workspace'
 import type { Connection } from '../transport/connect'
+import { GettingStarted } from '../setup/GettingStarted'
+import { useModelManager } from '../setup/useModelManager'
 import { useObservable } from '../util/useObservable'
 import { WelcomeScreen } from '../welcome/WelcomeScreen'
 import { Workbench } from '../workbench/Workbench'
@@ -21,6 +23,10 @@ export function App({ connection }: { connection: Connection }) {
   const [openFolder, setOpenFolder] = useState<false | { initialPath?: string }>(false)
   const [reconnects, setReconnects] = useState(0)
   const [unsaved, setUnsaved] = useState(0)
+  const models = useModelManager(api)
+  // Shown once per install, before anything else: the way from a fresh install to a working model.
+  const [setupClosed, setSetupClosed] = useState(false)
+  const showSetup = !setupClosed && models.overview !== undefined && !models.overview.setupDone
   const wasOpen = useRef(false)
   const unsavedRef = useRef(0)
   unsavedRef.current = unsaved
@@ -67,6 +73,7 @@ export function App({ connection }: { connection: Connection }) {
   return (
     <div className="app">
       <ConnectionBanner state={state} onRetry={connection.reconnectNow} />
+      {showSetup && <GettingStarted state={models} onClose={() => setSetupClosed(true)} />}
       {workspace.kind === 'loading' && (
         <div className="splash" data-testid="splash">
           {state.kind === 'open' ? 'Loading…' : 'Connecting to Hearth…'}

@@ -1,0 +1,35 @@
+import type { DownloadProgress } from '@shared/contract/models'
+
+const GB = 1024 ** 3
+const MB = 1024 ** 2
+
+export function formatBytes(n: number): string {
+  if (n >= GB) return `${(n / GB).toFixed(1)} GB`
+  if (n >= MB) return `${Math.round(n / MB)} MB`
+  return `${Math.max(1, Math.round(n / 1024))} KB`
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${s} s`
+  const m = Math.floor(s / 60)
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`
+}
+
+/** "412 MB of 1.6 GB · 38 MB/s · 32 s left", or the step when there is no byte count yet. */
+export function progressText(p: DownloadProgress): string {
+  if (p.phase === 'connecting') return p.status ?? 'Connecting…'
+  if (p.phase === 'checking') return 'Checking the part already downloaded…'
+  if (p.phase === 'verifying') return p.status ?? 'Verifying the sha256…'
+  if (p.phase === 'done') return 'Done'
+  const parts = [
+    p.totalBytes ? `${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}` : formatBytes(p.bytes),
+  ]
+  if (p.bytesPerSecond > 0) parts.push(`${formatBytes(p.bytesPerSecond)}/s`)
+  if (p.etaSeconds !== undefined) parts.push(`${formatSeconds(p.etaSeconds)} left`)
+  return parts.join(' · ')
+}
+
+export function progressFraction(p: DownloadProgress | undefined): number | undefined {
+  if (!p?.totalBytes) return undefined
+  return Math.min(1, p.bytes / p.totalBytes)
+}
