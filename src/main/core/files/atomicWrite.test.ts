@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   atomicWrite,
+  CREATE_FLAGS,
   nodeAtomicFs,
   TEMP_MARKER,
   type AtomicWriteFs,
@@ -73,14 +74,16 @@ describe('atomicWrite', () => {
     const f = join(dir, 'precious.txt')
     writeFileSync(f, 'the user wrote this')
     const payload = Buffer.alloc(64 * 1024, 0x78)
-    await expect(atomicWrite(f, payload, diskFullAfter(1000))).rejects.toMatchObject({ code: 'ENOSPC' })
+    await expect(atomicWrite(f, payload, { fs: diskFullAfter(1000) })).rejects.toMatchObject({
+      code: 'ENOSPC',
+    })
     expect(readFileSync(f, 'utf8')).toBe('the user wrote this')
     expect(temps()).toEqual([])
   })
 
   it('fails midway on a new file: no file, no temp', async () => {
     const f = join(dir, 'fresh.txt')
-    await expect(atomicWrite(f, Buffer.alloc(5000), diskFullAfter(10))).rejects.toThrow(/ENOSPC/)
+    await expect(atomicWrite(f, Buffer.alloc(5000), { fs: diskFullAfter(10) })).rejects.toThrow(/ENOSPC/)
     expect(readdirSync(dir)).toEqual([])
   })
 
@@ -106,7 +109,7 @@ describe('atomicWrite', () => {
                 }
               },
             }
-    await expect(atomicWrite(f, Buffer.from('new'), fs)).rejects.toThrow(`${which} failed`)
+    await expect(atomicWrite(f, Buffer.from('new'), { fs })).rejects.toThrow(`${which} failed`)
     expect(readFileSync(f, 'utf8')).toBe('old')
     expect(temps()).toEqual([])
   })
@@ -121,11 +124,11 @@ describe('atomicWrite', () => {
     const fs: AtomicWriteFs = {
       ...nodeAtomicFs,
       open: (p, fl, m) =>
-        fl === 'wx'
+        fl === CREATE_FLAGS
           ? Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' }))
           : nodeAtomicFs.open(p, fl, m),
     }
-    await atomicWrite(f, Buffer.from('new'), fs)
+    await atomicWrite(f, Buffer.from('new'), { fs })
     expect(readFileSync(f, 'utf8')).toBe('new')
   })
 })

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Stats } from 'node:fs'
+import { constants, type Stats } from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
@@ -24,7 +24,7 @@ export interface WritableHandle {
  * make a call fail midway (a full disk, a yanked drive) and check that nothing was lost.
  */
 export interface AtomicWriteFs {
-  open(path: string, flags: string, mode?: number): Promise<WritableHandle>
+  open(path: string, flags: number, mode?: number): Promise<WritableHandle>
   stat(path: string): Promise<Stats>
   rename(from: string, to: string): Promise<void>
   unlink(path: string): Promise<void>
@@ -56,6 +56,22 @@ async function writeAll(h: WritableHandle, data: Uint8Array): Promise<void> {
   }
 }
 
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
+/** A fresh temp file: never an existing file, never through a symlink planted under its name. */
+export const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW
+/** The in-place fallback writes the entry itself, never a file a symlink there points to. */
+export const IN_PLACE_FLAGS = constants.O_RDWR | O_NOFOLLOW
+
+export interface AtomicWriteOptions {
+  /** File-system calls (tests inject failures). */
+  fs?: AtomicWriteFs
+  /**
+   * Permission bits of the written file, new or replaced (e.g. 0o600 for files only the user may
+   * read). Without it a new file gets 0o666 less the umask and a replaced one keeps its bits.
+   */
+  mode?: number
+}
+
 const code = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null ? ((err as { code?: string }).code ?? undefined) : undefined
 
@@ -67,12 +83,15 @@ const code = (err: unknown): string | undefined =>
  * untouched.
  *
  * `target` must be the real path (symlinks resolved): renaming over a symlink would replace the link.
+ * Every call names the temp file and the target through `dirname(target)`, so a target given as
+ * `ConfinedDir.at(name)` keeps the temp file, the rename and the cleanup in that very folder.
  */
 export async function atomicWrite(
   target: string,
   data: Uint8Array,
-  fs: AtomicWriteFs = nodeAtomicFs,
+  opts: AtomicWriteOptions = {},
 ): Promise<void> {
+  const fs = opts.fs ?? nodeAtomicFs
   let old: Stats | null = null
   try {
     old = await fs.stat(target)
@@ -84,11 +103,11 @@ export async function atomicWrite(
   const tmp = tempPathFor(target)
   let handle: WritableHandle
   try {
-    handle = await fs.open(tmp, 'wx', old ? old.mode & 0o7777 : 0o666)
+    handle = await fs.open(tmp, CREATE_FLAGS, opts.mode ?? (old ? old.mode & 0o7777 : 0o666))
   } catch (err) {
     // A folder we may not create files in, holding a file we may write: an atomic save is
     // impossible there, but refusing would leave the user unable to save at all. Overwrite in place.
-    if (old && (code(err) === 'EACCES' || code(err) === 'EPERM')) return writeInPlace(target, data, fs)
+    if (old && (code(err) === 'EACCES' || code(err) === 'EPERM')) return writeInPlace(target, data, opts)
     throw err
   }
   try {
@@ -98,9 +117,11 @@ export async function atomicWrite(
     } finally {
       await handle.close()
     }
-    if (old) {
+    if (opts.mode !== undefined || old) {
       // open() applied the umask; restore the exact bits (e.g. an executable script stays executable).
-      await fs.chmod(tmp, old.mode & 0o7777)
+      await fs.chmod(tmp, opts.mode ?? (old ? old.mode & 0o7777 : 0o666))
+    }
+    if (old) {
       if (typeof process.getuid === 'function' && process.getuid() === 0) {
         await fs.chown(tmp, old.uid, old.gid).catch(() => undefined)
       }
@@ -113,8 +134,9 @@ export async function atomicWrite(
   await fsyncDir(dirname(target))
 }
 
-async function writeInPlace(target: string, data: Uint8Array, fs: AtomicWriteFs): Promise<void> {
-  const h = await fs.open(target, 'r+')
+async function writeInPlace(target: string, data: Uint8Array, opts: AtomicWriteOptions): Promise<void> {
+  const fs = opts.fs ?? nodeAtomicFs
+  const h = await fs.open(target, IN_PLACE_FLAGS)
   try {
     await writeAll(h, data)
     await h.truncate(data.length)
@@ -122,6 +144,7 @@ async function writeInPlace(target: string, data: Uint8Array, fs: AtomicWriteFs)
   } finally {
     await h.close()
   }
+  if (opts.mode !== undefined) await fs.chmod(target, opts.mode)
 }
 
 /** Makes a rename durable. Not possible on Windows (EPERM/EISDIR): the rename is still atomic there. */

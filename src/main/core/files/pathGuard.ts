@@ -1,6 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { HearthError } from '@shared/errors'
+import { openConfinedDir, SymlinkSwapped, type ConfinedDir } from './confinedDir'
 
 /** Linux NAME_MAX / PATH_MAX: longer names fail in the kernel anyway, with a worse message. */
 export const MAX_NAME_BYTES = 255
@@ -89,6 +90,17 @@ export interface GuardedPath {
   exists: boolean
 }
 
+/** A checked path's folder, held open (see confinedDir.ts), and its last name in it. */
+export interface OpenedParent {
+  rel: string
+  /** The real name of the entry in `dir` ('' when `rel` is the workspace root). */
+  name: string
+  dir: ConfinedDir
+}
+
+/** Checks and opens are retried this often when a symlink is swapped in between them. */
+const SWAP_ATTEMPTS = 3
+
 /**
  * Resolves workspace-relative paths to absolute ones whose REAL location stays inside the workspace.
  * `root` must already be a real path (the service realpaths it when the folder opens).
@@ -120,6 +132,47 @@ export class PathGuard {
     }
     // Even the root is gone (folder deleted while open).
     throw new HearthError('not_found', `the workspace folder ${this.root} no longer exists`)
+  }
+
+  /**
+   * Checks `rel`, opens the folder holding it by a walk that never follows a symlink (missing folders
+   * made on the way with `create`), and runs `fn` in it; the folder is closed afterwards. Files
+   * named through `dir` stay in that folder even if a component of the path is swapped for a link
+   * meanwhile. A swap seen by the walk or by `fn` (SymlinkSwapped) checks again from scratch: a
+   * link that now leads outside is refused by `resolve`, one that keeps swapping is refused here.
+   */
+  async withParent<T>(rel: string, create: boolean, fn: (p: OpenedParent) => Promise<T>): Promise<T> {
+    return this.withWalk(rel, create, 'parent', fn)
+  }
+
+  /** Like withParent, but opens the folder `rel` itself (name is ''). */
+  async withFolder<T>(rel: string, fn: (p: OpenedParent) => Promise<T>): Promise<T> {
+    return this.withWalk(rel, false, 'self', fn)
+  }
+
+  private async withWalk<T>(
+    rel: string,
+    create: boolean,
+    open: 'parent' | 'self',
+    fn: (p: OpenedParent) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const g = await this.resolve(rel)
+      const parts = g.abs === this.root ? [] : relative(this.root, g.abs).split(sep)
+      const name = open === 'parent' ? (parts.pop() ?? '') : ''
+      try {
+        const dir = await openConfinedDir(this.root, parts, create)
+        try {
+          return await fn({ rel: g.rel, name, dir })
+        } finally {
+          await dir.close().catch(() => undefined)
+        }
+      } catch (err) {
+        if (!(err instanceof SymlinkSwapped)) throw err
+        if (attempt >= SWAP_ATTEMPTS)
+          throw forbidden(g.rel, 'a folder or file on its path was replaced by a symlink while it was opened')
+      }
+    }
   }
 
   /** A missing path that still has a directory entry is a dangling symlink: it could point anywhere. */

@@ -1,13 +1,12 @@
-import { constants } from 'node:fs'
-import { access, mkdir, readFile, realpath, stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { basename, dirname, resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { FileContent, TreeEntry, WatcherStatus, WorkspaceInfo } from '@shared/contract/workspace'
 import { HearthError } from '@shared/errors'
 import type { EventBus } from '../base/eventBus'
 import type { ChangeSource, FileChangeEvent } from '../files/watchTypes'
 import { WorkspaceWatcher } from '../files/workspaceWatcher'
-import { atomicWrite, nodeAtomicFs, type AtomicWriteFs } from '../files/atomicWrite'
+import type { AtomicWriteFs } from '../files/atomicWrite'
 import { IgnoreRules } from '../files/ignoreRules'
 import { isCode, PathGuard } from '../files/pathGuard'
 import { RecentFolders } from './recentFolders'
@@ -21,12 +20,10 @@ import {
   type Eol,
 } from '../files/textCodec'
 import { fsToHearth, listDir, walkFiles } from './workspaceTree'
+import { currentVersion, MAX_EDIT_BYTES, mb, readFile, saveFile } from './fileAccess'
 import type { Disposable } from '../base/lifecycle'
 
-/** Files above this are not opened at all. */
-export const MAX_OPEN_BYTES = 5 * 1024 * 1024
-/** Files above this open read-only: Monaco slows down and tokenisation is switched off there. */
-export const MAX_EDIT_BYTES = 1024 * 1024
+export { MAX_EDIT_BYTES, MAX_OPEN_BYTES } from './fileAccess'
 export const DEFAULT_FILES_LIMIT = 20_000
 /** How many files (read or written through us) are tracked for external-change events. */
 const MAX_TRACKED = 2000
@@ -210,26 +207,13 @@ export class WorkspaceService implements Disposable {
 
   async read(path: string): Promise<FileContent> {
     const s = this.current()
-    const { rel, abs } = await s.guard.resolve(path)
-    let buf: Buffer
-    let mtimeMs: number
-    try {
-      const st = await stat(abs)
-      if (st.isDirectory()) throw new HearthError('invalid_argument', `${rel} is a folder, not a file`)
-      if (!st.isFile()) throw new HearthError('forbidden', `${rel} is not a regular file`)
-      if (st.size > MAX_OPEN_BYTES) throw tooLarge(rel, st.size)
-      buf = await readFile(abs)
-      mtimeMs = st.mtimeMs
-    } catch (err) {
-      throw fsToHearth(err, rel)
-    }
-    if (buf.length > MAX_OPEN_BYTES) throw tooLarge(rel, buf.length) // grew between stat and read
+    const { rel, buf, mtimeMs, writable } = await readFile(s.guard, path)
     const decoded = decodeText(buf, rel)
     const version = makeVersion(mtimeMs, buf.length, contentHash(buf))
     let readOnlyReason: string | undefined
     if (buf.length > MAX_EDIT_BYTES) {
       readOnlyReason = `large file (${mb(buf.length)}): opened read-only; files over ${mb(MAX_EDIT_BYTES)} are not edited`
-    } else if (!(await canWrite(abs))) {
+    } else if (!writable) {
       readOnlyReason = 'you do not have permission to write this file'
     }
     this.track(s, rel, version)
@@ -268,38 +252,16 @@ export class WorkspaceService implements Disposable {
     s: Session,
     req: WriteRequest,
   ): Promise<{ path: string; version: string; size: number }> {
-    // Resolve again inside the queue: the path may have changed (a link replaced) while we waited.
-    const { rel, abs, exists } = await s.guard.resolve(req.path)
+    // saveFile checks the path again: it may have changed (a link replaced) while we waited.
     const data = encodeText(req.text, req.encoding, req.eol)
-    try {
-      if (exists && req.baseVersion !== undefined) await this.checkNoConflict(rel, abs, req.baseVersion)
-      // The rename of an atomic save needs only folder permission, so it would silently replace a
-      // file the user cannot write. Respect the file's own permission, as the read side reported it.
-      if (exists && !(await canWrite(abs)))
-        throw new HearthError('forbidden', `${rel} is read-only: you do not have permission to write it`)
-      if (!exists) await mkdir(dirname(abs), { recursive: true })
-      await atomicWrite(abs, data, this.opts.writeFs ?? nodeAtomicFs)
-      const st = await stat(abs)
-      const version = makeVersion(st.mtimeMs, data.length, contentHash(data))
-      // Remember our own version, so the watcher event this save causes is not reported as external.
-      this.track(s, rel, version)
-      return { path: rel, version, size: data.length }
-    } catch (err) {
-      throw fsToHearth(err, rel)
-    }
-  }
-
-  private async checkNoConflict(rel: string, abs: string, baseVersion: string): Promise<void> {
-    const st = await stat(abs)
-    if (st.isDirectory()) throw new HearthError('invalid_argument', `${rel} is a folder, not a file`)
-    const onDisk = await readFile(abs)
-    const hash = contentHash(onDisk)
-    const current = makeVersion(st.mtimeMs, onDisk.length, hash)
-    // Same bytes under a new mtime (a `touch`, a checkout of the same content) is not a conflict.
-    if (current === baseVersion || versionHash(baseVersion) === hash) return
-    throw new HearthError('conflict', `${rel} was changed on disk since it was opened`, {
-      currentVersion: current,
-    })
+    const { rel, version } = await saveFile(
+      s.guard,
+      { path: req.path, data, baseVersion: req.baseVersion },
+      this.opts.writeFs,
+    )
+    // Remember our own version, so the watcher event this save causes is not reported as external.
+    this.track(s, rel, version)
+    return { path: rel, version, size: data.length }
   }
 
   async dispose(): Promise<void> {
@@ -354,8 +316,7 @@ export class WorkspaceService implements Disposable {
       if (seen === undefined) continue
       try {
         await this.writing.get(ev.path)?.catch(() => undefined)
-        const { abs } = await s.guard.resolve(ev.path)
-        const now = await currentVersion(abs)
+        const now = await currentVersion(s.guard, ev.path)
         if (this.session !== s) return
         if (now === null) {
           if (seen === '') continue
@@ -383,38 +344,7 @@ export class WorkspaceService implements Disposable {
   }
 }
 
-/** The on-disk version in file.read's format, or null when the file is gone. */
-async function currentVersion(abs: string): Promise<string | null> {
-  try {
-    const st = await stat(abs)
-    if (!st.isFile()) return null
-    if (st.size > MAX_OPEN_BYTES) return makeVersion(st.mtimeMs, st.size, '')
-    const buf = await readFile(abs)
-    return makeVersion(st.mtimeMs, buf.length, contentHash(buf))
-  } catch (err) {
-    if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) return null
-    throw err
-  }
-}
-
-async function canWrite(abs: string): Promise<boolean> {
-  try {
-    await access(abs, constants.W_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
 function watcherStatus(w: { state: { status: WatcherStatus['status']; reason?: string } }): WatcherStatus {
   const st = w.state
   return st.reason === undefined ? { status: st.status } : { status: st.status, reason: st.reason }
 }
-
-const mb = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MB`
-
-const tooLarge = (rel: string, size: number): HearthError =>
-  new HearthError(
-    'too_large',
-    `${rel} is too large to open (${mb(size)}; the limit is ${mb(MAX_OPEN_BYTES)})`,
-  )

@@ -31,27 +31,46 @@ export interface ListOptions {
   includeIgnored?: boolean
 }
 
-/** One directory, dirs first then files, natural order. */
+/**
+ * One directory, dirs first then files, natural order. Listed through the folder the guard opened
+ * (see files/confinedDir.ts), so a folder swapped for a link after the check lists nothing outside.
+ */
 export async function listDir(
   guard: PathGuard,
   rules: IgnoreRules,
   dir: string,
   opts: ListOptions = {},
 ): Promise<TreeEntry[]> {
-  const { rel, abs } = await guard.resolve(dir)
-  let dirents: Dirent[]
   try {
-    dirents = await readdir(abs, { withFileTypes: true })
+    return await guard.withFolder(dir, async ({ rel, dir: folder }) => {
+      let dirents: Dirent[]
+      try {
+        dirents = await readdir(folder.at(''), { withFileTypes: true })
+      } catch (err) {
+        throw fsToHearth(err, rel || '.')
+      }
+      return listEntries(guard, rules, rel, dirents, (name) => folder.at(name), opts)
+    })
   } catch (err) {
-    throw fsToHearth(err, rel || '.')
+    throw fsToHearth(err, dir || '.')
   }
+}
+
+async function listEntries(
+  guard: PathGuard,
+  rules: IgnoreRules,
+  rel: string,
+  dirents: Dirent[],
+  at: (name: string) => string,
+  opts: ListOptions,
+): Promise<TreeEntry[]> {
   const doStat = dirents.length <= STAT_LIMIT
   const entries = await Promise.all(
     dirents
       .filter((d) => !HIDDEN_NAMES.has(d.name) && !d.name.includes(TEMP_MARKER))
       .map(async (d): Promise<TreeEntry | null> => {
         const path = childRel(rel, d.name)
-        const full = join(abs, d.name)
+        const full = at(d.name)
         let kind: TreeEntry['kind'] = d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'symlink' : 'file'
         let size: number | undefined
         if (doStat) {
