@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { WorkspaceInfo } from '@shared/contract/workspace'
 import type { Connection } from '../transport/connect'
 import { GettingStarted } from '../setup/GettingStarted'
+import { onOpenGettingStarted } from '../setup/gettingStartedEvent'
 import { useModelManager } from '../setup/useModelManager'
 import { useObservable } from '../util/useObservable'
 import { WelcomeScreen } from '../welcome/WelcomeScreen'
@@ -24,9 +25,19 @@ export function App({ connection }: { connection: Connection }) {
   const [reconnects, setReconnects] = useState(0)
   const [unsaved, setUnsaved] = useState(0)
   const models = useModelManager(api)
-  // Shown once per install, before anything else: the way from a fresh install to a working model.
-  const [setupClosed, setSetupClosed] = useState(false)
-  const showSetup = !setupClosed && models.overview !== undefined && !models.overview.setupDone
+  // Shown once per install, before anything else: the way from a fresh install to a working model;
+  // again when asked (status bar, Settings).
+  const [setupOpen, setSetupOpen] = useState<boolean | undefined>(undefined)
+  const showSetup = models.overview !== undefined && (setupOpen ?? !models.overview.setupDone)
+  const refreshModels = models.refresh
+  useEffect(
+    () =>
+      onOpenGettingStarted(() => {
+        refreshModels()
+        setSetupOpen(true)
+      }),
+    [refreshModels],
+  )
   const wasOpen = useRef(false)
   const unsavedRef = useRef(0)
   unsavedRef.current = unsaved
@@ -40,11 +51,12 @@ export function App({ connection }: { connection: Connection }) {
     if (state.kind !== 'open') return
     if (wasOpen.current) setReconnects((n) => n + 1)
     wasOpen.current = true
+    refreshModels()
     api.call('workspace.info', {}).then(
       (info) => setWorkspace(info ? { kind: 'open', info } : { kind: 'none' }),
       (err: unknown) => setWorkspace({ kind: 'error', message: (err as Error).message }),
     )
-  }, [api, state])
+  }, [api, state, refreshModels])
 
   useEffect(() => api.on('workspace.opened', (info) => setWorkspace({ kind: 'open', info })), [api])
 
@@ -73,7 +85,7 @@ export function App({ connection }: { connection: Connection }) {
   return (
     <div className="app">
       <ConnectionBanner state={state} onRetry={connection.reconnectNow} />
-      {showSetup && <GettingStarted state={models} onClose={() => setSetupClosed(true)} />}
+      {showSetup && <GettingStarted state={models} onClose={() => setSetupOpen(false)} />}
       {workspace.kind === 'loading' && (
         <div className="splash" data-testid="splash">
           {state.kind === 'open' ? 'Loading…' : 'Connecting to Hearth…'}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { BackendsStatus } from '@shared/contract/settings'
+import { openGettingStarted } from '../setup/gettingStartedEvent'
 import { backendStatusText, backendStatusTitle } from './backendStatusText'
 import './settings.css'
 
@@ -33,7 +34,11 @@ export function BackendStatus({
       className={`backend-status backend-status-${tone}`}
       data-testid="status-backends"
       title={backendStatusTitle(status)}
-      onClick={() => openPanel?.('settings')}
+      onClick={() => {
+        // Nothing serves completions: the next step is a model, which the getting-started page sets up.
+        if (!status.tasks.some((t) => t.task === 'completion' && t.endpointId)) openGettingStarted()
+        else openPanel?.('settings')
+      }}
     >
       {text}
     </button>

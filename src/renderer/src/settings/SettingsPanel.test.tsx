@@ -159,7 +159,19 @@ describe('backend status item', () => {
         { task: 'completion', endpointId: null, model: null, tier: null, fallback: false, reason: 'x' },
       ],
     })
-    expect(backendStatusText(s)).toEqual({ text: '⛔ ✕ No backend: ollama model missing', tone: 'error' })
+    expect(backendStatusText(s)).toEqual({ text: '⛔ ○ No completion model — set one up', tone: 'warn' })
+  })
+
+  it('does not call a missing local Ollama a fault: it is optional', () => {
+    const s = BackendsStatus.parse({
+      ...fallbackStatus,
+      tasks: [{ task: 'completion', endpointId: 'embedded', model: 'm.gguf', tier: 1, fallback: true }],
+      endpoints: [
+        endpoint('ollama', 'ollama', 'down', { url: 'http://127.0.0.1:11434' }),
+        endpoint('embedded', 'embedded', 'ok'),
+      ],
+    })
+    expect(backendStatusText(s)).toEqual({ text: '● embedded · m.gguf', tone: 'ok' })
   })
 
   it('is quiet when all is well', () => {

@@ -1,4 +1,4 @@
-import type { BackendState, BackendsStatus, EndpointStatus } from '@shared/contract/settings'
+import type { BackendState, BackendsStatus } from '@shared/contract/settings'
 
 export type Tone = 'ok' | 'warn' | 'error'
 
@@ -20,25 +20,34 @@ export const stateTone = (s: BackendState): Tone =>
   s === 'ok' || s === 'unknown' ? 'ok' : s === 'slow' || s === 'blocked' ? 'warn' : 'error'
 
 /**
- * The status bar item: the completion route and the worst problem, e.g. "● ollama · qwen2.5-coder:1.5b",
- * "◐ Fallback: ollama (triton down)", "✕ No backend: ollama model missing".
+ * The status bar item says one thing: what completions use now, e.g. "● embedded · qwen2.5-coder-1.5b",
+ * "◐ Fallback: ollama (triton not answering)", or when nothing can serve them the one next step,
+ * "○ No completion model — set one up". Backends the completions do not depend on (a chat model,
+ * a default Ollama that is simply not installed) stay in the tooltip, not in the bar.
  */
 export function backendStatusText(s: BackendsStatus): { text: string; tone: Tone } {
   const completion = s.tasks.find((t) => t.task === 'completion')
-  const worst = worstEndpoint(s.endpoints)
   const offline = s.network === 'loopback-only' ? '⛔ ' : ''
-  if (!completion?.endpointId) {
-    const why = worst ? `${worst.id} ${STATE_LABEL[worst.state]}` : 'nothing configured'
-    return { text: `${offline}✕ No backend: ${why}`, tone: 'error' }
-  }
+  if (!completion?.endpointId) return { text: `${offline}○ No completion model — set one up`, tone: 'warn' }
   const where = `${completion.endpointId} · ${completion.model ?? ''}`
+  const own = s.endpoints.find((e) => e.id === completion.endpointId)
   if (completion.fallback) {
-    const preferred = s.endpoints.find((e) => e.state !== 'ok' && e.id !== completion.endpointId)
-    const why = preferred ? ` (${preferred.id} ${STATE_LABEL[preferred.state]})` : ''
-    return { text: `${offline}◐ Fallback: ${where}${why}`, tone: 'warn' }
+    // A preferred backend that is failing is worth a warning; a local Ollama that is simply not
+    // running is not: it is optional, and most machines without it never meant to use it.
+    const broken = s.endpoints.find(
+      (e) =>
+        e.id !== completion.endpointId &&
+        stateTone(e.state) !== 'ok' &&
+        !(e.kind === 'ollama' && e.state === 'down' && isLoopback(e.url)),
+    )
+    if (broken)
+      return {
+        text: `${offline}◐ Fallback: ${where} (${broken.id} ${STATE_LABEL[broken.state]})`,
+        tone: 'warn',
+      }
   }
-  if (worst && stateTone(worst.state) !== 'ok') {
-    return { text: `${offline}● ${where} · ${worst.id} ${STATE_LABEL[worst.state]}`, tone: 'warn' }
+  if (own && stateTone(own.state) !== 'ok') {
+    return { text: `${offline}● ${where} · ${STATE_LABEL[own.state]}`, tone: 'warn' }
   }
   return { text: `${offline}● ${where}`, tone: 'ok' }
 }
@@ -62,21 +71,11 @@ export function backendStatusTitle(s: BackendsStatus): string {
   return lines.join('\n')
 }
 
-const SEVERITY: Record<BackendState, number> = {
-  ok: 0,
-  unknown: 0,
-  slow: 1,
-  blocked: 1,
-  not_ready: 2,
-  timeout: 3,
-  down: 3,
-  malformed: 3,
-  model_missing: 4,
-  unauthorized: 4,
-}
-
-function worstEndpoint(eps: readonly EndpointStatus[]): EndpointStatus | undefined {
-  let worst: EndpointStatus | undefined
-  for (const e of eps) if (SEVERITY[e.state] > (worst ? SEVERITY[worst.state] : 0)) worst = e
-  return worst
+function isLoopback(url: string): boolean {
+  try {
+    const h = new URL(url).hostname
+    return h === 'localhost' || h === '[::1]' || h.startsWith('127.')
+  } catch {
+    return false
+  }
 }
