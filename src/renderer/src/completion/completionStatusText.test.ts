@@ -20,11 +20,19 @@ describe('completion status text', () => {
       'model missing',
     )
     expect(completionStatusText({ ...base, state: 'error', reason: 'refused' }).text).toContain('down')
-    expect(completionStatusText({ ...base, state: 'error', reason: 'stalled' }).text).toContain('slow')
+    expect(completionStatusText({ ...base, state: 'error', reason: 'stalled' }).text).toContain('timed out')
     expect(completionStatusText({ ...base, state: 'error', reason: 'unauthorized' }).text).toContain(
       'unauthorized',
     )
     expect(completionStatusText({ ...base, state: 'loading' }).tone).toBe('busy')
+  })
+  it('a timeout says so and names the fix for where the model runs', () => {
+    const local = { ...base, provider: 'embedded', state: 'error' as const, reason: 'deadline' as const }
+    expect(completionStatusText(local).text).toBe('⚠ qwen2.5-coder:1.5b: timed out')
+    expect(completionStatusTitle(local)).toMatch(/Fix: .*smaller one in Settings ▸ Models/)
+    expect(completionStatusTitle({ ...local, provider: 'ollama' })).toMatch(
+      /Fix: .*raise the completion timeout/,
+    )
   })
   it('tooltip carries the message, latency and local counts', () => {
     const t = completionStatusTitle({ ...base, message: 'run `ollama pull x`' })

@@ -31,13 +31,41 @@ function problem(reason: string | undefined): string {
     case 'no_response':
     case 'stalled':
     case 'deadline':
-      return 'slow'
+      return 'timed out'
     case 'unauthorized':
       return 'unauthorized'
     case 'policy':
       return 'blocked (offline)'
     default:
       return 'error'
+  }
+}
+
+/** The one next step for a failure, in words the user can act on. */
+export function completionFix(s: CompletionStatus): string | null {
+  if (s.state !== 'error') return null
+  const local = /embedded/i.test(s.provider)
+  switch (s.reason) {
+    case 'no_response':
+    case 'stalled':
+    case 'deadline':
+      return local
+        ? 'This machine is too slow for this model: pick a smaller one in Settings ▸ Models, or lower the engine threads if other work shares the CPU.'
+        : 'The server did not answer in time: check its load, or raise the completion timeout in Settings ▸ Routes.'
+    case 'model_missing':
+      return local
+        ? 'Download a model in Settings ▸ Models.'
+        : 'Pull the model on the server (for Ollama: ollama pull <model>).'
+    case 'refused':
+    case 'dns':
+    case 'network':
+      return 'Start the server, or choose another backend in Settings.'
+    case 'unauthorized':
+      return 'Set the endpoint’s token in Settings ▸ Endpoints.'
+    case 'policy':
+      return 'The offline profile allows only this machine: switch profile or use a local model.'
+    default:
+      return null
   }
 }
 
@@ -50,6 +78,7 @@ export function completionStatusTitle(s: CompletionStatus): string {
     s.endpoint ? `Endpoint: ${s.endpoint}` : null,
     s.lastMs !== null ? `Last completion: ${Math.round(s.lastMs)} ms` : null,
     s.message ? `Problem: ${s.message}` : null,
+    completionFix(s) ? `Fix: ${completionFix(s)}` : null,
     `Shown ${c.shown} · accepted ${c.accepted} · kept ${c.kept}${rate} · cache hits ${c.cacheHits}/${c.requests}`,
     'Counts stay on this machine.',
   ]
