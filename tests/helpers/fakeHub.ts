@@ -34,6 +34,7 @@ export class FakeHub {
   /** Host name the redirect sends the client to (another origin than the hub's, like a real CDN). */
   cdnHost: string | undefined
   private readonly files = new Map<string, HubFile>()
+  private readonly hashes = new WeakMap<Uint8Array, string>()
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
 
@@ -48,6 +49,15 @@ export class FakeHub {
 
   static sha256(bytes: Uint8Array): string {
     return createHash('sha256').update(bytes).digest('hex')
+  }
+
+  private hashOf(bytes: Uint8Array): string {
+    let h = this.hashes.get(bytes)
+    if (!h) {
+      h = FakeHub.sha256(bytes)
+      this.hashes.set(bytes, h)
+    }
+    return h
   }
 
   async start(): Promise<this> {
@@ -81,7 +91,7 @@ export class FakeHub {
       res.end('Access to model is restricted')
       return
     }
-    const sha = FakeHub.sha256(f.bytes)
+    const sha = this.hashOf(f.bytes)
     const headers: Record<string, string> = {
       location: `${this.cdnHost ? `http://${this.cdnHost}:${new URL(this.url).port}` : ''}/cdn/${encodeURIComponent(path.slice(1))}?sig=signed`,
       etag: `"${createHash('sha1').update(f.bytes).digest('hex')}"`,
@@ -100,7 +110,7 @@ export class FakeHub {
       res.end()
       return
     }
-    let bytes = Buffer.from(f.bytes)
+    let bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength)
     if (this.corrupt) {
       bytes = Buffer.from(bytes)
       bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff

@@ -75,7 +75,8 @@ export function defaultSettings(): Settings {
       ollama: { kind: 'ollama', url: 'http://127.0.0.1:11434', label: 'Local Ollama' },
       triton: { kind: 'triton', url: 'http://127.0.0.1:8000', label: 'DGX Triton' },
       openai: { kind: 'openai', url: 'http://127.0.0.1:8080', label: 'OpenAI-compatible (vLLM, llama.cpp)' },
-      embedded: { kind: 'embedded', label: 'Embedded llama.cpp', threads: 2 },
+      // No threads: the engine takes half the cores (one on a 2-core machine) unless set here.
+      embedded: { kind: 'embedded', label: 'Embedded llama.cpp' },
     },
     profiles: {
       laptop: {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type * as NodeLlamaCpp from 'node-llama-cpp'
@@ -18,7 +19,7 @@ import { TimingMeter } from './timingMeter'
 export interface EmbeddedProviderOptions {
   /** A GGUF file. */
   modelPath: string
-  /** CPU threads for generation. Default 2: node-llama-cpp's own default oversubscribes small machines badly. */
+  /** CPU threads for generation. Default from the machine (defaultEngineThreads): node-llama-cpp's own oversubscribes small machines badly. */
   threads?: number
   /** Context window; capped at the model's training context. Default 2048. */
   contextSize?: number
@@ -67,7 +68,17 @@ export function sharedLlama(): Promise<{ mod: LlamaModule; llama: Llama }> {
   return Promise.all([mod, llamaInstance]).then(([m, llama]) => ({ mod: m, llama }))
 }
 
-export const DEFAULT_EMBEDDED_THREADS = 2
+/**
+ * Engine threads when the settings name none: half the cores, at most 8, and one on a machine
+ * with two or fewer. llama.cpp's threads meet at a barrier after every layer, so a thread that
+ * cannot have a core to itself (the editor, indexing and other apps want theirs) stalls all of
+ * them: on a busy 2-core machine two threads made every completion miss its deadline where one
+ * answered in time.
+ */
+export function defaultEngineThreads(cores: number = availableParallelism()): number {
+  if (cores <= 2) return 1
+  return Math.min(8, Math.floor(cores / 2))
+}
 
 /**
  * In-process llama.cpp through node-llama-cpp: no server, no download. The model loads on the
@@ -103,7 +114,7 @@ export class EmbeddedProvider implements CompletionProvider {
   }
 
   get threads(): number {
-    return this.opts.threads ?? DEFAULT_EMBEDDED_THREADS
+    return this.opts.threads ?? defaultEngineThreads()
   }
 
   /** Loads the model now (e.g. to warm it before the first keystroke). */

@@ -1,0 +1,141 @@
+/**
+ * From a fresh data dir to the first completion, and model download speed beside curl, against a
+ * local server with Hugging Face's layout (tests/helpers/fakeHub: redirect to a "CDN" path,
+ * X-Linked-Etag, Range), in one run:
+ *
+ * - steps: the seconds of each step the getting-started page takes — start the core on an empty
+ *   data dir, read the overview (recommendation, Ollama probe), download the recommended model
+ *   (the real test GGUF under its catalogue path) and wire it into the profile, the first
+ *   completion through the embedded engine (model load included);
+ * - throughput: the model manager's download (sha256, fsync, atomic move included) of a large file
+ *   vs `curl -L -o` of the same URL, runs alternating; target ≥ 0.9× curl.
+ *
+ * usage: npx tsx --tsconfig tsconfig.node.json bench/firstRun.ts [--mb 256] [--runs 3]   (prints JSON)
+ */
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import { CATALOGUE } from '../src/main/core/models/catalogue'
+import { Core } from '../src/main/core/createCore'
+import { ModelManager } from '../src/main/core/models/modelManager'
+import { HttpClient } from '../src/main/core/net/httpClient'
+import type { ModelsOverview } from '../src/shared/contract/models'
+import { FakeHub } from '../tests/helpers/fakeHub'
+
+const { values } = parseArgs({ options: { mb: { type: 'string' }, runs: { type: 'string' } } })
+const MB = Number(values.mb ?? 256)
+const RUNS = Number(values.runs ?? 3)
+const MODEL = join(import.meta.dirname, '..', '..', 'shared', 'models', 'stories260K-fim-test.gguf')
+const run = promisify(execFile)
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d
+
+async function steps(hub: FakeHub): Promise<Record<string, number>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-bench-first-'))
+  const ws = await mkdtemp(join(tmpdir(), 'hearth-bench-first-ws-'))
+  await writeFile(join(ws, 'a.ts'), 'export function add(a: number, b: number) {\n  return a + b\n}\n')
+  process.env.HF_ENDPOINT = hub.url
+  const ctx = { signal: new AbortController().signal, transport: 'local' as const }
+  const out: Record<string, number> = {}
+  let t = performance.now()
+  const lap = (name: string): void => {
+    const now = performance.now()
+    out[name] = round((now - t) / 1000, 3)
+    t = now
+  }
+  const core = await Core.create({ dataDir, workspace: ws, log: () => undefined })
+  try {
+    lap('startCoreS')
+    const o = (await core.dispatcher.dispatch('models.overview', {}, ctx)) as ModelsOverview
+    lap('overviewS')
+    const rec = o.recommended.find((r) => r.task === 'completion')
+    await core.dispatcher.dispatch('models.pull', { spec: rec?.id, use: true }, ctx)
+    lap('downloadAndUseS')
+    await core.dispatcher.dispatch(
+      'completion.request',
+      {
+        editorId: 'e',
+        requestId: 1,
+        path: 'a.ts',
+        language: 'typescript',
+        prefix: 'export function add(a: number, b: number) {\n  return ',
+        suffix: '\n}\n',
+        line: 2,
+        column: 10,
+        offset: 52,
+        trigger: 'explicit',
+      },
+      ctx,
+    )
+    lap('firstCompletionS')
+    out.totalS = round(
+      Object.values(out).reduce((a, b) => a + b, 0),
+      3,
+    )
+    return out
+  } finally {
+    await core.dispose()
+    await rm(dataDir, { recursive: true, force: true })
+    await rm(ws, { recursive: true, force: true })
+  }
+}
+
+async function throughput(hub: FakeHub): Promise<Record<string, number>> {
+  const url = `${hub.url}/bench/big-GGUF/resolve/main/big.gguf`
+  const ours: number[] = []
+  const curl: number[] = []
+  const http = new HttpClient()
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-dl-'))
+      try {
+        let t = performance.now()
+        await new ModelManager({
+          http,
+          modelsDir: dir,
+          offline: () => false,
+          env: { HF_ENDPOINT: hub.url },
+        }).pull('hf:bench/big-GGUF/big.gguf')
+        ours.push(MB / ((performance.now() - t) / 1000))
+        t = performance.now()
+        await run('curl', ['-sSfL', '-o', join(dir, 'curl.gguf'), url])
+        curl.push(MB / ((performance.now() - t) / 1000))
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    }
+  } finally {
+    http.dispose()
+  }
+  const o = median(ours)
+  const c = median(curl)
+  return { hearthMBps: round(o), curlMBps: round(c), ratio: round(o / c), target: 0.9 }
+}
+
+const model = new Uint8Array(await readFile(MODEL))
+const big = randomBytes(MB * 1024 * 1024)
+const hub = await new FakeHub([
+  ...CATALOGUE.map((m) => ({
+    repo: m.gguf.repo,
+    revision: m.gguf.revision,
+    file: m.gguf.file,
+    bytes: model,
+  })),
+  { repo: 'bench/big-GGUF', file: 'big.gguf', bytes: big },
+]).start()
+try {
+  const result = {
+    bench: 'first-run',
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memGB: Math.round(totalmem() / 1024 ** 3) },
+    fileMB: MB,
+    runs: RUNS,
+    steps: await steps(hub),
+    throughput: await throughput(hub),
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+} finally {
+  await hub.close()
+}
