@@ -156,19 +156,23 @@ export class EmbeddedProvider implements CompletionProvider {
       ac.abort(new HearthError('cancelled', `${this.label}: request cancelled`, { reason: 'cancelled' }))
     if (o.signal.aborted) onAbort()
     else o.signal.addEventListener('abort', onAbort, { once: true })
-    const deadline = setTimeout(
-      () =>
-        ac.abort(
-          new HearthError('timeout', `${this.label}: did not finish within ${o.timeoutMs} ms`, {
-            reason: 'deadline',
-          }),
-        ),
-      o.timeoutMs,
-    )
+    let deadline: ReturnType<typeof setTimeout> | undefined
     let generation: Promise<unknown> | undefined
     let settled = false
     try {
       const l = await raceAbort(this.ensureLoaded(), ac.signal)
+      // The deadline is the completion's, not the model load's: loading happens once (the status
+      // says "loading"), and counting it made the first completion after a start always time out
+      // on a laptop. A request cancelled meanwhile leaves the load running for the next one.
+      deadline = setTimeout(
+        () =>
+          ac.abort(
+            new HearthError('timeout', `${this.label}: did not finish within ${o.timeoutMs} ms`, {
+              reason: 'deadline',
+            }),
+          ),
+        o.timeoutMs,
+      )
       this.current = { phase: 'generating' }
       const queue = new AsyncQueue<FimEvent>()
       let tokens = 0
