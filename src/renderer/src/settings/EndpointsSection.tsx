@@ -41,11 +41,22 @@ export function EndpointsSection({
               </td>
               <td>
                 {e.kind === 'embedded' ? (
-                  <CommitInput
-                    value={e.modelsDir ?? ''}
-                    placeholder="GGUF folder (default: data dir/models)"
-                    onCommit={(v) => onPatch({ endpoints: { [id]: { modelsDir: v || null } } })}
-                  />
+                  <>
+                    <CommitInput
+                      value={e.modelsDir ?? ''}
+                      placeholder="GGUF folder (default: data dir/models)"
+                      onCommit={(v) => onPatch({ endpoints: { [id]: { modelsDir: v || null } } })}
+                    />
+                    <CommitInput
+                      value={e.threads !== undefined ? String(e.threads) : ''}
+                      placeholder="CPU threads (default: half the cores, 1 on 2 cores)"
+                      onCommit={(v) =>
+                        onPatch({
+                          endpoints: { [id]: { threads: v === '' ? null : /^\d+$/.test(v) ? Number(v) : v } },
+                        })
+                      }
+                    />
+                  </>
                 ) : (
                   <CommitInput
                     value={e.url ?? ''}
