@@ -14,7 +14,8 @@ interface GenerateBody {
  * Speaks Ollama's HTTP API as the real server does: /api/generate (NDJSON stream of
  * {model, created_at, response, done} lines ending with done_reason and eval counts, or one JSON
  * object when stream is false), /api/embed, /api/tags, /api/version; 404 with
- * `{"error":"model \"x\" not found, try pulling it first"}` for a model it does not have.
+ * `{"error":"model \"x\" not found, try pulling it first"}` for a model it does not have; 401 on
+ * every route without the bearer `token` when one is set.
  */
 export class FakeOllama extends ProtocolServer {
   models = new Set(['qwen2.5-coder:1.5b', 'nomic-embed-text'])
@@ -22,6 +23,11 @@ export class FakeOllama extends ProtocolServer {
   /** Per-request tokens (e.g. chosen from the prompt's last word); falls back to `tokens`. */
   tokensFor: ((prompt: string, suffix: string) => readonly string[] | undefined) | undefined
   embedDim = 8
+  /**
+   * Require this bearer token on every route when set, as Ollama behind an authenticating
+   * reverse proxy does: 401 (with `WWW-Authenticate: Bearer`) to anything without it.
+   */
+  token: string | undefined
 
   protected route(method: string, path: string, body: unknown): Reply {
     const json = (status: number, v: unknown): Reply => ({
@@ -29,6 +35,14 @@ export class FakeOllama extends ProtocolServer {
       headers: { 'content-type': 'application/json; charset=utf-8' },
       chunks: [JSON.stringify(v)],
     })
+    const auth = this.requests.at(-1)?.headers.authorization
+    if (this.token && auth !== `Bearer ${this.token}`) {
+      return {
+        status: 401,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' },
+        chunks: [JSON.stringify({ error: 'unauthorized' })],
+      }
+    }
     if (method === 'GET' && path === '/api/version') return json(200, { version: '0.12.0' })
     if (method === 'GET' && path === '/api/tags') {
       return json(200, {

@@ -28,6 +28,8 @@ export class FakeTriton extends ProtocolServer {
   echoPrompt = false
   notFoundStatus = 400
   embedDim = 8
+  /** Require this bearer token on every route when set, as a gateway in front of Triton does. */
+  token: string | undefined
 
   protected route(method: string, path: string, body: unknown): Reply {
     const json = (status: number, v: unknown): Reply => ({
@@ -35,6 +37,8 @@ export class FakeTriton extends ProtocolServer {
       headers: { 'content-type': 'application/json' },
       chunks: [JSON.stringify(v)],
     })
+    const auth = this.requests.at(-1)?.headers.authorization
+    if (this.token && auth !== `Bearer ${this.token}`) return json(401, { error: 'Unauthorized' })
     if (path === '/v2/health/ready') return { status: 200, headers: {}, chunks: [] }
     const m = /^\/v2\/models\/([^/]+)\/(generate|generate_stream|infer)$/.exec(path)
     if (!m || method !== 'POST') return json(404, { error: 'Not Found' })

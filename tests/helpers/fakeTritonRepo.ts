@@ -13,7 +13,6 @@ export class FakeTritonRepo extends FakeTriton {
   loading = new Set<string>()
   /** In the repository but not loaded (listed as UNAVAILABLE). */
   unloaded = new Set<string>(['big_model'])
-  token: string | undefined
   /** The next `count` inference/generate requests fail with `status` (and Retry-After when given). */
   failNext: { count: number; status: number; retryAfter?: string } | undefined
 

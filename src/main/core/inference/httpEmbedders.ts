@@ -1,5 +1,6 @@
 import { Ollama } from 'ollama'
 import { HearthError } from '@shared/errors'
+import { authHeaders } from '../net/credentials'
 import type { HttpClient } from '../net/httpClient'
 import type { Embedder } from './embedder'
 import { baseUrl, malformed, statusError, toProviderError } from '../net/upstreamErrors'
@@ -11,7 +12,7 @@ export interface HttpEmbedderOptions {
   /** Server root (Ollama http://127.0.0.1:11434, Triton http://dgx:8000, OpenAI-compatible root or /v1). */
   url: string
   model: string
-  /** Bearer token (Triton behind a gateway, OpenAI-compatible servers). */
+  /** Bearer token (Triton behind a gateway, OpenAI-compatible servers, Ollama behind a proxy). */
   token?: string
   /** Texts per request; larger inputs are split. Default 32. */
   maxBatch?: number
@@ -87,8 +88,11 @@ abstract class BatchingEmbedder implements Embedder {
   protected abstract embedBatch(texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]>
 
   protected async postJson(url: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' }
-    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...authHeaders(this.opts.token),
+    }
     const timeout = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const res = await this.opts.http.request(url, {
       method: 'POST',
@@ -127,6 +131,7 @@ class OllamaEmbedder extends BatchingEmbedder {
         responseTimeoutMs: timeout,
         idleTimeoutMs: timeout,
         label: this.label,
+        headers: authHeaders(this.opts.token),
         ...(signal ? { signal } : {}),
       }),
     })

@@ -1,4 +1,5 @@
 import { HearthError } from '@shared/errors'
+import { authHeaders } from '../net/credentials'
 import type { HttpClient, HttpResponse } from '../net/httpClient'
 import type { FimEvent, GenerateOptions, ProviderState } from './fimTypes'
 import { describeError, statusError, toProviderError } from '../net/upstreamErrors'
@@ -33,8 +34,7 @@ export abstract class HttpProviderBase {
     o: GenerateOptions,
     accept: string,
   ): Promise<HttpResponse> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept }
-    if (this.token) headers.authorization = `Bearer ${this.token}`
+    const headers = { 'content-type': 'application/json', accept, ...authHeaders(this.token) }
     const res = await this.http.request(url, {
       method: 'POST',
       headers,

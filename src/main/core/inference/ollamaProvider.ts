@@ -1,5 +1,6 @@
 import { Ollama, type GenerateResponse } from 'ollama'
 import { HearthError } from '@shared/errors'
+import { authHeaders } from '../net/credentials'
 import type { HttpClient } from '../net/httpClient'
 import type {
   CompletionProvider,
@@ -18,6 +19,8 @@ export interface OllamaProviderOptions {
   model: string
   /** How long Ollama keeps the model loaded after a request (its `keep_alive`), e.g. '30m'. */
   keepAlive?: string | number
+  /** Bearer token (Ollama behind an authenticating proxy): sent on every request. */
+  token?: string
   http: HttpClient
 }
 
@@ -57,6 +60,7 @@ export class OllamaProvider implements CompletionProvider {
         responseTimeoutMs: o.firstByteMs ?? o.timeoutMs,
         idleTimeoutMs: o.stallMs ?? o.timeoutMs,
         label: this.label,
+        headers: authHeaders(this.opts.token),
       }),
     })
     this.current = { phase: 'generating' }

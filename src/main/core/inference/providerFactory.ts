@@ -15,7 +15,7 @@ export interface ProviderSpec {
   endpointId: string
   endpoint: EndpointConfig
   model: string
-  /** Bearer token for this endpoint's origin, if one is stored. */
+  /** Bearer token for this endpoint's origin, if one is stored: every kind sends it on every request. */
   token: string | undefined
 }
 
@@ -49,6 +49,7 @@ export function defaultProviderFactory(o: DefaultProviderFactoryOptions): Provid
             model,
             http: o.http,
             ...(e.keepAlive ? { keepAlive: e.keepAlive } : {}),
+            ...auth,
           })
         case 'openai':
           return e.fim === 'infill'

@@ -103,9 +103,10 @@ export class HttpClient implements Disposable {
 
   /**
    * A WHATWG `fetch` over this client, for libraries that take one (the `ollama` package):
-   * they get the policy, keep-alive and deadlines, and `signal` aborts every request they make.
+   * they get the policy, keep-alive and deadlines, `signal` aborts every request they make, and
+   * `headers` (the endpoint's credentials) go on every one of them.
    */
-  fetchWith(defaults: Omit<HttpRequestOptions, 'method' | 'headers' | 'body'> = {}): typeof fetch {
+  fetchWith(defaults: Omit<HttpRequestOptions, 'method' | 'body'> = {}): typeof fetch {
     return fetchOver((url, opts) => this.request(url, opts), defaults)
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { ModelInfo } from '@shared/contract/settings'
 import { HearthError } from '@shared/errors'
 import type { EndpointConfig } from '@shared/settings/schema'
+import { authHeaders } from '../net/credentials'
 import { statusError } from '../net/upstreamErrors'
 import type { HttpClient } from '../net/httpClient'
 
@@ -28,9 +29,8 @@ export async function listModels(http: HttpClient, e: EndpointConfig, o: ListOpt
   const root = trim(e.url ?? '')
   const label = `${e.kind} at ${root}`
   const call = async (path: string, method: 'GET' | 'POST', body?: string): Promise<unknown> => {
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(o.token) }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    if (o.token) headers.authorization = `Bearer ${o.token}`
     const res = await http.request(`${root}${path}`, {
       method,
       headers,
