@@ -26,7 +26,8 @@ const USAGE = [
   '  --ollama   pull into a running Ollama instead (its /api/pull), default URL http://127.0.0.1:11434',
   '  rm         delete a downloaded model (and any partial download of it)',
   '',
-  'Environment: HF_ENDPOINT (a Hugging Face mirror), HF_TOKEN (gated repositories), HEARTH_DATA_DIR.',
+  'Environment: HF_ENDPOINT (a Hugging Face mirror), HF_TOKEN (gated repositories),',
+  'HEARTH_TOKEN_OLLAMA (an Ollama behind an auth proxy), HEARTH_DATA_DIR.',
 ].join('\n')
 
 const GB = 1024 ** 3
@@ -70,7 +71,13 @@ export const modelsCommand: Command = {
         case 'pull':
           if (values.ollama !== undefined) {
             if (arg !== undefined) throw new UsageError('give either a name or --ollama <model>, not both')
-            return await pullOllama(manager, values.ollama, values.url ?? s.endpoints.ollama?.url)
+            // The CLI's tokens come from the environment (HEARTH_TOKEN_<ENDPOINT_ID>), as for its other commands.
+            return await pullOllama(
+              manager,
+              values.ollama,
+              values.url ?? s.endpoints.ollama?.url,
+              process.env.HEARTH_TOKEN_OLLAMA?.trim() || undefined,
+            )
           }
           if (!arg) throw new UsageError('pull needs a model name (see `hearth models list`)')
           return await pull(manager, arg, values.use === true ? settings : undefined)
@@ -180,10 +187,18 @@ async function pull(
   }
 }
 
-async function pullOllama(manager: ModelManager, model: string, url: string | undefined): Promise<number> {
+async function pullOllama(
+  manager: ModelManager,
+  model: string,
+  url: string | undefined,
+  token: string | undefined,
+): Promise<number> {
   const line = new ProgressLine(process.stderr)
-  await manager.pullOllama(url ?? 'http://127.0.0.1:11434', model, (p) =>
-    line.update(p.status, p.bytes, p.totalBytes, progressText(p)),
+  await manager.pullOllama(
+    url ?? 'http://127.0.0.1:11434',
+    model,
+    (p) => line.update(p.status, p.bytes, p.totalBytes, progressText(p)),
+    token,
   )
   line.done()
   process.stdout.write(`${model} is ready in Ollama\n`)
