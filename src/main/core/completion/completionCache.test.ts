@@ -1,4 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -88,4 +97,29 @@ describe('CompletionCache', () => {
     await c.load()
     expect(c.get('x')).toBeUndefined()
   })
+
+  it.skipIf(process.platform === 'win32')(
+    "keeps completions (the user's code) for the user only: folder 0700, file 0600, also after compaction",
+    async () => {
+      const dir = join(tmp(), 'data')
+      const file = join(dir, 'completion-cache.jsonl')
+      const c = new CompletionCache({ file, maxPersisted: 3 })
+      c.set('k1', 'secret code')
+      await c.flush()
+      expect(statSync(dir).mode & 0o777).toBe(0o700)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      for (let i = 0; i < 8; i++) c.set(`k${i}`, `v${i}`)
+      await c.flush() // past maxPersisted: rewritten
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect(readdirSync(dir)).toEqual(['completion-cache.jsonl'])
+      // A file an older version left readable by everyone is tightened on the next write.
+      chmodSync(file, 0o644)
+      chmodSync(dir, 0o755)
+      const d = new CompletionCache({ file })
+      d.set('k9', 'v9')
+      await d.flush()
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect(statSync(dir).mode & 0o777).toBe(0o700)
+    },
+  )
 })

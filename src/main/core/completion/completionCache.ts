@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { appendFile, chmod, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { atomicWrite } from '../files/atomicWrite'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../files/dataDir'
 
 export interface CompletionCacheOptions {
   /** Memory entries (LRU). Default 500. */
@@ -50,6 +52,8 @@ export class CompletionCache {
   private flushing: Promise<void> | undefined
   private flushTimer: NodeJS.Timeout | undefined
   private appended = 0
+  /** The folder and file modes are checked once per cache, on its first write. */
+  private modesChecked = false
   private loaded: Promise<void> | undefined
   hits = 0
   misses = 0
@@ -123,8 +127,15 @@ export class CompletionCache {
     const batch = this.pending
     this.pending = []
     this.flushing = (async () => {
-      await mkdir(dirname(file), { recursive: true })
-      await appendFile(file, batch.map((r) => JSON.stringify(r)).join('\n') + '\n', 'utf8')
+      // Completions are the user's code: data dir 0700, file 0600 (a file from an older version
+      // that let others read it is tightened).
+      if (!this.modesChecked) await ensurePrivateDir(dirname(file))
+      await appendFile(file, batch.map((r) => JSON.stringify(r)).join('\n') + '\n', {
+        encoding: 'utf8',
+        mode: PRIVATE_FILE_MODE,
+      })
+      if (!this.modesChecked) await chmod(file, PRIVATE_FILE_MODE).catch(() => undefined)
+      this.modesChecked = true
       this.appended += batch.length
       if (this.appended > this.maxPersisted) await this.compact(file)
     })()
@@ -199,9 +210,10 @@ export class CompletionCache {
     const records: string[] = []
     for (const [k, e] of this.disk)
       if (now - e.at <= this.persistTtlMs) records.push(JSON.stringify({ k, t: e.at, c: e.text }))
-    const tmp = `${file}.${process.pid}.tmp`
-    await writeFile(tmp, records.join('\n') + (records.length ? '\n' : ''), 'utf8')
-    await rename(tmp, file)
+    // atomicWrite: a failed compaction (full disk) leaves the old file and no temp file.
+    await atomicWrite(file, Buffer.from(records.join('\n') + (records.length ? '\n' : ''), 'utf8'), {
+      mode: PRIVATE_FILE_MODE,
+    })
     this.appended = records.length
   }
 }

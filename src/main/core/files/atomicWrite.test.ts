@@ -131,4 +131,27 @@ describe('atomicWrite', () => {
     await atomicWrite(f, Buffer.from('new'), { fs })
     expect(readFileSync(f, 'utf8')).toBe('new')
   })
+
+  it.skipIf(process.platform === 'win32')(
+    'with a mode: created with it from the start, and a replaced looser file gets it too',
+    async () => {
+      const opened: number[] = []
+      const fs: AtomicWriteFs = {
+        ...nodeAtomicFs,
+        open: (p, fl, m) => {
+          if (m !== undefined) opened.push(m)
+          return nodeAtomicFs.open(p, fl, m)
+        },
+      }
+      const f = join(dir, 'secret.json')
+      await atomicWrite(f, Buffer.from('{}'), { fs, mode: 0o600 })
+      expect(statSync(f).mode & 0o777).toBe(0o600)
+      writeFileSync(join(dir, 'old.json'), 'x')
+      chmodSync(join(dir, 'old.json'), 0o644)
+      await atomicWrite(join(dir, 'old.json'), Buffer.from('{}'), { fs, mode: 0o600 })
+      expect(statSync(join(dir, 'old.json')).mode & 0o777).toBe(0o600)
+      expect(opened).toEqual([0o600, 0o600])
+      expect(temps()).toEqual([])
+    },
+  )
 })

@@ -1,5 +1,12 @@
+import { chmodSync, mkdirSync, statSync } from 'node:fs'
+import { chmod, mkdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+
+/** The data directory: the user only. It holds completions, settings, tokens and indexes of code. */
+export const PRIVATE_DIR_MODE = 0o700
+/** Files Hearth writes in it. */
+export const PRIVATE_FILE_MODE = 0o600
 
 /**
  * Per-user state (recent folders, settings, one index per workspace). Electron passes
@@ -25,4 +32,36 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform =
   if (platform === 'win32')
     return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Hearth', 'Cache')
   return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'hearth')
+}
+
+/**
+ * Makes sure `dir` (the data directory, or a folder of Hearth's own in it) exists and only its user
+ * may enter it: created 0700 (parents as the platform makes them), and an existing one that lets
+ * group or others in is tightened when this user owns it (someone else's folder is left alone:
+ * chmod would fail anyway, and it is not ours to change). A 0700 folder also covers what others
+ * write inside it (the index databases) whatever modes they use. No-op for modes on Windows.
+ */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dirname(dir), { recursive: true })
+  await mkdir(dir, { mode: PRIVATE_DIR_MODE }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  })
+  if (process.platform === 'win32') return
+  const st = await stat(dir)
+  if (st.isDirectory() && (st.mode & 0o077) !== 0 && st.uid === process.getuid?.())
+    await chmod(dir, st.mode & 0o7700)
+}
+
+/** ensurePrivateDir for synchronous start-up code. */
+export function ensurePrivateDirSync(dir: string): void {
+  mkdirSync(dirname(dir), { recursive: true })
+  try {
+    mkdirSync(dir, { mode: PRIVATE_DIR_MODE })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  }
+  if (process.platform === 'win32') return
+  const st = statSync(dir)
+  if (st.isDirectory() && (st.mode & 0o077) !== 0 && st.uid === process.getuid?.())
+    chmodSync(dir, st.mode & 0o7700)
 }

@@ -1,7 +1,7 @@
-import { chmod, mkdir } from 'node:fs/promises'
 import { readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { atomicWrite } from '../files/atomicWrite'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../files/dataDir'
 import type { Encryptor, SecretStore } from './secretStore'
 
 interface FileFormat {
@@ -92,9 +92,12 @@ export class EncryptedFileSecretStore implements SecretStore {
       encryptor: this.encryptor.name,
       entries: Object.fromEntries(entries),
     }
-    await mkdir(dirname(this.file), { recursive: true })
-    await atomicWrite(this.file, Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8'))
-    await chmod(this.file, 0o600).catch(() => undefined)
+    await ensurePrivateDir(dirname(this.file))
+    // 0600 from the temp file's creation on: a chmod after the rename left a moment where the
+    // new file was readable by others.
+    await atomicWrite(this.file, Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8'), {
+      mode: PRIVATE_FILE_MODE,
+    })
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

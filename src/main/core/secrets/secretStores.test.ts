@@ -21,9 +21,10 @@ const TOKEN = 'hf_Tok3n-THAT-must-never-leak'
 describe('EncryptedFileSecretStore', () => {
   it('persists encrypted values (never the plaintext) in a 0600 file', async () => {
     const key = randomBytes(32)
-    const file = join(dir, 'secrets.json')
+    const file = join(dir, 'data', 'secrets.json')
     const a = new EncryptedFileSecretStore(file, new AesGcmEncryptor(key))
     await a.set('k', TOKEN)
+    if (process.platform !== 'win32') expect((await stat(join(dir, 'data'))).mode & 0o777).toBe(0o700)
     const bytes = await readFile(file)
     expect(bytes.includes(Buffer.from(TOKEN))).toBe(false)
     expect(bytes.includes(Buffer.from(TOKEN.slice(3, 15)))).toBe(false)

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -47,9 +47,14 @@ describe('RecentFolders', () => {
     expect(await r.list()).toEqual(['/b'])
   })
 
-  it('creates the state directory if missing', async () => {
-    const r = new RecentFolders(join(dir, 'nested', 'state'))
+  it('creates the state directory if missing, for the user only (0700, the list 0600)', async () => {
+    const state = join(dir, 'nested', 'state')
+    const r = new RecentFolders(state)
     await r.add('/a')
     expect(await r.list()).toEqual(['/a'])
+    if (process.platform !== 'win32') {
+      expect(statSync(state).mode & 0o777).toBe(0o700)
+      expect(statSync(join(state, 'recent-folders.json')).mode & 0o777).toBe(0o600)
+    }
   })
 })

@@ -1,6 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { atomicWrite } from '../files/atomicWrite'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../files/dataDir'
 
 export const MAX_RECENT = 10
 
@@ -36,10 +37,12 @@ export class RecentFolders {
       .catch(() => undefined)
       .then(async () => {
         const list = fn(await this.load()).slice(0, MAX_RECENT)
-        await mkdir(this.stateDir, { recursive: true })
+        // The list names the user's projects: for the user only, like the rest of the data dir.
+        await ensurePrivateDir(this.stateDir)
         await atomicWrite(
           this.file,
           Buffer.from(JSON.stringify({ version: 1, folders: list }, null, 2) + '\n'),
+          { mode: PRIVATE_FILE_MODE },
         )
       })
     this.chain = next

@@ -16,7 +16,7 @@ import type { EventName } from '@shared/contract'
 import { HearthError } from '@shared/errors'
 import { EventBus } from '../base/eventBus'
 import { nodeAtomicFs, type AtomicWriteFs } from '../files/atomicWrite'
-import { WorkspaceService } from './workspaceService'
+import { MAX_OPEN_BYTES, WorkspaceService } from './workspaceService'
 
 let base: string
 let ws: string
@@ -186,5 +186,27 @@ describe('WorkspaceService', () => {
       size: 5,
       readOnly: false,
     })
+  })
+
+  it('refuses to save more than file.read would open again, before touching the disk', async () => {
+    const svc = service()
+    await svc.open(ws)
+    const tooBig = [
+      { text: 'x'.repeat(MAX_OPEN_BYTES + 1), encoding: 'utf8' as const },
+      // The limit is on the bytes written: a BOM and multi-byte characters count.
+      { text: 'x'.repeat(MAX_OPEN_BYTES - 2), encoding: 'utf8bom' as const },
+      { text: 'é'.repeat(MAX_OPEN_BYTES / 2 + 1), encoding: 'utf8' as const },
+    ]
+    for (const { text, encoding } of tooBig) {
+      const err = await failure(svc.write({ path: 'new/big.txt', text, encoding, eol: '\n' }))
+      expect(err.code).toBe('too_large')
+      expect(err.message).toMatch(
+        /new\/big\.txt is too large to save \(5\.0 MB; files over 5\.0 MB cannot be opened/,
+      )
+    }
+    expect(readdirSync(ws)).toEqual(['a.txt']) // no folder, no temp file
+    // Exactly the limit saves, and opens again.
+    await svc.write({ path: 'edge.txt', text: 'x'.repeat(MAX_OPEN_BYTES), encoding: 'utf8', eol: '\n' })
+    expect((await svc.read('edge.txt')).size).toBe(MAX_OPEN_BYTES)
   })
 })
