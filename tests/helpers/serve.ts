@@ -32,7 +32,7 @@ export const CHROMIUM_ARGS = [
 export const SKIP_E2E = process.env.HEARTH_SKIP_E2E === '1'
 
 export interface ServedHearth {
-  /** The printed URL, with `?token=`. */
+  /** The printed URL, with `#token=` (the fragment: the browser sends it to no server). */
   url: string
   origin: string
   token: string
@@ -97,8 +97,8 @@ export async function startServe(opts: ServeOptions): Promise<ServedHearth> {
     })
   })
   const parsed = new URL(url)
-  const token = parsed.searchParams.get('token')
-  if (!token) throw new Error(`no token in ${url}`)
+  const token = new URLSearchParams(parsed.hash.slice(1)).get('token')
+  if (!token) throw new Error(`no #token= in ${url}`)
   return {
     url,
     origin: parsed.origin,
@@ -169,10 +169,8 @@ export async function removeDir(dir: string | undefined): Promise<void> {
   if (dir) await rm(dir, { recursive: true, force: true })
 }
 
-/** The contract over a Node WebSocket, as a script or another tool would use it (token in the URL). */
+/** The contract over a Node WebSocket, as a script or another tool would use it (token as the first message). */
 export async function connectApi(served: ServedHearth): Promise<{ api: ContractClient; close: () => void }> {
-  const c = await connectContract(
-    `http://127.0.0.1:${served.port}/?token=${encodeURIComponent(served.token)}`,
-  )
+  const c = await connectContract(served.url)
   return { api: c.client, close: c.close }
 }

@@ -108,28 +108,33 @@ describe('contract over the real WebSocket transport', () => {
     c.close()
   })
 
-  it('requires the token on HTTP: 401 without or with a wrong one', async () => {
-    expect(await httpStatus(`${base}/`)).toBe(401)
-    expect(await httpStatus(`${base}/?token=wrong`)).toBe(401)
-    expect(await httpStatus(`${base}/assets/x.js`)).toBe(401)
-    expect(await httpStatus(`${base}/`, { authorization: `Bearer ${server.token}` })).not.toBe(401)
-    expect(await httpStatus(`${base}/`, { cookie: `hearth_token=${server.token}` })).not.toBe(401)
+  it('requires the token on data routes: 401 without, with a wrong one, or in the query', async () => {
+    expect(await httpStatus(`${base}/metrics`)).toBe(401)
+    expect(await httpStatus(`${base}/metrics?token=${server.token}`)).toBe(401)
+    expect(await httpStatus(`${base}/metrics`, { authorization: 'Bearer wrong' })).toBe(401)
+    expect(await httpStatus(`${base}/metrics`, { authorization: `Bearer ${server.token}` })).toBe(200)
   })
 
-  it('requires the token on the WebSocket: 401 without or with a wrong one', async () => {
-    const ws = `ws://127.0.0.1:${server.port}/rpc`
-    expect(await wsStatus(ws)).toBe(401)
-    expect(await wsStatus(`${ws}?token=nope`)).toBe(401)
-    expect(await wsStatus(`${ws}?token=${server.token}`)).toBe('open')
+  it('requires the token on the WebSocket: a wrong one or none closes it (4401)', async () => {
+    const closeCode = (token: string | undefined): Promise<number> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc`)
+        ws.once('open', () => ws.send(token === undefined ? '{}' : JSON.stringify({ t: 'auth', token })))
+        ws.once('close', (code) => resolve(code))
+        ws.once('error', () => resolve(0))
+      })
+    expect(await closeCode(undefined)).toBe(4401)
+    expect(await closeCode('nope')).toBe(4401)
+    const c = await connectContract(server.url)
+    expect(await c.client.call('app.ping', {})).toMatchObject({ echo: 'pong' })
+    c.close()
   })
 
   it('checks Origin and Host (DNS rebinding, cross-site pages)', async () => {
-    const ws = `ws://127.0.0.1:${server.port}/rpc?token=${server.token}`
+    const ws = `ws://127.0.0.1:${server.port}/rpc`
     expect(await wsStatus(ws, { origin: 'http://evil.example' })).toBe(403)
     expect(await wsStatus(ws, { origin: `http://127.0.0.1:${server.port}` })).toBe('open')
-    expect(await httpStatus(`${base}/?token=${server.token}`, { host: `evil.example:${server.port}` })).toBe(
-      403,
-    )
+    expect(await httpStatus(`${base}/`, { host: `evil.example:${server.port}` })).toBe(403)
   })
 
   it('aborts the handler when the client cancels', async () => {

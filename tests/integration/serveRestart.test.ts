@@ -13,12 +13,13 @@ async function freePort(): Promise<number> {
   return port
 }
 
+/** Whether the server takes this token (on a data route: the page itself needs none). */
 const status = async (origin: string, token: string): Promise<number> =>
-  (await fetch(`${origin}/?token=${token}`)).status
+  (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status
 
 /**
  * `hearth serve` keeps its token in the data directory: restarted on the same port, the URL the
- * user bookmarked (and the page's cookie) still works; `--new-token` locks the old one out.
+ * user bookmarked (and an open page's reconnect) still works; `--new-token` locks the old one out.
  */
 describe('hearth serve across restarts', () => {
   let parent = ''

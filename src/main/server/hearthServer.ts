@@ -1,12 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer } from 'ws'
 import { HearthError } from '@shared/errors'
 import type { Core } from '../core/createCore'
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../core/metrics/prometheus'
-import { RpcSession } from '../core/rpc/rpcSession'
-import { TOKEN_COOKIE, isAllowedHost, isAllowedOrigin, isAuthorized, newToken, tokenFrom } from './auth'
+import {
+  DELETE_STALE_COOKIE,
+  bearerToken,
+  hasStaleTokenCookie,
+  isAllowedHost,
+  isAllowedOrigin,
+  isAuthorized,
+  newToken,
+} from './auth'
+import { ConnectionGuard, DEFAULT_LIMITS, type ConnectionLimits } from './connectionGuard'
+import { acceptRpcSocket } from './rpcSocket'
 import { defaultRendererDir, send, serveStatic } from './staticFiles'
 
 /** Extra authenticated HTTP routes (e.g. `/metrics`), keyed by exact path. */
@@ -20,9 +29,12 @@ export interface ServerOptions {
   token?: string
   rendererDir?: string
   routes?: Record<string, Route>
+  /** Limits on connections before the token check (tests shorten them). */
+  limits?: Partial<ConnectionLimits>
 }
 
 export interface RunningServer {
+  /** The page's address with the token in its fragment, which the browser sends to no server. */
   readonly url: string
   readonly port: number
   readonly host: string
@@ -34,13 +46,18 @@ export interface RunningServer {
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 
 /**
- * `hearth serve`: the built renderer plus the contract over WebSocket (`/rpc`). Every HTTP and
- * WebSocket request needs the token; loopback by default; Host and Origin are checked.
+ * `hearth serve`: the built renderer plus the contract over WebSocket (`/rpc`). The renderer's
+ * files (HTML, JS, CSS: code, no workspace data) are served to anyone who passes the Host check,
+ * so a reload needs nothing the page does not have. Everything that reaches the workspace needs
+ * the token, never from a cookie: HTTP routes as `Authorization: Bearer`, the WebSocket as its
+ * first message. Loopback by default; Host and Origin are checked; connections that have not
+ * shown the token are capped and short-lived (ConnectionGuard).
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const token = opts.token ?? newToken()
   const rendererDir = opts.rendererDir ?? defaultRendererDir()
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...opts.limits }
   const { core } = opts
   const routes: Record<string, Route> = {
     // Prometheus scrape of latency histograms, resource readings and budgets; token like the rest.
@@ -55,79 +72,37 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
 
-  const authorize = (
-    req: IncomingMessage,
-  ): { ok: true; url: URL; via: string } | { ok: false; status: number; why: string } => {
+  const server: Server = createServer(ConnectionGuard.serverOptions(limits), (req, res) => {
+    guard.requestArrived(req.socket)
+    if (!isAllowedHost(req.headers.host, host, port)) return send(res, 403, 'Forbidden')
+    if (hasStaleTokenCookie(req)) res.setHeader('set-cookie', DELETE_STALE_COOKIE)
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed')
     const url = new URL(req.url ?? '/', 'http://placeholder')
-    if (!isAllowedHost(req.headers.host, host, port))
-      return { ok: false, status: 403, why: 'host not allowed' }
-    const t = tokenFrom(req, url)
-    if (!isAuthorized(token, t.token)) return { ok: false, status: 401, why: 'missing or wrong token' }
-    return { ok: true, url, via: t.via }
-  }
-
-  const server: Server = createServer((req, res) => {
-    const a = authorize(req)
-    if (!a.ok)
+    const route = routes[url.pathname]
+    if (!route) return serveStatic(rendererDir, url.pathname, res)
+    if (!isAuthorized(token, bearerToken(req)))
       return send(
         res,
-        a.status,
-        a.status === 401
-          ? 'Unauthorized: open the URL that `hearth serve` printed (it carries the token).'
-          : 'Forbidden',
+        401,
+        'Unauthorized: send the token `hearth serve` printed as `Authorization: Bearer TOKEN`.',
       )
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed')
-    if (a.via === 'query') {
-      // Browsers do not repeat the query on asset requests: remember the token in a cookie.
-      res.setHeader('set-cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
-    }
-    const route = routes[a.url.pathname]
-    if (route) {
-      Promise.resolve(route(req, res)).catch((err: unknown) => {
-        if (!res.headersSent) send(res, 500, `internal error: ${(err as Error).message}`)
-        else res.destroy()
-      })
-      return
-    }
-    serveStatic(rendererDir, a.url.pathname, res)
+    Promise.resolve(route(req, res)).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, `internal error: ${(err as Error).message}`)
+      else res.destroy()
+    })
   })
+  const guard = new ConnectionGuard(server, limits)
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const a = authorize(req)
+    guard.requestArrived(req.socket)
     const reject = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-    if (!a.ok) return reject(a.status, a.status === 401 ? 'Unauthorized' : 'Forbidden')
-    if (a.url.pathname !== '/rpc') return reject(404, 'Not Found')
+    if (!isAllowedHost(req.headers.host, host, port)) return reject(403, 'Forbidden')
+    if (new URL(req.url ?? '/', 'http://placeholder').pathname !== '/rpc') return reject(404, 'Not Found')
     if (!isAllowedOrigin(req.headers.origin, req.headers.host)) return reject(403, 'Forbidden')
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+    wss.handleUpgrade(req, socket, head, (ws) => acceptRpcSocket(ws, req.socket, { core, token, guard }))
   })
-
-  const attach = (ws: WebSocket): void => {
-    const session = new RpcSession(
-      core.dispatcher,
-      (msg) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
-      },
-      'ws',
-    )
-    const unsubscribe = core.events.subscribe((event, payload) => session.sendEvent(event, payload))
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return session.receive(null)
-      let msg: unknown
-      try {
-        msg = JSON.parse(rawToString(data))
-      } catch {
-        msg = null
-      }
-      session.receive(msg)
-    })
-    ws.on('close', () => {
-      unsubscribe()
-      session.close()
-    })
-    ws.on('error', () => ws.terminate())
-  }
 
   await new Promise<void>((resolve, reject) => {
     const fail = (err: NodeJS.ErrnoException): void => reject(listenError(err, host, opts.port ?? 0))
@@ -141,23 +116,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const urlHost = host.includes(':') ? `[${host}]` : host
 
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    url: `http://${urlHost}:${port}/#token=${token}`,
     port,
     host,
     token,
     close: async () => {
       for (const c of wss.clients) c.terminate()
       wss.close()
+      guard.dispose()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
-}
-
-function rawToString(data: Buffer | ArrayBuffer | Buffer[]): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8')
-  return data.toString('utf8')
 }
 
 /** Why the server could not listen, and what to do about it. */

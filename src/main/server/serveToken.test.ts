@@ -21,7 +21,7 @@ describe.skipIf(process.platform === 'win32')('serveToken', () => {
     expect(first.source).toBe('new')
     expect(first.token).toMatch(/^[A-Za-z0-9_-]{32}$/)
     expect(statSync(join(d, 'serve-token')).mode & 0o777).toBe(0o600)
-    expect(readFileSync(join(d, 'serve-token'), 'utf8').trim()).toBe(first.token)
+    expect(readFileSync(join(d, 'serve-token'), 'utf8').trim()).toBe(`v2:${first.token}`)
     expect(serveToken(d)).toEqual({ token: first.token, source: 'saved' })
   })
 
@@ -50,5 +50,16 @@ describe.skipIf(process.platform === 'win32')('serveToken', () => {
     const t = serveToken(d)
     expect(t.source).toBe('new')
     expect(t.note).toMatch(/did not hold a token/)
+  })
+
+  it('replaces a token saved by a version that also kept it in a cookie (it may have leaked to other ports)', () => {
+    const d = dir()
+    const old = 'a'.repeat(32)
+    writeFileSync(join(d, 'serve-token'), `${old}\n`, { mode: 0o600 })
+    const t = serveToken(d)
+    expect(t.source).toBe('new')
+    expect(t.token).not.toBe(old)
+    expect(t.note).toMatch(/cookie/)
+    expect(serveToken(d)).toEqual({ token: t.token, source: 'saved' })
   })
 })

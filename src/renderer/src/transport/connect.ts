@@ -4,7 +4,7 @@ import { ObservableValue } from '../util/observableValue'
 import type { ConnectionState } from './connectionState'
 import { browserSocket } from './browserSocket'
 import { electronWire } from './electronWire'
-import { rpcUrl, takePageToken } from './pageToken'
+import { authMessage, rpcUrl, takePageToken } from './pageToken'
 import { WebSocketWire } from './webSocketWire'
 
 export interface Connection {
@@ -28,10 +28,24 @@ export function connect(win: Window): Connection {
       transport: 'ipc',
     }
   }
-  // Kept in memory for reconnects; after a reload the HttpOnly cookie carries it instead.
-  const token = takePageToken(win.location, win.history)
-  const wire = new WebSocketWire(() => rpcUrl(win.location, token), browserSocket)
+  // Kept in memory for reconnects and in this tab's sessionStorage for reloads; it goes to the
+  // server only as the first message of each WebSocket (never a cookie: those reach every port).
+  const token = takePageToken(win.location, win.history, sessionStorageOf(win))
+  const wire = new WebSocketWire(
+    () => rpcUrl(win.location),
+    browserSocket,
+    () => authMessage(token),
+  )
   const client = new ContractClient(wire)
   wire.onDown((reason) => client.failAll(`disconnected: ${reason}`))
   return { api: client, state: wire.state, reconnectNow: () => wire.reconnectNow(), transport: 'websocket' }
+}
+
+/** Reading `sessionStorage` throws where storage is blocked; then the token lives in memory only. */
+function sessionStorageOf(win: Window): Storage | undefined {
+  try {
+    return win.sessionStorage
+  } catch {
+    return undefined
+  }
 }

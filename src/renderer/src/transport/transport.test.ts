@@ -1,31 +1,73 @@
 import { describe, expect, it } from 'vitest'
 import { backoffDelay } from './backoff'
-import { rpcUrl, takePageToken } from './pageToken'
+import { TOKEN_STORAGE_KEY, authMessage, rpcUrl, takePageToken } from './pageToken'
+
+/** A Storage stand-in (Map-backed); `broken` throws like a browser with storage blocked. */
+function memoryStorage(broken = false): Pick<Storage, 'getItem' | 'setItem'> & { map: Map<string, string> } {
+  const map = new Map<string, string>()
+  return {
+    map,
+    getItem: (k) => {
+      if (broken) throw new Error('SecurityError')
+      return map.get(k) ?? null
+    },
+    setItem: (k, v) => {
+      if (broken) throw new Error('QuotaExceededError')
+      map.set(k, v)
+    },
+  }
+}
+
+function history(): { calls: string[]; state: null; replaceState: History['replaceState'] } {
+  const calls: string[] = []
+  return { calls, state: null, replaceState: (_s, _t, url) => void calls.push(String(url)) }
+}
 
 describe('takePageToken', () => {
-  it('reads the token and removes it from the address bar', () => {
-    const calls: string[] = []
-    const hist = {
-      state: null,
-      replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void calls.push(String(url)),
-    }
-    expect(takePageToken({ href: 'http://127.0.0.1:5000/?token=abc%2Bd&x=1#h' }, hist)).toBe('abc+d')
-    expect(calls).toEqual(['/?x=1#h'])
+  it('reads the token from the fragment, removes it from the address bar and keeps it for reloads', () => {
+    const hist = history()
+    const storage = memoryStorage()
+    expect(takePageToken({ href: 'http://127.0.0.1:5000/?x=1#token=abc%2Bd&y=2' }, hist, storage)).toBe(
+      'abc+d',
+    )
+    expect(hist.calls).toEqual(['/?x=1#y=2'])
+    expect(storage.map.get(TOKEN_STORAGE_KEY)).toBe('abc+d')
   })
-  it('leaves a URL without token alone', () => {
-    const calls: string[] = []
-    const hist = { state: null, replaceState: () => void calls.push('x') }
-    expect(takePageToken({ href: 'http://127.0.0.1:5000/' }, hist)).toBeUndefined()
-    expect(calls).toEqual([])
+  it("after a reload (no token in the URL) finds it in this tab's storage", () => {
+    const hist = history()
+    const storage = memoryStorage()
+    storage.map.set(TOKEN_STORAGE_KEY, 'kept')
+    expect(takePageToken({ href: 'http://127.0.0.1:5000/' }, hist, storage)).toBe('kept')
+    expect(hist.calls).toEqual([])
+  })
+  it('a token in the URL replaces the one kept (a new token was printed)', () => {
+    const storage = memoryStorage()
+    storage.map.set(TOKEN_STORAGE_KEY, 'old')
+    expect(takePageToken({ href: 'http://127.0.0.1:5000/#token=new' }, history(), storage)).toBe('new')
+    expect(storage.map.get(TOKEN_STORAGE_KEY)).toBe('new')
+  })
+  it('does not take a token from the query (the server would have received it)', () => {
+    const hist = history()
+    expect(takePageToken({ href: 'http://127.0.0.1:5000/?token=abc' }, hist, memoryStorage())).toBeUndefined()
+    expect(hist.calls).toEqual([])
+  })
+  it('works in page memory when storage is blocked', () => {
+    const hist = history()
+    expect(takePageToken({ href: 'http://127.0.0.1:5000/#token=t' }, hist, memoryStorage(true))).toBe('t')
+    expect(hist.calls).toEqual(['/'])
+    expect(takePageToken({ href: 'http://127.0.0.1:5000/' }, hist, memoryStorage(true))).toBeUndefined()
+    expect(takePageToken({ href: 'http://127.0.0.1:5000/' }, hist, undefined)).toBeUndefined()
   })
 })
 
-describe('rpcUrl', () => {
-  it('uses the page origin and the right scheme', () => {
-    expect(rpcUrl({ protocol: 'http:', host: '127.0.0.1:8080' }, 'a b')).toBe(
-      'ws://127.0.0.1:8080/rpc?token=a%20b',
-    )
-    expect(rpcUrl({ protocol: 'https:', host: 'dgx:443' }, undefined)).toBe('wss://dgx:443/rpc')
+describe('rpcUrl and authMessage', () => {
+  it('uses the page origin and the right scheme, with no token in the URL', () => {
+    expect(rpcUrl({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/rpc')
+    expect(rpcUrl({ protocol: 'https:', host: 'dgx:443' })).toBe('wss://dgx:443/rpc')
+  })
+  it('puts the token in the first message', () => {
+    expect(JSON.parse(authMessage('a b'))).toEqual({ t: 'auth', token: 'a b' })
+    expect(JSON.parse(authMessage(undefined))).toEqual({ t: 'auth', token: '' })
   })
 })
 

@@ -39,12 +39,13 @@ describe('WebSocketWire', () => {
     vi.useFakeTimers()
     sockets = []
     wire = new WebSocketWire(
-      () => 'ws://h/rpc?token=t',
+      () => 'ws://h/rpc',
       (url) => {
         const s = new MemorySocket(url)
         sockets.push(s)
         return s
       },
+      () => '{"t":"auth","token":"t"}',
     )
   })
   afterEach(() => {
@@ -57,7 +58,9 @@ describe('WebSocketWire', () => {
     wire.send({ t: 'call', id: 1, method: 'app.ping', args: {} })
     sockets[0]?.accept()
     expect(wire.state.get()).toEqual({ kind: 'open' })
+    // The token first, then what waited.
     expect(sockets[0]?.sent.map((s) => JSON.parse(s) as unknown)).toEqual([
+      { t: 'auth', token: 't' },
       { t: 'call', id: 1, method: 'app.ping', args: {} },
     ])
   })
@@ -94,6 +97,8 @@ describe('WebSocketWire', () => {
     expect(sockets).toHaveLength(3)
     sockets[2]?.accept()
     expect(wire.state.get().kind).toBe('open')
+    // Each new socket shows the token again before anything else.
+    expect(sockets[2]?.sent).toEqual(['{"t":"auth","token":"t"}'])
   })
 
   it('stops reconnecting once disposed', () => {

@@ -37,9 +37,14 @@ export class WebSocketWire implements Wire {
   private disposed = false
   private readonly downListeners = new Set<(reason: string) => void>()
 
+  /**
+   * `hello` is sent first on every socket, before any queued call (the `hearth serve` token: a
+   * browser cannot put it in a WebSocket's headers, and the URL would log it).
+   */
   constructor(
     private readonly url: () => string,
     private readonly createSocket: SocketFactory,
+    private readonly hello?: () => string,
   ) {
     this.open()
   }
@@ -101,6 +106,7 @@ export class WebSocketWire implements Wire {
       this.state.set({ kind: 'open' })
       const queued = this.queue
       this.queue = []
+      if (this.hello) socket.send(this.hello())
       for (const data of queued) socket.send(data)
     }
     socket.onmessage = (ev) => {
