@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { appHandlers, type AppCapabilities } from './appHandlers'
 import { createCompletion, type CompletionCoreOptions } from './completion/createCompletion'
 import type { CompletionService } from './completion/completionService'
@@ -23,6 +22,7 @@ import { RoutingServices } from './router/routingServices'
 import { routedEmbedderSource } from './router/routedEmbedderSource'
 import type { SecretStore } from './secrets/secretStore'
 import { settingsHandlers } from './router/settingsHandlers'
+import { ensurePrivateDirSync } from './files/dataDir'
 import { ModelService, modelHandlers } from './modelHandlers'
 import type { GpuReading } from '@shared/contract/resources'
 import { fimOverrideFrom } from './router/fimFlags'
@@ -201,7 +201,7 @@ export class Core {
   }
 
   static async create(options: CoreOptions): Promise<Core> {
-    mkdirSync(options.dataDir, { recursive: true })
+    ensurePrivateDirSync(options.dataDir)
     const events = new EventBus()
     const log = options.log ?? ((level: 'info' | 'warn', m: string) => console.error(`hearth ${level}: ${m}`))
     const override = options.override ?? fimOverrideFrom({}, process.env)

@@ -6,6 +6,7 @@ import { HearthError } from '@shared/errors'
 import type { EventBus } from './base/eventBus'
 import type { Disposable } from './base/lifecycle'
 import { atomicWrite } from './files/atomicWrite'
+import { PRIVATE_FILE_MODE } from './files/dataDir'
 import { ModelManager } from './models/modelManager'
 import { hubEndpoint, parseModelRequest } from './models/modelSpec'
 import type { MachineFacts } from './models/recommend'
@@ -181,7 +182,9 @@ export class ModelService implements Disposable {
   }
 
   async setSetupDone(done: boolean): Promise<boolean> {
-    await atomicWrite(join(this.o.dataDir, SETUP_FILE), Buffer.from(`${JSON.stringify({ done })}\n`))
+    await atomicWrite(join(this.o.dataDir, SETUP_FILE), Buffer.from(`${JSON.stringify({ done })}\n`), {
+      mode: PRIVATE_FILE_MODE,
+    })
     return done
   }
 }

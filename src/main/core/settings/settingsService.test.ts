@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -26,6 +26,17 @@ const until = async (pred: () => boolean, ms = 3000): Promise<void> => {
 }
 
 describe('SettingsService', () => {
+  it('keeps the user file private (0600 in a 0700 folder); a workspace file keeps the usual modes', async () => {
+    const userFile = join(dir, 'data', 'settings.json')
+    const wsFile = join(dir, 'ws', '.hearth', 'settings.json')
+    svc = await SettingsService.open({ userFile, workspaceFile: wsFile, watchIntervalMs: 0 })
+    await svc.update('user', { health: { slowMs: 900 } })
+    await svc.update('workspace', { health: { slowMs: 800 } })
+    expect((await stat(userFile)).mode & 0o777).toBe(0o600)
+    expect((await stat(join(dir, 'data'))).mode & 0o777).toBe(0o700)
+    expect((await stat(wsFile)).mode & 0o077).not.toBe(0)
+  })
+
   it('writes a patch atomically, only what changed, and notifies', async () => {
     const userFile = join(dir, 'user', 'settings.json')
     svc = await SettingsService.open({ userFile, watchIntervalMs: 0 })

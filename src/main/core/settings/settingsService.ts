@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { formatProblem, type Settings, type SettingsProblem } from '@shared/settings/schema'
 import { atomicWrite } from '../files/atomicWrite'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../files/dataDir'
 import { isPlainObject, mergePatch, type JsonObject } from './mergePatch'
 import { readSettingsFile, type SettingsFileRead } from './readSettingsFile'
 import { resolveSettings } from './resolveSettings'
@@ -141,8 +142,14 @@ export class SettingsService implements Disposable {
         )
       }
       this.opts.guardWrite?.(text)
-      await mkdir(dirname(file), { recursive: true })
-      await atomicWrite(file, Buffer.from(text, 'utf8'))
+      // The user file lives in the private data dir; a workspace's may be shared with its team.
+      if (scope === 'user') {
+        await ensurePrivateDir(dirname(file))
+        await atomicWrite(file, Buffer.from(text, 'utf8'), { mode: PRIVATE_FILE_MODE })
+      } else {
+        await mkdir(dirname(file), { recursive: true })
+        await atomicWrite(file, Buffer.from(text, 'utf8'))
+      }
       if (scope === 'user') this.reads.user = next
       else this.reads.workspace = next
       return this.apply()
