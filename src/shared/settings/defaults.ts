@@ -150,5 +150,8 @@ export function defaultSettings(): Settings {
       lowBatteryPercent: 20,
       gpuBusyPercent: 85,
     },
+    index: {
+      includeSecretFiles: false,
+    },
   }
 }

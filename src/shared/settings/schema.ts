@@ -163,6 +163,18 @@ export const ResourceSettings = z.strictObject({
 })
 export type ResourceSettings = z.infer<typeof ResourceSettings>
 
+/** What the workspace index takes in. */
+export const IndexSettings = z.strictObject({
+  /**
+   * Index files whose names say they usually hold credentials (`.env`, `.env.*` but not
+   * `.env.example`, private keys, `*.pem`, `.npmrc`, `.netrc`…), and let them into completion
+   * context. Off by default: their text would go into search results and, with a remote
+   * embedder, to the server. Skipped files are listed with the reason.
+   */
+  includeSecretFiles: z.boolean(),
+})
+export type IndexSettings = z.infer<typeof IndexSettings>
+
 const SettingsShape = z.strictObject({
   /** Format version of the file; bumped on incompatible changes. */
   version: z.literal(1),
@@ -172,6 +184,7 @@ const SettingsShape = z.strictObject({
   endpoints: z.record(Id, EndpointConfig),
   health: HealthSettings,
   resources: ResourceSettings,
+  index: IndexSettings,
 })
 
 export const Settings = SettingsShape.superRefine((s, ctx) => {

@@ -4,6 +4,7 @@ import { readSource } from '../../../src/main/core/index/sourceFile'
 import { embedText } from '../../../src/main/core/index/store/indexDb'
 import { walkWorkspace } from '../../../src/main/core/files/walkWorkspace'
 import { IgnoreRules } from '../../../src/main/core/files/ignoreRules'
+import { realRootSync } from '../../../src/main/core/files/openInside'
 
 export interface ChunkKey {
   path: string
@@ -15,9 +16,10 @@ export interface ChunkKey {
 /** What the index must contain for `root` right now: a fresh walk, read and chunk, no database. */
 export async function freshWalk(root: string): Promise<ChunkKey[]> {
   const { files } = await walkWorkspace(root, new IgnoreRules(root))
+  const real = realRootSync(root)
   const out: ChunkKey[] = []
   for (const f of files) {
-    const src = readSource(join(root, f.path), f.size)
+    const src = readSource(real, join(root, f.path), f.size)
     if (!src.ok) continue
     for (const c of chunkFile(f.path, src.text)) {
       out.push({

@@ -13,4 +13,19 @@ describe('RecentEditsSource', () => {
       { path: 'b.ts', text: 'b1', kind: 'recent' },
     ])
   })
+
+  it('does not remember edits of secret-looking files for other files, unless the user opts in', async () => {
+    const q = { path: 'src/app.ts', language: 'typescript', prefix: '', suffix: '', line: 1, column: 1 }
+    const src = new RecentEditsSource()
+    src.record('.env', 'API_TOKEN=sk-live-123', '')
+    src.record('certs/server.pem', '-----BEGIN PRIVATE KEY-----', '')
+    src.record('src/util.ts', 'export const x = 1', '')
+    expect(await src.snippets(q)).toEqual([
+      { path: 'src/util.ts', text: 'export const x = 1', kind: 'recent' },
+    ])
+
+    const optedIn = new RecentEditsSource({ includeSecretFiles: () => true })
+    optedIn.record('.env', 'API_TOKEN=sk-live-123', '')
+    expect((await optedIn.snippets(q)).map((s) => s.path)).toEqual(['.env'])
+  })
 })

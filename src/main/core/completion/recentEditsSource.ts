@@ -1,5 +1,6 @@
 import type { ContextQuery, ContextSource, Snippet } from '../inference/contextSource'
 import { firstLines, lastLines } from '../text/textLines'
+import { looksSecret } from '../files/indexExclusions'
 
 interface Visit {
   path: string
@@ -16,10 +17,22 @@ export class RecentEditsSource implements ContextSource {
   readonly name = 'recent-edits'
   private readonly visits = new Map<string, Visit>()
 
-  constructor(private readonly opts: { maxFiles?: number; linesAround?: number; now?: () => number } = {}) {}
+  constructor(
+    private readonly opts: {
+      maxFiles?: number
+      linesAround?: number
+      now?: () => number
+      /** The user's index.includeSecretFiles; default: secret-looking files are not remembered. */
+      includeSecretFiles?: () => boolean
+    } = {},
+  ) {}
 
-  /** Called by the completion service on every request. */
+  /**
+   * Called by the completion service on every request. Edits of a secret-looking file (`.env`, a
+   * private key…) are not remembered: they would go into the prompts of other files.
+   */
   record(path: string, prefix: string, suffix: string): void {
+    if (looksSecret(path) && !(this.opts.includeSecretFiles?.() ?? false)) return
     const n = this.opts.linesAround ?? 12
     // Runs on every request, and the prefix may be 32k characters: find the lines' ends instead
     // of splitting the whole text.

@@ -2,6 +2,8 @@ import type { Dirent, Stats } from 'node:fs'
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { IgnoreRules } from './ignoreRules'
+import { isTempFileName, looksSecret, SECRET_REASON } from './indexExclusions'
+import { isInside, OUTSIDE_LINK_REASON, statInside } from './openInside'
 
 export interface FileCandidate {
   /** Workspace-relative, `/`-separated. */
@@ -23,18 +25,30 @@ export interface WalkResult {
   skipped: SkippedFile[]
 }
 
+export interface WalkOptions {
+  /**
+   * List secret-looking files (`.env`, private keys, `.npmrc`…; see looksSecret) as candidates.
+   * Default false: they are skipped with SECRET_REASON (the user's index.includeSecretFiles).
+   */
+  includeSecretFiles?: boolean
+}
+
 /**
  * Every indexable file under `root` (workspace-relative, `/`-separated), honouring the same ignore
- * rules as the explorer. Symlinks to files are followed; symlinked folders are followed once (by
- * real path), so a link back up the tree is a "symlink loop" in the summary, not a hang.
+ * rules as the explorer. Symlinks whose real path stays inside the workspace are followed (folders
+ * once, by real path, so a link back up the tree is a "symlink loop" in the summary, not a hang);
+ * a link at any depth whose real path leaves it is skipped unread with OUTSIDE_LINK_REASON, as
+ * `file.read` refuses it. Temp and backup files of a save in progress are left out silently,
+ * secret-looking files visibly (WalkOptions).
  */
 export async function walkWorkspace(
   root: string,
   rules: IgnoreRules,
   signal?: AbortSignal,
+  options: WalkOptions = {},
 ): Promise<WalkResult> {
   const out: WalkResult = { files: [], skipped: [] }
-  for await (const part of walkWorkspaceParts(root, rules, signal)) {
+  for await (const part of walkWorkspaceParts(root, rules, signal, options)) {
     out.files.push(...part.files)
     out.skipped.push(...part.skipped)
   }
@@ -50,13 +64,16 @@ export async function* walkWorkspaceParts(
   root: string,
   rules: IgnoreRules,
   signal?: AbortSignal,
+  options: WalkOptions = {},
 ): AsyncGenerator<WalkResult> {
-  const seenDirs = new Set<string>()
+  let realRoot = root
   try {
-    seenDirs.add(await realpath(root))
+    realRoot = await realpath(root)
   } catch {
-    seenDirs.add(root)
+    // Gone meanwhile: readdir reports it.
   }
+  const seenDirs = new Set<string>([realRoot])
+  const look: LookUpContext = { root, realRoot, rules, secrets: options.includeSecretFiles ?? false }
   const queue: string[] = ['']
   while (queue.length > 0) {
     signal?.throwIfAborted()
@@ -83,9 +100,7 @@ export async function* walkWorkspaceParts(
     const looked: Looked[] = []
     for (let i = 0; i < entries.length; i += LOOKUPS_AT_ONCE)
       looked.push(
-        ...(await Promise.all(
-          entries.slice(i, i + LOOKUPS_AT_ONCE).map((e) => lookUp(root, e, rel(e), rules)),
-        )),
+        ...(await Promise.all(entries.slice(i, i + LOOKUPS_AT_ONCE).map((e) => lookUp(look, e, rel(e))))),
       )
     entries.forEach((e, i) => {
       const r = rel(e)
@@ -114,53 +129,98 @@ export async function* walkWorkspaceParts(
   }
 }
 
+/** What one changed path is to the index: a candidate, a folder to walk, or neither (and why). */
+export type PathLook =
+  | { kind: 'file'; file: FileCandidate }
+  | { kind: 'dir' }
+  /** `reason` when the summary should say why; `below`: what was indexed under it goes too. */
+  | { kind: 'skip'; reason?: string; below?: boolean }
+
+/**
+ * The walk's rules for one path that changed (a watcher event): ignored, temp and (unless opted
+ * in) secret-looking files are skipped, and so is a link, at any depth, whose real path leaves
+ * `realRoot`. Metadata only: the read checks again where it opens the file.
+ */
+export async function lookUpPath(
+  root: string,
+  realRoot: string,
+  rel: string,
+  rules: IgnoreRules,
+  options: WalkOptions = {},
+): Promise<PathLook> {
+  if (rules.isIgnored(rel, false) || isTempFileName(rel)) return { kind: 'skip' }
+  if (!options.includeSecretFiles && looksSecret(rel)) return { kind: 'skip', reason: SECRET_REASON }
+  const found = await statInside(realRoot, join(root, rel))
+  if (!found.ok) return { kind: 'skip', reason: found.reason, below: !found.missing }
+  const st = found.st
+  if (st.isFile()) return { kind: 'file', file: { path: rel, size: st.size, mtimeMs: st.mtimeMs } }
+  return st.isDirectory() ? { kind: 'dir' } : { kind: 'skip' }
+}
+
 type Looked =
   | { kind: 'file'; st: Stats }
   | { kind: 'dir'; real: string | null; viaLink: boolean }
   | { kind: 'skip'; reason: string }
   | { kind: 'none' }
 
-async function lookUp(root: string, e: Dirent, rel: string, rules: IgnoreRules): Promise<Looked> {
-  const abs = join(root, rel)
+interface LookUpContext {
+  root: string
+  /** The root's real path: where every followed link must stay. */
+  realRoot: string
+  rules: IgnoreRules
+  /** Whether secret-looking files are candidates (WalkOptions.includeSecretFiles). */
+  secrets: boolean
+}
+
+async function lookUp(c: LookUpContext, e: Dirent, rel: string): Promise<Looked> {
+  const abs = join(c.root, rel)
   if (e.isSymbolicLink()) {
     let target: Stats
+    let real: string
     try {
+      // Only metadata of the target (never its content) before the check below.
       target = await stat(abs)
+      real = await realpath(abs)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      if (rules.isIgnored(rel, false)) return { kind: 'none' }
+      if (c.rules.isIgnored(rel, false) || isTempFileName(rel)) return { kind: 'none' }
       return {
         kind: 'skip',
         reason: code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`,
       }
     }
-    if (target.isDirectory()) {
-      if (rules.isIgnored(rel, true)) return { kind: 'none' }
-      try {
-        return { kind: 'dir', real: await realpath(abs), viaLink: true }
-      } catch {
-        return { kind: 'skip', reason: 'symlink loop' }
-      }
-    }
-    if (target.isFile() && !rules.isIgnored(rel, false)) return { kind: 'file', st: target }
+    const isDir = target.isDirectory()
+    if (c.rules.isIgnored(rel, isDir) || (!isDir && isTempFileName(rel))) return { kind: 'none' }
+    if (!isInside(c.realRoot, real)) return { kind: 'skip', reason: OUTSIDE_LINK_REASON }
+    if (isDir) return { kind: 'dir', real, viaLink: true }
+    if (target.isFile()) return fileOrSecret(c, rel, target)
     return { kind: 'none' }
   }
   if (e.isDirectory()) {
-    if (rules.isIgnored(rel, true)) return { kind: 'none' }
+    if (c.rules.isIgnored(rel, true)) return { kind: 'none' }
+    let real: string
     try {
-      return { kind: 'dir', real: await realpath(abs), viaLink: false }
+      real = await realpath(abs)
     } catch {
       // Keep walking; readdir will report it.
       return { kind: 'dir', real: null, viaLink: false }
     }
+    // Listed as a folder, but swapped for a link to elsewhere since (readdir's answer is stale).
+    if (!isInside(c.realRoot, real)) return { kind: 'skip', reason: OUTSIDE_LINK_REASON }
+    return { kind: 'dir', real, viaLink: false }
   }
   if (e.isFile()) {
-    if (rules.isIgnored(rel, false)) return { kind: 'none' }
+    if (c.rules.isIgnored(rel, false) || isTempFileName(rel)) return { kind: 'none' }
     try {
-      return { kind: 'file', st: await lstat(abs) }
+      return fileOrSecret(c, rel, await lstat(abs))
     } catch (err) {
       return { kind: 'skip', reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` }
     }
   }
   return { kind: 'none' }
+}
+
+function fileOrSecret(c: LookUpContext, rel: string, st: Stats): Looked {
+  if (!c.secrets && looksSecret(rel)) return { kind: 'skip', reason: SECRET_REASON }
+  return { kind: 'file', st }
 }

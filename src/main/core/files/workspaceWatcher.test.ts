@@ -107,6 +107,25 @@ describe('WorkspaceWatcher', () => {
     expect(batches.flat()).toEqual([{ path: 'src/a.ts', kind: 'changed' }])
   })
 
+  it("never reports editors' temp and backup files", async () => {
+    await start()
+    for (const name of ['a.ts~', '.#a.ts', '.a.ts.swp', '.a.ts.swx', '4913', '.a.ts.kate-swp'])
+      writeFileSync(join(root, 'src', name), 'x')
+    writeFileSync(join(root, 'src', '.a.ts.hearth-tmp-0123456789ab'), 'x')
+    unlinkSync(join(root, 'src', '4913'))
+    // A folder may carry such a name (an issue number): what is in it is ordinary.
+    mkdirSync(join(root, 'fixtures', '4913'), { recursive: true })
+    await quiet() // chokidar starts watching the new folder
+    writeFileSync(join(root, 'fixtures', '4913', 'kept.ts'), 'x')
+    writeFileSync(join(root, 'src', 'marker.ts'), 'm')
+    await until((e) => e.some((x) => x.path === 'src/marker.ts') && e.length >= 2)
+    await quiet()
+    expect(batches.flat().sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: 'fixtures/4913/kept.ts', kind: 'created' },
+      { path: 'src/marker.ts', kind: 'created' },
+    ])
+  })
+
   it('sees a rename as delete + create', async () => {
     await start()
     renameSync(join(root, 'src', 'a.ts'), join(root, 'src', 'renamed.ts'))

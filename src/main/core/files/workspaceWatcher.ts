@@ -2,8 +2,8 @@ import type { Dirent, Stats } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar'
-import { TEMP_MARKER } from './atomicWrite'
 import { DEFAULT_IGNORED_NAMES, type IgnoreRules } from './ignoreRules'
+import { isTempFileName } from './indexExclusions'
 import { ChangeCoalescer } from './changeCoalescer'
 import type { ChangeSource, FileChangeEvent, WatcherState } from './watchTypes'
 import type { Disposable } from '../base/lifecycle'
@@ -131,11 +131,14 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
     if (rel === '') return false
     const parts = rel.split('/')
     for (const p of parts) if (DEFAULT_IGNORED_NAMES.has(p)) return true
-    if (parts[parts.length - 1]?.includes(TEMP_MARKER)) return true // our own atomic-save temp files
+    const isDir = stats === true || (stats?.isDirectory() ?? false)
+    // Temp and backup files of a save in progress (ours, editors'): never reported. Only once
+    // chokidar knows it is not a folder (a folder may be called `4913`); raw() covers the rest.
+    if (stats !== undefined && !isDir && isTempFileName(rel)) return true
     // chokidar asks once before it has stats; a dir-only pattern (`gen/`) can only be decided once
     // it asks again with them, so without stats only file semantics apply.
     try {
-      return this.opts.rules.isIgnored(rel, stats === true || (stats?.isDirectory() ?? false))
+      return this.opts.rules.isIgnored(rel, isDir)
     } catch {
       return false
     }
@@ -145,6 +148,8 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
     if (this.disposed) return
     const rel = this.toRel(abs)
     if (rel === null || rel === '') return
+    // File events only come here: a temp file's name decides alone (see isIgnored).
+    if (isTempFileName(rel)) return
     if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
       // The cached rules of that folder are stale now, so the next `isIgnored` reads the new file.
       // Re-deciding which already-known files became ignored or visible is the indexer's job: it

@@ -1,5 +1,3 @@
-import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
 import type { FileChangeEvent } from '../files/watchTypes'
@@ -12,7 +10,8 @@ import type {
   PrepareCandidate,
   SkippedFile,
 } from './store/protocol'
-import { walkWorkspaceParts } from '../files/walkWorkspace'
+import { lookUpPath, walkWorkspaceParts } from '../files/walkWorkspace'
+import { realRoot } from '../files/openInside'
 
 /** The store calls the indexer makes (IndexStore satisfies it). */
 export interface IndexerStore {
@@ -20,6 +19,14 @@ export interface IndexerStore {
     op: K,
     args: OpArgs<K>,
   ): Promise<OpResult<K>>
+}
+
+export interface IndexerOptions {
+  /**
+   * The user's `index.includeSecretFiles` (default false), read at each scan and change; after it
+   * changes, a full scan adds or removes those files.
+   */
+  includeSecretFiles?: () => boolean
 }
 
 export interface IndexProgress {
@@ -68,7 +75,12 @@ export class Indexer implements BudgetConsumer {
     private readonly onProgress: (p: IndexProgress) => void = () => undefined,
     /** Called after a batch made new chunks (the embed queue kicks off). */
     private readonly onIndexed: () => void = () => undefined,
+    private readonly options: IndexerOptions = {},
   ) {}
+
+  private includeSecretFiles(): boolean {
+    return this.options.includeSecretFiles?.() ?? false
+  }
 
   setBudgets(b: Budgets): void {
     this.budget = b.background
@@ -119,7 +131,8 @@ export class Indexer implements BudgetConsumer {
     const present = new Set<string>()
     try {
       // Batches go to the workers while the walk goes on (walkWorkspaceParts).
-      for await (const part of walkWorkspaceParts(this.root, this.rules, signal)) {
+      const walkOptions = { includeSecretFiles: this.includeSecretFiles() }
+      for await (const part of walkWorkspaceParts(this.root, this.rules, signal, walkOptions)) {
         summary.seen += part.files.length
         summary.skipped.push(...part.skipped)
         for (const f of part.files) present.add(f.path)
@@ -313,25 +326,28 @@ export class Indexer implements BudgetConsumer {
       const toDelete: string[] = []
       const candidates: FileCandidate[] = []
       let rescan = false
+      const root = await realRoot(this.root)
+      const walkOptions = { includeSecretFiles: this.includeSecretFiles() }
+      const deleteBelow = (path: string): void => {
+        // A deleted folder (or one now a link out) arrives as one event: what is below it goes too.
+        const prefix = `${path}/`
+        for (const k of known) if (k.startsWith(prefix)) toDelete.push(k)
+      }
       for (const [path, kind] of changes) {
         if (kind === 'deleted') {
           toDelete.push(path)
-          // A deleted folder arrives as one event: everything indexed below it goes too.
-          const prefix = `${path}/`
-          for (const k of known) if (k.startsWith(prefix)) toDelete.push(k)
+          deleteBelow(path)
           continue
         }
-        if (this.rules.isIgnored(path, false)) {
+        // The walk's rules: what it would skip (a link out of the workspace, a temp or secret file)
+        // is not indexed, and leaves the index if it was there (a file replaced by such a link).
+        const look = await lookUpPath(this.root, root, path, this.rules, walkOptions)
+        if (look.kind === 'file') candidates.push(look.file)
+        // A folder appeared (moved in, branch switch): rescan (unchanged files cost a stat).
+        else if (look.kind === 'dir') rescan = true
+        else {
           if (known.has(path)) toDelete.push(path)
-          continue
-        }
-        try {
-          const st = await stat(join(this.root, path))
-          if (st.isFile()) candidates.push({ path, size: st.size, mtimeMs: st.mtimeMs })
-          // A folder appeared (moved in, branch switch): rescan (unchanged files cost a stat).
-          else if (st.isDirectory()) rescan = true
-        } catch {
-          if (known.has(path)) toDelete.push(path)
+          if (look.below) deleteBelow(path)
         }
       }
       if (toDelete.length > 0) await this.store.call('deleteFiles', { paths: [...new Set(toDelete)] })

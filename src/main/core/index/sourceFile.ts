@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, readFileSync } from 'node:fs'
+import { openInsideSync } from '../files/openInside'
 
 /** Files above this are not indexed (generated data, bundles, dumps): the same limit as the watcher's. */
 export const MAX_INDEXED_BYTES = 1024 * 1024
@@ -14,19 +15,28 @@ const fmt = (n: number): string =>
 
 /**
  * Reads one workspace file for indexing, or says why it is not indexable. Never throws: a bad
- * file is a reason in the summary, not a failed run.
+ * file is a reason in the summary, not a failed run. `root` is the workspace's real path: the file
+ * is read only if what is opened lies inside it (openInsideSync), so a link to `/etc/passwd`, or a
+ * file swapped for one after the walk listed it, is skipped unread.
  */
-export function readSource(abs: string, size: number): SourceRead {
+export function readSource(root: string, abs: string, size: number): SourceRead {
   if (size > MAX_INDEXED_BYTES)
     return { ok: false, reason: `too large (${fmt(size)} > ${fmt(MAX_INDEXED_BYTES)})` }
+  const opened = openInsideSync(root, abs)
+  if (!opened.ok) return opened
   let buf: Buffer
   try {
-    buf = readFileSync(abs)
+    const st = fstatSync(opened.fd)
+    if (st.isDirectory()) return { ok: false, reason: 'is a directory' }
+    if (!st.isFile()) return { ok: false, reason: 'not a regular file' }
+    // The size the walk saw may be stale: the file can have grown since.
+    if (st.size > MAX_INDEXED_BYTES)
+      return { ok: false, reason: `too large (${fmt(st.size)} > ${fmt(MAX_INDEXED_BYTES)})` }
+    buf = readFileSync(opened.fd)
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error'
-    if (code === 'ELOOP') return { ok: false, reason: 'symlink loop' }
-    if (code === 'EISDIR') return { ok: false, reason: 'is a directory' }
-    return { ok: false, reason: `unreadable (${code})` }
+    return { ok: false, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})` }
+  } finally {
+    closeSync(opened.fd)
   }
   return decodeSource(buf)
 }

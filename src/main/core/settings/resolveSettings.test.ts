@@ -102,6 +102,31 @@ describe('resolveSettings', () => {
     expect(r.settings.profile).toBe('offline')
   })
 
+  it('index.includeSecretFiles: off by default (files without the key still load), user may opt in, a workspace may not', () => {
+    const old = resolveSettings({ file: U, raw: { profile: 'remote', health: { slowMs: 900 } } })
+    expect(old.problems).toEqual([])
+    expect(old.settings.index.includeSecretFiles).toBe(false)
+
+    const user = resolveSettings({ file: U, raw: { index: { includeSecretFiles: true } } })
+    expect(user.problems).toEqual([])
+    expect(user.settings.index.includeSecretFiles).toBe(true)
+
+    const ws = resolveSettings(
+      { file: U, raw: {} },
+      { file: W, raw: { index: { includeSecretFiles: true } } },
+    )
+    expect(ws.settings.index.includeSecretFiles).toBe(false)
+    expect(ws.problems).toMatchObject([{ file: W, key: 'index.includeSecretFiles', severity: 'warning' }])
+
+    // Tightening is fine.
+    const off = resolveSettings(
+      { file: U, raw: { index: { includeSecretFiles: true } } },
+      { file: W, raw: { index: { includeSecretFiles: false } } },
+    )
+    expect(off.problems).toEqual([])
+    expect(off.settings.index.includeSecretFiles).toBe(false)
+  })
+
   it('ignores __proto__ keys', () => {
     const raw = JSON.parse('{"__proto__": {"polluted": true}, "health": {"slowMs": 100}}') as Record<
       string,

@@ -24,7 +24,8 @@ const MAX_ROUNDS = 50
  *
  * The workspace file lives in a repository someone else may have written, so it may make
  * things stricter but not looser: it cannot define endpoints (where code and tokens go), cannot
- * open a profile's network, and may only select a loopback-only profile.
+ * open a profile's network, may only select a loopback-only profile, and cannot let secret-looking
+ * files into the index.
  */
 export function resolveSettings(user: SettingsLayer, workspace?: SettingsLayer): ResolvedSettings {
   const problems: SettingsProblem[] = []
@@ -95,6 +96,13 @@ function restrictWorkspace(ws: SettingsLayer, below: Settings, problems: Setting
         warn(`profiles.${pid}.network`, 'a workspace may only restrict a profile to "loopback-only"; ignored')
       }
     }
+  }
+  if (isPlainObject(raw.index) && raw.index.includeSecretFiles === true) {
+    delete raw.index.includeSecretFiles
+    warn(
+      'index.includeSecretFiles',
+      'only user settings can let secret-looking files into the index and completion context; ignored here',
+    )
   }
   if (Object.hasOwn(raw, 'profile')) {
     const pid = raw.profile

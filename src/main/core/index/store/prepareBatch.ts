@@ -4,6 +4,7 @@ import { pathWords } from '../../text/identifiers'
 import { LexemeCollector, lexemeList, tokenLexemes } from '../lexemes'
 import { languageOf } from '../../text/language'
 import { readSource } from '../sourceFile'
+import { realRootSync } from '../../files/openInside'
 import { tsvectorBinary } from './binaryArrays'
 import type { FileCandidate, PreparedBatch, PreparedChunk } from './storeTypes'
 
@@ -29,13 +30,15 @@ export function prepareBatch(
     df: { lexemes: '', counts: new Int32Array(0) },
   }
   const collector = new LexemeCollector()
+  // Each read checks that the file it opened lies under the root's real path.
+  const realRoot = realRootSync(root)
   for (const cand of files) {
     const prev = prevOf(cand.path)
     if (!force && prev && prev.size === cand.size && prev.mtimeMs === cand.mtimeMs) {
       out.result.unchanged++
       continue
     }
-    const src = readSource(join(root, cand.path), cand.size)
+    const src = readSource(realRoot, join(root, cand.path), cand.size)
     if (!src.ok) {
       out.result.skipped.push({ path: cand.path, reason: src.reason })
       if (prev) out.toRemove.push(cand.path)
