@@ -116,6 +116,11 @@ describe('SettingsView', () => {
     expect(html).toContain('offline · loopback only')
   })
 
+  it('offers index.includeSecretFiles as a checkbox, off by default', () => {
+    expect(html).toMatch(/<input type="checkbox" data-testid="index-include-secret-files"\/>/)
+    expect(html).toContain('Index files that may contain secrets')
+  })
+
   it('points problems at the file and the key', () => {
     expect(html).toContain(
       '<code>/home/u/.local/share/hearth/settings.json</code> → <code>health.intervalMs</code>',

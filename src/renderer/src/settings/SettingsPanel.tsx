@@ -1,5 +1,6 @@
 import { BackendsSection } from './BackendsSection'
 import { EndpointsSection } from './EndpointsSection'
+import { IndexSection } from './IndexSection'
 import { ModelStatsSection } from './ModelStatsSection'
 import { ProfileSection } from './ProfileSection'
 import { ResourcesSection } from './ResourcesSection'
@@ -13,7 +14,7 @@ export type { ModelsData, SettingsActions } from './types'
 
 /**
  * Settings: profile, where each task runs (models per tier, balancing), endpoints and their
- * tokens, backend health, per-model stats, and the resource policy knobs. Edits go to the user
+ * tokens, backend health, per-model stats, the resource policy knobs and what the index takes in. Edits go to the user
  * settings file through `settings.update` (validated in the core; a refusal lists file + key).
  * Tokens are write-only here: the core answers `hasToken`, never the token.
  */
@@ -65,6 +66,7 @@ export function SettingsView(p: SettingsViewProps) {
         onPatch={actions.patch}
         onSetOverrides={actions.setOverrides}
       />
+      <IndexSection index={s.index} onPatch={actions.patch} />
       <SettingsFiles files={data.files} />
     </div>
   )
