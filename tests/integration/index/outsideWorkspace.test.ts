@@ -10,9 +10,9 @@ import { search, type SearchBackend } from '../../../src/main/core/index/hybridS
 import { Indexer, type ScanSummary } from '../../../src/main/core/index/indexer'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
 import { prepareBatch } from '../../../src/main/core/index/store/prepareBatch'
-import { tempDir, until } from './cliHelpers'
+import { runCli, tempDir, until } from './cliHelpers'
 
-const SLOW = 120_000
+const SLOW = 240_000
 
 // Words that appear only in one file each, so a search for one says whether that file was read.
 const OUTSIDE_FILE = 'quokkapasswdroot'
@@ -228,6 +228,32 @@ describe('live changes through the watcher stay inside too (real chokidar, real 
       expect(await ix.fts(OUR_TEMP)).toEqual([])
       expect(await ix.fts(EDITOR_BACKUP)).toEqual([])
       expect(await ix.paths()).toEqual(['src/a.ts', 'src/marker.ts'])
+    },
+    SLOW,
+  )
+})
+
+describe('hearth index says what it left out and why', () => {
+  const { tmp, ws, out } = setUp('outside-cli')
+  afterAll(() => tmp.cleanup())
+
+  it(
+    'its summary lists the links out and the secret-looking files with their reasons',
+    async () => {
+      symlinkSync(join(out, 'passwd'), join(ws, 'passwd'))
+      symlinkSync(join(out, 'etc'), join(ws, 'docs'))
+      writeFileSync(join(ws, '.env'), `API_TOKEN=${DOTENV}\n`)
+      const r = await runCli(['index', ws, '--db', join(tmp.dir, 'db'), '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      const summary = JSON.parse(r.stdout) as { files: number; skipped: { path: string; reason: string }[] }
+      expect(summary.skipped).toEqual(
+        expect.arrayContaining([
+          { path: 'passwd', reason: OUTSIDE_LINK_REASON },
+          { path: 'docs', reason: OUTSIDE_LINK_REASON },
+          { path: '.env', reason: SECRET_REASON },
+        ]),
+      )
+      expect(summary.files).toBe(1)
     },
     SLOW,
   )
