@@ -144,7 +144,13 @@ export class Core {
       routing.router.completionProvider(),
       this.events,
       this.metrics,
-      options.completion,
+      {
+        ...options.completion,
+        service: {
+          ...options.completion?.service,
+          includeSecretFiles: () => routing.settings.settings.index.includeSecretFiles,
+        },
+      },
     )
     this.store.add(this.completion)
     this.store.defer(this.resources.register(this.completion))

@@ -43,4 +43,9 @@ export interface CompletionServiceOptions {
   numCtx?: number
   /** Time for the typing rhythm and the debounce (tests step a ManualClock). Default: the system's. */
   clock?: Clock
+  /**
+   * The user's index.includeSecretFiles, read at each request: whether snippets and recent edits of
+   * secret-looking files (`.env`, private keys…) may go into other files' prompts. Default: no.
+   */
+  includeSecretFiles?: () => boolean
 }

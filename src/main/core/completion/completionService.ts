@@ -70,7 +70,7 @@ interface Planned {
 export class CompletionService implements Disposable, BudgetConsumer, CompletionPrefetchTarget {
   private readonly route: CompletionRoute
   readonly cache: CompletionCache
-  private readonly recentEdits = new RecentEditsSource()
+  private readonly recentEdits: RecentEditsSource
   private readonly sources: ContextSource[]
   private readonly editors = new EditorTable()
   private budgets: Budgets
@@ -86,6 +86,9 @@ export class CompletionService implements Disposable, BudgetConsumer, Completion
     if (!route) throw new HearthError('invalid_argument', 'CompletionService needs a route or a provider')
     this.route = route
     this.cache = opts.cache ?? new CompletionCache()
+    this.recentEdits = new RecentEditsSource(
+      opts.includeSecretFiles ? { includeSecretFiles: opts.includeSecretFiles } : {},
+    )
     this.sources = [this.recentEdits, ...(opts.contextSources ?? [])]
     this.budgets = opts.budgets ?? FULL_SPEED
     this.promptBudget = { ...DEFAULT_PROMPT_BUDGET, ...opts.promptBudget }
@@ -339,7 +342,13 @@ export class CompletionService implements Disposable, BudgetConsumer, Completion
         line: r.line,
         column: r.column,
       }
-      const context = gatherSnippets(this.sources, query, this.opts.contextTimeoutMs ?? 40, ac.signal)
+      const context = gatherSnippets(
+        this.sources,
+        query,
+        this.opts.contextTimeoutMs ?? 40,
+        ac.signal,
+        this.opts.includeSecretFiles?.() ?? false,
+      )
       if (debounce) await waitDebounce(this.clock, ed, r.requestId, this.debounceMs(r.editorId), ac.signal)
       const snippets = (await context).snippets
       if (ac.signal.aborted) throw cancelled()
