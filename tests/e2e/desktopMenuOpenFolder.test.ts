@@ -6,6 +6,7 @@ import { Core } from '../../src/main/core/createCore'
 import { startServer, type RunningServer } from '../../src/main/server/hearthServer'
 import { writeSampleWorkspace } from '../helpers/sampleWorkspace'
 import { launchChromium, removeDir, SKIP_E2E, tempDir } from '../helpers/serve'
+import { connectContract } from '../helpers/wsClient'
 import { focusEditorEnd, item, tab, waitForEditor } from './editorFlows'
 
 /**
@@ -34,6 +35,10 @@ describe.skipIf(SKIP_E2E)('desktop menu: open folder', () => {
     await writeFile(join(second, 'only.txt'), 'second folder\n')
     core = await Core.create({ dataDir: join(parent, 'data'), workspace: first })
     server = await startServer({ core, port: 0 })
+    // The getting-started panel (shown once per install) would cover the explorer.
+    const c = await connectContract(server.url)
+    await c.client.call('models.setupDone', { done: true })
+    c.close()
     browser = await launchChromium()
     page = await browser.newPage()
     await page.goto(server.url)

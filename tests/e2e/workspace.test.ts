@@ -47,9 +47,10 @@ describe.skipIf(SKIP_E2E)('workspace and editor in Chromium (hearth serve)', () 
     await removeDir(parent)
   })
 
-  it('loads with the token taken out of the address bar', async () => {
+  it('loads with the token taken out of the address bar, and no cookie', async () => {
     expect(page.url()).not.toContain('token=')
     expect(page.url()).toBe(`${served.origin}/`)
+    await expect(page.context().cookies()).resolves.toEqual([])
     await item(page, 'src').waitFor()
     // Ignored folders are listed, greyed out, as in VS Code.
     await expect(item(page, 'node_modules').getAttribute('class')).resolves.toContain('ignored')

@@ -145,12 +145,31 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
 }
 
+/**
+ * Marks the getting-started panel as seen in this server's data directory: shown once per install
+ * over everything else, it would cover the explorer and the editor the tests click.
+ */
+export async function skipGettingStarted(served: ServedHearth): Promise<void> {
+  const { api, close } = await connectApi(served)
+  try {
+    await api.call('models.setupDone', { done: true })
+  } finally {
+    close()
+  }
+}
+
 /** Opens the served editor in a new page and waits for the workbench. */
 export async function openEditor(
   browser: Browser,
   served: ServedHearth,
-  opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+  opts: {
+    colorScheme?: 'light' | 'dark'
+    viewport?: { width: number; height: number }
+    /** Leave the getting-started panel to show (default: marked as seen first). */
+    gettingStarted?: boolean
+  } = {},
 ): Promise<Page> {
+  if (!opts.gettingStarted) await skipGettingStarted(served)
   const context = await browser.newContext({
     colorScheme: opts.colorScheme ?? 'light',
     viewport: opts.viewport ?? { width: 1280, height: 800 },

@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -56,4 +57,37 @@ describe('hearth serve across restarts', () => {
       await third.stop()
     }
   }, 120_000)
+
+  // Linux routes all of 127/8 to loopback; the Host check used to know only 127.0.0.1 and localhost.
+  it.runIf(process.platform === 'linux')(
+    '--host 127.0.0.2 answers its own URL and still refuses a foreign Host',
+    async () => {
+      const dir = await tempDir('hearth-serve-host-')
+      const ws = join(dir, 'ws')
+      await writeSampleWorkspace(ws)
+      const served = await startServe({
+        workspace: ws,
+        dataDir: join(dir, 'data'),
+        extraArgs: ['--host', '127.0.0.2'],
+      })
+      try {
+        expect(served.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/#token=/)
+        expect((await fetch(served.url)).status).toBe(200)
+        expect(await status(served.origin, served.token)).toBe(200)
+        const foreign = await new Promise<number>((resolve, reject) => {
+          const req = request(served.url, { headers: { host: `evil.example:${served.port}` } }, (res) => {
+            res.resume()
+            resolve(res.statusCode ?? 0)
+          })
+          req.on('error', reject)
+          req.end()
+        })
+        expect(foreign).toBe(403)
+      } finally {
+        await served.stop()
+        await removeDir(dir)
+      }
+    },
+    60_000,
+  )
 })
