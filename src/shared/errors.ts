@@ -49,6 +49,11 @@ export const FAILURE_REASONS = [
   'no_backend',
   // files
   'binary',
+  // the index store: its disk cannot take writes now (full, quota, read-only, no permission), or
+  // its data was found damaged and is being rebuilt from the files
+  'disk_full',
+  'not_writable',
+  'index_damaged',
 ] as const
 export type FailureReason = (typeof FAILURE_REASONS)[number]
 

@@ -3,7 +3,9 @@ import { resolve } from 'node:path'
 import { createEmbedder, EMBEDDER_NAMES } from '../../core/inference/createEmbedder'
 import type { Embedder } from '../../core/inference/embedder'
 import type { RoutingServices } from '../../core/router/routingServices'
-import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
+import { canonicalRoot, indexDirFor, indexDiskUsage } from '../../core/index/indexLocation'
+import { formatBytes } from '../../core/index/store/diskSpace'
+import { describeError, STORE_ERROR, storeReasonOf, writeFailureOf } from '../../core/index/store/storeErrors'
 import type { IndexProgress } from '../../core/index/indexer'
 import { WorkspaceIndex } from '../../core/index/workspaceIndex'
 import { type Command, parse, UsageError } from '../command'
@@ -25,9 +27,13 @@ export const indexCommand: Command = {
     "                   (default: the active profile's, as in the app: its first reachable tier;",
     '                   hash is built in and needs no server); remote ones read HEARTH_EMBED_URL /',
     '                   HEARTH_EMBED_MODEL / HEARTH_EMBED_TOKEN',
-    '  --json           print a JSON summary: {"files","chunks","skipped":[{"path","reason"}],"ms"}',
-    '  --force          re-chunk every file, even unchanged ones',
+    '  --json           print a JSON summary: {"files","chunks","skipped":[{"path","reason"}],"ms","diskBytes"}',
+    '  --force          rebuild the full-text index from nothing: a new empty database, every file',
+    '                   chunked again (vectors are kept: they are cached by chunk text)',
     '  --no-wait        do not wait for the embedding backlog',
+    '',
+    'Exits 1 when the disk cannot take the index (full, read-only: the index is kept as it was) or',
+    'when no file could be stored.',
   ].join('\n'),
   async run(argv) {
     const { values, positionals } = parse(argv, {
@@ -49,9 +55,10 @@ export const indexCommand: Command = {
     const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
     const t0 = performance.now()
     const bar = new ProgressLine(process.stderr)
-    const idx = await WorkspaceIndex.open({
+    const opening = WorkspaceIndex.open({
       root,
       dbDir,
+      fresh: values.force ?? false,
       embedder: routing
         ? await routedEmbedder(routing).catch(disposing(routing))
         : createEmbedder(name ?? 'hash'),
@@ -63,13 +70,18 @@ export const indexCommand: Command = {
         if (s.status === 'unavailable') bar.update(`embeddings unavailable: ${s.reason ?? ''}`)
       },
     }).catch(disposing(routing))
+    const idx = await opening.catch(storeTrouble(dbDir))
+    if (!idx) return 1
     try {
-      if (idx.store.opened.rebuilt) {
+      const { rebuilt, reindexed } = idx.store.opened
+      if (rebuilt) {
         process.stderr.write(
-          `hearth index: the index at ${dbDir} was unreadable (${idx.store.opened.rebuilt.reason}); set aside to ${idx.store.opened.rebuilt.setAsideTo} and rebuilt\n`,
+          `hearth index: the index at ${dbDir} was damaged or unreadable (${rebuilt.reason}); set aside to ${rebuilt.setAsideTo} and rebuilt\n`,
         )
       }
-      const summary = await idx.fullScan(undefined, values.force ?? false)
+      if (reindexed) process.stderr.write(`hearth index: damaged indexes rebuilt: ${reindexed.join(', ')}\n`)
+      const summary = await idx.fullScan(undefined, values.force ?? false).catch(storeTrouble(dbDir))
+      if (!summary) return 1
       let embedNote: string | null = null
       if (!values['no-wait'] && idx.queue) {
         const total = (await idx.stats()).pending
@@ -83,21 +95,31 @@ export const indexCommand: Command = {
       bar.done()
       const stats = await idx.stats()
       const ms = Math.round(performance.now() - t0)
+      const disk = indexDiskUsage(dbDir)
       if (embedNote) process.stderr.write(`hearth index: ${embedNote}\n`)
       if (values.json) {
         process.stdout.write(
-          `${JSON.stringify({ files: stats.files, chunks: stats.chunks, skipped: summary.skipped, ms, indexed: summary.indexed, removed: summary.removed, pendingEmbeddings: stats.pending, embedder: stats.embedder })}\n`,
+          `${JSON.stringify({ files: stats.files, chunks: stats.chunks, skipped: summary.skipped, ms, indexed: summary.indexed, removed: summary.removed, pendingEmbeddings: stats.pending, embedder: stats.embedder, diskBytes: disk.bytes })}\n`,
         )
       } else {
+        const aside = disk.setAside.map((c) => `${formatBytes(c.bytes)} of it a damaged copy at ${c.path}`)
         process.stdout.write(
           `indexed ${root}: ${stats.files} files, ${stats.chunks} chunks (${summary.indexed} new or changed, ${summary.removed} removed), ` +
             `${summary.skipped.length} skipped, ${stats.pending} embeddings pending, ${ms} ms\n` +
-            `index: ${dbDir}\n`,
+            `index: ${dbDir} (${[`${formatBytes(disk.bytes)} on disk`, ...aside].join('; ')})\n`,
         )
         for (const s of summary.skipped.slice(0, 20))
           process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`)
         if (summary.skipped.length > 20)
           process.stdout.write(`  … and ${summary.skipped.length - 20} more (--json lists all)\n`)
+      }
+      // Every file that needed writing failed to be stored: the index did not move, say so.
+      const unstored = summary.skipped.filter((s) => s.reason.startsWith(STORE_ERROR))
+      if (summary.indexed === 0 && unstored.length > 0) {
+        process.stderr.write(
+          `hearth index: nothing could be stored (${unstored.length} files failed, the first: ${unstored[0]?.reason.slice(STORE_ERROR.length)})\n`,
+        )
+        return 1
       }
       return 0
     } finally {
@@ -106,6 +128,26 @@ export const indexCommand: Command = {
       await routing?.dispose()
     }
   },
+}
+
+/**
+ * A failure of the index's disk (full, read-only) or data (damaged, started anew): said in a
+ * sentence with what to do, and the command exits 1 (the caller returns on `undefined`). Anything
+ * else is rethrown.
+ */
+function storeTrouble(dbDir: string): (err: unknown) => undefined {
+  return (err: unknown) => {
+    const reason = storeReasonOf(err) ?? writeFailureOf(err)
+    if (!reason) throw err
+    const what =
+      reason === 'index_damaged'
+        ? 'run `hearth index` again to index every file'
+        : `the index at ${dbDir} is kept as it was: ${reason === 'disk_full' ? 'free some space on its disk' : 'make it writable'} and run \`hearth index\` again`
+    let message = describeError(err)
+    if (reason === 'disk_full' && !/disk is full/.test(message)) message = `the disk is full: ${message}`
+    process.stderr.write(`hearth index: ${message}. ${what.charAt(0).toUpperCase()}${what.slice(1)}.\n`)
+    return undefined
+  }
 }
 
 /** Lets go of the routing (its HTTP client, its settings) when the step after it failed. */

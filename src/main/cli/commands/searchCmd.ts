@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { DEFAULT_SEARCH, type SearchOptions, type SearchResponse } from '../../core/index/hybridSearch'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
+import { describeError, storeReasonOf } from '../../core/index/store/storeErrors'
 import { WorkspaceIndex } from '../../core/index/workspaceIndex'
 import { type Command, intOption, parse, UsageError } from '../command'
 
@@ -110,6 +111,14 @@ export const searchCommand: Command = {
       }
       for (const n of notices) process.stderr.write(`hearth search: ${n}\n`)
       return 0
+    } catch (err) {
+      // Damage the search ran into that could not be mended in place: the store started anew,
+      // and only indexing fills it again.
+      if (storeReasonOf(err) !== 'index_damaged') throw err
+      process.stderr.write(
+        `hearth search: ${describeError(err)}. Run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\` to index the files again.\n`,
+      )
+      return 1
     } finally {
       await idx.close()
     }

@@ -2,6 +2,7 @@ import type { Embedder } from '../inference/embedder'
 import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
 import type { OpArgs, OpResult, PendingEmbed } from './store/protocol'
+import { describeError, writeFailureOf } from './store/storeErrors'
 
 export interface EmbedQueueStore {
   call<K extends 'pendingEmbeds' | 'pendingEmbedsFor' | 'putEmbeddings' | 'stats' | 'maintainVectorIndex'>(
@@ -150,6 +151,23 @@ export class EmbedQueue implements BudgetConsumer {
     })
   }
 
+  /**
+   * A store call that may meet a disk that cannot take writes (full, read-only): then the queue
+   * says so, lets waiting callers go (the CLI reports it) and returns null after a minute or a
+   * kick, and the loop tries again; the backlog stays where it was. Other failures end the loop.
+   */
+  private async storeOrWait<T>(call: () => Promise<T>): Promise<T | null> {
+    try {
+      return await call()
+    } catch (err) {
+      if (!writeFailureOf(err) || this.stopped) throw err
+      this.set('unavailable', describeError(err))
+      for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
+      await this.sleep(60_000)
+      return null
+    }
+  }
+
   /** Prioritised files first; once they have no backlog left, the rest in store order. */
   private async nextBatch(limit: number): Promise<PendingEmbed[]> {
     if (this.priority.size > 0) {
@@ -179,7 +197,8 @@ export class EmbedQueue implements BudgetConsumer {
       // but only as many as the rate allows in about a second.
       const perSecond = Number.isFinite(b.embedPerMinute) ? Math.ceil(b.embedPerMinute / 60) : STORE_BATCH
       const take = Math.max(size, Math.min(STORE_BATCH, perSecond))
-      const batch = await this.nextBatch(take)
+      const batch = await this.storeOrWait(() => this.nextBatch(take))
+      if (!batch) continue
       if (batch.length === 0) {
         if (this.sinceMaintenance > 0) {
           this.sinceMaintenance = 0
@@ -220,9 +239,12 @@ export class EmbedQueue implements BudgetConsumer {
       }
       if (this.stopped) break
       this.set('running')
-      await this.store.call('putEmbeddings', {
-        items: batch.map((p, i) => ({ hash: p.hash, vector: Array.from(vectors[i] ?? []) })),
-      })
+      const put = await this.storeOrWait(() =>
+        this.store.call('putEmbeddings', {
+          items: batch.map((p, i) => ({ hash: p.hash, vector: Array.from(vectors[i] ?? []) })),
+        }),
+      )
+      if (put === null) continue
       this.state.embedded += batch.length
       this.sinceMaintenance += batch.length
       // Rate limit (texts per minute) and duty cycle (share of wall time spent embedding): the

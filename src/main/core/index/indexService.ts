@@ -12,7 +12,9 @@ import type { Embedder } from '../inference/embedder'
 import type { EmbedderSource } from '../inference/embedderSource'
 import { createEmbedder, DEFAULT_EMBEDDER } from '../inference/createEmbedder'
 import type { SearchOptions, SearchResponse } from './hybridSearch'
-import { indexDirFor } from './indexLocation'
+import { indexDirFor, indexDiskUsage } from './indexLocation'
+import { formatBytes } from './store/diskSpace'
+import { describeError, storeReasonOf, writeFailureOf } from './store/storeErrors'
 import type { IndexProgress } from './indexer'
 import { WorkspaceIndex } from './workspaceIndex'
 import { identifierTokens } from '../text/identifiers'
@@ -39,9 +41,15 @@ export interface IndexServiceOptions {
   embedder?: string | EmbedderSource
   /** How long a new route must hold before the index switches embedders (ms). Default 3000. */
   embedderSettleMs?: number
+  /**
+   * How long the index waits before trying again when its disk could not take a write (full,
+   * read-only), in ms; a file change tries at once. Default a minute.
+   */
+  retryMs?: number
 }
 
 const STATUS_EVERY_MS = 250
+const RETRY_MS = 60_000
 
 /**
  * The index for the app: opens the workspace's index when a folder opens, brings it up to date,
@@ -70,6 +78,11 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
   private readonly offEmbedder: (() => void) | undefined
   private settleTimer: NodeJS.Timeout | null = null
   private following: Promise<void> = Promise.resolve()
+  /** The open workspace's root (for a retry or a rebuild from nothing). */
+  private root: string | null = null
+  /** Set while the index waits to try again (retryLater): the attempt, and the reason it shows. */
+  private retryTimer: NodeJS.Timeout | null = null
+  private retryReason: string | null = null
 
   constructor(private readonly opts: IndexServiceOptions) {
     const source = opts.embedder
@@ -133,9 +146,10 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
     }
   }
 
-  private async openRoot(root: string): Promise<void> {
+  private async openRoot(root: string, fresh = false): Promise<void> {
     await this.closeCurrent()
     if (this.disposed) return
+    this.root = root
     const rules = this.opts.workspace.rules ?? undefined
     this.setStatus({
       state: 'opening',
@@ -150,6 +164,7 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
       idx = await WorkspaceIndex.open({
         root,
         dbDir: indexDirFor(root, this.opts.dataDir),
+        fresh,
         embedder: this.initialEmbedder(),
         attachInBackground: typeof this.opts.embedder === 'object',
         ...(rules ? { rules } : {}),
@@ -160,7 +175,7 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
         },
       })
     } catch (err) {
-      this.setStatus({ state: 'error', reason: err instanceof Error ? err.message : String(err) })
+      if (!this.retryLater(err)) this.setStatus({ state: 'error', reason: describeError(err) })
       return
     }
     if (this.disposed) {
@@ -175,26 +190,94 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
     if (watcher) {
       this.unsubscribe.push(
         watcher.onChanges((batch) => {
+          // Waiting for the disk: a change is the moment to try the whole tree again.
+          if (this.retryTimer) this.retryNow()
           idx.applyChanges(batch).then(
             () => this.scheduleRefresh(),
-            (err: unknown) => this.setStatus({ state: 'error', reason: String(err) }),
+            (err: unknown) => {
+              if (!this.retryLater(err)) this.setStatus({ state: 'error', reason: describeError(err) })
+            },
           )
         }),
       )
     }
     this.setStatus({ embedder: idx.embedder?.id ?? null, embedState: idx.embedder ? 'idle' : 'none' })
-    if (idx.store.opened.rebuilt)
-      this.patch({ reason: `index was unreadable and has been rebuilt (${idx.store.opened.rebuilt.reason})` })
+    const { rebuilt } = idx.store.opened
+    if (rebuilt) {
+      const kept = indexDiskUsage(indexDirFor(root, this.opts.dataDir)).setAside
+      const copies = kept.map((c) => `; the damaged copy (${formatBytes(c.bytes)}) is kept at ${c.path}`)
+      this.patch({
+        reason: `index was damaged or unreadable and has been rebuilt (${rebuilt.reason})${copies.join('')}`,
+      })
+    }
+    await this.scan(idx)
+  }
+
+  /** A full scan of the open index; a disk that cannot take it is tried again later (retryLater). */
+  private async scan(idx: WorkspaceIndex, force = false): Promise<void> {
     try {
-      await idx.fullScan()
+      await idx.fullScan(undefined, force)
     } catch (err) {
-      this.setStatus({ state: 'error', reason: err instanceof Error ? err.message : String(err) })
+      if (!this.retryLater(err)) this.setStatus({ state: 'error', reason: describeError(err) })
       return
     }
+    if (this.retryReason !== null && this.status.reason === this.retryReason) {
+      const { reason: _, ...rest } = this.status
+      this.status = rest
+    }
+    this.retryReason = null
     await this.refresh()
   }
 
+  /**
+   * The index's disk could not take a write (full, read-only) or its data was found damaged and
+   * started anew: the index is kept (or empty, when started anew), the status says why, and the
+   * whole tree is tried again: after `retryMs`, at the next file change, or at once for damage.
+   * False for any other failure.
+   */
+  private retryLater(err: unknown): boolean {
+    const reason = storeReasonOf(err) ?? writeFailureOf(err)
+    if (!reason || this.disposed) return false
+    const message = describeError(err)
+    const full =
+      reason === 'disk_full' && !/disk is full/.test(message) ? `the disk is full: ${message}` : message
+    this.retryReason =
+      reason === 'index_damaged' ? full : `${full}; trying again in a minute or when a file changes`
+    this.setStatus({ state: 'error', reason: this.retryReason })
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(
+      () => this.retryNow(),
+      reason === 'index_damaged' ? 0 : (this.opts.retryMs ?? RETRY_MS),
+    )
+    this.retryTimer.unref()
+    // Not open (the open itself failed): a file change tries again too.
+    const watcher = this.opts.workspace.watcher
+    if (!this.current && watcher) {
+      const off = watcher.onChanges(() => {
+        off()
+        if (this.retryTimer) this.retryNow()
+      })
+      this.unsubscribe.push(off)
+    }
+    return true
+  }
+
+  private retryNow(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    const root = this.root
+    if (this.disposed || !root) return
+    this.opening = this.opening
+      .then(() => {
+        const idx = this.current
+        return idx ? this.scan(idx) : this.openRoot(root)
+      })
+      .catch(() => undefined)
+  }
+
   private async closeCurrent(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
     for (const u of this.unsubscribe.splice(0)) u()
     const idx = this.current
     this.current = null
@@ -272,15 +355,23 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
       throw new HearthError('unavailable', 'no folder is open')
     }
     const { query, ...opts } = args
-    return idx.search(query, opts, signal)
+    try {
+      return await idx.search(query, opts, signal)
+    } catch (err) {
+      // Damage a search ran into that could not be mended in place: the store started anew; index
+      // the files again, and say so instead of a stack trace.
+      if (storeReasonOf(err) !== 'index_damaged' || !this.retryLater(err)) throw err
+      throw new HearthError('unavailable', describeError(err), { reason: 'index_damaged' })
+    }
   }
 
+  /** Re-walks the workspace; `force`: from nothing (a new empty database, every file again). */
   rebuild(force: boolean): boolean {
     const idx = this.current
-    if (!idx) return false
-    void idx
-      .fullScan(undefined, force)
-      .catch((err: unknown) => this.setStatus({ state: 'error', reason: String(err) }))
+    const root = this.root
+    if (!idx || !root) return false
+    if (force) this.opening = this.opening.then(() => this.openRoot(root, true)).catch(() => undefined)
+    else void this.scan(idx)
     return true
   }
 

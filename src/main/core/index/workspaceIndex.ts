@@ -18,6 +18,11 @@ export interface WorkspaceIndexOptions {
   /** Search only: the embedding backlog is left alone. */
   readOnly?: boolean
   /**
+   * Start the full-text database from nothing, whatever is there (`hearth index --force`): a
+   * rebuild must not reuse a damaged database. Vectors, keyed by chunk text, are kept.
+   */
+  fresh?: boolean
+  /**
    * Learn a remote embedder's dimension in the background instead of before `open` returns (the
    * app: full-text indexing must not wait on a slow or dead server). Default false (the CLI).
    */
@@ -85,7 +90,7 @@ export class WorkspaceIndex implements BudgetConsumer {
   }
 
   static async open(opts: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
-    const store = await IndexStore.open(opts.dbDir)
+    const store = await IndexStore.open(opts.dbDir, { fresh: opts.fresh ?? false })
     try {
       const stored = store.opened.stats.embedder
       const embedder = opts.embedder === 'stored' ? (stored ? embedderForId(stored) : null) : opts.embedder

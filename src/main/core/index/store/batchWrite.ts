@@ -2,7 +2,10 @@ import type { PGlite } from '@electric-sql/pglite'
 import { languageOf } from '../../text/language'
 import { BINARY_ARRAYS } from './binaryArrays'
 import { type BatchPart, deleteChunks } from './fileRows'
+import { damageOf, describeError, STORE_ERROR, writeFailureOf } from './storeErrors'
 import type { IndexBatchResult, LexemeCounts, PreparedBatch } from './storeTypes'
+
+const sharedFailure = (err: unknown): boolean => writeFailureOf(err) !== null || damageOf(err) !== null
 
 /** What one write transaction changed, for IndexDb's memory of it (applied after COMMIT). */
 export interface WriteOutcome {
@@ -32,7 +35,8 @@ export async function writePrepared(
   try {
     await write({ prepared, touchOnly, toRemove }, batch.df)
   } catch (err) {
-    if (prepared.length <= 1) throw err
+    // A full disk or damaged data fails every file alike: one clear failure, not a skip per file.
+    if (prepared.length <= 1 || sharedFailure(err)) throw err
     // The pass ends with a recount from the chunks themselves (refreshTermStatsStep).
     onSplit()
     const ok: typeof prepared = []
@@ -41,10 +45,8 @@ export async function writePrepared(
         await write({ prepared: [p], touchOnly: [], toRemove: [] }, null)
         ok.push(p)
       } catch (e) {
-        res.skipped.push({
-          path: p.cand.path,
-          reason: `store error: ${e instanceof Error ? e.message : String(e)}`,
-        })
+        if (sharedFailure(e)) throw e
+        res.skipped.push({ path: p.cand.path, reason: `${STORE_ERROR}${describeError(e)}` })
       }
     }
     await write({ prepared: [], touchOnly, toRemove }, null)

@@ -1,56 +1,101 @@
 import { IndexDb } from './indexDb'
 import { unpackBatch } from './packedBatch'
 import { makePrepareApi } from './prepareApi'
+import { setAside } from './setAside'
+import { damageOf, describeError, StoreDamage, StoreFailure } from './storeErrors'
 import type { FileCandidate, FtsArgs, OpenResult, PackedBatch, SearchFilter, VectorState } from './storeTypes'
 
 /**
  * The full-text worker's calls (IndexStore sends them): IndexDb's methods, each taking one
  * argument object (see protocol.ts), and prepareFiles (the fallback when the prepare worker
  * died). Every call but `open` and prepareFiles fails until `open` and after `close`.
+ *
+ * A call that fails on damaged data (a GIN index cut short: every search failed, for ever) is
+ * mended here and tried once more: a damaged index is rebuilt from its table. A damaged table
+ * cannot be mended: the database is set aside and started anew, and the call fails with reason
+ * `index_damaged`, which tells the caller to index the files again (the app does at once).
  */
 export function makeIndexApi() {
   let db: IndexDb | null = null
+  let dataDir: string | null = null
+  /** The vector database's state as last synced: a database started anew syncs it again. */
+  let vectors: VectorState | null = null
   const need = (): IndexDb => {
     if (!db) throw new Error('index store is not open')
     return db
   }
+
+  const startOver = async (damaged: IndexDb): Promise<void> => {
+    db = null
+    await damaged.close(false).catch(() => undefined)
+    if (damaged.pgDir) setAside(damaged.pgDir)
+    db = (await IndexDb.open(dataDir)).db
+    if (vectors) await db.syncVectors(vectors)
+  }
+
+  /** Runs `f` on the database, mending damage it meets (see above). */
+  const mended = async <R>(f: (d: IndexDb) => Promise<R>): Promise<R> => {
+    const d = need()
+    try {
+      return await f(d)
+    } catch (err) {
+      if (!damageOf(err)) throw err
+      try {
+        await d.repairAfter(err)
+      } catch (lost) {
+        if (!(lost instanceof StoreDamage)) throw lost
+        await startOver(d)
+        throw new StoreFailure(
+          'index_damaged',
+          `the index was damaged (${describeError(err)}): it has been started anew and is rebuilt from the files`,
+        )
+      }
+      return f(d)
+    }
+  }
+
   return {
     ...makePrepareApi(),
-    open: async (a: { dataDir: string | null }): Promise<OpenResult> => {
-      const opened = await IndexDb.open(a.dataDir)
+    open: async (a: { dataDir: string | null; fresh?: boolean }): Promise<OpenResult> => {
+      dataDir = a.dataDir
+      const opened = await IndexDb.open(a.dataDir, undefined, { fresh: a.fresh ?? false })
       db = opened.db
       return opened.result
     },
     fileStates: () => need().fileStates(),
     indexFiles: (a: { root: string; files: FileCandidate[]; force?: boolean }) =>
-      need().indexFiles(a.root, a.files, a.force),
+      mended((d) => d.indexFiles(a.root, a.files, a.force)),
     /** The batch prepareFiles made, its buffer transferred here. */
-    writePrepared: (a: PackedBatch) => need().writePrepared(unpackBatch(a)),
-    deleteFiles: (a: { paths: string[] }) => need().deleteFiles(a.paths),
+    writePrepared: (a: PackedBatch) => mended((d) => d.writePrepared(unpackBatch(a))),
+    deleteFiles: (a: { paths: string[] }) => mended((d) => d.deleteFiles(a.paths)),
     /**
      * Records that the vector database is in `epoch` (IndexStore, at open and on setEmbedder). A
      * different epoch than last recorded voids `vec_hashes` and queues every chunk.
      */
-    syncVectors: (a: { state: VectorState }) => need().syncVectors(a.state),
+    syncVectors: (a: { state: VectorState }) => {
+      vectors = a.state
+      return mended((d) => d.syncVectors(a.state))
+    },
     /** These hashes have a vector now (`embedded`) or never will (`dropped`). */
     markEmbedded: (a: { embedded: string[]; dropped: string[] }) =>
-      need().markEmbedded(a.embedded, a.dropped),
-    pendingEmbeds: (a: { limit: number }) => need().pendingEmbeds(a.limit),
+      mended((d) => d.markEmbedded(a.embedded, a.dropped)),
+    pendingEmbeds: (a: { limit: number }) => mended((d) => d.pendingEmbeds(a.limit)),
     /** The backlog of these files only (a file the user just opened is embedded first). */
-    pendingEmbedsFor: (a: { limit: number; paths: string[] }) => need().pendingEmbedsFor(a.limit, a.paths),
-    searchFts: (a: FtsArgs) => need().searchFts(a),
+    pendingEmbedsFor: (a: { limit: number; paths: string[] }) =>
+      mended((d) => d.pendingEmbedsFor(a.limit, a.paths)),
+    searchFts: (a: FtsArgs) => mended((d) => d.searchFts(a)),
     /** The chunks of these nearest hashes, filtered, nearest first. */
     hitsByHash: (a: { hashes: string[]; distances: number[]; limit: number; filter?: SearchFilter }) =>
-      need().hitsByHash(a.hashes, a.distances, a.limit, a.filter),
+      mended((d) => d.hitsByHash(a.hashes, a.distances, a.limit, a.filter)),
     /**
      * The chunks to show with their text: those with these ids (from a search), and every chunk (≤8
      * each) whose text has one of these hashes. A chunk deleted since is simply absent.
      */
-    chunkTexts: (a: { ids: number[]; hashes?: string[] }) => need().chunkTexts(a.ids, a.hashes),
+    chunkTexts: (a: { ids: number[]; hashes?: string[] }) => mended((d) => d.chunkTexts(a.ids, a.hashes)),
     /** One step of a term-statistics refresh; repeat until `done` (searches run in between). */
-    refreshTermStatsStep: (a: { ifStale?: boolean }) => need().refreshTermStatsStep(a.ifStale),
+    refreshTermStatsStep: (a: { ifStale?: boolean }) => mended((d) => d.refreshTermStatsStep(a.ifStale)),
     symbolSnippets: (a: { names: string[]; excludePath?: string; limit: number }) =>
-      need().symbolSnippets(a.names, a.excludePath, a.limit),
+      mended((d) => d.symbolSnippets(a.names, a.excludePath, a.limit)),
     stats: () => need().stats(),
     verify: () => need().verify(),
     /** Chunk texts recorded as having a vector (verify). */

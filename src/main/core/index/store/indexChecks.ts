@@ -1,8 +1,42 @@
 import type { PGlite } from '@electric-sql/pglite'
 import { count } from './pgInstance'
+import { StoreDamage } from './storeErrors'
 import type { VerifyResult } from './storeTypes'
 
 type Queryable = Pick<PGlite, 'query'>
+
+/**
+ * The rows check at every open, and the number of chunks (which the store keeps in memory): every
+ * file row records how many chunks it committed with, so their sum must be the chunks stored. A
+ * chunks table cut short (a damaged file) reads as fewer rows and nothing else notices: every
+ * later search silently misses them, and re-indexing the same files rewrites only their own rows.
+ * The count reads the table itself, not an index of it (an intact index would hide the loss).
+ * `full` (after an unclean close): also file by file, and chunks without a file. Damage throws
+ * StoreDamage: the database is rebuilt from the files.
+ */
+export async function checkRows(db: Pick<PGlite, 'query' | 'transaction'>, full: boolean): Promise<number> {
+  const { chunks, recorded } = await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL enable_indexscan = off')
+    await tx.query('SET LOCAL enable_indexonlyscan = off')
+    await tx.query('SET LOCAL enable_bitmapscan = off')
+    return {
+      chunks: await count(tx, 'SELECT count(*)::int AS n FROM chunks'),
+      recorded: await count(tx, 'SELECT coalesce(sum(chunks), 0)::int AS n FROM files'),
+    }
+  })
+  if (chunks !== recorded)
+    throw new StoreDamage(
+      `damaged: the chunks table holds ${chunks} chunks where the files record ${recorded}; rebuilt from the files`,
+    )
+  if (full) {
+    const v = await verify(db, 0, false)
+    if (v.badFiles.length > 0 || v.orphanChunks > 0)
+      throw new StoreDamage(
+        `damaged: ${v.badFiles.length} files without their chunks, ${v.orphanChunks} chunks without their file; rebuilt from the files`,
+      )
+  }
+  return chunks
+}
 
 /**
  * A file row says how many chunks it committed with; any difference means a torn write.

@@ -5,9 +5,10 @@ import { writeBatch, writePrepared } from './batchWrite'
 import { chunkTexts, hitsByHash, symbolSnippets } from './chunkQueries'
 import { type BatchPart, FileMirror, deleteFileRows } from './fileRows'
 import { searchFts } from './ftsSearch'
-import { chunkList, linkedHashes, verify } from './indexChecks'
+import { checkRows, chunkList, linkedHashes, verify } from './indexChecks'
+import { repairAfter } from './integrity'
 import { MIGRATIONS } from './migrations'
-import { CACHE_SIZING, type PgCache, checkpointIfDue, count, openDatabase } from './pgInstance'
+import { CACHE_SIZING, type PgCache, checkpointIfDue, closeDatabase, openDatabase } from './pgInstance'
 import { prepareBatch } from './prepareBatch'
 import type {
   ChunkText,
@@ -55,28 +56,54 @@ export class IndexDb {
 
   /**
    * Opens (creating if needed) the database under `dataDir/pg`, or in memory for null. A data
-   * directory that fails to open or migrate is renamed aside and rebuilt once: the index is derived
-   * data, and a crash loop on a bad directory would be worse than a re-index.
+   * directory that fails to open or migrate, or whose tables are found damaged (indexChecks.ts
+   * checkRows, integrity.ts), is renamed aside and rebuilt once: the index is derived data, and a
+   * crash loop on a bad directory would be worse than a re-index. `fresh`: a new empty database
+   * whatever is there (`hearth index --force`).
    */
   static async open(
     dataDir: string | null,
     cacheSizing = CACHE_SIZING,
+    opts: { fresh?: boolean } = {},
   ): Promise<{ db: IndexDb; result: OpenResult }> {
-    const { db, rebuilt } = await openDatabase(
+    const { db, rebuilt, reindexed } = await openDatabase(
       dataDir ? join(dataDir, 'pg') : null,
       cacheSizing,
       MIGRATIONS,
       'index',
-      async (pg, version, cache) => {
+      async (pg, version, cache, health) => {
         const files = await FileMirror.load(pg)
-        const chunks = await count(pg, 'SELECT count(*)::int AS n FROM chunks')
+        const chunks = await checkRows(pg, health.state === 'unclean')
         const backlog = await Backlog.load(pg)
         await cache.measure(pg)
         const terms = await TermCounts.load(pg, chunks)
         return new IndexDb(pg, version, cache, files, chunks, backlog, terms)
       },
+      opts,
     )
-    return { db, result: { stats: db.stats(), rebuilt, schemaVersion: db.schemaVersion } }
+    return {
+      db,
+      result: {
+        stats: db.stats(),
+        rebuilt,
+        schemaVersion: db.schemaVersion,
+        ...(reindexed.length > 0 ? { reindexed } : {}),
+      },
+    }
+  }
+
+  /**
+   * After a query failed: if it failed on damage, the damaged index is rebuilt and true returned
+   * (the query can run again); a damaged table throws StoreDamage (the caller starts the database
+   * over). Anything else is rethrown.
+   */
+  async repairAfter(err: unknown): Promise<true> {
+    return repairAfter(this.db, err)
+  }
+
+  /** The data directory of this database (null: in memory). */
+  get pgDir(): string | null {
+    return this.cache.pgDir
   }
 
   /**
@@ -245,7 +272,9 @@ export class IndexDb {
     return chunkList(this.db)
   }
 
-  async close(): Promise<void> {
-    await this.db.close()
+  /** `clean`: record a clean close (integrity.ts); false for a database about to be set aside. */
+  async close(clean = true): Promise<void> {
+    if (clean) await closeDatabase(this.db, this.cache.pgDir)
+    else await this.db.close()
   }
 }

@@ -23,6 +23,7 @@ import {
   type WorkerRole,
 } from './protocol'
 import { openOrSetAside } from './setAside'
+import { StoreFailure } from './storeErrors'
 import { WorkerClient, WorkerDied } from './workerClient'
 
 export { WorkerDied } from './workerClient'
@@ -66,9 +67,12 @@ export class IndexStore {
   /**
    * Locks `dataDir` (null: in memory, no lock), starts the workers and opens the databases. If a
    * worker itself dies while opening (a data directory bad enough to abort the engine), that
-   * directory is set aside and opened fresh once; a second failure is reported, not retried.
+   * directory is set aside and opened fresh once; a second failure is reported, not retried. A
+   * disk that cannot take writes fails the open with reason `disk_full` or `not_writable`, and
+   * the directory is kept as it is. `fresh`: the full-text database starts empty, whatever is
+   * there (a forced rebuild; the vectors, a cache keyed by chunk text, are kept).
    */
-  static async open(dataDir: string | null): Promise<IndexStore> {
+  static async open(dataDir: string | null, opts: { fresh?: boolean } = {}): Promise<IndexStore> {
     if (dataDir) mkdirSync(dataDir, { recursive: true })
     const lock = dataDir ? DataDirLock.acquire(dataDir) : null
     // A new index on disk is about to be filled: its first scan prepares every file. Start the
@@ -76,12 +80,14 @@ export class IndexStore {
     // hands it its first batch (its start took ≈0.7 s from source, ≈0.1 s built). Otherwise it
     // starts on the first prepareFiles, if any file changed at all.
     const prep =
-      dataDir && isNewDataDir(join(dataDir, 'pg'))
+      dataDir && (opts.fresh || isNewDataDir(join(dataDir, 'pg')))
         ? WorkerClient.start('index prepare worker', 'prepare')
         : null
     try {
       const [main, vec] = await Promise.allSettled([
-        openWorker('index worker', 'index', dataDir, 'pg', (c) => c.call('open', { dataDir })),
+        openWorker('index worker', 'index', dataDir, 'pg', (c) =>
+          c.call('open', { dataDir, fresh: opts.fresh ?? false }),
+        ),
         openWorker('index vector worker', 'vector', dataDir, 'vectors', (c) =>
           c.call('vecOpen', { dataDir }),
         ),
@@ -93,6 +99,7 @@ export class IndexStore {
       }
       const db = main.value.client
       const opened = main.value.result
+      const reindexed = [...(opened.reindexed ?? []), ...(vec.value.result.reindexed ?? [])]
       try {
         await db.call('syncVectors', { state: vec.value.result.state })
         const stats = await db.call('stats', {})
@@ -107,6 +114,7 @@ export class IndexStore {
             ...opened,
             stats: { ...stats, cacheMb: stats.cacheMb + vecKb / 1024 },
             rebuilt: opened.rebuilt ?? vec.value.result.rebuilt,
+            ...(reindexed.length > 0 ? { reindexed } : {}),
           },
           prep,
         )
@@ -118,7 +126,7 @@ export class IndexStore {
     } catch (err) {
       await prep?.terminate()
       lock?.release()
-      throw err
+      throw asHearthError(err)
     }
   }
 
@@ -258,6 +266,12 @@ export class IndexStore {
       this.lock?.release()
     }
   }
+}
+
+/** A store failure raised on this thread (setAside.ts) as the HearthError every other one is. */
+function asHearthError(err: unknown): unknown {
+  if (!(err instanceof StoreFailure)) return err
+  return new HearthError('unavailable', err.message, { reason: err.reason })
 }
 
 /**

@@ -1,9 +1,11 @@
 import { rmSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { amcheck } from '@electric-sql/pglite/contrib/amcheck'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { vector } from '@electric-sql/pglite-pgvector'
 import { dropTemplate, isNewDataDir, readTemplate, saveTemplate, templateFile } from './pgTemplate'
-import { openOrSetAside } from './setAside'
+import { checkOnOpen, clearShutdown, type DirHealth, readShutdown, recordShutdown } from './integrity'
+import { discard, openOrSetAside, removeDiscarded } from './setAside'
 
 /**
  * What the two databases of an index (full-text in IndexDb, vectors in VectorDb) share: how
@@ -30,9 +32,10 @@ type Queryable = Pick<PGlite, 'query'>
  * Starts Postgres on the directory with an index's settings (closes it again on failure).
  * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config).
  * A directory with no database yet is filled from the template (pgTemplate.ts) when there is one.
+ * `checks`: with amcheck loaded, for the full check after an unclean close (integrity.ts).
  */
-export async function startPg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
-  return isNewDataDir(pgDir) ? createPg(pgDir, cacheKb) : bootPg(pgDir, cacheKb)
+export async function startPg(pgDir: string | null, cacheKb?: number, checks = false): Promise<PGlite> {
+  return isNewDataDir(pgDir) ? createPg(pgDir, cacheKb) : bootPg(pgDir, cacheKb, undefined, checks)
 }
 
 /**
@@ -68,9 +71,14 @@ async function extensionsCurrent(pg: PGlite): Promise<boolean> {
   return stale === 0
 }
 
-async function bootPg(pgDir: string | null, cacheKb?: number, loadDataDir?: Blob): Promise<PGlite> {
+async function bootPg(
+  pgDir: string | null,
+  cacheKb?: number,
+  loadDataDir?: Blob,
+  checks = false,
+): Promise<PGlite> {
   const pg = await PGlite.create(pgDir ?? 'memory://', {
-    extensions: { vector, pg_trgm },
+    extensions: checks ? { vector, pg_trgm, amcheck } : { vector, pg_trgm },
     ...(loadDataDir ? { loadDataDir } : {}),
     startParams: [
       ...PGlite.defaultStartParams,
@@ -101,12 +109,12 @@ async function bootPg(pgDir: string | null, cacheKb?: number, loadDataDir?: Blob
  * re-index: if the start fails, it starts with the default and forgets the saved size. A
  * directory that is really broken fails here too (the caller sets it aside).
  */
-async function startSized(pgDir: string | null, sizing: CacheSizing): Promise<PGlite> {
+async function startSized(pgDir: string | null, sizing: CacheSizing, checks: boolean): Promise<PGlite> {
   try {
-    return await startPg(pgDir)
+    return await startPg(pgDir, undefined, checks)
   } catch (err) {
     if (!pgDir) throw err
-    const pg = await startPg(pgDir, sizing.minKb)
+    const pg = await startPg(pgDir, sizing.minKb, checks)
     await pg.query('ALTER SYSTEM RESET shared_buffers')
     return pg
   }
@@ -166,7 +174,7 @@ export class PgCache {
   fitted = false
 
   constructor(
-    private readonly pgDir: string | null,
+    readonly pgDir: string | null,
     private readonly sizing: CacheSizing,
   ) {}
 
@@ -208,27 +216,55 @@ export class PgCache {
   }
 }
 
+/** What opening a database found and did besides opening it. */
+export interface OpenedDatabase<T> {
+  db: T
+  /** The directory could not be used and was set aside; a new database took its place. */
+  rebuilt: { setAsideTo: string; reason: string } | null
+  /** Indexes found damaged and rebuilt from their tables (integrity.ts). */
+  reindexed: string[]
+}
+
 /**
- * Opens (creating if needed) a database: Postgres started with the saved cache size, migrations
- * applied, then `init` builds the caller's object on it. A directory that fails any of that is
- * set aside and rebuilt once (openOrSetAside); Postgres is closed again on every failure.
+ * Opens (creating if needed) a database: Postgres started with the saved cache size, checked for
+ * damage (integrity.ts: damaged indexes are rebuilt), migrations applied, then `init` builds the
+ * caller's object on it (and may run checks of its own: `health` says whether the last close was
+ * clean). A directory that fails any of that, or whose tables are damaged, is set aside and
+ * rebuilt once (openOrSetAside), unless its disk cannot take writes now; Postgres is closed again
+ * on every failure. `fresh`: start from an empty database whatever is there (a forced rebuild).
  */
-export function openDatabase<T>(
+export async function openDatabase<T>(
   pgDir: string | null,
   sizing: CacheSizing,
   migrations: { version: number; statements: string[] }[],
   what: string,
-  init: (pg: PGlite, version: number, cache: PgCache) => Promise<T>,
-): Promise<{ db: T; rebuilt: { setAsideTo: string; reason: string } | null }> {
-  return openOrSetAside(pgDir, async (dir) => {
-    const pg = await startSized(dir, sizing)
+  init: (pg: PGlite, version: number, cache: PgCache, health: DirHealth) => Promise<T>,
+  opts: { fresh?: boolean } = {},
+): Promise<OpenedDatabase<T>> {
+  if (pgDir) {
+    removeDiscarded(pgDir)
+    if (opts.fresh) discard(pgDir)
+  }
+  let reindexed: string[] = []
+  const { db, rebuilt } = await openOrSetAside(pgDir, async (dir) => {
+    const health = readShutdown(dir)
+    const pg = await startSized(dir, sizing, health.state === 'unclean')
     try {
-      return await init(pg, await migrate(pg, migrations, what), new PgCache(dir, sizing))
+      clearShutdown(dir)
+      reindexed = await checkOnOpen(pg, health, dir)
+      return await init(pg, await migrate(pg, migrations, what), new PgCache(dir, sizing), health)
     } catch (err) {
       await pg.close().catch(() => undefined)
       throw err
     }
   })
+  return { db, rebuilt, reindexed }
+}
+
+/** Closes a database opened by openDatabase, and records that it was closed cleanly (integrity.ts). */
+export async function closeDatabase(pg: PGlite, pgDir: string | null): Promise<void> {
+  await pg.close()
+  recordShutdown(pgDir)
 }
 
 /** Applies the versioned migrations not yet applied; returns the schema version. */

@@ -94,4 +94,4 @@ export interface StoreRequest {
 
 export type StoreResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code: string; message: string } }
+  | { id: number; ok: false; error: { code: string; message: string; reason?: string } }

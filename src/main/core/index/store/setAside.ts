@@ -1,26 +1,81 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { cannotWrite, probeWritable } from './diskSpace'
+import { describeError, hasReason, writeFailureOf } from './storeErrors'
 
-const KEEP_CORRUPT_COPIES = 2
+/** What a set-aside directory's name starts with, after its database's own name (`pg`, `vectors`). */
+export const SET_ASIDE_MARK = '.corrupt-'
 
-/** Renames a bad data directory out of the way, keeping the last few for a bug report. */
-export function setAside(pgDir: string): string {
-  const to = `${pgDir}.corrupt-${Date.now()}`
-  renameSync(pgDir, to)
+/**
+ * Set-aside copies of a database beside `pgDir`, newest first. At most one is kept (setAside):
+ * each is as large as the index was, and on a disk that is filling up, copies kept "for a bug
+ * report" were what filled it.
+ */
+export function setAsideCopies(pgDir: string): string[] {
   const parent = dirname(pgDir)
-  const prefix = `${basename(pgDir)}.corrupt-`
-  const old = readdirSync(parent)
+  const prefix = `${basename(pgDir)}${SET_ASIDE_MARK}`
+  let names: string[]
+  try {
+    names = readdirSync(parent)
+  } catch {
+    return []
+  }
+  return names
     .filter((n) => n.startsWith(prefix))
     .sort()
     .reverse()
-  for (const n of old.slice(KEEP_CORRUPT_COPIES)) rmSync(join(parent, n), { recursive: true, force: true })
+    .map((n) => join(parent, n))
+}
+
+/**
+ * Renames a bad data directory out of the way, keeping only this one copy of a bad directory
+ * (older copies are deleted first, so their space is free before the rebuild needs it).
+ */
+export function setAside(pgDir: string): string {
+  for (const old of setAsideCopies(pgDir)) rmSync(old, { recursive: true, force: true })
+  const to = `${pgDir}${SET_ASIDE_MARK}${Date.now()}`
+  renameSync(pgDir, to)
   return to
+}
+
+/**
+ * Removes a database directory for a rebuild from nothing (`hearth index --force`): renamed first,
+ * so a process killed meanwhile leaves either the whole directory or none, never half of one that
+ * the next open would mistake for a damaged database.
+ */
+export function discard(pgDir: string): void {
+  const gone = `${pgDir}.discarded-${process.pid}-${Date.now()}`
+  try {
+    renameSync(pgDir, gone)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw err
+  }
+  rmSync(gone, { recursive: true, force: true })
+}
+
+/** Leftovers of a discard that a killed process did not finish. */
+export function removeDiscarded(pgDir: string): void {
+  const parent = dirname(pgDir)
+  const prefix = `${basename(pgDir)}.discarded-`
+  let names: string[]
+  try {
+    names = readdirSync(parent)
+  } catch {
+    return
+  }
+  for (const n of names) if (n.startsWith(prefix)) rmSync(join(parent, n), { recursive: true, force: true })
 }
 
 /**
  * Opens with `open`; a directory whose opening fails (with an error `setAsideOn` accepts) is
  * renamed aside and opened fresh once: an index is derived data, and a crash loop on a bad
  * directory would be worse than a re-index. A second failure is reported, not retried.
+ *
+ * Except when the disk is the trouble: a failure that says the disk is full or read-only, or any
+ * failure on a disk that cannot take writes now (a database that cannot start there fails with
+ * PGlite's "failed to initialize"), keeps the directory as it is and reports that instead. A
+ * full disk does not make an index corrupt, and a rebuild there could not finish.
  */
 export async function openOrSetAside<T>(
   dir: string | null,
@@ -30,11 +85,16 @@ export async function openOrSetAside<T>(
   try {
     return { db: await open(dir), rebuilt: null }
   } catch (err) {
-    if (!dir || !existsSync(dir) || !setAsideOn(err)) throw err
+    if (!dir || !existsSync(dir)) throw err
+    const failure = writeFailureOf(err) ?? probeWritable(dir)
+    if (failure) throw writeFailureOf(err) && hasReason(err) ? err : cannotWrite(dir, failure, err)
+    if (!setAsideOn(err)) throw err
     const setAsideTo = setAside(dir)
-    return {
-      db: await open(dir),
-      rebuilt: { setAsideTo, reason: err instanceof Error ? err.message : String(err) },
+    try {
+      return { db: await open(dir), rebuilt: { setAsideTo, reason: describeError(err) } }
+    } catch (again) {
+      const f = writeFailureOf(again)
+      throw f && !hasReason(again) ? cannotWrite(dir, f, again) : again
     }
   }
 }

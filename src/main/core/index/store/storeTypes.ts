@@ -151,13 +151,19 @@ export interface VectorOpenResult {
   state: VectorState
   rebuilt: { setAsideTo: string; reason: string } | null
   cacheKb: number
+  reindexed?: string[]
 }
 
 export interface OpenResult {
   stats: StoreStats
-  /** Set when the data directory was unreadable and was set aside: where it went and why. */
+  /**
+   * Set when the data directory was unreadable or its tables damaged, and was set aside (one copy
+   * is kept): where it went and why. The index starts empty and the next scan fills it.
+   */
   rebuilt: { setAsideTo: string; reason: string } | null
   schemaVersion: number
+  /** Indexes found damaged at open and rebuilt from their tables (integrity.ts). */
+  reindexed?: string[]
 }
 
 export interface SymbolSnippet {

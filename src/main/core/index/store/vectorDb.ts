@@ -5,11 +5,14 @@ import {
   CACHE_SIZING,
   type PgCache,
   checkpointIfDue,
+  closeDatabase,
   count,
   getMeta,
   openDatabase,
   setMeta,
 } from './pgInstance'
+import { markDamaged, repairAfter } from './integrity'
+import { describeError, StoreDamage, StoreFailure } from './storeErrors'
 import type { VectorOpenResult, VectorState } from './storeTypes'
 
 /**
@@ -63,7 +66,7 @@ export class VectorDb {
     sizing = CACHE_SIZING,
   ): Promise<VectorOpenResult & { db: VectorDb }> {
     const pgDir = dataDir ? join(dataDir, 'vectors') : null
-    const { db, rebuilt } = await openDatabase(
+    const { db, rebuilt, reindexed } = await openDatabase(
       pgDir,
       sizing,
       MIGRATIONS,
@@ -74,7 +77,13 @@ export class VectorDb {
         return v
       },
     )
-    return { db, rebuilt, state: db.state, cacheKb: db.cache.kb }
+    return {
+      db,
+      rebuilt,
+      state: db.state,
+      cacheKb: db.cache.kb,
+      ...(reindexed.length > 0 ? { reindexed } : {}),
+    }
   }
 
   private async load(): Promise<void> {
@@ -212,8 +221,27 @@ export class VectorDb {
     return count(this.db, 'SELECT count(*)::int AS n FROM vecs')
   }
 
+  /**
+   * After a query failed: a damaged index is rebuilt (true: try again). A damaged table is marked
+   * for a rebuild at the next open (StoreFailure, reason index_damaged); vectors are only a cache
+   * of what the embedder makes, and meanwhile searches answer from full text. Anything else is
+   * rethrown.
+   */
+  async repairAfter(err: unknown): Promise<true> {
+    try {
+      return await repairAfter(this.db, err)
+    } catch (e) {
+      if (!(e instanceof StoreDamage)) throw e
+      markDamaged(this.cache.pgDir)
+      throw new StoreFailure(
+        'index_damaged',
+        `the vector index is damaged (${describeError(err)}): it is rebuilt when the index is next opened`,
+      )
+    }
+  }
+
   async close(): Promise<void> {
-    await this.db.close()
+    await closeDatabase(this.db, this.cache.pgDir)
   }
 }
 

@@ -4,6 +4,7 @@ import { transferOf } from './packedBatch'
 import { makePrepareApi } from './prepareApi'
 import type { IndexApi, StoreRequest, StoreResponse, VectorApi, WorkerApis, WorkerRole } from './protocol'
 import { RequestQueue } from './requestQueue'
+import { failureMessage } from './storeErrors'
 import { makeVectorApi } from './vectorApi'
 
 /**
@@ -41,15 +42,8 @@ const answer = async (req: StoreRequest): Promise<void> => {
   try {
     msg = { id: req.id, ok: true, result: await methodOf(req.op)(req.args) }
   } catch (err) {
-    const e = err as { code?: unknown; message?: unknown }
-    msg = {
-      id: req.id,
-      ok: false,
-      error: {
-        code: typeof e?.code === 'string' ? e.code : 'internal',
-        message: String(e?.message ?? err),
-      },
-    }
+    // A sentence and the store's reason (disk full, damaged…), whatever was thrown (storeErrors.ts).
+    msg = { id: req.id, ok: false, error: failureMessage(err) }
   }
   port.postMessage(msg, msg.ok ? transferOf(msg.result) : [])
 }

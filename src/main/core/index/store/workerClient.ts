@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { HearthError } from '@shared/errors'
+import { type ErrorCode, HearthError, isFailureReason } from '@shared/errors'
 import { transferOf } from './packedBatch'
 import type { ArgsOf, ResultOf, StoreRequest, StoreResponse, WorkerApis, WorkerRole } from './protocol'
 
@@ -39,6 +39,14 @@ function spawnWorker(role: WorkerRole): Worker {
     : new Worker(entry.file, { workerData: role })
 }
 
+/** A worker's failure as the main thread's error: its sentence, and its reason when it has one. */
+function errorFrom(e: { code: string; message: string; reason?: string }): HearthError {
+  const code: ErrorCode = e.code === 'busy' || e.code === 'unavailable' ? e.code : 'internal'
+  return isFailureReason(e.reason)
+    ? new HearthError(code, e.message, { reason: e.reason })
+    : new HearthError(code, e.message)
+}
+
 /** A worker died (crashed, exited) rather than answering a call with an error. */
 export class WorkerDied extends Error {}
 
@@ -61,7 +69,7 @@ export class WorkerClient<Api> {
       if (!w) return
       this.waiting.delete(msg.id)
       if (msg.ok) w.resolve(msg.result)
-      else w.reject(new HearthError(msg.error.code === 'busy' ? 'busy' : 'internal', msg.error.message))
+      else w.reject(errorFrom(msg.error))
     })
     this.worker.on('error', (err) => this.fail(new WorkerDied(`${label} crashed: ${err.message}`)))
     this.worker.on('exit', (code) => {
