@@ -84,9 +84,7 @@ async function main(): Promise<void> {
   const server = await startServer({ core, port: 0 })
   // The client runs in its own process, as the renderer does: it never shares this event loop
   // (core, server, engine), and every round trip is timed on its side.
-  const renderer = await RendererProcess.start(
-    `http://127.0.0.1:${server.port}/?token=${encodeURIComponent(server.token)}`,
-  )
+  const renderer = await RendererProcess.start(server.url)
   const client = new FimClient(renderer)
 
   // Warm: load the model, JIT the paths.
