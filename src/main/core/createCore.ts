@@ -209,7 +209,7 @@ export class Core {
   static async create(options: CoreOptions): Promise<Core> {
     ensurePrivateDirSync(options.dataDir)
     const events = new EventBus()
-    const log = options.log ?? ((level: 'info' | 'warn', m: string) => console.error(`hearth ${level}: ${m}`))
+    const log = options.log ?? defaultLog(process.env)
     const override = options.override ?? fimOverrideFrom({}, process.env)
     // Settings are read before anything connects, so the first request already obeys the profile.
     const routing = await RoutingServices.create({
@@ -244,4 +244,12 @@ function largestLocalGpu(
   local.sort((a, b) => (b.memoryTotalBytes ?? 0) - (a.memoryTotalBytes ?? 0))
   const g = local[0]
   return g ? { name: g.name, memoryBytes: g.memoryTotalBytes } : undefined
+}
+
+/** Warnings on stderr; routine news (a backend found, a first check's finding) with HEARTH_LOG=info. */
+function defaultLog(env: NodeJS.ProcessEnv): (level: 'info' | 'warn', message: string) => void {
+  const verbose = env.HEARTH_LOG === 'info' || env.HEARTH_LOG === 'debug'
+  return (level, m) => {
+    if (level === 'warn' || verbose) console.error(`hearth ${level}: ${m}`)
+  }
 }

@@ -335,8 +335,11 @@ export class ModelRouter implements Disposable, RouteSelector {
 
   private setState(rt: EndpointRuntime, state: BackendState, message: string, fix?: string): void {
     if (rt.state !== state) {
+      // The first check finding a backend absent is how a fresh install looks (no model yet, no
+      // Ollama): the status bar and the getting-started page say it; a warning is for a change.
+      const firstFinding = rt.state === 'unknown' && state !== 'ok'
       this.log(
-        state === 'ok' ? 'info' : 'warn',
+        state === 'ok' || firstFinding ? 'info' : 'warn',
         `${rt.id} (${rt.config.kind}): ${rt.state} → ${state}: ${message}`,
       )
     }
