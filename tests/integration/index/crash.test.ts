@@ -48,8 +48,8 @@ describe('crash safety: SIGKILL while indexing (real CLI processes, real PGlite 
     async () => {
       const full = await runCli(['index', ws, '--db', db, '--json'])
       expect(full.code, full.stderr).toBe(0)
-      // How long a forced re-index takes here (reopen, re-chunk and rewrite every file), so that
-      // the kills land inside the work — opening, scanning, writing — not after it.
+      // How long a forced re-index takes here (a new database, every file chunked and written),
+      // so that the kills land inside the work — opening, scanning, writing — not after it.
       const t0 = Date.now()
       const timed = await runCli(['index', ws, '--db', db, '--json', '--force'])
       expect(timed.code, timed.stderr).toBe(0)

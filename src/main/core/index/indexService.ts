@@ -14,7 +14,8 @@ import { createEmbedder, DEFAULT_EMBEDDER } from '../inference/createEmbedder'
 import type { SearchOptions, SearchResponse } from './hybridSearch'
 import { indexDirFor, indexDiskUsage } from './indexLocation'
 import { formatBytes } from './store/diskSpace'
-import { describeError, storeReasonOf, writeFailureOf } from './store/storeErrors'
+import { describeError, storeReasonOf } from './store/storeErrors'
+import { RETRY_MS, StoreRetry } from './storeRetry'
 import type { IndexProgress } from './indexer'
 import { WorkspaceIndex } from './workspaceIndex'
 import { identifierTokens } from '../text/identifiers'
@@ -49,7 +50,6 @@ export interface IndexServiceOptions {
 }
 
 const STATUS_EVERY_MS = 250
-const RETRY_MS = 60_000
 
 /**
  * The index for the app: opens the workspace's index when a folder opens, brings it up to date,
@@ -80,11 +80,11 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
   private following: Promise<void> = Promise.resolve()
   /** The open workspace's root (for a retry or a rebuild from nothing). */
   private root: string | null = null
-  /** Set while the index waits to try again (retryLater): the attempt, and the reason it shows. */
-  private retryTimer: NodeJS.Timeout | null = null
-  private retryReason: string | null = null
+  /** The next attempt after the disk refused a write or damage started the index anew. */
+  private readonly retry: StoreRetry
 
   constructor(private readonly opts: IndexServiceOptions) {
+    this.retry = new StoreRetry(opts.retryMs ?? RETRY_MS, () => this.tryAgain())
     const source = opts.embedder
     if (typeof source === 'object') this.offEmbedder = source.onChange(() => this.embedderMayHaveChanged())
     this.offOpen = opts.workspace.onDidOpen((info) => {
@@ -191,7 +191,7 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
       this.unsubscribe.push(
         watcher.onChanges((batch) => {
           // Waiting for the disk: a change is the moment to try the whole tree again.
-          if (this.retryTimer) this.retryNow()
+          this.retry.nowIfWaiting()
           idx.applyChanges(batch).then(
             () => this.scheduleRefresh(),
             (err: unknown) => {
@@ -221,50 +221,35 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
       if (!this.retryLater(err)) this.setStatus({ state: 'error', reason: describeError(err) })
       return
     }
-    if (this.retryReason !== null && this.status.reason === this.retryReason) {
+    const shown = this.retry.succeeded()
+    if (shown !== null && this.status.reason === shown) {
       const { reason: _, ...rest } = this.status
       this.status = rest
     }
-    this.retryReason = null
     await this.refresh()
   }
 
   /**
-   * The index's disk could not take a write (full, read-only) or its data was found damaged and
-   * started anew: the index is kept (or empty, when started anew), the status says why, and the
-   * whole tree is tried again: after `retryMs`, at the next file change, or at once for damage.
-   * False for any other failure.
+   * A failure of the index's disk, or damage that started it anew: shown, and tried again
+   * (StoreRetry). False for any other failure.
    */
   private retryLater(err: unknown): boolean {
-    const reason = storeReasonOf(err) ?? writeFailureOf(err)
-    if (!reason || this.disposed) return false
-    const message = describeError(err)
-    const full =
-      reason === 'disk_full' && !/disk is full/.test(message) ? `the disk is full: ${message}` : message
-    this.retryReason =
-      reason === 'index_damaged' ? full : `${full}; trying again in a minute or when a file changes`
-    this.setStatus({ state: 'error', reason: this.retryReason })
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.retryTimer = setTimeout(
-      () => this.retryNow(),
-      reason === 'index_damaged' ? 0 : (this.opts.retryMs ?? RETRY_MS),
-    )
-    this.retryTimer.unref()
+    const reason = this.disposed ? null : this.retry.schedule(err)
+    if (reason === null) return false
+    this.setStatus({ state: 'error', reason })
     // Not open (the open itself failed): a file change tries again too.
     const watcher = this.opts.workspace.watcher
     if (!this.current && watcher) {
       const off = watcher.onChanges(() => {
         off()
-        if (this.retryTimer) this.retryNow()
+        this.retry.nowIfWaiting()
       })
       this.unsubscribe.push(off)
     }
     return true
   }
 
-  private retryNow(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.retryTimer = null
+  private tryAgain(): void {
     const root = this.root
     if (this.disposed || !root) return
     this.opening = this.opening
@@ -276,8 +261,7 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
   }
 
   private async closeCurrent(): Promise<void> {
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.retryTimer = null
+    this.retry.cancel()
     for (const u of this.unsubscribe.splice(0)) u()
     const idx = this.current
     this.current = null
