@@ -139,13 +139,14 @@ function storeTrouble(dbDir: string): (err: unknown) => undefined {
   return (err: unknown) => {
     const reason = storeReasonOf(err) ?? writeFailureOf(err)
     if (!reason) throw err
-    const what =
-      reason === 'index_damaged'
-        ? 'run `hearth index` again to index every file'
-        : `the index at ${dbDir} is kept as it was: ${reason === 'disk_full' ? 'free some space on its disk' : 'make it writable'} and run \`hearth index\` again`
     let message = describeError(err)
     if (reason === 'disk_full' && !/disk is full/.test(message)) message = `the disk is full: ${message}`
-    process.stderr.write(`hearth index: ${message}. ${what.charAt(0).toUpperCase()}${what.slice(1)}.\n`)
+    const kept = /kept as it was/.test(message) ? '' : `The index at ${dbDir} is kept as it was: `
+    const todo =
+      reason === 'index_damaged'
+        ? 'Run `hearth index` again to index every file.'
+        : `${kept}${reason === 'disk_full' ? 'free some space on its disk' : 'make it writable'} and run \`hearth index\` again.`
+    process.stderr.write(`hearth index: ${message}. ${todo.charAt(0).toUpperCase()}${todo.slice(1)}\n`)
     return undefined
   }
 }

@@ -65,7 +65,7 @@ export class EmbedQueue implements BudgetConsumer {
     if (this.running || this.stopped) return
     this.running = true
     this.loopDone = this.loop().catch((err: unknown) => {
-      if (!this.stopped) this.set('unavailable', err instanceof Error ? err.message : String(err))
+      if (!this.stopped) this.set('unavailable', describeError(err))
     })
   }
 
@@ -229,10 +229,7 @@ export class EmbedQueue implements BudgetConsumer {
       } catch (err) {
         if (this.stopped) break
         this.failures++
-        this.set(
-          'unavailable',
-          `embedder ${this.embedder.id}: ${err instanceof Error ? err.message : String(err)}`,
-        )
+        this.set('unavailable', `embedder ${this.embedder.id}: ${describeError(err)}`)
         if (this.failures >= 3) for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)
         await this.sleep(Math.min(60_000, 1000 * 2 ** Math.min(6, this.failures)))
         continue

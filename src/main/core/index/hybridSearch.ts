@@ -2,6 +2,7 @@ import { HearthError } from '@shared/errors'
 import type { Embedder } from '../inference/embedder'
 import { globToRegExp, processQuery, type ProcessedQuery } from './query'
 import type { ChunkText, SearchFilter, StoreHit } from './store/protocol'
+import { describeError } from './store/storeErrors'
 
 export type SearchMode = 'hybrid' | 'vector' | 'fts'
 export type Fusion = 'rrf' | 'weighted'
@@ -124,7 +125,7 @@ export async function search(
     } catch (err) {
       if (mode === 'vector') throw err
       mode = 'fts'
-      notice = `embedder failed (${err instanceof Error ? err.message : String(err)}): full-text results only`
+      notice = `vector search failed (${describeError(err)}): full-text results only`
     }
   }
   const ftsHits = await ftsP

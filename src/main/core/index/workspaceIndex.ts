@@ -8,6 +8,7 @@ import { search, type SearchOptions, type SearchResponse, type VectorSide } from
 import { Indexer, type IndexProgress, type ScanSummary } from './indexer'
 import { IndexStore } from './store/indexStore'
 import type { OpArgs, StoreStats, SymbolSnippet } from './store/protocol'
+import { describeError } from './store/storeErrors'
 
 export interface WorkspaceIndexOptions {
   root: string
@@ -136,7 +137,7 @@ export class WorkspaceIndex implements BudgetConsumer {
       (err: unknown) => {
         // The store went away (closing) or refused: say so, and try again while it lives.
         if (signal.aborted) return
-        this.vectorReason = `cannot attach embedder: ${err instanceof Error ? err.message : String(err)}`
+        this.vectorReason = `cannot attach embedder: ${describeError(err)}`
         if (this.store.alive) retry()
       },
     )
@@ -162,7 +163,7 @@ export class WorkspaceIndex implements BudgetConsumer {
         dims = probe?.length ?? null
       } catch (err) {
         if (signal.aborted) return
-        this.vectorReason = `embedder ${e.id} unreachable (${err instanceof Error ? err.message : String(err)})`
+        this.vectorReason = `embedder ${e.id} unreachable (${describeError(err)})`
         this.opts.onEmbedState?.({ status: 'unavailable', reason: this.vectorReason, embedded: 0 })
         return
       }
