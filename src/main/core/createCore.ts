@@ -103,6 +103,7 @@ export class Core {
       dataDir: options.dataDir,
       // The profile's `embedding` task decides: Triton/Ollama when up, the built-in one otherwise.
       embedder: routedEmbedderSource(routing.router),
+      includeSecretFiles: () => routing.settings.settings.index.includeSecretFiles,
     })
     this.store.add(this.index)
     this.store.defer(this.resources.register(this.index))
@@ -120,6 +121,9 @@ export class Core {
         const saver = c.settings.profiles[c.settings.profile]?.batterySaver
         if (saver && saver !== c.previous.profiles[c.previous.profile]?.batterySaver)
           this.resources.setOverrides({ batterySaver: saver })
+        // Opting in indexes the secret-looking files; opting out removes them, at once.
+        if (c.settings.index.includeSecretFiles !== c.previous.index.includeSecretFiles)
+          this.index.rebuild(false)
       }),
     )
     // The monitor watches the active profile's Triton / Ollama servers, through the core's HTTP

@@ -52,6 +52,13 @@ export const IndexStatus = z.object({
   progress: z
     .object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() })
     .optional(),
+  /** Files the last full scan left out and why (links out of the workspace, secrets, unreadable…). */
+  skipped: z
+    .object({
+      count: z.number().int().nonnegative(),
+      sample: z.array(z.object({ path: z.string(), reason: z.string() })).max(50),
+    })
+    .optional(),
 })
 export type IndexStatus = z.infer<typeof IndexStatus>
 

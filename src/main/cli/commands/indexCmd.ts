@@ -1,5 +1,8 @@
 import { existsSync, statSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import type { Settings } from '@shared/settings/schema'
+import { defaultDataDir } from '../../core/files/dataDir'
+import { SettingsService } from '../../core/settings/settingsService'
 import { createEmbedder, EMBEDDER_NAMES } from '../../core/inference/createEmbedder'
 import type { Embedder } from '../../core/inference/embedder'
 import type { RoutingServices } from '../../core/router/routingServices'
@@ -51,6 +54,8 @@ export const indexCommand: Command = {
       throw new UsageError(`--embedder must be one of ${EMBEDDER_NAMES.join(', ')}`)
     }
     const routing = name === undefined ? await commandRouting() : undefined
+    // What the app would index: the user's opt-in for secret-looking files applies here too.
+    const includeSecrets = (routing?.settings.settings ?? (await userSettings())).index.includeSecretFiles
     const root = canonicalRoot(dir)
     const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
     const t0 = performance.now()
@@ -59,6 +64,7 @@ export const indexCommand: Command = {
       root,
       dbDir,
       fresh: values.force ?? false,
+      includeSecretFiles: () => includeSecrets,
       embedder: routing
         ? await routedEmbedder(routing).catch(disposing(routing))
         : createEmbedder(name ?? 'hash'),
@@ -167,4 +173,17 @@ function disposing(routing: RoutingServices | undefined): (err: unknown) => Prom
 async function routedEmbedder(routing: RoutingServices): Promise<Embedder | null> {
   await routing.router.checkAll()
   return routing.router.tierEmbedder() ?? null
+}
+
+/** The user's settings as the app reads them (for a run that loads no routing). */
+async function userSettings(): Promise<Settings> {
+  const svc = await SettingsService.open({
+    userFile: join(defaultDataDir(), 'settings.json'),
+    watchIntervalMs: 0,
+  })
+  try {
+    return svc.settings
+  } finally {
+    svc.dispose()
+  }
 }

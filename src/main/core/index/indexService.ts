@@ -1,4 +1,5 @@
 import type { IndexStatus } from '@shared/contract/search'
+import { skippedOf } from './skippedSummary'
 import type { EmbeddingPrefetchTarget } from '../resources/prefetchTargets'
 import { HearthError } from '@shared/errors'
 import type { ContextQuery, ContextSource, Snippet } from '../inference/contextSource'
@@ -47,6 +48,8 @@ export interface IndexServiceOptions {
    * read-only), in ms; a file change tries at once. Default a minute.
    */
   retryMs?: number
+  /** The user's index.includeSecretFiles, read at each scan and change (default: left out). */
+  includeSecretFiles?: () => boolean
 }
 
 const STATUS_EVERY_MS = 250
@@ -168,6 +171,7 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
         embedder: this.initialEmbedder(),
         attachInBackground: typeof this.opts.embedder === 'object',
         ...(rules ? { rules } : {}),
+        ...(this.opts.includeSecretFiles ? { includeSecretFiles: this.opts.includeSecretFiles } : {}),
         onProgress: (p) => this.onProgress(p),
         onEmbedState: (s) => {
           this.patch({ embedState: s.status, ...(s.reason ? { reason: s.reason } : {}) })
@@ -216,7 +220,8 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
   /** A full scan of the open index; a disk that cannot take it is tried again later (retryLater). */
   private async scan(idx: WorkspaceIndex, force = false): Promise<void> {
     try {
-      await idx.fullScan(undefined, force)
+      const summary = await idx.fullScan(undefined, force)
+      this.patch({ skipped: skippedOf(summary.skipped) })
     } catch (err) {
       if (!this.retryLater(err)) this.setStatus({ state: 'error', reason: describeError(err) })
       return

@@ -29,6 +29,8 @@ export interface WorkspaceIndexOptions {
    */
   attachInBackground?: boolean
   rules?: IgnoreRules
+  /** The user's index.includeSecretFiles, read at each scan and change (default: left out). */
+  includeSecretFiles?: () => boolean
   onProgress?: (p: IndexProgress) => void
   onEmbedState?: (s: EmbedQueueState) => void
 }
@@ -61,7 +63,14 @@ export class WorkspaceIndex implements BudgetConsumer {
     this.readOnly = opts.readOnly ?? false
     this._embedder = embedder
     this._queue = this.newQueue(embedder)
-    this.indexer = new Indexer(root, store, rules, opts.onProgress, () => this._queue?.kick())
+    this.indexer = new Indexer(
+      root,
+      store,
+      rules,
+      opts.onProgress,
+      () => this._queue?.kick(),
+      opts.includeSecretFiles ? { includeSecretFiles: opts.includeSecretFiles } : {},
+    )
   }
 
   /** The embedder whose vectors this index holds (or is filling in). */

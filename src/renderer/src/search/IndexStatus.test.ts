@@ -31,4 +31,23 @@ describe('describeIndexStatus', () => {
     expect(d.tone).toBe('warning')
     expect(d.title).toContain('ollama down')
   })
+  it('lists what the scan left out and why, and says a full disk plainly', () => {
+    const d = describeIndexStatus({
+      ...base,
+      skipped: {
+        count: 23,
+        sample: [
+          { path: '.env', reason: 'may contain secrets (set index.includeSecretFiles to index it)' },
+          { path: 'docs', reason: 'symlink to outside the workspace' },
+        ],
+      },
+    })
+    expect(d.title).toContain('23 files left out:')
+    expect(d.title).toContain('  .env — may contain secrets')
+    expect(d.title).toContain('  docs — symlink to outside the workspace')
+    expect(d.title).toContain('and 21 more (hearth index --json lists them all)')
+    expect(describeIndexStatus({ ...base, state: 'error', reason: 'the disk is full (0 B free)' }).text).toBe(
+      'Index: disk full',
+    )
+  })
 })

@@ -20,11 +20,17 @@ export function describeIndexStatus(s: Status): {
       ? `embedder ${s.embedder} (${s.embedState}), ${n(s.embedBacklog)} waiting`
       : 'no embedder: full-text search only',
     s.reason ? `(${s.reason})` : '',
+    ...skippedLines(s.skipped),
   ]
     .filter(Boolean)
     .join('\n')
   if (s.state === 'off') return { text: 'Index off', title, tone: 'normal' }
-  if (s.state === 'error') return { text: 'Index error', title, tone: 'error' }
+  if (s.state === 'error')
+    return {
+      text: /disk is full/.test(s.reason ?? '') ? 'Index: disk full' : 'Index error',
+      title,
+      tone: 'error',
+    }
   if (s.state === 'opening') return { text: 'Index opening…', title, tone: 'busy' }
   if (s.paused) return { text: `Index paused${s.reason ? `: ${s.reason}` : ''}`, title, tone: 'warning' }
   if (s.state === 'scanning') return { text: 'Indexing: scanning…', title, tone: 'busy' }
@@ -34,6 +40,17 @@ export function describeIndexStatus(s: Status): {
   if (s.embedState === 'unavailable')
     return { text: `${counts} · embeddings unavailable`, title, tone: 'warning' }
   return { text: `${counts}${backlog}`, title, tone: backlog ? 'busy' : 'normal' }
+}
+
+/** What the last scan left out and why, e.g. "left out: .env — may contain secrets (…)". */
+function skippedLines(sk: Status['skipped']): string[] {
+  if (!sk || sk.count === 0) return []
+  const more = sk.count - sk.sample.length
+  return [
+    `${n(sk.count)} file${sk.count === 1 ? '' : 's'} left out:`,
+    ...sk.sample.map((f) => `  ${f.path} — ${f.reason}`),
+    ...(more > 0 ? [`  and ${n(more)} more (hearth index --json lists them all)`] : []),
+  ]
 }
 
 /** The index item of the status bar; follows `index.status` events. */
