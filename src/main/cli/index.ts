@@ -1,3 +1,4 @@
+import { describeError } from '../core/index/store/storeErrors'
 import { main } from './main'
 
 // Entry point of the bundled out/main/cli.js (bin/hearth.js imports it).
@@ -6,7 +7,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (err: unknown) => {
-    process.stderr.write(`hearth: ${String(err)}\n`)
+    process.stderr.write(`hearth: ${describeError(err)}\n`)
     process.exitCode = 1
   },
 )

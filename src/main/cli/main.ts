@@ -1,5 +1,6 @@
 import { HearthError } from '@shared/errors'
 import { UsageError } from './command'
+import { describeError } from '../core/index/store/storeErrors'
 import { commands } from './commands'
 import { defaultDataDir } from '../core/files/dataDir'
 import { applyProfileNetworkPolicy } from '../core/router/profileNetworkPolicy'
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hearth ${name}: ${err.message}\n\n${cmd.usage}\n`)
       return 2
     }
-    const msg = err instanceof HearthError || err instanceof Error ? err.message : String(err)
+    const msg = err instanceof HearthError || err instanceof Error ? err.message : describeError(err)
     process.stderr.write(`hearth ${name}: ${msg}\n`)
     return 1
   }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { newToken } from './auth'
 
@@ -45,8 +45,14 @@ export function serveToken(dataDir: string, rotate = false): ServeToken {
   // Written beside, then renamed: a crash never leaves a half-written token, and the mode is set
   // before the token is in the file.
   const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, `${PREFIX}${token}\n`, { mode: 0o600 })
-  chmodSync(tmp, 0o600)
-  renameSync(tmp, path)
+  try {
+    writeFileSync(tmp, `${PREFIX}${token}\n`, { mode: 0o600 })
+    chmodSync(tmp, 0o600)
+    renameSync(tmp, path)
+  } catch (err) {
+    // A full disk must not leave a half-written copy of the token behind.
+    rmSync(tmp, { force: true })
+    throw err
+  }
   return note ? { token, source: 'new', note } : { token, source: 'new' }
 }

@@ -1,3 +1,4 @@
+import { describeError } from './store/storeErrors'
 import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
 import type { FileChangeEvent } from '../files/watchTypes'
@@ -242,7 +243,7 @@ export class Indexer implements BudgetConsumer {
       // A failed batch fails the pass: the next add, or finish, throws it.
       const tracked: Promise<void> = p
         .catch((err: unknown) => {
-          failed ??= err instanceof Error ? err : new Error(String(err))
+          failed ??= err instanceof Error ? err : new Error(describeError(err))
         })
         .finally(() => inFlight.delete(tracked))
       inFlight.add(tracked)
