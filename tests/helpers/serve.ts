@@ -52,6 +52,12 @@ export interface ServeOptions {
   port?: number
   extraArgs?: string[]
   timeoutMs?: number
+  /**
+   * Variables for the server on top of this process's environment (an `undefined` value removes
+   * one), so a test can point it somewhere (HF_ENDPOINT at a local mirror) without changing
+   * process.env for the other tests in its worker.
+   */
+  env?: Record<string, string | undefined>
 }
 
 const URL_LINE = /^Hearth is serving (.+) at (http:\/\/\S+)\s*$/
@@ -74,7 +80,12 @@ export async function startServe(opts: ServeOptions): Promise<ServedHearth> {
     dataDir,
     ...(opts.extraArgs ?? []),
   ]
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const env = { ...process.env }
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
   child.stderr.on('data', (d: Buffer) => (log += d.toString()))
   const url = await new Promise<string>((done, fail) => {

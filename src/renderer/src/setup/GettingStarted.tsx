@@ -1,13 +1,8 @@
 import { useState } from 'react'
-import type { CatalogueEntry, ModelsOverview } from '@shared/contract/models'
+import type { CatalogueEntry } from '@shared/contract/models'
 import { formatBytes, progressFraction, progressText } from './formatBytes'
 import type { ModelManagerState } from './useModelManager'
 import './setup.css'
-
-function machineText(m: ModelsOverview['machine']): string {
-  const gb = Math.round(m.totalMemBytes / 1024 ** 3)
-  return `${m.cores} CPU core${m.cores === 1 ? '' : 's'}, ${gb} GB of memory, ${m.gpu ?? 'no GPU'}`
-}
 
 function ProgressRow({
   state,
@@ -63,7 +58,7 @@ export function GettingStarted({ state, onClose }: { state: ModelManagerState; o
           <div className="setup-card setup-ready" data-testid="setup-ready">
             <h2>Ready</h2>
             <p>
-              Completions now use {finished}. Open a folder and start typing: suggestions appear as grey text;
+              Completions now use {finished}. Open a file and start typing: suggestions appear as grey text;
               Tab accepts.
             </p>
             <button type="button" className="primary" onClick={close} data-testid="setup-start">
@@ -85,10 +80,11 @@ export function GettingStarted({ state, onClose }: { state: ModelManagerState; o
             {entry && rec && (
               <div className="setup-card" data-testid="setup-recommended">
                 <h2>Recommended for this machine</h2>
-                <p className="muted">{machineText(o.machine)}</p>
                 <p>
-                  <strong>{entry.title}</strong> · {formatBytes(entry.sizeBytes)} download · {rec.why}
+                  <strong>{entry.title}</strong> · {formatBytes(entry.sizeBytes)} download
                 </p>
+                {/* The reason starts with this machine's cores, memory and GPU: no separate line for them. */}
+                <p className="muted">{rec.why}</p>
                 {o.offline ? (
                   <p className="setup-note" data-testid="setup-offline">
                     The offline profile allows no downloads. Copy a .gguf file into {o.modelsDir}, or switch
