@@ -1,23 +1,34 @@
 /**
  * `npm run docs:screenshot`: takes the README screenshot (docs/screenshot.png) from the real app
  * served by `hearth serve`, in headless Chromium, on the sample workspace (a small TypeScript HTTP
- * server): the explorer expanded, src/router.ts open with the cursor in it, dark theme.
+ * server): the explorer expanded, src/router.ts open, a comment being typed and the ghost text the
+ * model really wrote for it, dark theme.
+ *
+ * The model is the real test GGUF (../shared/models/stories260K-fim-test.gguf: 260K parameters,
+ * trained on children's stories, so it writes story text; any GGUF gives the same picture). It is
+ * installed the way a user installs one: `models.pull` with `use: true` through the contract, from a
+ * local server with Hugging Face's layout (tests/helpers/fakeHub), so the data dir gets the file,
+ * its sha256 check and the settings the app writes, and nothing here edits a settings file. Its
+ * own file name is kept, so the status bar names the model that wrote the ghost text.
  *
  * Needs the build (`npx electron-vite build`) and Chromium (HEARTH_CHROMIUM, default
  * /usr/bin/chromium). An optional argument writes somewhere else than docs/screenshot.png.
- * Prints the path it wrote; exits 1 with the reason when it could not. The server, the browser
- * and the temporary workspace + data folder go away on success, on failure and on Ctrl-C alike.
+ * Prints the path it wrote; exits 1 with the reason when it could not. The server, the browser,
+ * the local hub and the temporary workspace + data folder go away on success, on failure and on
+ * Ctrl-C alike.
  */
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { item, waitForEditor } from '../tests/e2e/editorFlows'
+import { FakeHub } from '../tests/helpers/fakeHub'
 import { writeSampleWorkspace } from '../tests/helpers/sampleWorkspace'
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
   REPO_ROOT,
+  connectApi,
   openEditor,
   removeDir,
   startServe,
@@ -30,6 +41,14 @@ const VIEWPORT = { width: 1280, height: 760 }
 const MIN_PNG_BYTES = 20_000
 /** After a signal, how long the script waits for a step in flight before it exits anyway. */
 const SIGNAL_GRACE_MS = 25_000
+const MODEL = join(REPO_ROOT, '..', 'shared', 'models', 'stories260K-fim-test.gguf')
+/** Where the local hub serves it: `hf:<repo>/<file>` is how a user pulls any GGUF from the hub. */
+const MODEL_REPO = 'hearth-test/stories260K-fim-GGUF'
+const MODEL_FILE = 'stories260K-fim-test.gguf'
+/** What is typed at the end of the sample's `routes` field: a comment the model can go on with. */
+const TYPED = '// Each route '
+/** The first completion loads the model; generous for a slow, shared machine. */
+const GHOST_TIMEOUT_MS = 60_000
 
 /** The server and the browser, released last-in first-out, whichever way the script ends. */
 const held: { what: string; release: () => Promise<void> }[] = []
@@ -74,6 +93,7 @@ async function main(): Promise<void> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it, or point HEARTH_CHROMIUM at it`)
   }
+  if (!existsSync(MODEL)) throw new Error(`the test model is missing: ${MODEL}`)
   tmp = await tempDir('hearth-shot-')
   const workspace = join(tmp, 'tiny-http')
   await writeSampleWorkspace(workspace)
@@ -81,7 +101,27 @@ async function main(): Promise<void> {
   const dataDir = join(tmp, 'data')
   await mkdir(dataDir)
 
-  const served = await own('stop hearth serve', startServe({ workspace, dataDir }), (s) => s.stop())
+  const bytes = new Uint8Array(await readFile(MODEL))
+  const hub = await own(
+    'stop the local hub',
+    new FakeHub([{ repo: MODEL_REPO, file: MODEL_FILE, bytes }]).start(),
+    (h) => h.close(),
+  )
+  const served = await own(
+    'stop hearth serve',
+    // Only the hub's address is set: the completion route is the one the app's own settings give.
+    startServe({ workspace, dataDir, env: { HF_ENDPOINT: hub.url } }),
+    (s) => s.stop(),
+  )
+  // As the getting-started page's button does, with a model of our choosing: download, check the
+  // sha256, and make the active profile's completions use it.
+  const { api, close } = await connectApi(served)
+  try {
+    const pulled = await api.call('models.pull', { spec: `hf:${MODEL_REPO}/${MODEL_FILE}`, use: true })
+    if (pulled.usedFor !== 'completion') throw new Error(`the model was not taken for completions`)
+  } finally {
+    close()
+  }
   // As launchChromium() does, but Playwright's own signal handlers would exit the process (Ctrl-C)
   // before the server is stopped and the folder removed: the handlers below do all of it.
   const launch = chromium.launch({
@@ -102,11 +142,8 @@ async function main(): Promise<void> {
   await waitForEditor(page, 'src/index.ts', 'createServer')
   await item(page, 'src/router.ts').click()
   await waitForEditor(page, 'src/router.ts', 'export class Router')
-  // Put the cursor somewhere meaningful, so the status bar shows a real position.
-  await page.locator('[data-testid="editor"] .view-line').nth(12).click()
-  await page.keyboard.press('End')
-  await page.mouse.move(0, 0)
-  // Let the index finish its first pass so the status bar shows counts, not "opening…".
+  // Let the index finish its first pass so the status bar shows counts, not "opening…" (and
+  // before typing: the first completion then has the machine to itself).
   const indexed = await page
     .getByTestId('status-slot-index')
     .filter({ hasText: /files ·/ })
@@ -116,10 +153,41 @@ async function main(): Promise<void> {
       () => false,
     )
   if (!indexed && !stopping) warn('the index had not finished in 30 s; the status bar shows it')
+  // A new line under the class's `routes` field, and the start of a comment there: the model
+  // continues it as ghost text, the way completions look while typing.
+  await page.getByText('private readonly routes').click()
+  await page.locator('[data-testid="editor"] .monaco-editor.focused').waitFor({ timeout: 10_000 })
+  await page.keyboard.press('End')
+  await page.keyboard.press('Enter')
+  await page.keyboard.type(TYPED)
+  await page.mouse.move(0, 0)
+  const ghost = page.locator(
+    '[data-testid="editor"] .ghost-text-decoration, [data-testid="editor"] .ghost-text',
+  )
+  const deadline = Date.now() + GHOST_TIMEOUT_MS
+  while (!stopping && (await ghost.allInnerTexts()).join('').trim() === '') {
+    if (Date.now() > deadline) {
+      throw new Error(`no ghost text within ${GHOST_TIMEOUT_MS / 1000} s:\n${served.output().slice(-2000)}`)
+    }
+    await page.waitForTimeout(100)
+  }
+  // The answer streams: wait until it stops changing, so the picture shows the whole suggestion.
+  let last = ''
+  let unchanged = 0
+  while (unchanged < 5 && !stopping) {
+    await page.waitForTimeout(100)
+    const now = (await ghost.allInnerTexts()).join('')
+    unchanged = now === last ? unchanged + 1 : 0
+    last = now
+  }
   await page.waitForTimeout(300) // let tokenisation and the minimap settle
   // Not a failure (the app's state is the app's business), but a README should not show these.
-  const errors = await page.locator('[data-testid="statusbar"] [class*="-status-error"]').allInnerTexts()
-  for (const text of errors) warn(`the status bar shows an error: ${text.trim()}`)
+  const alarms = await page
+    .locator(
+      '[data-testid="statusbar"] [class*="-status-error"], [data-testid="statusbar"] [class*="-status-warn"]',
+    )
+    .allInnerTexts()
+  for (const text of alarms) warn(`the status bar shows a problem: ${text.trim()}`)
 
   const png = await page.screenshot()
   if (png.subarray(1, 4).toString() !== 'PNG') {
