@@ -51,6 +51,11 @@ export const EndpointStatus = z.object({
   gpuLoadPercent: z.number().nullable(),
   hasToken: z.boolean(),
   checkedAt: z.number().nullable(),
+  /**
+   * Models this endpoint should serve and lacks (model_missing names them): a missing chat model
+   * does not make the endpoint's completions fail.
+   */
+  missingModels: z.array(z.string()).optional(),
 })
 export type EndpointStatus = z.infer<typeof EndpointStatus>
 

@@ -14,8 +14,11 @@ export const DEFAULT_MODELS = {
   tritonEmbedding: 'embedding',
   openaiChat: 'qwen2.5-coder-32b-instruct',
   openaiReasoning: 'deepseek-r1-distill-qwen-32b',
-  /** A GGUF file in the embedded endpoint's modelsDir. */
-  embeddedCompletion: 'qwen2.5-coder-1.5b-q4_k_m.gguf',
+  /**
+   * A GGUF file in the embedded endpoint's modelsDir: the file `hearth models pull
+   * qwen2.5-coder-1.5b` (the catalogue's balanced default) puts there.
+   */
+  embeddedCompletion: 'qwen2.5-coder-1.5b-q8_0.gguf',
   /** The embedded embedder that needs no server and no download (index/embedders). */
   embeddedEmbedding: 'default',
 } as const

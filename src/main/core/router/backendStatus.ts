@@ -69,6 +69,7 @@ export function backendsStatus(src: StatusSource): BackendsStatus {
       checkedAt: rt.checkedAt,
     }
     if (rt.fix) s.fix = rt.fix
+    if (rt.missing.size > 0) s.missingModels = [...rt.missing]
     return [s]
   })
   return {

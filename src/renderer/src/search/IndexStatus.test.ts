@@ -31,6 +31,9 @@ describe('describeIndexStatus', () => {
     expect(d.tone).toBe('warning')
     expect(d.title).toContain('ollama down')
   })
+  it('counts in the singular for one', () => {
+    expect(describeIndexStatus({ ...base, files: 1, chunks: 1 }).text).toBe('1 file · 1 chunk')
+  })
   it('lists what the scan left out and why, and says a full disk plainly', () => {
     const d = describeIndexStatus({
       ...base,

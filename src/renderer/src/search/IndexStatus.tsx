@@ -4,6 +4,7 @@ import type { HearthApi, ResultOf } from '@shared/contract'
 type Status = ResultOf<'index.status'>
 
 const n = (x: number): string => x.toLocaleString()
+const plural = (x: number, word: string): string => `${n(x)} ${word}${x === 1 ? '' : 's'}`
 
 /** Status-bar text for the index: state, counts, embedding backlog, paused and why. */
 export function describeIndexStatus(s: Status): {
@@ -11,7 +12,7 @@ export function describeIndexStatus(s: Status): {
   title: string
   tone: 'normal' | 'busy' | 'warning' | 'error'
 } {
-  const counts = `${n(s.files)} files · ${n(s.chunks)} chunks`
+  const counts = `${plural(s.files, 'file')} · ${plural(s.chunks, 'chunk')}`
   const backlog = s.embedBacklog > 0 ? ` · embedding ${n(s.embedBacklog)}` : ''
   const title = [
     `Index: ${s.state}`,

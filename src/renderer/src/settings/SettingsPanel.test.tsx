@@ -167,6 +167,20 @@ describe('backend status item', () => {
     expect(backendStatusText(s)).toEqual({ text: '⛔ ○ No completion model — set one up', tone: 'warn' })
   })
 
+  it('does not warn on the completion item for another task’s missing model on the same endpoint', () => {
+    const s = BackendsStatus.parse({
+      ...fallbackStatus,
+      tasks: [{ task: 'completion', endpointId: 'embedded', model: 'small.gguf', tier: 0, fallback: false }],
+      endpoints: [endpoint('embedded', 'embedded', 'model_missing', { missingModels: ['chat.gguf'] })],
+    })
+    expect(backendStatusText(s)).toEqual({ text: '● embedded · small.gguf', tone: 'ok' })
+    const own = BackendsStatus.parse({
+      ...s,
+      endpoints: [endpoint('embedded', 'embedded', 'model_missing', { missingModels: ['small.gguf'] })],
+    })
+    expect(backendStatusText(own)).toEqual({ text: '● embedded · small.gguf · model missing', tone: 'warn' })
+  })
+
   it('does not call a missing local Ollama a fault: it is optional', () => {
     const s = BackendsStatus.parse({
       ...fallbackStatus,

@@ -46,7 +46,17 @@ export function backendStatusText(s: BackendsStatus): { text: string; tone: Tone
         tone: 'warn',
       }
   }
-  if (own && stateTone(own.state) !== 'ok') {
+  // An endpoint that lacks another task's model (a chat GGUF never downloaded) still serves
+  // completions: only a problem with the completion model itself belongs on this item.
+  const ownProblem =
+    own !== undefined &&
+    stateTone(own.state) !== 'ok' &&
+    !(
+      own.state === 'model_missing' &&
+      own.missingModels &&
+      !own.missingModels.includes(completion.model ?? '')
+    )
+  if (own && ownProblem) {
     return { text: `${offline}● ${where} · ${STATE_LABEL[own.state]}`, tone: 'warn' }
   }
   return { text: `${offline}● ${where}`, tone: 'ok' }
