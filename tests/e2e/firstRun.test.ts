@@ -190,6 +190,10 @@ describe.skipIf(SKIP_E2E)('first run in Chromium: getting started to ghost text'
     const backends = page.getByTestId('status-backends')
     await expect.poll(() => backends.innerText(), { timeout: 10_000 }).not.toContain('No completion model')
     expect(await backends.innerText()).toContain(`embedded · ${recommended?.gguf.file}`)
+    // Calm: no warning for the chat model nobody configured on the same engine.
+    await expect
+      .poll(() => backends.getAttribute('class'), { timeout: 10_000 })
+      .toContain('backend-status-ok')
     await expect(page.getByTestId('completion-status').getAttribute('class')).resolves.not.toMatch(
       /completion-status-error/,
     )

@@ -49,7 +49,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return
   const st = await stat(dir)
   if (st.isDirectory() && (st.mode & 0o077) !== 0 && st.uid === process.getuid?.())
-    await chmod(dir, st.mode & 0o7700)
+    // Best effort: a read-only mount cannot be tightened, and that must not stop a read.
+    await chmod(dir, st.mode & 0o7700).catch(() => undefined)
 }
 
 /** ensurePrivateDir for synchronous start-up code. */
@@ -62,6 +63,11 @@ export function ensurePrivateDirSync(dir: string): void {
   }
   if (process.platform === 'win32') return
   const st = statSync(dir)
-  if (st.isDirectory() && (st.mode & 0o077) !== 0 && st.uid === process.getuid?.())
-    chmodSync(dir, st.mode & 0o7700)
+  if (st.isDirectory() && (st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) {
+    try {
+      chmodSync(dir, st.mode & 0o7700)
+    } catch {
+      // Best effort, as above.
+    }
+  }
 }

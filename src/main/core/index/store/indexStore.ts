@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { ensurePrivateDirSync } from '../../files/dataDir'
 import { join } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { DataDirLock } from './dataDirLock'
@@ -73,7 +73,8 @@ export class IndexStore {
    * there (a forced rebuild; the vectors, a cache keyed by chunk text, are kept).
    */
   static async open(dataDir: string | null, opts: { fresh?: boolean } = {}): Promise<IndexStore> {
-    if (dataDir) mkdirSync(dataDir, { recursive: true })
+    // An index holds the workspace's text: for its user only, wherever --db puts it.
+    if (dataDir) ensurePrivateDirSync(dataDir)
     const lock = dataDir ? DataDirLock.acquire(dataDir) : null
     // A new index on disk is about to be filled: its first scan prepares every file. Start the
     // prepare worker now, while the databases open (seconds for a new one), not when the scan
