@@ -132,6 +132,7 @@ export class ModelService implements Disposable {
       const s = this.o.routing.settings
       await s.update('user', useModelPatch(s.settings, task, 'embedded', request.fileName))
       usedFor = task
+      if (task === 'completion') void this.warmCompletion()
     }
     return { path: res.path, bytes: res.bytes, sha256: res.sha256, usedFor }
   }
@@ -159,6 +160,21 @@ export class ModelService implements Disposable {
     if (!use) return { model, usedFor: null }
     await s.update('user', useModelPatch(s.settings, 'completion', 'ollama', model))
     return { model, usedFor: 'completion' }
+  }
+
+  /**
+   * Loads the model completions now use, in the background: the engine's first load takes seconds
+   * (llama.cpp starting up), which the user's first keystroke would otherwise wait for.
+   */
+  private async warmCompletion(): Promise<void> {
+    try {
+      const router = this.o.routing.router
+      await router.checkAll()
+      const provider = router.providerFor(router.peek('completion')) as { load?: () => Promise<unknown> }
+      await provider.load?.()
+    } catch {
+      // Nothing to warm (no route yet, a failing check): the first request loads and reports it.
+    }
   }
 
   private async ollamaState(url: string): Promise<ModelsOverview['ollama']> {

@@ -6,6 +6,7 @@ import { HearthError, failureReason } from '@shared/errors'
 import type { HttpClient } from '../net/httpClient'
 import { requestHubFile, type HubFileHeaders } from './hubRequest'
 import { DownloadLock } from './downloadLock'
+import { PartialWriter } from './partialWriter'
 import { ProgressMeter, type DownloadProgress } from './progressMeter'
 
 export type { DownloadProgress } from './progressMeter'
@@ -55,6 +56,8 @@ async function statfsFree(dir: string): Promise<number> {
 
 const code = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined
+
+const isDiskError = (err: unknown): boolean => code(err) === 'ENOSPC' || code(err) === 'EDQUOT'
 
 const fmtMb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`
 
@@ -137,24 +140,26 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
       await hashExisting(partial, start, hash)
     }
     const fh = await fsp.open(partial, start > 0 ? 'r+' : 'w', 0o600)
-    let pos = start
+    const writer = new PartialWriter(fh, start)
     try {
       await fh.truncate(start)
-      meter.update('downloading', pos, total, true)
+      meter.update('downloading', start, total, true)
       for await (const chunk of hub.response.body) {
-        await writeAll(fh, chunk, pos)
         hash.update(chunk)
-        pos += chunk.length
         downloaded += chunk.length
-        meter.update('downloading', pos, total)
+        await writer.push(chunk)
+        meter.update('downloading', writer.received, total)
       }
+      await writer.finish()
       await fh.sync()
     } catch (err) {
+      // The connection broke or was cancelled: what arrived is good, keep it for the resume.
+      if (!isDiskError(err)) await writer.finish().catch(() => undefined)
       await fh.close().catch(() => undefined)
-      if (code(err) === 'ENOSPC' || code(err) === 'EDQUOT')
+      if (isDiskError(err))
         throw new HearthError(
           'unavailable',
-          `the disk is full: ${fmtMb(pos)} of the model are kept in ${o.dir} and the download resumes from there once space is freed`,
+          `the disk is full: ${fmtMb(writer.written)} of the model are kept in ${o.dir} and the download resumes from there once space is freed`,
           { cause: code(err) },
         )
       if (attempt < retries && retryable(err, o.signal)) {
@@ -163,6 +168,7 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
       }
       throw err
     }
+    const pos = writer.written
     await fh.close()
     if (total !== undefined && pos !== total) {
       if (attempt < retries) continue
@@ -249,14 +255,6 @@ async function pause(attempt: number, signal: AbortSignal | undefined): Promise<
     })
   })
   signal?.throwIfAborted()
-}
-
-async function writeAll(fh: fsp.FileHandle, chunk: Uint8Array, pos: number): Promise<void> {
-  let off = 0
-  while (off < chunk.length) {
-    const { bytesWritten } = await fh.write(chunk, off, chunk.length - off, pos + off)
-    off += bytesWritten
-  }
 }
 
 async function hashExisting(path: string, bytes: number, hash: Hash): Promise<void> {
