@@ -7,7 +7,7 @@
  * Chromium is launched once (it is the user's browser, not part of Hearth's start); every run
  * uses a fresh browser context (empty cache) and a fresh server on a fresh copy of the workspace.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { writeSampleWorkspace } from '../tests/helpers/sampleWorkspace'
@@ -68,7 +68,11 @@ async function main(): Promise<void> {
       await writeSampleWorkspace(ws)
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
       const t0 = performance.now()
-      const served = await startServe({ workspace: ws })
+      // A returning user: the getting-started page of a fresh install was already dealt with.
+      const dataDir = join(dir, 'data')
+      mkdirSync(dataDir, { recursive: true })
+      writeFileSync(join(dataDir, 'setup.json'), '{"done":true}\n')
+      const served = await startServe({ workspace: ws, dataDir })
       try {
         const serverReadyMs = performance.now() - t0
         const serverRssAtReadyBytes = rssBytes(served.pid)
