@@ -24,6 +24,8 @@ export interface ModelServiceOptions {
 }
 
 const SETUP_FILE = 'setup.json'
+/** The secret store's key for the Hugging Face token (not an endpoint id a user can choose: a dot). */
+const HUB_TOKEN_ID = '.huggingface'
 
 /**
  * The model manager as the app uses it: downloads land in the embedded engine's models folder,
@@ -42,6 +44,8 @@ export class ModelService implements Disposable {
       modelsDir: this.modelsDir(),
       offline: () => this.offline(),
       env: o.env ?? process.env,
+      hfEndpoint: () => r.settings.settings.models.hubEndpoint || undefined,
+      hfToken: () => Promise.resolve(this.hubToken()),
     })
   }
 
@@ -58,6 +62,26 @@ export class ModelService implements Disposable {
 
   private modelsDir(): string {
     return this.o.routing.settings.settings.endpoints.embedded?.modelsDir ?? join(this.o.dataDir, 'models')
+  }
+
+  private hubEndpoint(): string {
+    return hubEndpoint(
+      this.o.routing.settings.settings.models.hubEndpoint || undefined,
+      this.o.env ?? process.env,
+    )
+  }
+
+  /** A token saved in the secret store for the hub in use (bound to its origin), else none. */
+  private hubToken(): string | undefined {
+    const found = this.o.routing.tokens.lookup(HUB_TOKEN_ID, this.hubEndpoint())
+    return found.status === 'ok' ? found.token : undefined
+  }
+
+  /** Saves (or with null, forgets) the Hugging Face token, for the hub in use only. */
+  async setHubToken(token: string | null): Promise<boolean> {
+    if (token === null) await this.o.routing.tokens.clear(HUB_TOKEN_ID)
+    else await this.o.routing.tokens.set(HUB_TOKEN_ID, this.hubEndpoint(), token)
+    return this.hubToken() !== undefined
   }
 
   private offline(): boolean {
@@ -96,7 +120,9 @@ export class ModelService implements Disposable {
     return {
       modelsDir: this.manager.modelsDir,
       offline: this.offline(),
-      hubEndpoint: hubEndpoint(undefined, this.o.env ?? process.env),
+      hubEndpoint: this.hubEndpoint(),
+      hubEndpointSetting: this.o.routing.settings.settings.models.hubEndpoint,
+      hasHubToken: this.hubToken() !== undefined,
       machine: { totalMemBytes: machine.totalMemBytes, cores: machine.cores, gpu: machine.gpu?.name ?? null },
       catalogue,
       recommended: this.manager.recommend(machine).map((r) => ({ task: r.task, id: r.model.id, why: r.why })),
@@ -213,5 +239,6 @@ export function modelHandlers(svc: ModelService): HandlersFor<keyof typeof model
     'models.remove': async ({ name }) => ({ removed: await svc.manager.remove(name) }),
     'models.pullOllama': ({ model, use }) => svc.pullOllama(model, use),
     'models.setupDone': async ({ done }) => ({ setupDone: await svc.setSetupDone(done) }),
+    'models.setHubToken': async ({ token }) => ({ hasToken: await svc.setHubToken(token) }),
   }
 }

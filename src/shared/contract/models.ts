@@ -41,6 +41,10 @@ export const ModelsOverview = z.object({
   offline: z.boolean(),
   /** Where GGUF files come from (Hugging Face or a mirror: the setting, else HF_ENDPOINT). */
   hubEndpoint: z.string(),
+  /** The user setting models.hubEndpoint as written ('' when HF_ENDPOINT or the hub applies). */
+  hubEndpointSetting: z.string(),
+  /** A Hugging Face token is saved for that hub (gated repositories); never the token itself. */
+  hasHubToken: z.boolean(),
   machine: z.object({ totalMemBytes: z.number(), cores: z.number(), gpu: z.string().nullable() }),
   catalogue: z.array(CatalogueEntry),
   recommended: z.array(Recommendation),
@@ -79,6 +83,11 @@ export const modelsMethods = {
   ),
   /** The getting-started page is done (or skipped): it stops opening by itself. */
   'models.setupDone': method(z.object({ done: z.boolean() }), z.object({ setupDone: z.boolean() })),
+  /** Saves (null: forgets) a Hugging Face token in the secret store, for the hub in use. */
+  'models.setHubToken': method(
+    z.object({ token: z.string().max(16_384).nullable() }),
+    z.object({ hasToken: z.boolean() }),
+  ),
 } as const
 
 export const modelsEvents = {

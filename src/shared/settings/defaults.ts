@@ -156,5 +156,8 @@ export function defaultSettings(): Settings {
     index: {
       includeSecretFiles: false,
     },
+    models: {
+      hubEndpoint: '',
+    },
   }
 }

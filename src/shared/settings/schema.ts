@@ -175,6 +175,15 @@ export const IndexSettings = z.strictObject({
 })
 export type IndexSettings = z.infer<typeof IndexSettings>
 
+export const ModelSettings = z.strictObject({
+  /**
+   * Where model downloads come from: a Hugging Face mirror with the hub's URL layout. Empty: the
+   * `HF_ENDPOINT` variable, else huggingface.co. Only user settings may set it.
+   */
+  hubEndpoint: HttpUrl.or(z.literal('')),
+})
+export type ModelSettings = z.infer<typeof ModelSettings>
+
 const SettingsShape = z.strictObject({
   /** Format version of the file; bumped on incompatible changes. */
   version: z.literal(1),
@@ -185,6 +194,7 @@ const SettingsShape = z.strictObject({
   health: HealthSettings,
   resources: ResourceSettings,
   index: IndexSettings,
+  models: ModelSettings,
 })
 
 export const Settings = SettingsShape.superRefine((s, ctx) => {

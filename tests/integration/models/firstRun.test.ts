@@ -31,9 +31,10 @@ const savedEndpoint = process.env.HF_ENDPOINT
 
 beforeEach(async () => {
   const bytes = new Uint8Array(await readFile(MODEL))
-  hub = await new FakeHub(
-    CATALOGUE.map((m) => ({ repo: m.gguf.repo, revision: m.gguf.revision, file: m.gguf.file, bytes })),
-  ).start()
+  hub = await new FakeHub([
+    { repo: 'gated/tiny-GGUF', file: 'stories260K-fim-test.gguf', bytes, token: 'hf_saved_token' },
+    ...CATALOGUE.map((m) => ({ repo: m.gguf.repo, revision: m.gguf.revision, file: m.gguf.file, bytes })),
+  ]).start()
   process.env.HF_ENDPOINT = hub.url
   dataDir = await mkdtemp(join(tmpdir(), 'hearth-first-run-'))
   workspace = await mkdtemp(join(tmpdir(), 'hearth-first-run-ws-'))
@@ -93,5 +94,21 @@ describe('first run', { timeout: 120_000 }, () => {
 
     await call('models.setupDone', { done: true })
     expect(((await call('models.overview', {})) as ModelsOverview).setupDone).toBe(true)
+  })
+
+  it('downloads from the mirror the user settings name, with the Hugging Face token saved in the secret store', async () => {
+    delete process.env.HF_ENDPOINT
+    core = await Core.create({ dataDir, log: () => undefined })
+    expect(((await call('models.overview', {})) as ModelsOverview).hubEndpoint).toBe('https://huggingface.co')
+    await call('settings.update', { scope: 'user', patch: { models: { hubEndpoint: hub.url } } })
+    const o = (await call('models.overview', {})) as ModelsOverview
+    expect(o).toMatchObject({ hubEndpoint: hub.url, hubEndpointSetting: hub.url, hasHubToken: false })
+    const spec = 'hf:gated/tiny-GGUF/stories260K-fim-test.gguf'
+    await expect(call('models.pull', { spec })).rejects.toThrow(/needs a Hugging Face token/)
+    expect(await call('models.setHubToken', { token: 'hf_saved_token' })).toEqual({ hasToken: true })
+    await call('models.pull', { spec })
+    expect(hub.requests.at(-2)?.authorization).toBe('Bearer hf_saved_token')
+    // The token is in the secret store, not in any settings file.
+    expect(await readFile(join(dataDir, 'settings.json'), 'utf8')).not.toContain('hf_saved_token')
   })
 })

@@ -127,6 +127,20 @@ describe('resolveSettings', () => {
     expect(off.settings.index.includeSecretFiles).toBe(false)
   })
 
+  it('models.hubEndpoint: a user may name a mirror, a workspace may not (it would choose the bytes)', () => {
+    const user = resolveSettings({ file: U, raw: { models: { hubEndpoint: 'https://mirror.example' } } })
+    expect(user.problems).toEqual([])
+    expect(user.settings.models.hubEndpoint).toBe('https://mirror.example')
+    const ws = resolveSettings(
+      { file: U, raw: {} },
+      { file: W, raw: { models: { hubEndpoint: 'https://evil.example' } } },
+    )
+    expect(ws.settings.models.hubEndpoint).toBe('')
+    expect(ws.problems).toMatchObject([{ file: W, key: 'models.hubEndpoint', severity: 'warning' }])
+    const bad = resolveSettings({ file: U, raw: { models: { hubEndpoint: 'ftp://x' } } })
+    expect(bad.problems.length).toBeGreaterThan(0)
+  })
+
   it('ignores __proto__ keys', () => {
     const raw = JSON.parse('{"__proto__": {"polluted": true}, "health": {"slowMs": 100}}') as Record<
       string,

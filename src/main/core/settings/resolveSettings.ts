@@ -104,6 +104,11 @@ function restrictWorkspace(ws: SettingsLayer, below: Settings, problems: Setting
       'only user settings can let secret-looking files into the index and completion context; ignored here',
     )
   }
+  if (isPlainObject(raw.models) && Object.hasOwn(raw.models, 'hubEndpoint')) {
+    // A cloned repository must not choose where models are downloaded from (and so their bytes).
+    delete raw.models.hubEndpoint
+    warn('models.hubEndpoint', 'only user settings can choose where models are downloaded from; ignored here')
+  }
   if (Object.hasOwn(raw, 'profile')) {
     const pid = raw.profile
     const merged = mergePatch(below.profiles, raw.profiles ?? {})

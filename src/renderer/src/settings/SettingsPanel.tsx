@@ -1,3 +1,5 @@
+import type { ReactNode } from 'react'
+import { ModelsSection } from '../setup/ModelsSection'
 import { BackendsSection } from './BackendsSection'
 import { EndpointsSection } from './EndpointsSection'
 import { IndexSection } from './IndexSection'
@@ -20,11 +22,11 @@ export type { ModelsData, SettingsActions } from './types'
  */
 export function SettingsPanel({ api, visible = true }: { api: SettingsApi; visible?: boolean }) {
   const state = useSettings(api, visible)
-  return <SettingsView {...state} />
+  return <SettingsView {...state} modelManager={visible ? <ModelsSection api={api} /> : null} />
 }
 
-/** What the view renders: the hook's state, or a test's. */
-export type SettingsViewProps = SettingsState
+/** What the view renders: the hook's state (or a test's), and the model manager's section. */
+export type SettingsViewProps = SettingsState & { modelManager?: ReactNode }
 
 /** Presentational half (no I/O), rendered as-is in tests. */
 export function SettingsView(p: SettingsViewProps) {
@@ -56,6 +58,7 @@ export function SettingsView(p: SettingsViewProps) {
         onSetToken={actions.setToken}
         onRefreshModels={actions.refreshModels}
       />
+      {p.modelManager}
       {p.models && p.models.stats.length > 0 && <ModelStatsSection stats={p.models.stats} />}
       <ResourcesSection
         profileId={profileId}

@@ -1,4 +1,5 @@
 import type { ModelTask } from '@shared/contract/models'
+import { CommitInput, TokenInput } from '../settings/fields'
 import { formatBytes, progressFraction, progressText } from './formatBytes'
 import { openGettingStarted } from './gettingStartedEvent'
 import { useModelManager, type ModelsApi } from './useModelManager'
@@ -25,6 +26,31 @@ export function ModelsSection({ api }: { api: ModelsApi }) {
           Getting started…
         </button>
       </p>
+      <div className="settings-row">
+        <label>
+          Hugging Face mirror{' '}
+          <CommitInput
+            value={o.hubEndpointSetting}
+            placeholder="https://huggingface.co (or HF_ENDPOINT)"
+            onCommit={(v) =>
+              void api
+                .call('settings.update', { scope: 'user', patch: { models: { hubEndpoint: v } } })
+                .then(m.refresh, (e: unknown) => m.fail(e))
+            }
+          />
+        </label>
+      </div>
+      <div className="settings-row">
+        <label>
+          Hugging Face token (gated models){' '}
+          <TokenInput
+            hasToken={o.hasHubToken}
+            onSet={(t) =>
+              void api.call('models.setHubToken', { token: t }).then(m.refresh, (e: unknown) => m.fail(e))
+            }
+          />
+        </label>
+      </div>
       {m.error && (
         <div className="form-error" role="alert">
           {m.error}

@@ -18,6 +18,8 @@ export interface ModelManagerState {
   cancel: (spec: string) => void
   remove: (name: string) => void
   setSetupDone: (done: boolean) => Promise<void>
+  /** Shows a failed call's message. */
+  fail: (e: unknown) => void
 }
 
 /** The model manager's data and actions for the getting-started page and Settings ▸ Models. */
@@ -74,6 +76,7 @@ export function useModelManager(api: ModelsApi): ModelManagerState {
     cancel: (spec) => void api.call('models.cancel', { spec }).catch(() => undefined),
     remove: (name) =>
       void api.call('models.remove', { name }).then(refresh, (e: unknown) => setError((e as Error).message)),
+    fail: (e) => setError(e instanceof Error ? e.message : String(e)),
     setSetupDone: async (done) => {
       await api.call('models.setupDone', { done })
       refresh()
