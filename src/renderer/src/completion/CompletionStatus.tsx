@@ -20,6 +20,9 @@ export function CompletionStatus({ api }: { api: Pick<HearthApi, 'call' | 'on'> 
     }
   }, [api])
   if (!status) return null
+  // Before any completion was asked for, a backend's trouble is the backend item's to show (it
+  // says what completions will use, or the next step); a second warning here would only repeat it.
+  if (status.state === 'error' && status.counts.requests === 0) return null
   const { text, tone } = completionStatusText(status)
   return (
     <span

@@ -3,6 +3,7 @@ import { CommitInput, TokenInput } from '../settings/fields'
 import { formatBytes, progressFraction, progressText } from './formatBytes'
 import { openGettingStarted } from './gettingStartedEvent'
 import { useModelManager, type ModelsApi } from './useModelManager'
+import './setup.css'
 
 const TASK_LABEL: Record<ModelTask, string> = {
   completion: 'Completion',
@@ -56,51 +57,57 @@ export function ModelsSection({ api }: { api: ModelsApi }) {
           {m.error}
         </div>
       )}
-      <table className="settings-table">
-        <tbody>
-          {o.catalogue.map((c) => {
-            const busy = m.pending.has(c.id)
-            const p = m.progress[c.id]
-            const frac = progressFraction(p)
-            return (
-              <tr key={c.id} data-testid={`model-${c.id}`}>
-                <td>{TASK_LABEL[c.task]}</td>
-                <td title={c.purpose}>
-                  {c.title}
-                  {recommended.has(c.id) ? ' · recommended' : ''}
-                </td>
-                <td>{formatBytes(c.sizeBytes)}</td>
-                <td>
-                  {busy ? (
-                    <>
-                      <progress max={1} {...(frac !== undefined ? { value: frac } : {})} />{' '}
-                      {p ? progressText(p) : 'Starting…'}{' '}
-                      <button type="button" onClick={() => m.cancel(c.id)}>
-                        Cancel
-                      </button>
-                    </>
-                  ) : c.installed ? (
-                    <>
-                      {c.task !== 'embedding' && (
-                        <button type="button" onClick={() => void m.pull(c.id, true)}>
-                          Use for {c.task}
+      {(['completion', 'chat', 'embedding'] as const).map((task) => (
+        <div key={task} className="models-group">
+          <div className="models-task">{TASK_LABEL[task]}</div>
+          {o.catalogue
+            .filter((c) => c.task === task)
+            .map((c) => {
+              const busy = m.pending.has(c.id)
+              const p = m.progress[c.id]
+              const frac = progressFraction(p)
+              return (
+                <div key={c.id} className="models-entry" data-testid={`model-${c.id}`} title={c.purpose}>
+                  <div>
+                    {c.title}
+                    <span className="settings-muted">
+                      {' '}
+                      · {formatBytes(c.sizeBytes)}
+                      {recommended.has(c.id) ? ' · recommended' : ''}
+                      {c.installed ? ' · installed' : ''}
+                    </span>
+                  </div>
+                  <div className="models-actions">
+                    {busy ? (
+                      <>
+                        <progress max={1} {...(frac !== undefined ? { value: frac } : {})} />{' '}
+                        <span className="settings-muted">{p ? progressText(p) : 'Starting…'}</span>{' '}
+                        <button type="button" onClick={() => m.cancel(c.id)}>
+                          Cancel
                         </button>
-                      )}{' '}
-                      <button type="button" onClick={() => m.remove(c.id)}>
-                        Remove
+                      </>
+                    ) : c.installed ? (
+                      <>
+                        {c.task !== 'embedding' && (
+                          <button type="button" onClick={() => void m.pull(c.id, true)}>
+                            Use for {c.task}
+                          </button>
+                        )}{' '}
+                        <button type="button" onClick={() => m.remove(c.id)}>
+                          Remove
+                        </button>
+                      </>
+                    ) : (
+                      <button type="button" disabled={o.offline} onClick={() => void m.pull(c.id, false)}>
+                        {c.partialBytes > 0 ? `Resume (${formatBytes(c.partialBytes)} kept)` : 'Download'}
                       </button>
-                    </>
-                  ) : (
-                    <button type="button" disabled={o.offline} onClick={() => void m.pull(c.id, false)}>
-                      {c.partialBytes > 0 ? `Resume (${formatBytes(c.partialBytes)} kept)` : 'Download'}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+                    )}
+                  </div>
+                </div>
+              )
+            })}
+        </div>
+      ))}
     </section>
   )
 }
