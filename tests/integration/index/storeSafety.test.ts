@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -93,6 +93,28 @@ describe('index data directory safety (real PGlite, real processes)', () => {
       const third = await runCli(['index', ws, '--db', db, '--json'])
       expect(third.stderr).not.toMatch(/set aside/)
       expect(JSON.parse(third.stdout)).toMatchObject({ files: 2, indexed: 0 })
+    },
+    SLOW,
+  )
+
+  it(
+    'a new database whose making was cut short (a killed --force) is made again, not set aside as damaged',
+    async () => {
+      const db = join(tmp.dir, 'db-half-made')
+      expect((await runCli(['index', ws, '--db', db, '--json'])).code).toBe(0)
+      // What a process killed while the template's tar was unpacking leaves: the making mark,
+      // PG_VERSION (the tar's first entry) and part of the rest.
+      rmSync(join(db, 'pg'), { recursive: true, force: true })
+      mkdirSync(join(db, 'pg'))
+      copyFileSync(join(db, 'vectors', 'PG_VERSION'), join(db, 'pg', 'PG_VERSION'))
+      cpSync(join(db, 'vectors', 'base', '1'), join(db, 'pg', 'base', '1'), { recursive: true })
+      writeFileSync(join(db, 'pg.making'), '')
+      const again = await runCli(['index', ws, '--db', db, '--json'])
+      expect(again.code, again.stderr).toBe(0)
+      expect(again.stderr).not.toMatch(/set aside/)
+      expect(JSON.parse(again.stdout)).toMatchObject({ files: 2, indexed: 2 })
+      expect(readdirSync(db).filter((n) => n.startsWith('pg.'))).toEqual([])
+      expect(existsSync(join(db, 'pg.making'))).toBe(false)
     },
     SLOW,
   )

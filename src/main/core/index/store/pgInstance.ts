@@ -3,7 +3,15 @@ import { PGlite } from '@electric-sql/pglite'
 import { amcheck } from '@electric-sql/pglite/contrib/amcheck'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { vector } from '@electric-sql/pglite-pgvector'
-import { dropTemplate, isNewDataDir, readTemplate, saveTemplate, templateFile } from './pgTemplate'
+import {
+  dropTemplate,
+  finishMaking,
+  isNewDataDir,
+  readTemplate,
+  saveTemplate,
+  startMaking,
+  templateFile,
+} from './pgTemplate'
 import { checkOnOpen, clearShutdown, type DirHealth, readShutdown, recordShutdown } from './integrity'
 import { discard, openOrSetAside, removeDiscarded } from './setAside'
 
@@ -39,10 +47,28 @@ export async function startPg(pgDir: string | null, cacheKb?: number, checks = f
 }
 
 /**
- * A database that does not exist yet: copied from the template when there is a good one; else
- * initdb, and the result becomes the template (before any migration: it holds no schema of ours).
+ * A database that does not exist yet, made under its making mark (pgTemplate.ts startMaking): a
+ * process killed before it is whole leaves a directory the next open makes again, not one it
+ * starts, fails on and sets aside as damaged.
  */
 async function createPg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
+  if (!pgDir) return makePg(pgDir, cacheKb)
+  startMaking(pgDir)
+  const pg = await makePg(pgDir, cacheKb)
+  try {
+    finishMaking(pgDir)
+  } catch (err) {
+    await pg.close().catch(() => undefined)
+    throw err
+  }
+  return pg
+}
+
+/**
+ * Copied from the template when there is a good one; else initdb, and the result becomes the
+ * template (before any migration: it holds no schema of ours).
+ */
+async function makePg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
   const file = templateFile()
   const template = readTemplate(file)
   if (template) {

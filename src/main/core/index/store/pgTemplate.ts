@@ -110,13 +110,47 @@ function removeStaleTemporaries(file: string): void {
   }
 }
 
-/** True when `pgDir` holds no database yet (absent or empty): a template can be loaded into it. */
+/**
+ * Beside a database directory while it is being made (`pg.making`): a new database is hundreds of
+ * files (the template's tar unpacked one by one, or initdb), and a process killed meanwhile left a
+ * directory with PG_VERSION but not the rest. Opened as it was, that failed to start and was set
+ * aside as damaged (the crash suite's kills during `hearth index --force` found it); with the mark
+ * still there it is an unfinished new database, made again from nothing.
+ */
+export function makingMark(pgDir: string): string {
+  return `${pgDir}.making`
+}
+
+/**
+ * True when `pgDir` holds no database yet (absent or empty, or its making never finished): a
+ * template can be loaded into it (after startMaking clears what a killed making left).
+ */
 export function isNewDataDir(pgDir: string | null): boolean {
   if (pgDir === null) return true
+  if (existsSync(makingMark(pgDir))) return true
   try {
     return readdirSync(pgDir).length === 0
   } catch (err) {
     // Absent: new. Unreadable: not ours to fill; opening it reports why.
     return (err as NodeJS.ErrnoException).code === 'ENOENT'
   }
+}
+
+/**
+ * A new database is about to be made in `pgDir`: the mark goes down first, then anything an
+ * unfinished making left there goes (the mark says it is ours and half made, never a database).
+ */
+export function startMaking(pgDir: string): void {
+  const mark = makingMark(pgDir)
+  if (existsSync(mark)) rmSync(pgDir, { recursive: true, force: true })
+  else {
+    // The index folder itself is made private by IndexStore.open; this is for a bare IndexDb.open.
+    mkdirSync(dirname(pgDir), { recursive: true, mode: 0o700 })
+    writeFileSync(mark, '')
+  }
+}
+
+/** The new database in `pgDir` is whole (started, extensions current): from now on it is opened, not made. */
+export function finishMaking(pgDir: string): void {
+  rmSync(makingMark(pgDir), { force: true })
 }
