@@ -112,7 +112,14 @@ export async function search(
   const filtered = filter.pathRegex !== undefined || filter.languages !== undefined
   if (mode !== 'fts' && vectors) {
     try {
-      const [vec] = await vectors.embedder.embed([query], signal)
+      const [embedded] = await vectors.embedder.embed([query], signal)
+      // A query of only common words, digits or symbols embeds to a zero vector, whose cosine
+      // distance to anything is NaN: it has nothing for the vector side to match.
+      const vec = embedded && hasDirection(embedded) ? embedded : undefined
+      if (!vec) {
+        notice = mode === 'vector' ? NOTHING_TO_EMBED : `${NOTHING_TO_EMBED}: full-text results only`
+        if (mode === 'hybrid') mode = 'fts'
+      }
       // Unfiltered, the nearest hashes are fused as they are and only the shown few are mapped to
       // chunks (with their text, in one request after the full-text query): see chunkTexts.
       if (vec && filtered)
@@ -134,11 +141,25 @@ export async function search(
   if (mode === 'fts') ranked = ftsHits.map((hit) => ({ hit, score: hit.score }))
   else if (mode === 'vector') ranked = vecHits.map(asCandidate)
   else ranked = opts.fusion === 'rrf' ? fuseRrf(ftsHits, vecHits) : fuseWeighted(ftsHits, vecHits)
+  // A score the contract cannot carry (NaN from a degenerate vector) never reaches the user.
+  ranked = ranked.filter((c) => Number.isFinite(c.score))
+  if (q.terms.length === 0 && mode === 'fts' && !notice) notice = NOTHING_TO_SEARCH
   const results = await showable(backend, ranked, opts, q)
   signal?.throwIfAborted()
   const res: SearchResponse = { results, mode, ms: Math.round(performance.now() - t0) }
   if (notice) res.notice = notice
   return res
+}
+
+const NOTHING_TO_EMBED =
+  'the query has only common words, numbers or symbols, which semantic search cannot match'
+const NOTHING_TO_SEARCH = 'nothing to search for: the query has only common words or symbols'
+
+/** Whether a vector points anywhere (not all zeros, no NaN): only then is a cosine distance defined. */
+function hasDirection(v: ArrayLike<number>): boolean {
+  let sum = 0
+  for (let i = 0; i < v.length; i++) sum += (v[i] ?? 0) * (v[i] ?? 0)
+  return sum > 0 && Number.isFinite(sum)
 }
 
 /**
