@@ -24,11 +24,12 @@ import { ModelManager } from '../src/main/core/models/modelManager'
 import { HttpClient } from '../src/main/core/net/httpClient'
 import type { ModelsOverview } from '../src/shared/contract/models'
 import { FakeHub } from '../tests/helpers/fakeHub'
+import { testModel } from '../tests/helpers/testModels'
 
 const { values } = parseArgs({ options: { mb: { type: 'string' }, runs: { type: 'string' } } })
 const MB = Number(values.mb ?? 256)
 const RUNS = Number(values.runs ?? 3)
-const MODEL = join(import.meta.dirname, '..', '..', 'shared', 'models', 'stories260K-fim-test.gguf')
+const MODEL = testModel('stories260K-fim-test.gguf')
 const run = promisify(execFile)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d

@@ -34,6 +34,7 @@ import {
   startServe,
   tempDir,
 } from '../tests/helpers/serve'
+import { testModel } from '../tests/helpers/testModels'
 
 const OUT = resolve(process.argv[2] ?? join(REPO_ROOT, 'docs/screenshot.png'))
 const VIEWPORT = { width: 1280, height: 760 }
@@ -41,7 +42,7 @@ const VIEWPORT = { width: 1280, height: 760 }
 const MIN_PNG_BYTES = 20_000
 /** After a signal, how long the script waits for a step in flight before it exits anyway. */
 const SIGNAL_GRACE_MS = 25_000
-const MODEL = join(REPO_ROOT, '..', 'shared', 'models', 'stories260K-fim-test.gguf')
+const MODEL = testModel('stories260K-fim-test.gguf')
 /** Where the local hub serves it: `hf:<repo>/<file>` is how a user pulls any GGUF from the hub. */
 const MODEL_REPO = 'hearth-test/stories260K-fim-GGUF'
 const MODEL_FILE = 'stories260K-fim-test.gguf'

@@ -6,7 +6,6 @@ import type { Browser, Page } from 'playwright-core'
 import { CATALOGUE, type CatalogueModel } from '../../src/main/core/models/catalogue'
 import { FakeHub } from '../helpers/fakeHub'
 import {
-  REPO_ROOT,
   SKIP_E2E,
   connectApi,
   launchChromium,
@@ -17,11 +16,12 @@ import {
   type ServedHearth,
 } from '../helpers/serve'
 import { item, waitForEditor } from './editorFlows'
+import { testModel } from '../helpers/testModels'
 
 if (SKIP_E2E) console.warn('e2e: HEARTH_SKIP_E2E=1, browser tests skipped')
 
 /** The real test GGUF (a 260K-parameter story model with FIM tokens): loads in the embedded engine in a second. */
-const MODEL = join(REPO_ROOT, '..', 'shared', 'models', 'stories260K-fim-test.gguf')
+const MODEL = testModel('stories260K-fim-test.gguf')
 /** Variables a developer's shell may carry that would route completions or downloads elsewhere. */
 const ROUTING_ENV = [
   'HEARTH_FIM_PROVIDER',

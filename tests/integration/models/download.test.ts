@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { HearthError } from '@shared/errors'
 import { DownloadLock } from '../../../src/main/core/models/downloadLock'
@@ -8,8 +8,9 @@ import { downloadHubFile, partialPath, type DownloadProgress } from '../../../sr
 import { ModelManager } from '../../../src/main/core/models/modelManager'
 import { HttpClient } from '../../../src/main/core/net/httpClient'
 import { FakeHub } from '../../helpers/fakeHub'
+import { testModel } from '../../helpers/testModels'
 
-const MODEL = resolve(import.meta.dirname, '../../../../shared/models/stories260K-fim-test.gguf')
+const MODEL = testModel('stories260K-fim-test.gguf')
 const REPO = 'tiny/stories-GGUF'
 const FILE = 'stories260K-fim-test.gguf'
 

@@ -7,20 +7,12 @@ import { CATALOGUE } from '../../../src/main/core/models/catalogue'
 import { Core } from '../../../src/main/core/createCore'
 import type { CallContext } from '../../../src/main/core/rpc/handlers'
 import { FakeHub } from '../../helpers/fakeHub'
+import { testModel } from '../../helpers/testModels'
 
 // From a fresh data dir to a completion through the app's own calls, as the getting-started page
 // makes them: no settings file is written by hand. The local mirror serves the real test GGUF under
 // every catalogue entry's path, so whichever model this machine is recommended, the engine loads it.
-const MODEL = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'models',
-  'stories260K-fim-test.gguf',
-)
+const MODEL = testModel('stories260K-fim-test.gguf')
 const ctx: CallContext = { signal: new AbortController().signal, transport: 'local' }
 
 let hub: FakeHub

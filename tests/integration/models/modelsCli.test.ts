@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FakeHub } from '../../helpers/fakeHub'
+import { testModel } from '../../helpers/testModels'
 
 // `hearth models` as a user runs it: a separate process against a local server with Hugging
 // Face's layout, then `hearth complete` on the settings it wrote, with the real engine.
 const root = join(__dirname, '..', '..', '..')
-const MODEL = join(root, '..', 'shared', 'models', 'stories260K-fim-test.gguf')
+const MODEL = testModel('stories260K-fim-test.gguf')
 const FILE = 'stories260K-fim-test.gguf'
 
 function hearth(
