@@ -1,42 +1,18 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FakeHub } from '../../helpers/fakeHub'
 import { testModel } from '../../helpers/testModels'
+import { runCli, type CliResult } from '../index/cliHelpers'
 
 // `hearth models` as a user runs it: a separate process against a local server with Hugging
 // Face's layout, then `hearth complete` on the settings it wrote, with the real engine.
-const root = join(__dirname, '..', '..', '..')
 const MODEL = testModel('stories260K-fim-test.gguf')
 const FILE = 'stories260K-fim-test.gguf'
 
-function hearth(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.node.json'), ...env },
-        timeout: 90_000,
-      },
-      (err, stdout, stderr) => {
-        const code =
-          err && typeof (err as { code?: unknown }).code === 'number'
-            ? (err as { code: number }).code
-            : err
-              ? 1
-              : 0
-        resolve({ code, stdout, stderr })
-      },
-    )
-  })
-}
+/** The CLI from source in its own process, with this test's environment on top. */
+const hearth = (args: string[], env: Record<string, string>): Promise<CliResult> => runCli(args, { env })
 
 let hub: FakeHub
 let dataDir: string
