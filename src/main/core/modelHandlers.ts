@@ -1,4 +1,3 @@
-import { availableParallelism, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import type { CatalogueEntry, ModelsOverview, modelsMethods } from '@shared/contract/models'
@@ -9,7 +8,7 @@ import { atomicWrite } from './files/atomicWrite'
 import { PRIVATE_FILE_MODE } from './files/dataDir'
 import { ModelManager } from './models/modelManager'
 import { hubEndpoint, parseModelRequest } from './models/modelSpec'
-import type { MachineFacts } from './models/recommend'
+import { thisMachine, type MachineFacts } from './models/recommend'
 import type { RoutingServices } from './router/routingServices'
 import type { HandlersFor } from './rpc/handlers'
 import { useModelPatch } from './settings/useModel'
@@ -90,8 +89,7 @@ export class ModelService implements Disposable {
   }
 
   private machine(): MachineFacts {
-    const gpu = this.o.gpu?.()
-    return { totalMemBytes: totalmem(), cores: availableParallelism(), ...(gpu ? { gpu } : {}) }
+    return thisMachine(this.o.gpu?.())
   }
 
   async overview(): Promise<ModelsOverview> {

@@ -1,10 +1,10 @@
-import { availableParallelism, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { defaultDataDir } from '../../core/files/dataDir'
 import type { DownloadProgress } from '../../core/models/download'
 import { ModelManager } from '../../core/models/modelManager'
 import { parseModelRequest } from '../../core/models/modelSpec'
+import { thisMachine } from '../../core/models/recommend'
 import { HttpClient } from '../../core/net/httpClient'
 import { loopbackOnlyPolicy } from '../../core/net/connectionPolicy'
 import { SettingsService } from '../../core/settings/settingsService'
@@ -33,10 +33,6 @@ const USAGE = [
 const GB = 1024 ** 3
 const size = (n: number): string =>
   n >= GB ? `${(n / GB).toFixed(1)} GB` : `${Math.round(n / 1024 / 1024)} MB`
-
-function machine(): { totalMemBytes: number; cores: number } {
-  return { totalMemBytes: totalmem(), cores: availableParallelism() }
-}
 
 /** `hearth models`: the model manager on the command line. */
 export const modelsCommand: Command = {
@@ -130,7 +126,7 @@ async function list(manager: ModelManager, json: boolean): Promise<number> {
 }
 
 function recommendCmd(manager: ModelManager, json: boolean): number {
-  const recs = manager.recommend(machine())
+  const recs = manager.recommend(thisMachine())
   if (json) {
     process.stdout.write(
       `${JSON.stringify(recs.map((r) => ({ task: r.task, id: r.model.id, why: r.why })))}\n`,

@@ -1,3 +1,4 @@
+import { availableParallelism, totalmem } from 'node:os'
 import { catalogueModel, type CatalogueModel, type ModelTask } from './catalogue'
 
 /** What the recommendation looks at. */
@@ -16,6 +17,11 @@ export interface Recommendation {
 }
 
 const GB = 1024 ** 3
+
+/** This machine's memory and cores, with the GPU the resource monitor sees (if any). */
+export function thisMachine(gpu?: MachineFacts['gpu']): MachineFacts {
+  return { totalMemBytes: totalmem(), cores: availableParallelism(), ...(gpu ? { gpu } : {}) }
+}
 
 function describe(m: MachineFacts): string {
   const ram = `${Math.round(m.totalMemBytes / GB)} GB of memory`
