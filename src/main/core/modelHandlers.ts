@@ -7,10 +7,11 @@ import type { Disposable } from './base/lifecycle'
 import { atomicWrite } from './files/atomicWrite'
 import { PRIVATE_FILE_MODE } from './files/dataDir'
 import { ModelManager } from './models/modelManager'
-import { hubEndpoint, parseModelRequest } from './models/modelSpec'
+import { hubEndpoint, parseModelRequest, type ModelRequest } from './models/modelSpec'
 import { thisMachine, type MachineFacts } from './models/recommend'
 import type { RoutingServices } from './router/routingServices'
 import type { HandlersFor } from './rpc/handlers'
+import type { SettingsService } from './settings/settingsService'
 import { useModelPatch } from './settings/useModel'
 
 export interface ModelServiceOptions {
@@ -147,16 +148,8 @@ export class ModelService implements Disposable {
     )
     let usedFor: CatalogueEntry['task'] | null = null
     if (use) {
-      const task = request.entry?.task ?? 'completion'
-      if (task === 'embedding')
-        throw new HearthError(
-          'invalid_argument',
-          'the embedded engine does not serve embeddings from a GGUF yet: use this model through Ollama instead',
-        )
-      const s = this.o.routing.settings
-      await s.update('user', useModelPatch(s.settings, task, 'embedded', request.fileName))
-      usedFor = task
-      if (task === 'completion') void this.warmCompletion()
+      usedFor = await useDownloadedModel(this.o.routing.settings, request, 'instead')
+      if (usedFor === 'completion') void this.warmCompletion()
     }
     return { path: res.path, bytes: res.bytes, sha256: res.sha256, usedFor }
   }
@@ -227,6 +220,25 @@ export class ModelService implements Disposable {
     })
     return done
   }
+}
+
+/**
+ * Makes the active profile serve a downloaded model's task from it on the embedded engine (user
+ * settings); `ollamaHint` ends the refusal for an embedding model, which the engine cannot serve.
+ */
+export async function useDownloadedModel(
+  settings: SettingsService,
+  request: ModelRequest,
+  ollamaHint: string,
+): Promise<'completion' | 'chat'> {
+  const task = request.entry?.task ?? 'completion'
+  if (task === 'embedding')
+    throw new HearthError(
+      'invalid_argument',
+      `the embedded engine does not serve embeddings from a GGUF yet: use this model through Ollama ${ollamaHint}`,
+    )
+  await settings.update('user', useModelPatch(settings.settings, task, 'embedded', request.fileName))
+  return task
 }
 
 export function modelHandlers(svc: ModelService): HandlersFor<keyof typeof modelsMethods> {

@@ -5,10 +5,10 @@ import type { DownloadProgress } from '../../core/models/download'
 import { ModelManager } from '../../core/models/modelManager'
 import { parseModelRequest } from '../../core/models/modelSpec'
 import { thisMachine } from '../../core/models/recommend'
+import { useDownloadedModel } from '../../core/modelHandlers'
 import { HttpClient } from '../../core/net/httpClient'
 import { loopbackOnlyPolicy } from '../../core/net/connectionPolicy'
 import { SettingsService } from '../../core/settings/settingsService'
-import { useModelPatch } from '../../core/settings/useModel'
 import { type Command, parse, UsageError } from '../command'
 import { ProgressLine } from './progressLine'
 
@@ -161,13 +161,7 @@ async function pull(
       `${res.path} (${size(res.bytes)}, sha256 ${res.sha256}${res.resumed ? ', resumed' : ''})\n`,
     )
     if (useIn) {
-      const task = request.entry?.task ?? 'completion'
-      if (task === 'embedding')
-        throw new HearthError(
-          'invalid_argument',
-          'the embedded engine does not serve embeddings from a GGUF yet: use this model through Ollama (hearth models pull --ollama nomic-embed-text)',
-        )
-      await useIn.update('user', useModelPatch(useIn.settings, task, 'embedded', request.fileName))
+      const task = await useDownloadedModel(useIn, request, '(hearth models pull --ollama nomic-embed-text)')
       process.stdout.write(`the ${useIn.settings.profile} profile now uses it for ${task}\n`)
     }
     return 0
