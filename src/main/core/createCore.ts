@@ -80,7 +80,11 @@ export class Core {
     this.events = events
     this.routing = routing
     this.store.add(routing)
-    this.workspace = new WorkspaceService({ events: this.events, stateDir: options.dataDir })
+    this.workspace = new WorkspaceService({
+      events: this.events,
+      stateDir: options.dataDir,
+      excludes: () => routing.settings.settings.index.exclude,
+    })
     this.store.add(this.workspace)
     const s = routing.settings.settings
     this.resources = createResources({
@@ -124,6 +128,11 @@ export class Core {
         // Opting in indexes the secret-looking files; opting out removes them, at once.
         if (c.settings.index.includeSecretFiles !== c.previous.index.includeSecretFiles)
           this.index.rebuild(false)
+        // New exclude globs: what they leave out leaves the index, what they let in comes in.
+        if (c.settings.index.exclude.join('\n') !== c.previous.index.exclude.join('\n')) {
+          this.workspace.rulesChanged()
+          this.index.rebuild(false)
+        }
       }),
     )
     // The monitor watches the active profile's Triton / Ollama servers, through the core's HTTP

@@ -57,6 +57,11 @@ export const IndexStatus = z.object({
     .object({
       count: z.number().int().nonnegative(),
       sample: z.array(z.object({ path: z.string(), reason: z.string() })).max(50),
+      /** How many were left out for each reason (an ignore rule names its file and pattern), most first. */
+      reasons: z
+        .array(z.object({ reason: z.string(), count: z.number().int().nonnegative() }))
+        .max(50)
+        .optional(),
     })
     .optional(),
 })

@@ -155,6 +155,8 @@ export function defaultSettings(): Settings {
     },
     index: {
       includeSecretFiles: false,
+      exclude: [],
+      removeUnusedAfterDays: null,
     },
     models: {
       hubEndpoint: '',

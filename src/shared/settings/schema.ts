@@ -172,6 +172,18 @@ export const IndexSettings = z.strictObject({
    * embedder, to the server. Skipped files are listed with the reason.
    */
   includeSecretFiles: z.boolean(),
+  /**
+   * Paths the index and quick open leave out, as globs in .gitignore syntax (`*.gen.ts`,
+   * `fixtures/`, `/docs/api/**`), on top of .gitignore and .hearthignore; like VS Code's
+   * `files.exclude`. Each left-out path is listed with the glob that matched.
+   */
+  exclude: z.array(z.string().min(1).max(500)).max(500).default([]),
+  /**
+   * Remove the indexes of folders not opened for this many days, when Hearth starts (each folder
+   * ever opened keeps one in the user data directory). null: keep them (`hearth indexes gc` does it
+   * by hand).
+   */
+  removeUnusedAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
 })
 export type IndexSettings = z.infer<typeof IndexSettings>
 

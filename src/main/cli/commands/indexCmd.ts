@@ -7,6 +7,7 @@ import { createEmbedder, EMBEDDER_NAMES } from '../../core/inference/createEmbed
 import type { Embedder } from '../../core/inference/embedder'
 import type { RoutingServices } from '../../core/router/routingServices'
 import { canonicalRoot, indexDirFor, indexDiskUsage } from '../../core/index/indexLocation'
+import { IGNORED_PREFIX, IgnoreRules } from '../../core/files/ignoreRules'
 import { formatBytes } from '../../core/index/store/diskSpace'
 import { describeError, STORE_ERROR, storeReasonOf, writeFailureOf } from '../../core/index/store/storeErrors'
 import type { IndexProgress } from '../../core/index/indexer'
@@ -30,7 +31,8 @@ export const indexCommand: Command = {
     "                   (default: the active profile's, as in the app: its first reachable tier;",
     '                   hash is built in and needs no server); remote ones read HEARTH_EMBED_URL /',
     '                   HEARTH_EMBED_MODEL / HEARTH_EMBED_TOKEN',
-    '  --json           print a JSON summary: {"files","chunks","skipped":[{"path","reason"}],"ms","diskBytes"}',
+    '  --json           print a JSON summary: {"files","chunks","skipped":[{"path","reason"}],"ms","diskBytes"};',
+    '                   skipped includes what ignore rules left out ("ignored by .gitignore (*.log)")',
     '  --force          rebuild the full-text index from nothing: a new empty database, every file',
     '                   chunked again (vectors are kept: they are cached by chunk text)',
     '  --no-wait        do not wait for the embedding backlog',
@@ -55,8 +57,12 @@ export const indexCommand: Command = {
     }
     const routing = name === undefined ? await commandRouting() : undefined
     // What the app would index: the user's opt-in for secret-looking files applies here too.
-    const includeSecrets = (routing?.settings.settings ?? (await userSettings())).index.includeSecretFiles
+    const indexSettings = (routing?.settings.settings ?? (await userSettings())).index
+    const includeSecrets = indexSettings.includeSecretFiles
     const root = canonicalRoot(dir)
+    // The app's rules: .hearthignore, .gitignore, the user's index.exclude, untracked defaults.
+    const rules = new IgnoreRules(root, { excludes: () => indexSettings.exclude })
+    await rules.prepare()
     const dbDir = values.db ? resolve(values.db) : indexDirFor(root)
     const t0 = performance.now()
     const bar = new ProgressLine(process.stderr)
@@ -64,6 +70,7 @@ export const indexCommand: Command = {
       root,
       dbDir,
       fresh: values.force ?? false,
+      rules,
       includeSecretFiles: () => includeSecrets,
       embedder: routing
         ? await routedEmbedder(routing).catch(disposing(routing))
@@ -109,15 +116,19 @@ export const indexCommand: Command = {
         )
       } else {
         const aside = disk.setAside.map((c) => `${formatBytes(c.bytes)} of it a damaged copy at ${c.path}`)
+        // Left out by an ignore rule (node_modules, a .gitignore pattern) is normal: counted per
+        // rule; every other skip (unreadable, too large, a secret) is listed.
+        const ignored = summary.skipped.filter((s) => s.reason.startsWith(IGNORED_PREFIX))
+        const other = summary.skipped.filter((s) => !s.reason.startsWith(IGNORED_PREFIX))
         process.stdout.write(
           `indexed ${root}: ${stats.files} files, ${stats.chunks} chunks (${summary.indexed} new or changed, ${summary.removed} removed), ` +
-            `${summary.skipped.length} skipped, ${stats.pending} embeddings pending, ${ms} ms\n` +
+            `${other.length} skipped, ${ignored.length} ignored, ${stats.pending} embeddings pending, ${ms} ms\n` +
             `index: ${dbDir} (${[`${formatBytes(disk.bytes)} on disk`, ...aside].join('; ')})\n`,
         )
-        for (const s of summary.skipped.slice(0, 20))
-          process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`)
-        if (summary.skipped.length > 20)
-          process.stdout.write(`  … and ${summary.skipped.length - 20} more (--json lists all)\n`)
+        for (const s of other.slice(0, 20)) process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`)
+        if (other.length > 20) process.stdout.write(`  … and ${other.length - 20} more (--json lists all)\n`)
+        for (const [reason, n] of countBy(ignored.map((s) => s.reason)).slice(0, 10))
+          process.stdout.write(`  ${reason}: ${n} ${n === 1 ? 'path' : 'paths'}\n`)
       }
       // Every file that needed writing failed to be stored: the index did not move, say so.
       const unstored = summary.skipped.filter((s) => s.reason.startsWith(STORE_ERROR))
@@ -173,6 +184,13 @@ function disposing(routing: RoutingServices | undefined): (err: unknown) => Prom
 async function routedEmbedder(routing: RoutingServices): Promise<Embedder | null> {
   await routing.router.checkAll()
   return routing.router.tierEmbedder() ?? null
+}
+
+/** Each distinct value with how often it occurs, most frequent first. */
+function countBy(values: string[]): [string, number][] {
+  const m = new Map<string, number>()
+  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1)
+  return [...m.entries()].sort((a, b) => b[1] - a[1])
 }
 
 /** The user's settings as the app reads them (for a run that loads no routing). */

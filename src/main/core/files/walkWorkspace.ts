@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs'
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { IgnoreRules } from './ignoreRules'
+import type { IgnoreRules, IgnoreVerdict } from './ignoreRules'
 import { isTempFileName, looksSecret, SECRET_REASON } from './indexExclusions'
 import { isInside, OUTSIDE_LINK_REASON, statInside } from './openInside'
 
@@ -35,9 +35,10 @@ export interface WalkOptions {
 
 /**
  * Every indexable file under `root` (workspace-relative, `/`-separated), honouring the same ignore
- * rules as the explorer. Symlinks whose real path stays inside the workspace are followed (folders
- * once, by real path, so a link back up the tree is a "symlink loop" in the summary, not a hang);
- * a link at any depth whose real path leaves it is skipped unread with OUTSIDE_LINK_REASON, as
+ * rules as the explorer and quick open; what a rule leaves out is listed in `skipped` with the
+ * rule. Symlinks whose real path stays inside the workspace are followed (folders once, by real
+ * path, so a link back up the tree is a "symlink loop" in the summary, not a hang); a link at any
+ * depth whose real path leaves it is skipped unread with OUTSIDE_LINK_REASON, as
  * `file.read` refuses it. Temp and backup files of a save in progress are left out silently,
  * secret-looking files visibly (WalkOptions).
  */
@@ -183,21 +184,26 @@ async function lookUp(c: LookUpContext, e: Dirent, rel: string): Promise<Looked>
       real = await realpath(abs)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      if (c.rules.isIgnored(rel, false) || isTempFileName(rel)) return { kind: 'none' }
+      const ignored = c.rules.verdict(rel, false)
+      if (ignored) return leftOut(ignored)
+      if (isTempFileName(rel)) return { kind: 'none' }
       return {
         kind: 'skip',
         reason: code === 'ELOOP' ? 'symlink loop' : `broken symlink (${code ?? 'error'})`,
       }
     }
     const isDir = target.isDirectory()
-    if (c.rules.isIgnored(rel, isDir) || (!isDir && isTempFileName(rel))) return { kind: 'none' }
+    const ignored = c.rules.verdict(rel, isDir)
+    if (ignored) return leftOut(ignored)
+    if (!isDir && isTempFileName(rel)) return { kind: 'none' }
     if (!isInside(c.realRoot, real)) return { kind: 'skip', reason: OUTSIDE_LINK_REASON }
     if (isDir) return { kind: 'dir', real, viaLink: true }
     if (target.isFile()) return fileOrSecret(c, rel, target)
     return { kind: 'none' }
   }
   if (e.isDirectory()) {
-    if (c.rules.isIgnored(rel, true)) return { kind: 'none' }
+    const ignored = c.rules.verdict(rel, true)
+    if (ignored) return leftOut(ignored)
     let real: string
     try {
       real = await realpath(abs)
@@ -210,7 +216,9 @@ async function lookUp(c: LookUpContext, e: Dirent, rel: string): Promise<Looked>
     return { kind: 'dir', real, viaLink: false }
   }
   if (e.isFile()) {
-    if (c.rules.isIgnored(rel, false) || isTempFileName(rel)) return { kind: 'none' }
+    const ignored = c.rules.verdict(rel, false)
+    if (ignored) return leftOut(ignored)
+    if (isTempFileName(rel)) return { kind: 'none' }
     try {
       return fileOrSecret(c, rel, await lstat(abs))
     } catch (err) {
@@ -218,6 +226,15 @@ async function lookUp(c: LookUpContext, e: Dirent, rel: string): Promise<Looked>
     }
   }
   return { kind: 'none' }
+}
+
+/**
+ * A path an ignore rule leaves out: listed with the rule (an ignored folder once, not each file in
+ * it, and never walked), so `hearth index --json` and the status say what was left out and why.
+ * VCS metadata is left out without a word.
+ */
+function leftOut(v: IgnoreVerdict): Looked {
+  return v.quiet ? { kind: 'none' } : { kind: 'skip', reason: v.reason }
 }
 
 function fileOrSecret(c: LookUpContext, rel: string, st: Stats): Looked {

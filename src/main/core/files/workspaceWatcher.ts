@@ -2,7 +2,7 @@ import type { Dirent, Stats } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar'
-import { DEFAULT_IGNORED_NAMES, type IgnoreRules } from './ignoreRules'
+import { IgnoreRules } from './ignoreRules'
 import { isTempFileName } from './indexExclusions'
 import { ChangeCoalescer } from './changeCoalescer'
 import type { ChangeSource, FileChangeEvent, WatcherState } from './watchTypes'
@@ -129,8 +129,6 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
     const rel = this.toRel(abs)
     if (rel === null) return true
     if (rel === '') return false
-    const parts = rel.split('/')
-    for (const p of parts) if (DEFAULT_IGNORED_NAMES.has(p)) return true
     const isDir = stats === true || (stats?.isDirectory() ?? false)
     // Temp and backup files of a save in progress (ours, editors'): never reported. Only once
     // chokidar knows it is not a folder (a folder may be called `4913`); raw() covers the rest.
@@ -150,12 +148,14 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
     if (rel === null || rel === '') return
     // File events only come here: a temp file's name decides alone (see isIgnored).
     if (isTempFileName(rel)) return
-    if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
-      // The cached rules of that folder are stale now, so the next `isIgnored` reads the new file.
-      // Re-deciding which already-known files became ignored or visible is the indexer's job: it
-      // gets this event like any other and re-walks. (Files in watched folders that became visible
-      // also arrive as 'created', because chokidar re-reads the folder.)
-      const dir = rel === '.gitignore' ? '' : rel.slice(0, -'/.gitignore'.length)
+    if (IgnoreRules.isIgnoreFile(rel)) {
+      // A .gitignore or .hearthignore: the cached rules of that folder are stale now, so the next
+      // `isIgnored` reads the new file. Re-deciding which already-known files became ignored or
+      // visible is the indexer's job: it gets this event like any other and re-walks. (Files in
+      // watched folders that became visible also arrive as 'created', because chokidar re-reads
+      // the folder.)
+      const slash = rel.lastIndexOf('/')
+      const dir = slash < 0 ? '' : rel.slice(0, slash)
       this.opts.rules.invalidate(dir)
       void this.watchNewlyVisible(join(this.opts.root, dir))
     } else if (kind !== 'deleted' && this.isIgnored(abs)) {
@@ -167,7 +167,15 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
   }
 
   /**
-   * After a .gitignore change, folders below it that were ignored (so never watched) may be
+   * The rules changed as a whole (the user's exclude setting): start watching folders they no
+   * longer leave out. The caller re-walks for the files already in them.
+   */
+  rulesChanged(): void {
+    if (!this.disposed) void this.watchNewlyVisible(this.opts.root)
+  }
+
+  /**
+   * After an ignore file change, folders below it that were ignored (so never watched) may be
    * visible now: start watching those. Existing files in them produce no events (ignoreInitial);
    * the indexer's re-walk on the .gitignore event covers them.
    */

@@ -2,7 +2,7 @@ import { describeError } from './store/storeErrors'
 import type { BackgroundBudget, BudgetConsumer, Budgets } from '../resources/budgets'
 import { FULL_SPEED } from '../resources/budgets'
 import type { FileChangeEvent } from '../files/watchTypes'
-import type { IgnoreRules } from '../files/ignoreRules'
+import { IgnoreRules } from '../files/ignoreRules'
 import type {
   FileCandidate,
   IndexBatchResult,
@@ -296,7 +296,7 @@ export class Indexer implements BudgetConsumer {
 
   /**
    * Watcher changes. Returns when they (and any merged in meanwhile) are in the store. A changed
-   * `.gitignore` re-evaluates the whole tree: files can appear or disappear from the index.
+   * `.gitignore` or `.hearthignore` re-evaluates the whole tree: files can appear or disappear from the index.
    */
   applyChanges(batch: FileChangeEvent[]): Promise<void> {
     for (const c of batch) this.pendingChanges.set(c.path, c.kind)
@@ -315,7 +315,7 @@ export class Indexer implements BudgetConsumer {
       await this.whileRunnable()
       const changes = [...this.pendingChanges]
       this.pendingChanges.clear()
-      const ignoreFiles = changes.filter(([p]) => p === '.gitignore' || p.endsWith('/.gitignore'))
+      const ignoreFiles = changes.filter(([p]) => IgnoreRules.isIgnoreFile(p))
       if (ignoreFiles.length > 0) {
         for (const [p] of ignoreFiles)
           this.rules.invalidate(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')

@@ -3,11 +3,30 @@ import type { SkippedFile } from '../files/walkWorkspace'
 
 /** Skipped files listed in the status (the count covers all; `hearth index --json` lists every one). */
 const SKIPPED_SHOWN = 20
+/** Reasons counted in the status; the rest are folded into the last line. */
+const REASONS_SHOWN = 20
 
-/** What a scan left out, for the index status: the count and the first few with their reasons. */
+/**
+ * What a scan left out, for the index status: the count, the count per reason (an ignore rule is
+ * a reason of its own: "ignored by .gitignore (*.log)"), and a sample that takes from every reason
+ * in turn, so a thousand ignored logs do not hide the one file left out because it is unreadable.
+ */
 export function skippedOf(all: readonly SkippedFile[]): IndexStatus['skipped'] {
-  return {
-    count: all.length,
-    sample: all.slice(0, SKIPPED_SHOWN).map(({ path, reason }) => ({ path, reason })),
+  const byReason = new Map<string, SkippedFile[]>()
+  for (const s of all) {
+    const list = byReason.get(s.reason)
+    if (list) list.push(s)
+    else byReason.set(s.reason, [s])
   }
+  const groups = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length)
+  const sample: { path: string; reason: string }[] = []
+  for (let i = 0; sample.length < SKIPPED_SHOWN && sample.length < all.length; i++)
+    for (const [, list] of groups) {
+      const s = list[i]
+      if (s && sample.length < SKIPPED_SHOWN) sample.push({ path: s.path, reason: s.reason })
+    }
+  const reasons = groups.slice(0, REASONS_SHOWN).map(([reason, list]) => ({ reason, count: list.length }))
+  const rest = groups.slice(REASONS_SHOWN).reduce((n, [, list]) => n + list.length, 0)
+  if (rest > 0) reasons.push({ reason: 'other reasons', count: rest })
+  return { count: all.length, sample, reasons }
 }

@@ -36,6 +36,8 @@ export interface WorkspaceServiceOptions {
   watch?: boolean
   /** File-system calls used by saves (tests inject failures). */
   writeFs?: AtomicWriteFs
+  /** The user's exclude globs (`index.exclude`), read at each check (see IgnoreRules). */
+  excludes?: () => readonly string[]
 }
 
 export interface WriteRequest {
@@ -148,7 +150,9 @@ export class WorkspaceService implements Disposable {
     // tree, and this write would wait behind it (measured: open() 5.5 s instead of milliseconds).
     await this.recentFolders.add(root).catch(() => undefined) // a read-only state dir must not block opening
     await this.closeSession()
-    const rules = new IgnoreRules(root)
+    const rules = new IgnoreRules(root, this.opts.excludes ? { excludes: this.opts.excludes } : {})
+    // Which default-named folders git tracks, asked once without blocking (the watcher needs it).
+    await rules.prepare()
     const session: Session = {
       info: { root, name: basename(root) || root },
       guard: new PathGuard(root),
@@ -186,6 +190,14 @@ export class WorkspaceService implements Disposable {
       }
     }
     return info
+  }
+
+  /**
+   * The exclude setting changed: folders it no longer leaves out get watched. (Quick open and the
+   * explorer read the rules at each call; the index re-walks on its own.)
+   */
+  rulesChanged(): void {
+    this.session?.watcher?.rulesChanged()
   }
 
   recent(): Promise<string[]> {
