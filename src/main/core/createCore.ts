@@ -15,6 +15,7 @@ import { Dispatcher } from './rpc/dispatcher'
 import type { Handlers } from './rpc/handlers'
 import { IndexService } from './index/indexService'
 import { searchHandlers } from './index/searchHandlers'
+import { serveIndexSocket } from './index/cliSocket/indexSocketServer'
 import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
 import { gpuLoadFrom } from './router/gpuLoad'
@@ -108,6 +109,14 @@ export class Core {
       // The profile's `embedding` task decides: Triton/Ollama when up, the built-in one otherwise.
       embedder: routedEmbedderSource(routing.router),
       includeSecretFiles: () => routing.settings.settings.index.includeSecretFiles,
+      // `hearth search` on this folder asks this process (over a socket beside the index) instead
+      // of failing on the index's lock; the dispatcher is read at the first call, once it exists.
+      whileOpen: (dbDir) =>
+        serveIndexSocket({
+          dbDir,
+          dispatcher: () => this.dispatcher,
+          log: options.log ?? defaultLog(process.env),
+        }),
     })
     this.store.add(this.index)
     this.store.defer(this.resources.register(this.index))

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { HearthError } from '@shared/errors'
-import { DEFAULT_SEARCH, type SearchOptions, type SearchResponse } from '../../core/index/hybridSearch'
+import { DEFAULT_SEARCH, type SearchOptions } from '../../core/index/hybridSearch'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import { describeError, storeReasonOf } from '../../core/index/store/storeErrors'
-import { WorkspaceIndex } from '../../core/index/workspaceIndex'
+import { openSearchTarget, type SearchAnswer } from '../searchTarget'
 import { type Command, intOption, parse, UsageError } from '../command'
 
 const MODES = ['hybrid', 'vector', 'fts'] as const
@@ -71,10 +71,12 @@ export const searchCommand: Command = {
         `no index at ${dbDir}: run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\` first`,
       )
     }
-    const idx = await WorkspaceIndex.open({ root, dbDir, embedder: 'stored', readOnly: true })
+    const reindex = `hearth index ${values.db ? `<dir> --db ${dbDir}` : root}`
+    // The Hearth process that holds this index answers when there is one; else it opens here.
+    const idx = await openSearchTarget({ root, dbDir, reindex })
     try {
       const lean = (
-        r: SearchResponse,
+        r: SearchAnswer,
       ): { path: string; startLine: number; endLine: number; score: number; snippet: string }[] =>
         r.results.map((x) => ({
           path: x.path,
@@ -84,12 +86,9 @@ export const searchCommand: Command = {
           snippet: x.snippet,
         }))
       const notices = new Set<string>()
-      // An empty index answers every query with nothing; say why (a new index of an empty folder,
-      // or one an upgrade of the index format emptied: the app re-indexes on open, the CLI does not).
-      if ((await idx.stats()).files === 0)
-        notices.add(
-          `the index at ${dbDir} holds no files: run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\``,
-        )
+      // An empty index, or one still being indexed by the process that holds it.
+      const note = await idx.notice()
+      if (note) notices.add(note)
       if (values.queries) {
         for (const q of queries) {
           const r = await idx.search(q, opts)
@@ -116,7 +115,7 @@ export const searchCommand: Command = {
       // and only indexing fills it again.
       if (storeReasonOf(err) !== 'index_damaged') throw err
       process.stderr.write(
-        `hearth search: ${describeError(err)}. Run \`hearth index ${values.db ? `<dir> --db ${dbDir}` : root}\` to index the files again.\n`,
+        `hearth search: ${describeError(err)}. Run \`${reindex}\` to index the files again.\n`,
       )
       return 1
     } finally {

@@ -50,6 +50,12 @@ export interface IndexServiceOptions {
   retryMs?: number
   /** The user's index.includeSecretFiles, read at each scan and change (default: left out). */
   includeSecretFiles?: () => boolean
+  /**
+   * Started once an index is open here (its lock held) and disposed before it closes: the socket
+   * that answers `hearth search` on this index (index/cliSocket), so the CLI asks this process
+   * instead of failing on the lock.
+   */
+  whileOpen?: (dbDir: string) => Disposable
 }
 
 const STATUS_EVERY_MS = 250
@@ -62,6 +68,8 @@ const STATUS_EVERY_MS = 250
 export class IndexService implements Disposable, BudgetConsumer, ContextSource, EmbeddingPrefetchTarget {
   readonly name = 'index'
   private current: WorkspaceIndex | null = null
+  /** What `whileOpen` started for `current`. */
+  private serving: Disposable | null = null
   private opening: Promise<void> = Promise.resolve()
   private unsubscribe: (() => void)[] = []
   private budgets: Budgets = FULL_SPEED
@@ -187,6 +195,7 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
       return
     }
     this.current = idx
+    this.serving = this.opts.whileOpen?.(indexDirFor(root, this.opts.dataDir)) ?? null
     idx.setBudgets(this.budgets)
     // The route may have moved while the index opened (the router's first health checks).
     if (typeof this.opts.embedder === 'object') this.embedderMayHaveChanged()
@@ -270,6 +279,9 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
     for (const u of this.unsubscribe.splice(0)) u()
     const idx = this.current
     this.current = null
+    const serving = this.serving
+    this.serving = null
+    await serving?.dispose()
     if (idx) await idx.close()
     this.setStatus({ state: 'off', files: 0, chunks: 0, embedBacklog: 0, embedder: null, embedState: 'none' })
   }

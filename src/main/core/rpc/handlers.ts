@@ -3,7 +3,8 @@ import type { MethodName, ParsedArgsOf, ResultOf } from '@shared/contract'
 export interface CallContext {
   /** Aborted when the caller cancels (renderer → main → HTTP/engine) or the connection closes. */
   signal: AbortSignal
-  transport: 'ipc' | 'ws' | 'local'
+  /** `socket`: the index socket `hearth search` asks (index/cliSocket). */
+  transport: 'ipc' | 'ws' | 'local' | 'socket'
 }
 
 export type Handler<M extends MethodName> = (

@@ -12,7 +12,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { HearthError } from '@shared/errors'
 
-interface LockInfo {
+export interface LockInfo {
   pid: number
   host: string
   startedAt: string
@@ -121,6 +121,17 @@ export class DataDirLock {
   }
 }
 
+/**
+ * The live process on this host that holds the index at `dir`, or null when nobody does (no lock,
+ * or one left by a process that is gone). Reads only; `hearth search` uses it to decide between
+ * asking that process and opening the index itself.
+ */
+export function liveLockHolder(dir: string, fs: LockFs = nodeLockFs): LockInfo | null {
+  const holder = readLock(fs, join(dir, 'lock'))
+  if (typeof holder !== 'object' || holder === null) return null
+  return holder.host === hostname() && isAlive(holder.pid) ? holder : null
+}
+
 /** Throws `busy` when `holder` is a live owner (this process, another one here, another host). */
 function refuseLive(dir: string, holder: LockInfo, me: LockInfo): void {
   if (holder.pid === me.pid && holder.host === me.host) {
@@ -129,7 +140,7 @@ function refuseLive(dir: string, holder: LockInfo, me: LockInfo): void {
   if (holder.host === me.host && isAlive(holder.pid)) {
     throw new HearthError(
       'busy',
-      `index ${dir} is in use by another Hearth process (pid ${holder.pid}, started ${holder.startedAt}: ${holder.command})`,
+      `index ${dir} is in use by another Hearth process (pid ${holder.pid}, started ${holder.startedAt}: ${holder.command}); close it first (\`hearth search\` asks it instead of opening the index)`,
       { ...holder },
     )
   }

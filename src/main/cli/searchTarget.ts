@@ -1,0 +1,153 @@
+import type { IndexStatus } from '@shared/contract/search'
+import { HearthError } from '@shared/errors'
+import { DEFAULT_SEARCH, type SearchOptions } from '../core/index/hybridSearch'
+import { indexSocketPaths } from '../core/index/cliSocket/socketPaths'
+import { liveLockHolder, type LockInfo } from '../core/index/store/dataDirLock'
+import { connectIndexSocket, type IndexSocketConnection } from './indexSocketClient'
+import { lstatSync, rmSync } from 'node:fs'
+
+/** One result as `hearth search` prints it. */
+export interface SearchLine {
+  path: string
+  startLine: number
+  endLine: number
+  score: number
+  snippet: string
+  snippetLine: number
+}
+
+export interface SearchAnswer {
+  results: SearchLine[]
+  notice?: string
+  ms: number
+}
+
+/**
+ * Whoever answers `hearth search` on one index: the Hearth process that holds it (the app's core
+ * or `hearth serve`, over its socket: core/index/cliSocket), or, when none does, the index opened
+ * here read-only. Same answers either way; the first costs a connection instead of two databases.
+ */
+export interface SearchTarget {
+  /** 'here': this process opened the index; else the pid of the process that answers. */
+  readonly answeredBy: 'here' | number
+  search(query: string, opts: Partial<SearchOptions>): Promise<SearchAnswer>
+  /** Said once before the results: the index holds no files, or is still being indexed. */
+  notice(): Promise<string | undefined>
+  close(): Promise<void>
+}
+
+export interface SearchTargetOptions {
+  root: string
+  dbDir: string
+  /** The command that fills this index, for the empty-index notice (e.g. `hearth index ~/src/x`). */
+  reindex: string
+}
+
+/**
+ * Asks the live holder of the index when there is one; opens the index here otherwise, or when
+ * the holder does not answer on its socket (an older Hearth, or one closing: the open then says
+ * who holds the index, or finds it free).
+ */
+export async function openSearchTarget(o: SearchTargetOptions): Promise<SearchTarget> {
+  const holder = liveLockHolder(o.dbDir)
+  if (holder) {
+    try {
+      return await remoteTarget(o, holder)
+    } catch (err) {
+      if (!(err instanceof HearthError) || (err.code !== 'unavailable' && err.code !== 'timeout')) throw err
+    }
+  }
+  return localTarget(o)
+}
+
+async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<SearchTarget> {
+  const conn = await connectIndexSocket(o.dbDir)
+  let status: IndexStatus
+  try {
+    status = await call(conn, () => conn.client.call('index.status', {}))
+  } catch (err) {
+    conn.close()
+    throw err
+  }
+  return {
+    answeredBy: holder.pid,
+    async search(query, opts) {
+      // The contract's search takes what the app's search panel sends; these two are tuning flags
+      // the running process does not take (it cannot be opened here while that process holds it).
+      if (opts.fusion !== undefined && opts.fusion !== DEFAULT_SEARCH.fusion)
+        throw new HearthError(
+          'invalid_argument',
+          `--fusion ${opts.fusion} needs the index opened here, and Hearth (pid ${holder.pid}) holds it: close it, or search without --fusion`,
+        )
+      if (opts.limit !== undefined && opts.limit > 200)
+        throw new HearthError(
+          'invalid_argument',
+          `Hearth (pid ${holder.pid}) holds this index and answers at most 200 results: ask for --limit 200 or fewer, or close it`,
+        )
+      const { fusion: _, ...args } = opts
+      const r = await call(conn, () => conn.client.call('search.query', { query, ...args }))
+      return r.notice === undefined
+        ? { results: r.results, ms: r.ms }
+        : { results: r.results, notice: r.notice, ms: r.ms }
+    },
+    notice() {
+      const by = `Hearth (pid ${holder.pid})`
+      if (status.state === 'opening' || status.state === 'scanning' || status.state === 'indexing') {
+        const p = status.progress ? ` (${status.progress.done}/${status.progress.total} files)` : ''
+        return Promise.resolve(`${by} is still indexing this folder${p}: results may be incomplete`)
+      }
+      if (status.state === 'ready' && status.files === 0)
+        return Promise.resolve(`the index at ${o.dbDir} holds no files (${by} has it open and found none)`)
+      return Promise.resolve(undefined)
+    },
+    close() {
+      conn.close()
+      return Promise.resolve()
+    },
+  }
+}
+
+/** A call whose failure is the server's refusal when it refused (the socket closed behind it). */
+async function call<T>(conn: IndexSocketConnection, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f()
+  } catch (err) {
+    throw conn.denied() ?? err
+  }
+}
+
+async function localTarget(o: SearchTargetOptions): Promise<SearchTarget> {
+  // Loaded only here: the databases' code is not needed when a running Hearth answers.
+  const { WorkspaceIndex } = await import('../core/index/workspaceIndex')
+  const idx = await WorkspaceIndex.open({ root: o.root, dbDir: o.dbDir, embedder: 'stored', readOnly: true })
+  // The lock is ours now: a socket still beside the index was left by a holder that died.
+  removeStaleSocket(o.dbDir)
+  return {
+    answeredBy: 'here',
+    search: (query, opts) => idx.search(query, opts),
+    async notice() {
+      // An empty index answers every query with nothing; say why (a new index of an empty folder,
+      // or one an upgrade of the index format emptied: the app re-indexes on open, the CLI does not).
+      if ((await idx.stats()).files === 0)
+        return `the index at ${o.dbDir} holds no files: run \`${o.reindex}\``
+      return undefined
+    },
+    close: () => idx.close(),
+  }
+}
+
+function removeStaleSocket(dbDir: string): void {
+  let paths
+  try {
+    paths = indexSocketPaths(dbDir)
+  } catch {
+    return
+  }
+  rmSync(paths.token, { force: true })
+  if (process.platform === 'win32') return
+  try {
+    if (lstatSync(paths.socket).isSocket()) rmSync(paths.socket, { force: true })
+  } catch {
+    // none
+  }
+}
