@@ -15,6 +15,7 @@ import { Dispatcher } from './rpc/dispatcher'
 import type { Handlers } from './rpc/handlers'
 import { IndexService } from './index/indexService'
 import { searchHandlers } from './index/searchHandlers'
+import { indexesHandlers, removeUnusedIndexes } from './index/indexesHandlers'
 import { serveIndexSocket } from './index/cliSocket/indexSocketServer'
 import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
@@ -128,6 +129,15 @@ export class Core {
       gpu: () => largestLocalGpu(this.resources.state().snapshot.gpus),
     })
     this.store.add(this.models)
+    // index.removeUnusedAfterDays: old indexes go a little after start, out of the way of opening.
+    const indexesDeps = { dataDir: options.dataDir, recentFolders: () => this.workspace.recent() }
+    const gcTimer = setTimeout(() => {
+      const days = routing.settings.settings.index.removeUnusedAfterDays
+      const current = this.workspace.root
+      void removeUnusedIndexes({ ...indexesDeps, days, current }).catch(() => undefined)
+    }, 5_000)
+    gcTimer.unref()
+    this.store.defer(() => clearTimeout(gcTimer))
     // The profile's battery saver follows profile switches (laptop: auto, remote: off).
     this.store.defer(
       routing.settings.onChange((c) => {
@@ -194,6 +204,7 @@ export class Core {
       ...completionHandlers(this.completion),
       ...settingsHandlers(routing),
       ...modelHandlers(this.models),
+      ...indexesHandlers(indexesDeps),
     }
     this.dispatcher = new Dispatcher(handlers, this.activity())
   }

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { EventSpec, MethodSpec } from './define'
 import { appEvents, appMethods } from './app'
 import { completionEvents, completionMethods } from './completion'
+import { indexesMethods } from './indexes'
 import { metricsMethods } from './metrics'
 import { modelsEvents, modelsMethods } from './models'
 import { resourcesEvents, resourcesMethods } from './resources'
@@ -23,6 +24,7 @@ export const methods = {
   ...completionMethods,
   ...settingsMethods,
   ...modelsMethods,
+  ...indexesMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {

@@ -2,6 +2,7 @@ import type { Command } from '../command'
 import { backendsCommand } from './backends'
 import { completeCommand } from './complete'
 import { indexCommand } from './indexCmd'
+import { indexesCommand } from './indexesCmd'
 import { modelsCommand } from './modelsCmd'
 import { searchCommand } from './searchCmd'
 import { serveCommand } from './serve'
@@ -11,6 +12,7 @@ export const commands: Command[] = [
   serveCommand,
   indexCommand,
   searchCommand,
+  indexesCommand,
   completeCommand,
   backendsCommand,
   modelsCommand,

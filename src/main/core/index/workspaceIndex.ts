@@ -7,6 +7,7 @@ import { EmbedQueue, type EmbedQueueState } from './embedQueue'
 import { search, type SearchOptions, type SearchResponse, type VectorSide } from './hybridSearch'
 import { Indexer, type IndexProgress, type ScanSummary } from './indexer'
 import { IndexStore } from './store/indexStore'
+import { recordIndexUse } from './indexMeta'
 import type { OpArgs, StoreStats, SymbolSnippet } from './store/protocol'
 import { describeError } from './store/storeErrors'
 
@@ -102,6 +103,8 @@ export class WorkspaceIndex implements BudgetConsumer {
   static async open(opts: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
     const store = await IndexStore.open(opts.dbDir, { fresh: opts.fresh ?? false })
     try {
+      // Its folder and "last used" for `hearth indexes` and the removal of unused indexes.
+      if (opts.dbDir) await recordIndexUse(opts.dbDir, opts.root)
       const stored = store.opened.stats.embedder
       const embedder = opts.embedder === 'stored' ? (stored ? embedderForId(stored) : null) : opts.embedder
       const idx = new WorkspaceIndex(
@@ -222,8 +225,12 @@ export class WorkspaceIndex implements BudgetConsumer {
     this._queue?.setBudgets(b)
   }
 
-  fullScan(signal?: AbortSignal, force = false): Promise<ScanSummary> {
-    return this.indexer.fullScan(signal, force)
+  async fullScan(signal?: AbortSignal, force = false): Promise<ScanSummary> {
+    const summary = await this.indexer.fullScan(signal, force)
+    // The file count `hearth indexes list` shows, without opening the databases.
+    if (this.opts.dbDir)
+      await recordIndexUse(this.opts.dbDir, this.root, (await this.stats()).files).catch(() => undefined)
+    return summary
   }
 
   applyChanges(batch: FileChangeEvent[]): Promise<void> {
