@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process'
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { indexSocketPaths } from '../../../src/main/core/index/cliSocket/socketPaths'
+import { indexDirFor } from '../../../src/main/core/index/indexLocation'
+import { writeSampleWorkspace } from '../../helpers/sampleWorkspace'
+import { REPO_ROOT, startServe, type ServedHearth } from '../../helpers/serve'
+import { collect, tempDir, type CliResult } from './cliHelpers'
+
+/**
+ * `hearth search` beside a running Hearth (`hearth serve` here: the app's core does the same):
+ * the BUILT CLI (`npm run build` first) asks the process that holds the index over its socket
+ * instead of failing on the lock, with the same answer as an index opened by the CLI itself; the
+ * socket and its token are private to the user, refuse a wrong or missing token and anything but
+ * the index's read calls, and vanish with a clean exit; a socket left by a killed server is
+ * detected, removed, and the CLI opens the index itself.
+ */
+
+const QUERY = 'route handler for users'
+
+function hearth(dataDir: string, args: string[]): Promise<CliResult> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/hearth.js'), ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HEARTH_DATA_DIR: dataDir },
+  })
+  return collect(child)
+}
+
+/** The answer without its timing (`ms` differs from run to run). */
+function answer(r: CliResult): unknown {
+  expect(r.code, r.stderr).toBe(0)
+  const { results } = JSON.parse(r.stdout) as { results: unknown[] }
+  return results
+}
+
+/** Sends raw lines to the socket and collects what comes back until the server closes it. */
+function exchange(
+  socket: string,
+  lines: string[],
+  ms = 8000,
+): Promise<{ replies: unknown[]; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = connect(socket)
+    let text = ''
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve({ replies: parse(text), closed: false })
+    }, ms)
+    s.on('connect', () => s.write(lines.map((l) => `${l}\n`).join('')))
+    s.on('data', (d: Buffer) => (text += d.toString()))
+    s.on('error', reject)
+    s.on('close', () => {
+      clearTimeout(timer)
+      resolve({ replies: parse(text), closed: true })
+    })
+  })
+}
+
+function parse(text: string): unknown[] {
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as unknown)
+}
+
+describe('hearth search beside a running Hearth', () => {
+  let tmp: { dir: string; cleanup: () => void }
+  let ws: string
+  let dataDir: string
+  let dbDir: string
+  let alone: unknown
+  let served: ServedHearth | undefined
+
+  beforeAll(async () => {
+    tmp = tempDir('cli-socket')
+    ws = join(tmp.dir, 'ws')
+    dataDir = join(tmp.dir, 'data')
+    await writeSampleWorkspace(ws)
+    expect((await hearth(dataDir, ['index', ws])).code).toBe(0)
+    dbDir = indexDirFor(ws, dataDir)
+    // The answer of the index opened by the CLI itself, nobody else holding it.
+    alone = answer(await hearth(dataDir, ['search', '--workspace', ws, '--json', QUERY]))
+    served = await startServe({ workspace: ws, dataDir, timeoutMs: 60_000 })
+  }, 180_000)
+
+  afterAll(async () => {
+    await served?.stop()
+    tmp.cleanup()
+  })
+
+  it('answers through the process that holds the index, as the CLI alone does', async () => {
+    const paths = indexSocketPaths(dbDir)
+    // The server has the index open once its socket is there (it opens after the URL is printed).
+    for (let i = 0; i < 300 && !existsSync(paths.socket); i++) await new Promise((r) => setTimeout(r, 100))
+    const r = await hearth(dataDir, ['search', '--workspace', ws, '--json', QUERY])
+    expect(answer(r)).toEqual(alone)
+    // The plain-text output goes the same way.
+    const text = await hearth(dataDir, ['search', '--workspace', ws, QUERY])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain('src/')
+    // Other commands that open the index say who holds it, and that search asks it.
+    const index = await hearth(dataDir, ['index', ws])
+    expect(index.code).toBe(1)
+    expect(index.stderr).toMatch(/in use by another Hearth process \(pid \d+.*hearth search/)
+  }, 120_000)
+
+  it('keeps the socket and its token to this user (mode 0600)', () => {
+    const paths = indexSocketPaths(dbDir)
+    expect(lstatSync(paths.socket).isSocket()).toBe(true)
+    expect(statSync(paths.socket).mode & 0o777).toBe(0o600)
+    expect(statSync(paths.token).mode & 0o777).toBe(0o600)
+  })
+
+  it('refuses a wrong or missing token, and serves only the index read calls', async () => {
+    const paths = indexSocketPaths(dbDir)
+    const call = JSON.stringify({ t: 'call', id: 1, method: 'index.status', args: {} })
+    for (const first of [JSON.stringify({ t: 'auth', token: 'x'.repeat(32) }), call, 'not json']) {
+      const { replies, closed } = await exchange(paths.socket, [first, call])
+      expect(closed).toBe(true)
+      expect(replies).toEqual([
+        { t: 'err', id: 0, error: expect.objectContaining({ code: 'unauthorized' }) as unknown },
+      ])
+    }
+    const token = readFileSync(paths.token, 'utf8').trim()
+    const auth = JSON.stringify({ t: 'auth', token })
+    const write = JSON.stringify({ t: 'call', id: 2, method: 'file.write', args: { path: 'x.ts', text: '' } })
+    const { replies } = await exchange(paths.socket, [auth, call, write], 3000)
+    expect(replies).toContainEqual(expect.objectContaining({ t: 'ok', id: 1 }))
+    expect(replies).toContainEqual({
+      t: 'err',
+      id: 2,
+      error: expect.objectContaining({ code: 'unknown_method' }) as unknown,
+    })
+    expect(existsSync(join(ws, 'x.ts'))).toBe(false)
+  }, 60_000)
+
+  it('leaves no socket or token after a clean exit', async () => {
+    const paths = indexSocketPaths(dbDir)
+    await served?.stop()
+    served = undefined
+    expect(existsSync(paths.socket)).toBe(false)
+    expect(existsSync(paths.token)).toBe(false)
+  }, 60_000)
+
+  it('after a killed server: removes the stale socket and opens the index itself', async () => {
+    const paths = indexSocketPaths(dbDir)
+    served = await startServe({ workspace: ws, dataDir, timeoutMs: 60_000 })
+    for (let i = 0; i < 300 && !existsSync(paths.socket); i++) await new Promise((r) => setTimeout(r, 100))
+    process.kill(served.pid, 'SIGKILL')
+    await new Promise((r) => setTimeout(r, 500))
+    served = undefined
+    // What the killed process left: its lock, its socket (nobody listens), its token.
+    expect(lstatSync(paths.socket).isSocket()).toBe(true)
+    expect(existsSync(join(dbDir, 'lock'))).toBe(true)
+    const r = await hearth(dataDir, ['search', '--workspace', ws, '--json', QUERY])
+    expect(answer(r)).toEqual(alone)
+    expect(existsSync(paths.socket)).toBe(false)
+    expect(existsSync(paths.token)).toBe(false)
+  }, 120_000)
+})
