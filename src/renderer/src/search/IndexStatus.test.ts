@@ -49,6 +49,19 @@ describe('describeIndexStatus', () => {
     expect(d.title).toContain('  .env — may contain secrets')
     expect(d.title).toContain('  docs — symlink to outside the workspace')
     expect(d.title).toContain('and 21 more (hearth index --json lists them all)')
+    const byRule = describeIndexStatus({
+      ...base,
+      skipped: {
+        count: 40,
+        sample: [{ path: 'dist', reason: 'ignored by default (dist, not tracked by git)' }],
+        reasons: [
+          { reason: 'ignored by .gitignore (*.log)', count: 39 },
+          { reason: 'ignored by default (dist, not tracked by git)', count: 1 },
+        ],
+      },
+    })
+    expect(byRule.title).toContain('by reason:')
+    expect(byRule.title).toContain('  39 — ignored by .gitignore (*.log)')
     expect(describeIndexStatus({ ...base, state: 'error', reason: 'the disk is full (0 B free)' }).text).toBe(
       'Index: disk full',
     )

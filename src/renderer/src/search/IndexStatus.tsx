@@ -47,10 +47,13 @@ export function describeIndexStatus(s: Status): {
 function skippedLines(sk: Status['skipped']): string[] {
   if (!sk || sk.count === 0) return []
   const more = sk.count - sk.sample.length
+  // Per reason (an ignore rule names its file and pattern) when more were left out than are shown.
+  const reasons = more > 0 && sk.reasons ? sk.reasons : []
   return [
     `${n(sk.count)} file${sk.count === 1 ? '' : 's'} left out:`,
     ...sk.sample.map((f) => `  ${f.path} — ${f.reason}`),
     ...(more > 0 ? [`  and ${n(more)} more (hearth index --json lists them all)`] : []),
+    ...(reasons.length > 0 ? ['by reason:', ...reasons.map((r) => `  ${n(r.count)} — ${r.reason}`)] : []),
   ]
 }
 

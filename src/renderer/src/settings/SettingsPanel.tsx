@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { ModelsSection } from '../setup/ModelsSection'
 import { BackendsSection } from './BackendsSection'
 import { EndpointsSection } from './EndpointsSection'
+import { IndexList } from './IndexList'
 import { IndexSection } from './IndexSection'
 import { ModelStatsSection } from './ModelStatsSection'
 import { ProfileSection } from './ProfileSection'
@@ -22,11 +23,17 @@ export type { ModelsData, SettingsActions } from './types'
  */
 export function SettingsPanel({ api, visible = true }: { api: SettingsApi; visible?: boolean }) {
   const state = useSettings(api, visible)
-  return <SettingsView {...state} modelManager={visible ? <ModelsSection api={api} /> : null} />
+  return (
+    <SettingsView
+      {...state}
+      modelManager={visible ? <ModelsSection api={api} /> : null}
+      indexList={visible ? <IndexList api={api} /> : null}
+    />
+  )
 }
 
 /** What the view renders: the hook's state (or a test's), and the model manager's section. */
-export type SettingsViewProps = SettingsState & { modelManager?: ReactNode }
+export type SettingsViewProps = SettingsState & { modelManager?: ReactNode; indexList?: ReactNode }
 
 /** Presentational half (no I/O), rendered as-is in tests. */
 export function SettingsView(p: SettingsViewProps) {
@@ -69,7 +76,7 @@ export function SettingsView(p: SettingsViewProps) {
         onPatch={actions.patch}
         onSetOverrides={actions.setOverrides}
       />
-      <IndexSection index={s.index} onPatch={actions.patch} />
+      <IndexSection index={s.index} onPatch={actions.patch} indexList={p.indexList} />
       <SettingsFiles files={data.files} />
     </div>
   )
