@@ -148,7 +148,7 @@ export class ModelService implements Disposable {
     )
     let usedFor: CatalogueEntry['task'] | null = null
     if (use) {
-      usedFor = await useDownloadedModel(this.o.routing.settings, request, 'instead')
+      usedFor = await useDownloadedModel(this.o.routing.settings, request)
       if (usedFor === 'completion') void this.warmCompletion()
     }
     return { path: res.path, bytes: res.bytes, sha256: res.sha256, usedFor }
@@ -224,19 +224,13 @@ export class ModelService implements Disposable {
 
 /**
  * Makes the active profile serve a downloaded model's task from it on the embedded engine (user
- * settings); `ollamaHint` ends the refusal for an embedding model, which the engine cannot serve.
+ * settings). A custom `hf:` file counts as a completion model.
  */
 export async function useDownloadedModel(
   settings: SettingsService,
   request: ModelRequest,
-  ollamaHint: string,
-): Promise<'completion' | 'chat'> {
+): Promise<CatalogueEntry['task']> {
   const task = request.entry?.task ?? 'completion'
-  if (task === 'embedding')
-    throw new HearthError(
-      'invalid_argument',
-      `the embedded engine does not serve embeddings from a GGUF yet: use this model through Ollama ${ollamaHint}`,
-    )
   await settings.update('user', useModelPatch(settings.settings, task, 'embedded', request.fileName))
   return task
 }

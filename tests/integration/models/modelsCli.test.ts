@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import { runCli, type CliResult } from '../index/cliHelpers'
 // Face's layout, then `hearth complete` on the settings it wrote, with the real engine.
 const MODEL = testModel('stories260K-fim-test.gguf')
 const FILE = 'stories260K-fim-test.gguf'
+const EMBED_FILE = 'nomic-embed-text-v1.5.Q8_0.gguf'
 
 /** The CLI from source in its own process, with this test's environment on top. */
 const hearth = (args: string[], env: Record<string, string>): Promise<CliResult> => runCli(args, { env })
@@ -19,8 +20,11 @@ let dataDir: string
 let env: Record<string, string>
 
 beforeEach(async () => {
+  const bytes = new Uint8Array(await readFile(MODEL))
   hub = await new FakeHub([
-    { repo: 'tiny/stories-GGUF', file: FILE, bytes: new Uint8Array(await readFile(MODEL)) },
+    { repo: 'tiny/stories-GGUF', file: FILE, bytes },
+    // The catalogue's embedding model under its real path (the tiny model's bytes stand in).
+    { repo: 'nomic-ai/nomic-embed-text-v1.5-GGUF', file: EMBED_FILE, bytes },
   ]).start()
   dataDir = await mkdtemp(join(tmpdir(), 'hearth-models-cli-'))
   env = { HEARTH_DATA_DIR: dataDir, HF_ENDPOINT: hub.url }
@@ -62,6 +66,31 @@ describe('hearth models', { timeout: 240_000 }, () => {
     }
     expect(out).toMatchObject({ model: FILE })
     expect(out.provider).toMatch(/embedded/)
+  })
+
+  it('pulls the embedding model with --use, and hearth index then embeds with it on the engine', async () => {
+    const pulled = await hearth(['models', 'pull', 'nomic-embed-text', '--use'], env)
+    expect(pulled.stderr).toBe('')
+    expect(pulled.stdout).toMatch(/laptop profile now uses it for embedding/)
+    const ws = join(dataDir, 'ws')
+    await mkdir(ws)
+    await writeFile(join(ws, 'add.ts'), 'export function add(a: number, b: number) {\n  return a + b\n}\n')
+    await writeFile(join(ws, 'story.md'), 'Once upon a time there was a little dog.\n')
+    const indexed = await hearth(['index', ws, '--json'], env)
+    expect(indexed.code).toBe(0)
+    expect(JSON.parse(indexed.stdout)).toMatchObject({
+      embedder: `embedded:${EMBED_FILE}`,
+      pendingEmbeddings: 0,
+    })
+    const found = await hearth(
+      ['search', '--workspace', ws, '--mode', 'vector', '--json', 'add two numbers'],
+      env,
+    )
+    expect(found.code).toBe(0)
+    const res = JSON.parse(found.stdout) as { results: { path: string; score: number }[]; notice?: string }
+    expect(res.notice).toBeUndefined()
+    expect(res.results.map((r) => r.path).sort()).toEqual(['add.ts', 'story.md'])
+    for (const r of res.results) expect(Number.isFinite(r.score)).toBe(true)
   })
 
   it('recommends one model per task with a reason', async () => {

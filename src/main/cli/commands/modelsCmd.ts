@@ -161,7 +161,7 @@ async function pull(
       `${res.path} (${size(res.bytes)}, sha256 ${res.sha256}${res.resumed ? ', resumed' : ''})\n`,
     )
     if (useIn) {
-      const task = await useDownloadedModel(useIn, request, '(hearth models pull --ollama nomic-embed-text)')
+      const task = await useDownloadedModel(useIn, request)
       process.stdout.write(`the ${useIn.settings.profile} profile now uses it for ${task}\n`)
     }
     return 0

@@ -2,7 +2,11 @@ import { HearthError } from '@shared/errors'
 import type { Embedder } from './embedder'
 import type { HttpEmbedderKind } from './httpEmbedders'
 import { HttpClient, processConnectionPolicy } from '../net/httpClient'
+import { join } from 'node:path'
+import { defaultDataDir } from '../files/dataDir'
+import { embeddedModelPath } from '../files/modelPath'
 import { CodeHashEmbedder } from './codeHashEmbedder'
+import { GgufEmbedder } from './ggufEmbedder'
 import { defaultProviderFactory } from './providerFactory'
 
 /** Names `--embedder` accepts. 'none' indexes for full-text search only. */
@@ -86,6 +90,11 @@ export function embedderForId(id: string, env: NodeJS.ProcessEnv = process.env):
   }
   const colon = id.indexOf(':')
   const kind = id.slice(0, colon)
+  if (kind === 'embedded') {
+    // The id holds the file's name; it is looked for where downloads go.
+    const dir = join(defaultDataDir(env), 'models')
+    return new GgufEmbedder({ modelPath: embeddedModelPath(id.slice(colon + 1), dir) })
+  }
   if (kind !== 'ollama' && kind !== 'triton' && kind !== 'openai') return null
   // Not checked up front: searching an index whose embedder the profile now refuses still works
   // from full text, and the refused requests never reach the resolver.

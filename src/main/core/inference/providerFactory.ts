@@ -3,6 +3,7 @@ import { embeddedModelPath } from '../files/modelPath'
 import type { HttpClient } from '../net/httpClient'
 import type { Embedder } from './embedder'
 import { EmbeddedProvider } from './embeddedProvider'
+import { GgufEmbedder, isGguf } from './ggufEmbedder'
 import type { CompletionProvider } from './fimTypes'
 import { createHttpEmbedder, type HttpEmbedderOptions } from './httpEmbedders'
 import { LlamaCppInfillProvider } from './llamaCppInfillProvider'
@@ -79,7 +80,14 @@ export function defaultProviderFactory(o: DefaultProviderFactoryOptions): Provid
       }
     },
     embedder({ endpoint: e, model, token }) {
-      if (e.kind === 'embedded') return o.embeddedEmbedder(model)
+      if (e.kind === 'embedded') {
+        // A GGUF runs on the engine; any other name is the built-in embedder's.
+        if (!isGguf(model)) return o.embeddedEmbedder(model)
+        return new GgufEmbedder({
+          modelPath: embeddedModelPath(model, e.modelsDir),
+          ...(e.threads ? { threads: e.threads } : {}),
+        })
+      }
       const opts: HttpEmbedderOptions = { kind: e.kind, url: e.url ?? '', model, http: o.http }
       if (token) opts.token = token
       if (e.embeddingInput) opts.tritonInput = e.embeddingInput

@@ -88,11 +88,9 @@ export function ModelsSection({ api }: { api: ModelsApi }) {
                       </>
                     ) : c.installed ? (
                       <>
-                        {c.task !== 'embedding' && (
-                          <button type="button" onClick={() => void m.pull(c.id, true)}>
-                            Use for {c.task}
-                          </button>
-                        )}{' '}
+                        <button type="button" onClick={() => void m.pull(c.id, true)}>
+                          Use for {c.task === 'embedding' ? 'search' : c.task}
+                        </button>{' '}
                         <button type="button" onClick={() => m.remove(c.id)}>
                           Remove
                         </button>
