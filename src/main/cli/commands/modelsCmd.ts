@@ -22,7 +22,7 @@ const USAGE = [
   '  list       the catalogue and what is installed in <data dir>/models',
   '  recommend  one model per task for this machine, and why',
   '  pull       download from Hugging Face (resumes, verifies sha256); --use makes the',
-  '             active profile use it for its task (completion or chat) on the embedded engine',
+  '             active profile use it for its task (completion, chat or embedding) on the embedded engine',
   '  --ollama   pull into a running Ollama instead (its /api/pull), default URL http://127.0.0.1:11434',
   '  rm         delete a downloaded model (and any partial download of it)',
   '',
