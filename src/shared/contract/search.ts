@@ -34,6 +34,8 @@ export const SearchResponse = z.object({
   mode: SearchMode,
   /** Why results are weaker than asked (no embedder reachable → full-text only). */
   notice: z.string().optional(),
+  /** No good match: the results are only the closest there is (the query's words are not in them). */
+  weak: z.boolean().optional(),
   ms: z.number().nonnegative(),
 })
 
