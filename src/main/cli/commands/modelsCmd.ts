@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { defaultDataDir } from '../../core/files/dataDir'
-import type { DownloadProgress } from '../../core/models/download'
+import { formatBytes, progressText } from '@shared/format'
 import { ModelManager } from '../../core/models/modelManager'
 import { parseModelRequest } from '../../core/models/modelSpec'
 import { thisMachine } from '../../core/models/recommend'
@@ -29,10 +29,6 @@ const USAGE = [
   'Environment: HF_ENDPOINT (a Hugging Face mirror), HF_TOKEN (gated repositories),',
   'HEARTH_TOKEN_OLLAMA (an Ollama behind an auth proxy), HEARTH_DATA_DIR.',
 ].join('\n')
-
-const GB = 1024 ** 3
-const size = (n: number): string =>
-  n >= GB ? `${(n / GB).toFixed(1)} GB` : `${Math.round(n / 1024 / 1024)} MB`
 
 /** `hearth models`: the model manager on the command line. */
 export const modelsCommand: Command = {
@@ -111,7 +107,11 @@ async function list(manager: ModelManager, json: boolean): Promise<number> {
     process.stdout.write(`${task}:\n`)
     for (const m of manager.catalogue().filter((c) => c.task === task)) {
       const i = have.get(m.gguf.file.split('/').pop() ?? '')
-      const state = i ? (i.partial ? `partial ${size(i.bytes)}` : 'installed') : size(m.sizeBytes)
+      const state = i
+        ? i.partial
+          ? `partial ${formatBytes(i.bytes)}`
+          : 'installed'
+        : formatBytes(m.sizeBytes)
       process.stdout.write(`  ${m.id.padEnd(30)} ${state.padEnd(16)} ${m.purpose}\n`)
     }
   }
@@ -119,7 +119,7 @@ async function list(manager: ModelManager, json: boolean): Promise<number> {
   if (others.length > 0) {
     process.stdout.write('other files:\n')
     for (const m of others)
-      process.stdout.write(`  ${m.fileName} ${m.partial ? '(partial) ' : ''}${size(m.bytes)}\n`)
+      process.stdout.write(`  ${m.fileName} ${m.partial ? '(partial) ' : ''}${formatBytes(m.bytes)}\n`)
   }
   process.stdout.write(`models folder: ${manager.modelsDir}\n`)
   return 0
@@ -138,13 +138,6 @@ function recommendCmd(manager: ModelManager, json: boolean): number {
   return 0
 }
 
-function progressText(p: DownloadProgress): string {
-  const parts = [p.totalBytes ? `${size(p.bytes)} of ${size(p.totalBytes)}` : size(p.bytes)]
-  if (p.bytesPerSecond > 0) parts.push(`${size(p.bytesPerSecond)}/s`)
-  if (p.etaSeconds !== undefined) parts.push(`${p.etaSeconds}s left`)
-  return parts.join(', ')
-}
-
 async function pull(
   manager: ModelManager,
   spec: string,
@@ -158,7 +151,7 @@ async function pull(
     const res = await manager.pull(spec, (p) => line.update(p.phase, p.bytes, p.totalBytes, progressText(p)))
     line.done()
     process.stdout.write(
-      `${res.path} (${size(res.bytes)}, sha256 ${res.sha256}${res.resumed ? ', resumed' : ''})\n`,
+      `${res.path} (${formatBytes(res.bytes)}, sha256 ${res.sha256}${res.resumed ? ', resumed' : ''})\n`,
     )
     if (useIn) {
       const task = await useDownloadedModel(useIn, request)

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 import { HearthError, failureReason } from '@shared/errors'
+import { formatBytes } from '@shared/format'
 import type { HttpClient } from '../net/httpClient'
 import { requestHubFile, type HubFileHeaders } from './hubRequest'
 import { DownloadLock } from './downloadLock'
@@ -58,8 +59,6 @@ const code = (err: unknown): string | undefined =>
   typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined
 
 const isDiskError = (err: unknown): boolean => code(err) === 'ENOSPC' || code(err) === 'EDQUOT'
-
-const fmtMb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`
 
 /**
  * Downloads one file from the hub into `dir`, so that `dir/fileName` either does not exist or
@@ -159,7 +158,7 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
       if (isDiskError(err))
         throw new HearthError(
           'unavailable',
-          `the disk is full: ${fmtMb(writer.written)} of the model are kept in ${o.dir} and the download resumes from there once space is freed`,
+          `the disk is full: ${formatBytes(writer.written)} of the model are kept in ${o.dir} and the download resumes from there once space is freed`,
           { cause: code(err) },
         )
       if (attempt < retries && retryable(err, o.signal)) {
@@ -234,7 +233,7 @@ async function checkFreeSpace(o: DownloadOptions, remaining: number): Promise<vo
   if (free < remaining + FREE_MARGIN)
     throw new HearthError(
       'unavailable',
-      `not enough disk space for this model: it needs ${fmtMb(remaining)} more (plus ${fmtMb(FREE_MARGIN)} to spare) and ${o.dir} has ${fmtMb(free)} free`,
+      `not enough disk space for this model: it needs ${formatBytes(remaining)} more (plus ${formatBytes(FREE_MARGIN)} to spare) and ${o.dir} has ${formatBytes(free)} free`,
       { cause: 'ENOSPC' },
     )
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { CatalogueEntry } from '@shared/contract/models'
-import { formatBytes, progressFraction, progressText } from './formatBytes'
+import { formatBytes, progressFraction, progressText } from '@shared/format'
 import type { ModelManagerState } from './useModelManager'
 import './setup.css'
 

@@ -1,6 +1,6 @@
 import type { ModelTask } from '@shared/contract/models'
 import { CommitInput, TokenInput } from '../settings/fields'
-import { formatBytes, progressFraction, progressText } from './formatBytes'
+import { formatBytes, progressFraction, progressText } from '@shared/format'
 import { openGettingStarted } from './gettingStartedEvent'
 import { useModelManager, type ModelsApi } from './useModelManager'
 import './setup.css'

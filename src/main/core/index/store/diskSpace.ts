@@ -1,3 +1,4 @@
+import { formatBytes } from '@shared/format'
 import { lstatSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describeError, StoreFailure, type WriteFailure, writeFailureOf } from './storeErrors'
@@ -80,9 +81,4 @@ export function treeBytes(path: string): number {
   return sum
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`
-  if (n >= 1024) return `${Math.round(n / 1024)} kB`
-  return `${n} B`
-}
+export { formatBytes } from '@shared/format'

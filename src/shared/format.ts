@@ -1,15 +1,19 @@
-import type { DownloadProgress } from '@shared/contract/models'
+import type { DownloadProgress } from './contract/models'
 
-const GB = 1024 ** 3
+const KB = 1024
 const MB = 1024 ** 2
+const GB = 1024 ** 3
 
+/** Sizes the way every part of Hearth prints them: "512 B", "2 KB", "6.5 MB", "531 MB", "1.6 GB". */
 export function formatBytes(n: number): string {
   if (n >= GB) return `${(n / GB).toFixed(1)} GB`
-  if (n >= MB) return `${Math.round(n / MB)} MB`
-  return `${Math.max(1, Math.round(n / 1024))} KB`
+  if (n >= 10 * MB) return `${Math.round(n / MB)} MB`
+  if (n >= MB) return `${(n / MB).toFixed(1)} MB`
+  if (n >= KB) return `${Math.round(n / KB)} KB`
+  return `${Math.max(0, Math.round(n))} B`
 }
 
-function formatSeconds(s: number): string {
+export function formatSeconds(s: number): string {
   if (s < 60) return `${s} s`
   const m = Math.floor(s / 60)
   return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`
