@@ -16,6 +16,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           // PGlite runs in this worker thread (src/main/core/index/store/indexStore.ts finds it beside cli.js).
           indexWorker: resolve(__dirname, 'src/main/core/index/store/worker.ts'),
+          // Literal search reads and matches files in these threads (index/literal/literalPool.ts).
+          literalWorker: resolve(__dirname, 'src/main/core/index/literal/literalWorker.ts'),
         },
       },
     },

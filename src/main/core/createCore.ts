@@ -16,6 +16,9 @@ import type { Handlers } from './rpc/handlers'
 import { IndexService } from './index/indexService'
 import { searchHandlers } from './index/searchHandlers'
 import { indexesHandlers, removeUnusedIndexes } from './index/indexesHandlers'
+import { literalSearchHandlers } from './index/literal/literalHandlers'
+import { LiteralReplace } from './index/literal/literalReplace'
+import { LiteralSearch } from './index/literal/literalSearch'
 import { serveIndexSocket } from './index/cliSocket/indexSocketServer'
 import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
@@ -66,6 +69,9 @@ export class Core {
   readonly metrics = new HearthMetrics()
   readonly resources: ResourceController
   readonly index: IndexService
+  /** Exact-text and regex search over the index's files, and replace across them. */
+  readonly literal: LiteralSearch
+  readonly replace: LiteralReplace
   readonly completion: CompletionService
   /** Speculative work (next completion, warm-up of opened files); budgets and keystrokes gate it. */
   readonly prefetcher: Prefetcher
@@ -121,6 +127,17 @@ export class Core {
     })
     this.store.add(this.index)
     this.store.defer(this.resources.register(this.index))
+    this.literal = new LiteralSearch({
+      root: () => this.workspace.root,
+      rules: () => this.workspace.rules,
+      includeSecretFiles: () => routing.settings.settings.index.includeSecretFiles,
+      indexedPaths: () => this.index.indexedPaths(),
+    })
+    this.store.add(this.literal)
+    // The workspace stays silent about its own saves; open editors learn of a replace from this.
+    this.replace = new LiteralReplace(this.literal, this.workspace, (path, version) =>
+      this.events.emit('file.changed', { path, kind: 'changed', version }),
+    )
     routing.setGpuLoad(gpuLoadFrom(() => this.resources.state().snapshot))
     this.models = new ModelService({
       dataDir: options.dataDir,
@@ -201,6 +218,7 @@ export class Core {
       ...workspaceHandlers(this.workspace),
       ...resourcesHandlers(this.resources, this.metrics),
       ...searchHandlers(this.index),
+      ...literalSearchHandlers(this.literal, this.replace, this.events),
       ...completionHandlers(this.completion),
       ...settingsHandlers(routing),
       ...modelHandlers(this.models),

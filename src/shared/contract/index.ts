@@ -3,6 +3,7 @@ import type { EventSpec, MethodSpec } from './define'
 import { appEvents, appMethods } from './app'
 import { completionEvents, completionMethods } from './completion'
 import { indexesMethods } from './indexes'
+import { literalSearchEvents, literalSearchMethods } from './literalSearch'
 import { metricsMethods } from './metrics'
 import { modelsEvents, modelsMethods } from './models'
 import { resourcesEvents, resourcesMethods } from './resources'
@@ -21,6 +22,7 @@ export const methods = {
   ...resourcesMethods,
   ...metricsMethods,
   ...searchMethods,
+  ...literalSearchMethods,
   ...completionMethods,
   ...settingsMethods,
   ...modelsMethods,
@@ -32,6 +34,7 @@ export const events = {
   ...workspaceEvents,
   ...resourcesEvents,
   ...searchEvents,
+  ...literalSearchEvents,
   ...completionEvents,
   ...settingsEvents,
   ...modelsEvents,

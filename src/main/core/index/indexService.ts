@@ -366,6 +366,20 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
     }
   }
 
+  /**
+   * The files the index holds (workspace-relative), for literal search: null while it cannot say
+   * (no index, opening, the first scan of a folder still listing it, an error).
+   */
+  async indexedPaths(): Promise<string[] | null> {
+    const idx = this.current
+    if (!idx?.store.alive || (this.status.state !== 'ready' && this.status.state !== 'indexing')) return null
+    try {
+      return (await idx.store.call('fileStates', {})).map((f) => f.path)
+    } catch {
+      return null // closing: literal search walks the folder instead
+    }
+  }
+
   /** Re-walks the workspace; `force`: from nothing (a new empty database, every file again). */
   rebuild(force: boolean): boolean {
     const idx = this.current

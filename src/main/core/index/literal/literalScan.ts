@@ -1,0 +1,101 @@
+import { closeSync, fstatSync, readFileSync } from 'node:fs'
+import { isUtf8 } from 'node:buffer'
+import { join } from 'node:path'
+import { openInsideSync } from '../../files/openInside'
+import { MAX_INDEXED_BYTES } from '../sourceFile'
+import { type CompiledPattern, findLines, type LineMatches, toRegExp } from './literalMatcher'
+
+// Node and relative imports only: this runs in the literal search workers (literalWorker.ts).
+
+/** A line this long means minified or generated code: the index leaves such files out (sourceFile.ts). */
+const MAX_LINE_CHARS = 20_000
+/** How much of the head decides "binary", as the index, git and VS Code do. */
+const SNIFF_BYTES = 8192
+
+/** One batch of files for one thread. */
+export interface ScanRequest {
+  id: number
+  /** The workspace as opened, and its real path (every read must stay inside it). */
+  root: string
+  realRoot: string
+  paths: string[]
+  pattern: CompiledPattern
+  /** Matches this batch may still report (the search's limit less what it has). */
+  maxMatches: number
+}
+
+export interface ScannedFile {
+  path: string
+  lines: LineMatches[]
+}
+
+export interface ScanResult {
+  id: number
+  files: ScannedFile[]
+  /** Files actually read as text (binary, oversized and unreadable ones are not counted). */
+  searched: number
+  matches: number
+}
+
+/**
+ * Searches one batch, reading each file the way the index's prepare worker does (openInsideSync:
+ * nothing outside the workspace's real path is read, a link swapped in is refused) and leaving out
+ * what the index leaves out: files over its size limit, binary (a NUL in the first 8 KB, UTF-16),
+ * not UTF-8, minified. A case-sensitive plain query is looked for in the bytes first, so most
+ * files are never decoded.
+ */
+export function scanBatch(req: ScanRequest): ScanResult {
+  const re = toRegExp(req.pattern)
+  const needle = req.pattern.needle === null ? null : Buffer.from(req.pattern.needle, 'utf8')
+  const out: ScanResult = { id: req.id, files: [], searched: 0, matches: 0 }
+  for (const path of req.paths) {
+    if (out.matches >= req.maxMatches) break
+    const buf = readInside(req.realRoot, join(req.root, path))
+    if (!buf || isBinary(buf)) continue
+    out.searched++
+    if (needle && buf.indexOf(needle) === -1) continue
+    if (!isUtf8(buf)) continue
+    let text = buf.toString('utf8')
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    const found = findLines(text, re, req.maxMatches - out.matches)
+    if (found.lines.length === 0 || longestLine(text) > MAX_LINE_CHARS) continue
+    out.files.push({ path, lines: found.lines })
+    out.matches += found.count
+  }
+  return out
+}
+
+function readInside(realRoot: string, abs: string): Buffer | null {
+  const opened = openInsideSync(realRoot, abs)
+  if (!opened.ok) return null
+  try {
+    const st = fstatSync(opened.fd)
+    if (!st.isFile() || st.size > MAX_INDEXED_BYTES) return null
+    const buf = readFileSync(opened.fd)
+    return buf.length > MAX_INDEXED_BYTES ? null : buf
+  } catch {
+    return null
+  } finally {
+    closeSync(opened.fd)
+  }
+}
+
+/** The index's rule (sourceFile.ts): a NUL in the head (binary or BOM-less UTF-16), or a UTF-16 BOM. */
+export function isBinary(buf: Buffer): boolean {
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)))
+    return true
+  const nul = buf.indexOf(0)
+  return nul !== -1 && nul < SNIFF_BYTES
+}
+
+function longestLine(text: string): number {
+  let longest = 0
+  let start = 0
+  for (;;) {
+    const nl = text.indexOf('\n', start)
+    const end = nl < 0 ? text.length : nl
+    if (end - start > longest) longest = end - start
+    if (nl < 0) return longest
+    start = nl + 1
+  }
+}
