@@ -127,6 +127,19 @@ describe('resolveSettings', () => {
     expect(off.settings.index.includeSecretFiles).toBe(false)
   })
 
+  it('index.exclude from either file; index.removeUnusedAfterDays from user settings only', () => {
+    const old = resolveSettings({ file: U, raw: { profile: 'remote' } })
+    expect(old.settings.index).toMatchObject({ exclude: [], removeUnusedAfterDays: null })
+    const both = resolveSettings(
+      { file: U, raw: { index: { removeUnusedAfterDays: 90 } } },
+      { file: W, raw: { index: { exclude: ['*.gen.ts'], removeUnusedAfterDays: 1 } } },
+    )
+    expect(both.settings.index).toMatchObject({ exclude: ['*.gen.ts'], removeUnusedAfterDays: 90 })
+    expect(both.problems).toMatchObject([
+      { file: W, key: 'index.removeUnusedAfterDays', severity: 'warning' },
+    ])
+  })
+
   it('models.hubEndpoint: a user may name a mirror, a workspace may not (it would choose the bytes)', () => {
     const user = resolveSettings({ file: U, raw: { models: { hubEndpoint: 'https://mirror.example' } } })
     expect(user.problems).toEqual([])

@@ -104,6 +104,11 @@ function restrictWorkspace(ws: SettingsLayer, below: Settings, problems: Setting
       'only user settings can let secret-looking files into the index and completion context; ignored here',
     )
   }
+  if (isPlainObject(raw.index) && Object.hasOwn(raw.index, 'removeUnusedAfterDays')) {
+    // A cloned repository must not delete the indexes of the user's other folders.
+    delete raw.index.removeUnusedAfterDays
+    warn('index.removeUnusedAfterDays', "only user settings can remove other folders' indexes; ignored here")
+  }
   if (isPlainObject(raw.models) && Object.hasOwn(raw.models, 'hubEndpoint')) {
     // A cloned repository must not choose where models are downloaded from (and so their bytes).
     delete raw.models.hubEndpoint
