@@ -41,6 +41,8 @@ export interface SearchTargetOptions {
   dbDir: string
   /** The command that fills this index, for the empty-index notice (e.g. `hearth index ~/src/x`). */
   reindex: string
+  /** Only full-text searches follow: an index opened here leaves its vector database closed. */
+  fullTextOnly?: boolean
 }
 
 /**
@@ -119,7 +121,13 @@ async function call<T>(conn: IndexSocketConnection, f: () => Promise<T>): Promis
 async function localTarget(o: SearchTargetOptions): Promise<SearchTarget> {
   // Loaded only here: the databases' code is not needed when a running Hearth answers.
   const { WorkspaceIndex } = await import('../core/index/workspaceIndex')
-  const idx = await WorkspaceIndex.open({ root: o.root, dbDir: o.dbDir, embedder: 'stored', readOnly: true })
+  const idx = await WorkspaceIndex.open({
+    root: o.root,
+    dbDir: o.dbDir,
+    embedder: 'stored',
+    readOnly: true,
+    vectors: o.fullTextOnly !== true,
+  })
   // The lock is ours now: a socket still beside the index was left by a holder that died.
   removeStaleSocket(o.dbDir)
   return {

@@ -20,6 +20,11 @@ export interface WorkspaceIndexOptions {
   /** Search only: the embedding backlog is left alone. */
   readOnly?: boolean
   /**
+   * false: the vector database is not opened and there is no embedder (`hearth search --mode
+   * fts`: a second PGlite start saved). Only with readOnly.
+   */
+  vectors?: boolean
+  /**
    * Start the full-text database from nothing, whatever is there (`hearth index --force`): a
    * rebuild must not reuse a damaged database. Vectors, keyed by chunk text, are kept.
    */
@@ -41,6 +46,11 @@ export interface WorkspaceIndexOptions {
  * the embedding queue behind it, and search over it. The CLI, the benchmarks and IndexService
  * (the app) all drive this one class.
  */
+/** The embedder that built an index (by its stored id), when this version can load it. */
+function storedEmbedder(id: string | null): Embedder | null {
+  return id ? embedderForId(id) : null
+}
+
 export class WorkspaceIndex implements BudgetConsumer {
   readonly indexer: Indexer
   private _embedder: Embedder | null
@@ -101,12 +111,13 @@ export class WorkspaceIndex implements BudgetConsumer {
   }
 
   static async open(opts: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
-    const store = await IndexStore.open(opts.dbDir, { fresh: opts.fresh ?? false })
+    const vectors = opts.vectors !== false || !opts.readOnly
+    const store = await IndexStore.open(opts.dbDir, { fresh: opts.fresh ?? false, vectors })
     try {
       // Its folder and "last used" for `hearth indexes` and the removal of unused indexes.
       if (opts.dbDir) await recordIndexUse(opts.dbDir, opts.root)
       const stored = store.opened.stats.embedder
-      const embedder = opts.embedder === 'stored' ? (stored ? embedderForId(stored) : null) : opts.embedder
+      const embedder = !vectors ? null : opts.embedder === 'stored' ? storedEmbedder(stored) : opts.embedder
       const idx = new WorkspaceIndex(
         opts.root,
         store,

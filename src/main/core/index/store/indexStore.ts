@@ -56,7 +56,8 @@ export class IndexStore {
 
   private constructor(
     private readonly db: WorkerClient<IndexApi>,
-    private readonly vec: WorkerClient<VectorApi>,
+    /** null: opened for full-text search only (`vectors: false`). */
+    private readonly vec: WorkerClient<VectorApi> | null,
     private vecCacheKb: number,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string | null,
@@ -70,9 +71,15 @@ export class IndexStore {
    * directory is set aside and opened fresh once; a second failure is reported, not retried. A
    * disk that cannot take writes fails the open with reason `disk_full` or `not_writable`, and
    * the directory is kept as it is. `fresh`: the full-text database starts empty, whatever is
-   * there (a forced rebuild; the vectors, a cache keyed by chunk text, are kept).
+   * there (a forced rebuild; the vectors, a cache keyed by chunk text, are kept). `vectors: false`:
+   * the vector database is not opened (a full-text search reads none of it, and starting a second
+   * PGlite is most of a cold `hearth search --mode fts`); such a store only reads, and every call
+   * that needs vectors fails.
    */
-  static async open(dataDir: string | null, opts: { fresh?: boolean } = {}): Promise<IndexStore> {
+  static async open(
+    dataDir: string | null,
+    opts: { fresh?: boolean; vectors?: boolean } = {},
+  ): Promise<IndexStore> {
     // An index holds the workspace's text: for its user only, wherever --db puts it.
     if (dataDir) ensurePrivateDirSync(dataDir)
     const lock = dataDir ? DataDirLock.acquire(dataDir) : null
@@ -89,39 +96,43 @@ export class IndexStore {
         openWorker('index worker', 'index', dataDir, 'pg', (c) =>
           c.call('open', { dataDir, fresh: opts.fresh ?? false }),
         ),
-        openWorker('index vector worker', 'vector', dataDir, 'vectors', (c) =>
-          c.call('vecOpen', { dataDir }),
-        ),
+        opts.vectors === false
+          ? null
+          : openWorker('index vector worker', 'vector', dataDir, 'vectors', (c) =>
+              c.call('vecOpen', { dataDir }),
+            ),
       ])
       if (main.status === 'rejected' || vec.status === 'rejected') {
         if (main.status === 'fulfilled') await main.value.client.terminate()
-        if (vec.status === 'fulfilled') await vec.value.client.terminate()
+        if (vec.status === 'fulfilled') await vec.value?.client.terminate()
         throw main.status === 'rejected' ? main.reason : (vec as PromiseRejectedResult).reason
       }
       const db = main.value.client
       const opened = main.value.result
-      const reindexed = [...(opened.reindexed ?? []), ...(vec.value.result.reindexed ?? [])]
+      const v = vec.value
+      const reindexed = [...(opened.reindexed ?? []), ...(v?.result.reindexed ?? [])]
       try {
-        await db.call('syncVectors', { state: vec.value.result.state })
+        // Without the vector side nothing is written, so the backlog is left as it is.
+        if (v) await db.call('syncVectors', { state: v.result.state })
         const stats = await db.call('stats', {})
-        const vecKb = vec.value.result.cacheKb
+        const vecKb = v?.result.cacheKb ?? 0
         return new IndexStore(
           db,
-          vec.value.client,
+          v?.client ?? null,
           vecKb,
           lock,
           dataDir,
           {
             ...opened,
             stats: { ...stats, cacheMb: stats.cacheMb + vecKb / 1024 },
-            rebuilt: opened.rebuilt ?? vec.value.result.rebuilt,
+            rebuilt: opened.rebuilt ?? v?.result.rebuilt ?? null,
             ...(reindexed.length > 0 ? { reindexed } : {}),
           },
           prep,
         )
       } catch (err) {
         await db.terminate()
-        await vec.value.client.terminate()
+        await v?.client.terminate()
         throw err
       }
     } catch (err) {
@@ -157,9 +168,16 @@ export class IndexStore {
   /** Answers a call here (own), or sends it to the worker whose api has it. */
   private route(op: StoreOp, args: unknown): Promise<unknown> {
     if (Object.hasOwn(this.own, op)) return (this.own[op as OwnOp] as (a: unknown) => Promise<unknown>)(args)
-    if (Object.hasOwn(VECTOR_CALLS, op)) return this.vec.send(op, args)
+    if (Object.hasOwn(VECTOR_CALLS, op))
+      return this.vec ? this.vec.send(op, args) : Promise.reject(fullTextOnly())
     if (Object.hasOwn(INDEX_CALLS, op)) return this.db.send(op, args)
     return Promise.reject(new HearthError('internal', `index store: no call named '${String(op)}'`))
+  }
+
+  /** The vector worker; throws when this store was opened for full-text search only. */
+  private vectors(): WorkerClient<VectorApi> {
+    if (!this.vec) throw fullTextOnly()
+    return this.vec
   }
 
   private prepareFiles(a: OpArgs<'prepareFiles'>): Promise<PackedBatch> {
@@ -169,7 +187,7 @@ export class IndexStore {
   }
 
   private async setEmbedder(a: OpArgs<'setEmbedder'>): Promise<OpResult<'setEmbedder'>> {
-    const state = await this.vec.call('vecSetEmbedder', a)
+    const state = await this.vectors().call('vecSetEmbedder', a)
     return this.db.call('syncVectors', { state })
   }
 
@@ -182,7 +200,7 @@ export class IndexStore {
     for (;;) {
       const batch = await next()
       if (batch.length === 0) return batch
-      const have = new Set(await this.vec.call('vecFromCache', { hashes: batch.map((b) => b.hash) }))
+      const have = new Set(await this.vectors().call('vecFromCache', { hashes: batch.map((b) => b.hash) }))
       if (have.size === 0) return batch
       await this.db.call('markEmbedded', { embedded: [...have], dropped: [] })
       const rest = batch.filter((b) => !have.has(b.hash))
@@ -192,7 +210,7 @@ export class IndexStore {
   }
 
   private async putEmbeddings(a: OpArgs<'putEmbeddings'>): Promise<number> {
-    const stored = await this.vec.call('vecPut', a)
+    const stored = await this.vectors().call('vecPut', a)
     const ok = new Set(stored)
     // A vector the embedder got wrong (wrong length, NaN) is dropped from the backlog, not retried forever.
     const dropped = a.items.filter((i) => !ok.has(i.hash)).map((i) => i.hash)
@@ -203,7 +221,7 @@ export class IndexStore {
   private async searchVector(a: OpArgs<'searchVector'>): Promise<StoreHit[]> {
     // Filters apply to chunks, after the nearest-neighbour cut: over-fetch when one is set.
     const k = Math.trunc(a.limit * (a.filter?.pathRegex || a.filter?.languages ? 8 : 1))
-    const nn = await this.vec.call('vecNearest', { vector: a.vector, k })
+    const nn = await this.vectors().call('vecNearest', { vector: a.vector, k })
     if (nn.length === 0) return []
     const hits: OpArgs<'hitsByHash'> = {
       hashes: nn.map((n) => n.hash),
@@ -217,11 +235,11 @@ export class IndexStore {
   /** Builds the HNSW index when the vectors are complete and many (VectorDb.maintainIndex). */
   private async maintainVectorIndex(): Promise<OpResult<'maintainVectorIndex'>> {
     const st = await this.db.call('stats', {})
-    if (!st.embedder || st.pending > 0 || !(await this.vec.call('vecNeedsIndex', {})))
+    if (!st.embedder || st.pending > 0 || !(await this.vectors().call('vecNeedsIndex', {})))
       return { built: false, ms: 0 }
     this.building = true
     try {
-      const r = await this.vec.call('vecMaintain', {})
+      const r = await this.vectors().call('vecMaintain', {})
       this.vecCacheKb = r.cacheKb
       return { built: r.built, ms: r.ms }
     } finally {
@@ -239,20 +257,20 @@ export class IndexStore {
   private async verify(): Promise<VerifyResult> {
     const v = await this.db.call('verify', {})
     const linked = await this.db.call('linkedHashes', {})
-    const missing = await this.vec.call('vecMissing', { hashes: linked })
+    const missing = await this.vectors().call('vecMissing', { hashes: linked })
     return { ...v, vectorsMissing: v.vectorsMissing + missing }
   }
 
   private async closeDbs(): Promise<null> {
     await Promise.all([
       this.db.dead ? null : this.db.call('close', {}),
-      this.vec.dead ? null : this.vec.call('close', {}),
+      !this.vec || this.vec.dead ? null : this.vec.call('close', {}),
     ])
     return null
   }
 
   get alive(): boolean {
-    return !this.db.dead && !this.vec.dead && !this.closed
+    return !this.db.dead && !(this.vec?.dead ?? false) && !this.closed
   }
 
   async close(): Promise<void> {
@@ -262,11 +280,15 @@ export class IndexStore {
     } finally {
       this.closed = true
       await this.db.terminate()
-      await this.vec.terminate()
+      await this.vec?.terminate()
       await this.prep?.terminate()
       this.lock?.release()
     }
   }
+}
+
+function fullTextOnly(): HearthError {
+  return new HearthError('unavailable', 'index store opened for full-text search only')
 }
 
 /** A store failure raised on this thread (setAside.ts) as the HearthError every other one is. */
