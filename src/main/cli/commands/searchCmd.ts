@@ -6,19 +6,22 @@ import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import { describeError, storeReasonOf } from '../../core/index/store/storeErrors'
 import { openSearchTarget, type SearchAnswer } from '../searchTarget'
 import { type Command, intOption, parse, UsageError } from '../command'
+import { LITERAL_USAGE, runLiteralSearch } from './literalSearchCmd'
 
 const MODES = ['hybrid', 'vector', 'fts'] as const
 
 export const searchCommand: Command = {
   name: 'search',
-  summary: 'search an indexed folder (hybrid, vector or full-text)',
+  summary: 'search an indexed folder (hybrid, vector or full-text), or any folder for exact text',
   usage: [
     'Usage: hearth search [--db DIR] [--workspace DIR] [--mode hybrid|vector|fts] [--limit N] [--json] <query>',
+    '       hearth search --mode literal [--regex] [--case-sensitive] [--word] [--glob G] [--json] <text>',
     '       hearth search --queries FILE [--db DIR] [--mode M] [--limit N]',
     '',
     '  --db DIR         index data directory (default: the index of --workspace in the user data dir)',
     '  --workspace DIR  the indexed folder (default: the current directory)',
-    '  --mode M         hybrid (default), vector or fts',
+    '  --mode M         hybrid (default), vector, fts or literal',
+    ...LITERAL_USAGE,
     '  --limit N        results (default 10)',
     '  --json           {"results":[{"path","startLine","endLine","score","snippet"}],"ms"}',
     '  --queries FILE   one query per line; prints one JSON line per query: {"query","results"}',
@@ -39,10 +42,19 @@ export const searchCommand: Command = {
       lang: { type: 'string', multiple: true },
       'per-file': { type: 'string' },
       fusion: { type: 'string' },
+      regex: { type: 'boolean' },
+      'case-sensitive': { type: 'boolean' },
+      word: { type: 'boolean' },
+      glob: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
     })
     const mode = values.mode ?? 'hybrid'
+    if (mode === 'literal') {
+      if (positionals.length === 0) throw new UsageError('missing query')
+      return runLiteralSearch(values, positionals.join(' '))
+    }
     if (!(MODES as readonly string[]).includes(mode))
-      throw new UsageError('--mode must be hybrid, vector or fts')
+      throw new UsageError('--mode must be hybrid, vector, fts or literal')
     const fusion = values.fusion ?? DEFAULT_SEARCH.fusion
     if (fusion !== 'rrf' && fusion !== 'weighted') throw new UsageError('--fusion must be rrf or weighted')
     const opts: Partial<SearchOptions> = {
