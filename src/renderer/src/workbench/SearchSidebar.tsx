@@ -10,7 +10,7 @@ export function SearchSidebar({ api, openFile, visible }: PanelProps) {
   }, [visible])
   return (
     <div className="search-sidebar" ref={ref}>
-      <SearchPanel api={api} onOpen={(path, line) => openFile(path, { line, column: 1 })} />
+      <SearchPanel api={api} onOpen={(path, line, column) => openFile(path, { line, column: column ?? 1 })} />
     </div>
   )
 }
