@@ -4,15 +4,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BATCH_FILES, Indexer, type IndexerStore } from '../../../src/main/core/index/indexer'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
-import { IgnoreRules } from '../../../src/main/core/files/ignoreRules'
+import { IgnoreRules, type IgnoreVerdict } from '../../../src/main/core/files/ignoreRules'
 import { freshWalk, sortKeys, sourceText } from './freshWalk'
 
 /** The real ignore rules, noting when the walk last consulted them (it does for every entry). */
 class NotingRules extends IgnoreRules {
   lastCheck = 0
-  override isIgnored(rel: string, isDir: boolean): boolean {
+  override verdict(rel: string, isDir: boolean): IgnoreVerdict | null {
     this.lastCheck = performance.now()
-    return super.isIgnored(rel, isDir)
+    return super.verdict(rel, isDir)
   }
 }
 
