@@ -87,7 +87,17 @@ async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<S
           `Hearth (pid ${holder.pid}) holds this index and answers at most 200 results: ask for --limit 200 or fewer, or close it`,
         )
       const { fusion: _, ...args } = opts
-      const r = await call(conn, () => conn.client.call('search.query', { query, ...args }))
+      const r = await call(conn, () => conn.client.call('search.query', { query, ...args })).catch(
+        (err: unknown) => {
+          // The contract's bounds (a 2,000-character query, 50 per file…), checked before sending.
+          if (err instanceof HearthError && err.code === 'invalid_argument')
+            throw new HearthError(
+              'invalid_argument',
+              `Hearth (pid ${holder.pid}) holds this index: ${err.message}`,
+            )
+          throw err
+        },
+      )
       return r.notice === undefined
         ? { results: r.results, ms: r.ms }
         : { results: r.results, notice: r.notice, ms: r.ms }
