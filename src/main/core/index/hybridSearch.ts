@@ -1,85 +1,41 @@
 import { HearthError } from '@shared/errors'
-import type { Embedder } from '../inference/embedder'
-import { globToRegExp, processQuery, type ProcessedQuery } from './query'
-import type { ChunkText, SearchFilter, StoreHit } from './store/protocol'
+import { globToRegExp, processQuery } from './query'
+import type { SearchFilter, StoreHit } from './store/protocol'
+import { isWeak } from './relevanceFloor'
+import { showable } from './searchResults'
+import type {
+  Candidate,
+  SearchBackend,
+  SearchOptions,
+  SearchResponse,
+  VectorHit,
+  VectorSide,
+} from './searchTypes'
 import { describeError } from './store/storeErrors'
 
-export type SearchMode = 'hybrid' | 'vector' | 'fts'
-export type Fusion = 'rrf' | 'weighted'
+export type {
+  Candidate,
+  Fusion,
+  SearchBackend,
+  SearchMode,
+  SearchOptions,
+  SearchResponse,
+  SearchResult,
+  VectorHit,
+  VectorSide,
+} from './searchTypes'
 
-export interface SearchOptions {
-  mode: SearchMode
-  limit: number
-  /** At most this many results from one file (2 by default: variety beats five hits in one file). */
-  maxPerFile: number
-  fusion: Fusion
-  pathGlob?: string
-  languages?: string[]
-}
-
-// Weighted 70/30 beat RRF on MRR@10 and Recall@1 on the search benchmark (RRF had the better
-// Recall@10): docs/BENCHMARKS.md "## Search".
+// Weighted fusion beat RRF, z-scores and agreement-adaptive weights on the search benchmark's
+// JavaScript, Python and Go sets, each one, not on average: docs/BENCHMARKS.md "## Search".
 export const DEFAULT_SEARCH: SearchOptions = { mode: 'hybrid', limit: 10, maxPerFile: 2, fusion: 'weighted' }
 
-export interface SearchResult {
-  path: string
-  startLine: number
-  endLine: number
-  score: number
-  snippet: string
-  /** First line of the snippet in the file. */
-  snippetLine: number
-  /** Lines (absolute) that contain a query word, for highlighting. */
-  matchLines: number[]
-  language: string
-  symbols: string[]
-}
-
-export interface SearchResponse {
-  results: SearchResult[]
-  /** The mode that actually ran (hybrid degrades to fts without an embedder). */
-  mode: SearchMode
-  /** Set when the results are weaker than asked for, e.g. "no embedder reachable: full-text only". */
-  notice?: string
-  ms: number
-}
-
-/** What search needs from the store (the worker client satisfies it; tests may pass an IndexDb adapter). */
-export interface SearchBackend {
-  searchFts(args: {
-    terms: ProcessedQuery['terms']
-    limit: number
-    filter?: SearchFilter
-  }): Promise<StoreHit[]>
-  /** Nearest chunks, filtered (for filtered searches: the filter needs each hash's chunks). */
-  searchVector(args: { vector: number[]; limit: number; filter?: SearchFilter }): Promise<StoreHit[]>
-  /** Nearest chunk texts by hash, nearest first (cosine distance): unfiltered searches. */
-  nearestHashes(args: { vector: number[]; k: number }): Promise<{ hash: string; d: number }[]>
-  /** The chunks to show, by id and by text hash. */
-  chunkTexts(args: { ids: number[]; hashes?: string[] }): Promise<ChunkText[]>
-}
-
-/**
- * A vector-side result: a chunk, or (unfiltered searches) a text hash whose chunks are looked up
- * only if it is shown.
- */
-export type VectorHit = StoreHit | { hash: string; score: number }
-
-/**
- * A fused result: a chunk, or a text hash only the vector side found. `score` is the fused score
- * (a chunk's own `hit.score` is one side's; showable gives the result the fused one).
- */
-export type Candidate = { hit: StoreHit; score: number } | { hash: string; score: number }
-
-export interface VectorSide {
-  embedder: Embedder
-  /** False while no chunk has a vector yet (nothing to search) or the embedder is failing. */
-  ready: boolean
-  reason?: string
-}
-
 const RRF_K = 60
-const WEIGHT_VECTOR = 0.7
+/**
+ * The vector side's share of a weighted fusion. 0.7 was chosen on JavaScript alone; on Python and
+ * Go, where most chunks of a package share its domain words, it let hashing noise outrank
+ * full-text matches. 0.6 gave the best worst-language margin over each single mode.
+ */
+const WEIGHT_VECTOR = 0.6
 
 export async function search(
   backend: SearchBackend,
@@ -144,15 +100,26 @@ export async function search(
   // A score the contract cannot carry (NaN from a degenerate vector) never reaches the user.
   ranked = ranked.filter((c) => Number.isFinite(c.score))
   if (q.terms.length === 0 && mode === 'fts' && !notice) notice = NOTHING_TO_SEARCH
-  const results = await showable(backend, ranked, opts, q)
+  const { results, bestWordShare } = await showable(backend, ranked, opts, q)
   signal?.throwIfAborted()
   const res: SearchResponse = { results, mode, ms: Math.round(performance.now() - t0) }
+  const top = vecHits[0]?.score
+  const evidence = {
+    wordShare: bestWordShare,
+    ...(top !== undefined && Number.isFinite(top) ? { similarity: top } : {}),
+  }
+  if (results.length > 0 && q.terms.length > 0 && isWeak(evidence)) {
+    res.weak = true
+    // Also said as a notice: every client that shows notices (the CLI prints them) says it.
+    notice = notice ? `${notice}; ${NO_GOOD_MATCH}` : NO_GOOD_MATCH
+  }
   if (notice) res.notice = notice
   return res
 }
 
 const NOTHING_TO_EMBED =
   'the query has only common words, numbers or symbols, which semantic search cannot match'
+const NO_GOOD_MATCH = 'no good match: showing the closest results'
 const NOTHING_TO_SEARCH = 'nothing to search for: the query has only common words or symbols'
 
 /** Whether a vector points anywhere (not all zeros, no NaN): only then is a cosine distance defined. */
@@ -160,58 +127,6 @@ function hasDirection(v: ArrayLike<number>): boolean {
   let sum = 0
   for (let i = 0; i < v.length; i++) sum += (v[i] ?? 0) * (v[i] ?? 0)
   return sum > 0 && Number.isFinite(sum)
-}
-
-/**
- * The best `limit` results, at most `maxPerFile` from one file, with their text: ranking never
- * needed it, so it is fetched for these few only, together with the chunks of the text hashes
- * among them. A chunk deleted since it was ranked is passed over.
- */
-async function showable(
-  backend: SearchBackend,
-  ranked: Candidate[],
-  opts: SearchOptions,
-  q: ProcessedQuery,
-): Promise<SearchResult[]> {
-  const results: SearchResult[] = []
-  const perFile = new Map<string, number>()
-  const shown = new Set<number>()
-  const take = (hit: StoreHit, text: ChunkText): void => {
-    perFile.set(hit.path, (perFile.get(hit.path) ?? 0) + 1)
-    shown.add(hit.id)
-    results.push(toResult(hit, text, q))
-  }
-  let next = 0
-  while (results.length < opts.limit && next < ranked.length) {
-    const picked: Candidate[] = []
-    // Chunks whose file is full are passed over here already; a hash's chunks (and files) are
-    // known once fetched.
-    const tentative = new Map(perFile)
-    for (; next < ranked.length && results.length + picked.length < opts.limit; next++) {
-      const c = ranked[next] as Candidate
-      if ('hit' in c) {
-        const n = tentative.get(c.hit.path) ?? 0
-        if (n >= opts.maxPerFile || shown.has(c.hit.id)) continue
-        tentative.set(c.hit.path, n + 1)
-      }
-      picked.push(c)
-    }
-    if (picked.length === 0) break
-    const texts = await backend.chunkTexts({
-      ids: picked.flatMap((c) => ('hit' in c ? [c.hit.id] : [])),
-      hashes: picked.flatMap((c) => ('hit' in c ? [] : [c.hash])),
-    })
-    const byId = new Map(texts.map((t) => [t.id, t]))
-    for (const c of picked) {
-      const chunks = 'hit' in c ? [byId.get(c.hit.id)] : texts.filter((t) => t.hash === c.hash)
-      for (const t of chunks) {
-        if (!t || results.length >= opts.limit || shown.has(t.id)) continue
-        if ((perFile.get(t.path) ?? 0) >= opts.maxPerFile) continue
-        take('hit' in c ? { ...c.hit, score: c.score } : { ...t, score: c.score }, t)
-      }
-    }
-  }
-  return results
 }
 
 function asCandidate(v: VectorHit): Candidate {
@@ -261,7 +176,7 @@ export function fuseRrf(fts: StoreHit[], vec: VectorHit[]): Candidate[] {
   return fuse(fts, fts.map(rrf), vec, vec.map(rrf))
 }
 
-/** The seed's 70 % vector + 30 % full-text, each side's scores scaled to 0..1 by its best hit. */
+/** 60 % vector + 40 % full text, each side's scores scaled to 0..1 by its best hit. */
 export function fuseWeighted(fts: StoreHit[], vec: VectorHit[], wVec = WEIGHT_VECTOR): Candidate[] {
   const scaled = (list: { score: number }[], w: number): number[] => {
     const max = Math.max(...list.map((h) => h.score), 1e-9)
@@ -269,46 +184,4 @@ export function fuseWeighted(fts: StoreHit[], vec: VectorHit[], wVec = WEIGHT_VE
     return list.map((h) => (w * (h.score - min)) / (max - min || 1))
   }
   return fuse(fts, scaled(fts, 1 - wVec), vec, scaled(vec, wVec))
-}
-
-const MAX_SNIPPET_LINES = 3
-const MAX_SNIPPET_LINE = 160
-
-function toResult(h: StoreHit, text: ChunkText, q: ProcessedQuery): SearchResult {
-  const lines = text.content.split('\n')
-  const matchers = q.words.filter((w) => w.length >= 2).map((w) => w.toLowerCase())
-  const hits = lines.map((l) => {
-    const lower = l.toLowerCase()
-    return matchers.reduce((n, w) => n + (lower.includes(w) ? 1 : 0), 0)
-  })
-  // The window of up to three lines with the most matched words; else the first non-blank lines.
-  let best = -1
-  let bestScore = 0
-  for (let i = 0; i < lines.length; i++) {
-    let s = 0
-    for (let j = i; j < Math.min(lines.length, i + MAX_SNIPPET_LINES); j++) s += hits[j] ?? 0
-    if (s > bestScore) {
-      bestScore = s
-      best = i
-    }
-  }
-  if (best < 0)
-    best = Math.max(
-      0,
-      lines.findIndex((l) => l.trim() !== ''),
-    )
-  const snippetLines = lines
-    .slice(best, best + MAX_SNIPPET_LINES)
-    .map((l) => (l.length > MAX_SNIPPET_LINE ? `${l.slice(0, MAX_SNIPPET_LINE)}…` : l))
-  return {
-    path: h.path,
-    startLine: h.startLine,
-    endLine: h.endLine,
-    score: Math.round(h.score * 1e4) / 1e4,
-    snippet: snippetLines.join('\n'),
-    snippetLine: h.startLine + best,
-    matchLines: hits.flatMap((n, i) => (n > 0 ? [h.startLine + i] : [])).slice(0, 50),
-    language: h.language,
-    symbols: text.symbols,
-  }
 }

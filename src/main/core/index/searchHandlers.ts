@@ -21,6 +21,7 @@ export function searchHandlers(service: IndexService): HandlersFor<keyof typeof 
         })),
         mode: r.mode,
         ...(r.notice ? { notice: r.notice } : {}),
+        ...(r.weak ? { weak: true } : {}),
         ms: r.ms,
       }
     },
