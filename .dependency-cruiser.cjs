@@ -10,7 +10,7 @@ const FLOORS = [
   ['inference', 'health', 'settings', 'secrets', 'workspace', 'models'], // providers and prompt formats; checks; user state; model downloads
   ['router', 'resources'], // one route plan per request, the provider factory; monitor, throttle policy
   ['index', 'completion'], // the workspace index and search; FIM completions
-  ['speculation'], // the prefetcher: drives index and completion ahead of the user
+  ['speculation', 'chat'], // the prefetcher: drives index and completion ahead of the user; chat: questions answered from the index
 ]
 
 const CORE = '^src/main/core/'

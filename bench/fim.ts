@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     factory: {
       completion: (spec) => (spec.endpointId === OVERRIDE_ENDPOINT_ID ? provider : base.completion(spec)),
       embedder: (spec) => base.embedder(spec),
+      chat: (spec) => base.chat(spec),
     },
     completion: {
       persistentCache: false,

@@ -10,8 +10,16 @@ interface GenerateBody {
   options?: { num_predict?: number; temperature?: number; stop?: string[]; num_ctx?: number }
 }
 
+interface ChatBody {
+  model?: string
+  messages?: { role: string; content: string }[]
+  stream?: boolean
+  keep_alive?: string | number
+  options?: { num_predict?: number; temperature?: number; stop?: string[]; num_ctx?: number }
+}
+
 /**
- * Speaks Ollama's HTTP API as the real server does: /api/generate (NDJSON stream of
+ * Speaks Ollama's HTTP API as the real server does: /api/generate and /api/chat (NDJSON stream of
  * {model, created_at, response, done} lines ending with done_reason and eval counts, or one JSON
  * object when stream is false), /api/embed, /api/tags, /api/version; 404 with
  * `{"error":"model \"x\" not found, try pulling it first"}` for a model it does not have; 401 on
@@ -23,6 +31,9 @@ export class FakeOllama extends ProtocolServer {
   /** Per-request tokens (e.g. chosen from the prompt's last word); falls back to `tokens`. */
   tokensFor: ((prompt: string, suffix: string) => readonly string[] | undefined) | undefined
   embedDim = 8
+  /** Tokens of a /api/chat answer, from the messages; falls back to `tokens`. */
+  chatTokensFor:
+    ((messages: { role: string; content: string }[]) => readonly string[] | undefined) | undefined
   /**
    * Require this bearer token on every route when set, as Ollama behind an authenticating
    * reverse proxy does: 401 (with `WWW-Authenticate: Bearer`) to anything without it.
@@ -63,6 +74,7 @@ export class FakeOllama extends ProtocolServer {
         prompt_eval_count: input.length,
       })
     }
+    if (method === 'POST' && path === '/api/chat') return this.chat(model, body as ChatBody)
     if (method !== 'POST' || path !== '/api/generate') return json(404, { error: 'not found' })
     const script = this.tokensFor?.(b.prompt ?? '', b.suffix ?? '') ?? this.tokens
     const { tokens, reason } = generate(script, b.options?.num_predict, b.options?.stop)
@@ -87,6 +99,46 @@ export class FakeOllama extends ProtocolServer {
       headers: { 'content-type': 'application/x-ndjson' },
       chunks: [
         ...tokens.map((t) => JSON.stringify({ model, created_at: created, response: t, done: false }) + '\n'),
+        JSON.stringify(final) + '\n',
+      ],
+    }
+  }
+
+  /** /api/chat: NDJSON `{message: {role, content}, done}` lines, the last with done_reason and counts. */
+  private chat(model: string, b: ChatBody): Reply {
+    const messages = b.messages ?? []
+    const script = this.chatTokensFor?.(messages) ?? this.tokens
+    const { tokens, reason } = generate(script, b.options?.num_predict, b.options?.stop)
+    const created = new Date(0).toISOString()
+    const final = {
+      model,
+      created_at: created,
+      message: { role: 'assistant', content: '' },
+      done: true,
+      done_reason: reason,
+      total_duration: 5_000_000,
+      prompt_eval_count: messages.reduce((n, m) => n + m.content.length, 0),
+      eval_count: tokens.length,
+    }
+    if (b.stream === false)
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        chunks: [JSON.stringify({ ...final, message: { role: 'assistant', content: tokens.join('') } })],
+      }
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-ndjson' },
+      chunks: [
+        ...tokens.map(
+          (t) =>
+            JSON.stringify({
+              model,
+              created_at: created,
+              message: { role: 'assistant', content: t },
+              done: false,
+            }) + '\n',
+        ),
         JSON.stringify(final) + '\n',
       ],
     }

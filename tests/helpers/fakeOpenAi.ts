@@ -15,10 +15,19 @@ interface CompletionsBody {
   input_extra?: { filename: string; text: string }[]
 }
 
+interface ChatBody {
+  model?: string
+  messages?: { role: string; content: string }[]
+  max_tokens?: number
+  stop?: string[]
+  stream?: boolean
+  stream_options?: { include_usage?: boolean }
+}
+
 const sseEvent = (v: unknown): string => `data: ${JSON.stringify(v)}\n\n`
 
 /**
- * Speaks the OpenAI-compatible API as vLLM / llama.cpp server do: /v1/completions (SSE
+ * Speaks the OpenAI-compatible API as vLLM / llama.cpp server do: /v1/completions and /v1/chat/completions (SSE
  * `data: {choices:[{text, finish_reason}]}` events ending with `data: [DONE]`, or one JSON
  * object), /v1/embeddings, /v1/models, and llama.cpp's /infill (SSE `{content, stop}` events, the
  * last with stop_type and timings). Unknown model → 404 with OpenAI's error object.
@@ -28,6 +37,9 @@ export class FakeOpenAi extends ProtocolServer {
   tokens: readonly string[] = DEFAULT_TOKENS
   /** Require this bearer token when set. */
   token: string | undefined
+  /** Tokens of a chat answer, from the messages; falls back to `tokens`. */
+  chatTokensFor:
+    ((messages: { role: string; content: string }[]) => readonly string[] | undefined) | undefined
 
   protected route(method: string, path: string, body: unknown): Reply {
     const json = (status: number, v: unknown): Reply => ({
@@ -90,6 +102,7 @@ export class FakeOpenAi extends ProtocolServer {
         usage: { prompt_tokens: input.length, total_tokens: input.length },
       })
     }
+    if (method === 'POST' && path === '/v1/chat/completions') return this.chat(model, body as ChatBody)
     if (method !== 'POST' || path !== '/v1/completions') return json(404, { error: { message: 'not found' } })
     const { tokens, reason } = generate(this.tokens, b.max_tokens, b.stop)
     const base = { id: 'cmpl-1', object: 'text_completion', created: 0, model }
@@ -108,6 +121,46 @@ export class FakeOpenAi extends ProtocolServer {
           sseEvent({ ...base, choices: [{ text: t, index: 0, logprobs: null, finish_reason: null }] }),
         ),
         sseEvent({ ...base, choices: [{ text: '', index: 0, logprobs: null, finish_reason: reason }] }),
+        'data: [DONE]\n\n',
+      ],
+    }
+  }
+
+  /** /v1/chat/completions: SSE `choices[0].delta.content` events, a usage event, then `[DONE]`. */
+  private chat(model: string, b: ChatBody): Reply {
+    const messages = b.messages ?? []
+    const script = this.chatTokensFor?.(messages) ?? this.tokens
+    const { tokens, reason } = generate(script, b.max_tokens, b.stop)
+    const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 0, model }
+    const usage = { prompt_tokens: 10, completion_tokens: tokens.length, total_tokens: 10 + tokens.length }
+    if (!b.stream)
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        chunks: [
+          JSON.stringify({
+            ...base,
+            object: 'chat.completion',
+            choices: [
+              { index: 0, message: { role: 'assistant', content: tokens.join('') }, finish_reason: reason },
+            ],
+            usage,
+          }),
+        ],
+      }
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+      chunks: [
+        sseEvent({
+          ...base,
+          choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+        }),
+        ...tokens.map((t) =>
+          sseEvent({ ...base, choices: [{ index: 0, delta: { content: t }, finish_reason: null }] }),
+        ),
+        sseEvent({ ...base, choices: [{ index: 0, delta: {}, finish_reason: reason }] }),
+        ...(b.stream_options?.include_usage ? [sseEvent({ ...base, choices: [], usage })] : []),
         'data: [DONE]\n\n',
       ],
     }

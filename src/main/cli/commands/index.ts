@@ -1,4 +1,5 @@
 import type { Command } from '../command'
+import { askCommand } from './askCmd'
 import { backendsCommand } from './backends'
 import { completeCommand } from './complete'
 import { indexCommand } from './indexCmd'
@@ -12,6 +13,7 @@ export const commands: Command[] = [
   serveCommand,
   indexCommand,
   searchCommand,
+  askCommand,
   indexesCommand,
   completeCommand,
   backendsCommand,

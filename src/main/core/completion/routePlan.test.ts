@@ -69,6 +69,9 @@ function setup(clock = new ManualClock()): {
         return p
       },
       embedder: () => new CodeHashEmbedder(),
+      chat: () => {
+        throw new Error('no chat in these tests')
+      },
     },
   })
   const route = router.completionProvider()

@@ -1,5 +1,4 @@
 import { Ollama, type GenerateResponse } from 'ollama'
-import { HearthError } from '@shared/errors'
 import { authHeaders } from '../net/credentials'
 import type { HttpClient } from '../net/httpClient'
 import type {
@@ -10,7 +9,8 @@ import type {
   ProviderState,
   StopReason,
 } from './fimTypes'
-import { baseUrl, describeError, statusError, streamError, toProviderError } from '../net/upstreamErrors'
+import { baseUrl, describeError } from '../net/upstreamErrors'
+import { ollamaError } from './ollamaErrors'
 import { TimingMeter } from './timingMeter'
 
 export interface OllamaProviderOptions {
@@ -92,7 +92,7 @@ export class OllamaProvider implements CompletionProvider {
         }
       }
     } catch (err) {
-      const e = this.mapError(err, o.signal)
+      const e = ollamaError(err, o.signal, this.label, this.model)
       this.current = e.code === 'cancelled' ? { phase: 'ready' } : { phase: 'error', error: describeError(e) }
       throw e
     }
@@ -108,25 +108,5 @@ export class OllamaProvider implements CompletionProvider {
 
   async dispose(): Promise<void> {
     // Nothing held: sockets belong to the shared HttpClient.
-  }
-
-  private mapError(err: unknown, signal: AbortSignal): HearthError {
-    if (err instanceof HearthError) return err
-    if (signal.aborted) return toProviderError(err, this.label, signal)
-    if (err instanceof Error && err.name === 'ResponseError') {
-      const status = (err as Error & { status_code?: number }).status_code ?? 0
-      return statusError(status, JSON.stringify({ error: err.message }), {
-        label: this.label,
-        model: this.model,
-        missingModelHint: `run \`ollama pull ${this.model}\``,
-      })
-    }
-    if (err instanceof Error && /did not receive done/i.test(err.message)) {
-      return new HearthError('unavailable', `${this.label}: stream ended before the model finished`, {
-        reason: 'reset',
-      })
-    }
-    if (err instanceof Error && !(err instanceof TypeError)) return streamError(this.label, err.message)
-    return toProviderError(err, this.label, signal)
   }
 }

@@ -1,3 +1,4 @@
+import { HearthError } from '@shared/errors'
 import type { EndpointConfig } from '@shared/settings/schema'
 import { embeddedModelPath } from '../files/modelPath'
 import type { HttpClient } from '../net/httpClient'
@@ -10,6 +11,10 @@ import { LlamaCppInfillProvider } from './llamaCppInfillProvider'
 import { OllamaProvider } from './ollamaProvider'
 import { OpenAiProvider } from './openAiProvider'
 import { TritonProvider } from './tritonProvider'
+import type { ChatProvider } from './chat/chatTypes'
+import { EmbeddedChat } from './chat/embeddedChat'
+import { OllamaChat } from './chat/ollamaChat'
+import { OpenAiChat } from './chat/openAiChat'
 
 /** Everything a provider needs to be built for one endpoint and one model. */
 export interface ProviderSpec {
@@ -28,6 +33,7 @@ export interface ProviderSpec {
 export interface ProviderFactory {
   completion(spec: ProviderSpec): CompletionProvider
   embedder(spec: ProviderSpec): Embedder
+  chat(spec: ProviderSpec): ChatProvider
 }
 
 export interface DefaultProviderFactoryOptions {
@@ -75,6 +81,34 @@ export function defaultProviderFactory(o: DefaultProviderFactoryOptions): Provid
             modelPath: embeddedModelPath(model, e.modelsDir),
             ...(e.threads ? { threads: e.threads } : {}),
             ...(e.flashAttention !== undefined ? { flashAttention: e.flashAttention } : {}),
+            ...(o.idleUnloadMs !== undefined ? { idleUnloadMs: o.idleUnloadMs } : {}),
+          })
+      }
+    },
+    chat({ endpoint: e, model, token }) {
+      const url = e.url ?? ''
+      const auth = token ? { token } : {}
+      switch (e.kind) {
+        case 'ollama':
+          return new OllamaChat({
+            url,
+            model,
+            http: o.http,
+            ...(e.keepAlive ? { keepAlive: e.keepAlive } : {}),
+            ...auth,
+          })
+        case 'openai':
+          return new OpenAiChat({ url, model, http: o.http, ...auth })
+        case 'triton':
+          throw new HearthError(
+            'invalid_argument',
+            'chat through Triton is not supported yet: route the chat task to Ollama, an OpenAI-compatible server (vLLM, llama.cpp) or the embedded engine',
+            { reason: 'bad_request' },
+          )
+        case 'embedded':
+          return new EmbeddedChat({
+            modelPath: embeddedModelPath(model, e.modelsDir),
+            ...(e.threads ? { threads: e.threads } : {}),
             ...(o.idleUnloadMs !== undefined ? { idleUnloadMs: o.idleUnloadMs } : {}),
           })
       }

@@ -3,6 +3,7 @@ import { HearthError } from '@shared/errors'
 import type { BackendState } from '@shared/contract/settings'
 import type { Profile, Settings, Task } from '@shared/settings/schema'
 import { classifyFailure } from '../health/classifyFailure'
+import type { ChatProvider } from '../inference/chat/chatTypes'
 import type { Embedder } from '../inference/embedder'
 import type { CompletionProvider } from '../inference/fimTypes'
 import type { ProviderFactory } from '../inference/providerFactory'
@@ -16,6 +17,7 @@ import { HealthMonitor } from './healthMonitor'
 import { listModels } from './listModels'
 import { ModelStatsTable } from './modelStats'
 import { ProviderCache } from './providerCache'
+import { RoutedChat } from './routedChat'
 import { RoutedCompletionProvider, type PromptRenderer } from './routedCompletionProvider'
 import { RoutedEmbedder } from './routedEmbedder'
 import { rerenderForModel } from './rerenderPrompt'
@@ -58,6 +60,7 @@ export class ModelRouter implements Disposable, RouteSelector {
   private readonly listeners = new StatusListeners()
   private readonly routed = new Map<string, RoutedCompletionProvider>()
   private routedEmbedder: RoutedEmbedder | undefined
+  private routedChat: RoutedChat | undefined
   private readonly pinnedEmbedders = new Map<string, RoutedEmbedder>()
   private readonly providers: ProviderCache
   private readonly selector: EndpointSelector
@@ -200,6 +203,16 @@ export class ModelRouter implements Disposable, RouteSelector {
 
   embedderFor(sel: Selection): Embedder {
     return this.providers.embedder(sel)
+  }
+
+  chatProviderFor(sel: Selection): ChatProvider {
+    return this.providers.chat(sel)
+  }
+
+  /** The chat and reasoning tasks' route (stable object). */
+  chat(): RoutedChat {
+    this.routedChat ??= new RoutedChat(this)
+    return this.routedChat
   }
 
   /** The task's route (stable object: hand it to the completion service; it plans each request). */

@@ -1,3 +1,4 @@
+import type { ChatProvider } from '../inference/chat/chatTypes'
 import type { Embedder } from '../inference/embedder'
 import type { CompletionProvider } from '../inference/fimTypes'
 import type { ProviderFactory } from '../inference/providerFactory'
@@ -11,6 +12,7 @@ import type { Disposable } from '../base/lifecycle'
 export class ProviderCache implements Disposable {
   private readonly completions = new Map<string, CompletionProvider>()
   private readonly embedders = new Map<string, Embedder>()
+  private readonly chats = new Map<string, ChatProvider>()
 
   constructor(
     private readonly factory: ProviderFactory,
@@ -37,6 +39,16 @@ export class ProviderCache implements Disposable {
     return e
   }
 
+  chat(sel: Selection): ChatProvider {
+    const key = keyOf(sel)
+    let c = this.chats.get(key)
+    if (!c) {
+      c = this.factory.chat(this.spec(sel))
+      this.chats.set(key, c)
+    }
+    return c
+  }
+
   drop(endpointId: string): void {
     const mine = (key: string): boolean => key.startsWith(`${endpointId}\u0000`)
     for (const [key, p] of this.completions) {
@@ -44,13 +56,19 @@ export class ProviderCache implements Disposable {
       this.completions.delete(key)
       void p.dispose().catch(() => undefined)
     }
+    for (const [key, c] of this.chats) {
+      if (!mine(key)) continue
+      this.chats.delete(key)
+      void c.dispose().catch(() => undefined)
+    }
     // Embedders hold no resources (sockets belong to the shared HttpClient).
     for (const key of [...this.embedders.keys()]) if (mine(key)) this.embedders.delete(key)
   }
 
   async dispose(): Promise<void> {
-    const all = [...this.completions.values()]
+    const all = [...this.completions.values(), ...this.chats.values()]
     this.completions.clear()
+    this.chats.clear()
     this.embedders.clear()
     await Promise.all(all.map((p) => p.dispose().catch(() => undefined)))
   }

@@ -1,5 +1,6 @@
 import type { EndpointConfig, Profile, Task } from '@shared/settings/schema'
 import type { Classified } from '../health/classifyFailure'
+import type { ChatProvider } from '../inference/chat/chatTypes'
 import type { Embedder } from '../inference/embedder'
 import type { CompletionProvider } from '../inference/fimTypes'
 import type { RuleHints } from './sizeRule'
@@ -49,6 +50,7 @@ export interface RouteSelector {
   peek(task: Task, hints?: RuleHints): Selection
   providerFor(sel: Selection): CompletionProvider
   embedderFor(sel: Selection): Embedder
+  chatProviderFor(sel: Selection): ChatProvider
   begin(sel: Selection): Ticket
   peekBreaker(endpointId: string): 'closed' | 'open' | 'half_open' | undefined
   /** Removes known tokens from text that may have come from a server. */

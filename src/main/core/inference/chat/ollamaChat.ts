@@ -1,0 +1,98 @@
+import { Ollama, type ChatResponse } from 'ollama'
+import { authHeaders } from '../../net/credentials'
+import type { HttpClient } from '../../net/httpClient'
+import { baseUrl, describeError } from '../../net/upstreamErrors'
+import type { ProviderState, StopReason } from '../fimTypes'
+import { DEFAULT_OLLAMA_URL } from '../ollamaProvider'
+import { ollamaError } from '../ollamaErrors'
+import { TimingMeter } from '../timingMeter'
+import type { ChatEvent, ChatMessage, ChatOptions, ChatProvider } from './chatTypes'
+
+export interface OllamaChatOptions {
+  url?: string
+  model: string
+  /** How long Ollama keeps the model loaded after the answer (its `keep_alive`). */
+  keepAlive?: string | number
+  token?: string
+  http: HttpClient
+}
+
+/**
+ * Ollama `/api/chat`, streamed (NDJSON through the `ollama` package, whose fetch is Hearth's
+ * HttpClient: connection policy, deadlines, abort). The model's own template applies.
+ */
+export class OllamaChat implements ChatProvider {
+  readonly kind = 'ollama'
+  readonly id: string
+  readonly model: string
+  private readonly endpoint: string
+  private readonly label: string
+  private current: ProviderState = { phase: 'idle' }
+
+  constructor(private readonly opts: OllamaChatOptions) {
+    this.endpoint = baseUrl(opts.url ?? DEFAULT_OLLAMA_URL)
+    this.model = opts.model
+    this.id = `ollama:${opts.model}@${this.endpoint}`
+    this.label = `ollama at ${this.endpoint}`
+  }
+
+  state(): ProviderState {
+    return this.current
+  }
+
+  async *stream(messages: readonly ChatMessage[], o: ChatOptions): AsyncGenerator<ChatEvent> {
+    const meter = new TimingMeter()
+    const client = new Ollama({
+      host: this.endpoint,
+      fetch: this.opts.http.fetchWith({
+        signal: o.signal,
+        timeoutMs: o.timeoutMs,
+        responseTimeoutMs: o.firstByteMs ?? o.timeoutMs,
+        idleTimeoutMs: o.stallMs ?? o.timeoutMs,
+        label: this.label,
+        headers: authHeaders(this.opts.token),
+      }),
+    })
+    this.current = { phase: 'generating' }
+    let last: ChatResponse | undefined
+    try {
+      const parts = await client.chat({
+        model: this.model,
+        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        stream: true,
+        ...(this.opts.keepAlive !== undefined ? { keep_alive: this.opts.keepAlive } : {}),
+        options: {
+          num_predict: o.maxTokens,
+          temperature: o.temperature,
+          ...(o.stop.length > 0 ? { stop: [...o.stop] } : {}),
+          ...(o.numCtx !== undefined ? { num_ctx: o.numCtx } : {}),
+        },
+      })
+      for await (const part of parts) {
+        const text = part.message?.content ?? ''
+        if (text) {
+          meter.text(text)
+          yield { type: 'text', text }
+        }
+        if (part.done) {
+          last = part
+          break
+        }
+      }
+    } catch (err) {
+      const e = ollamaError(err, o.signal, this.label, this.model)
+      this.current = e.code === 'cancelled' ? { phase: 'ready' } : { phase: 'error', error: describeError(e) }
+      throw e
+    } finally {
+      if (this.current.phase === 'generating') this.current = { phase: 'ready' }
+    }
+    this.current = { phase: 'ready' }
+    const stopReason: StopReason =
+      last?.done_reason === 'length' ? 'length' : last?.done_reason === 'stop' ? 'stop' : 'unknown'
+    yield { type: 'done', timing: meter.finish(last?.eval_count, last?.prompt_eval_count), stopReason }
+  }
+
+  async dispose(): Promise<void> {
+    // Sockets belong to the shared HttpClient.
+  }
+}
