@@ -228,8 +228,12 @@ export function SearchPanel({ api, onOpen, onClose, initialQuery = '' }: Props) 
       )}
       {!literal && state.kind === 'done' && (
         <div className="search-summary">
-          {hits.length === 0 ? 'No results' : `${hits.length} results in ${groups.length} files`} ·{' '}
-          {state.response.ms} ms
+          {hits.length === 0
+            ? 'No results'
+            : state.response.weak
+              ? `No good match: the ${hits.length} closest results, in ${groups.length} files`
+              : `${hits.length} results in ${groups.length} files`}{' '}
+          · {state.response.ms} ms
         </div>
       )}
       <div className="search-results" id="search-results" role="listbox" ref={listRef}>
