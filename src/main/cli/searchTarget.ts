@@ -19,6 +19,8 @@ export interface SearchLine {
 export interface SearchAnswer {
   results: SearchLine[]
   notice?: string
+  /** No good match: the results are only the closest there is. */
+  weak?: boolean
   ms: number
 }
 
@@ -98,9 +100,12 @@ async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<S
           throw err
         },
       )
-      return r.notice === undefined
-        ? { results: r.results, ms: r.ms }
-        : { results: r.results, notice: r.notice, ms: r.ms }
+      return {
+        results: r.results,
+        ...(r.notice === undefined ? {} : { notice: r.notice }),
+        ...(r.weak ? { weak: true } : {}),
+        ms: r.ms,
+      }
     },
     notice() {
       const by = `Hearth (pid ${holder.pid})`

@@ -105,12 +105,17 @@ export const searchCommand: Command = {
         for (const q of queries) {
           const r = await idx.search(q, opts)
           if (r.notice) notices.add(r.notice)
-          process.stdout.write(`${JSON.stringify({ query: q, results: lean(r) })}\n`)
+          process.stdout.write(
+            `${JSON.stringify({ query: q, results: lean(r), ...(r.weak ? { weak: true } : {}) })}\n`,
+          )
         }
       } else {
         const r = await idx.search(queries[0] ?? '', opts)
         if (r.notice) notices.add(r.notice)
-        if (values.json) process.stdout.write(`${JSON.stringify({ results: lean(r), ms: r.ms })}\n`)
+        if (values.json)
+          process.stdout.write(
+            `${JSON.stringify({ results: lean(r), ...(r.weak ? { weak: true } : {}), ms: r.ms })}\n`,
+          )
         else {
           for (const x of r.results) {
             process.stdout.write(`${x.path}:${x.startLine}-${x.endLine}  (${x.score})\n`)
