@@ -73,6 +73,15 @@ describe('IgnoreRules with git, .hearthignore and the exclude setting', () => {
     expect(rules.verdict('.git', true)?.quiet).toBe(true)
   })
 
+  it('asks git again when an ignore file changes: a folder added to git since comes in', () => {
+    const root = gitWorkspace(files, ['src/a.ts'])
+    const rules = new IgnoreRules(root)
+    expect(rules.isIgnored('dist/bundle.js', false)).toBe(true)
+    execFileSync('git', ['-C', root, 'add', '-f', 'dist'], { stdio: 'ignore' })
+    rules.invalidate('')
+    expect(rules.isIgnored('dist/bundle.js', false)).toBe(false)
+  })
+
   it('the same answers after prepare() (git asked without blocking)', async () => {
     const root = gitWorkspace(files, ['build/electron-builder.yml'])
     const rules = new IgnoreRules(root)

@@ -145,16 +145,14 @@ export class IgnoreRules {
 
   /**
    * Forget the cached rules of the folder holding a changed ignore file ('' for the root), or,
-   * without an argument, everything: every ignore file and which folders git tracks.
+   * without an argument, of every folder. Either way git is asked again which folders it tracks
+   * (a `git add build/` shows at the next ignore-file edit or rescan, not only at the next open).
    */
   invalidate(dir?: string): void {
     this.dirVerdicts.clear()
-    if (dir !== undefined) {
-      for (const file of IGNORE_FILE_NAMES) this.perDir.delete(`${dir}\0${file}`)
-      return
-    }
-    this.perDir.clear()
     if (!this.fixedTracked) this.tracked = null
+    if (dir === undefined) this.perDir.clear()
+    else for (const file of IGNORE_FILE_NAMES) this.perDir.delete(`${dir}\0${file}`)
   }
 
   /** The decision for component `j` of `parts` alone (the folders above it are not excluded). */
