@@ -146,7 +146,7 @@ export class IgnoreRules {
   /**
    * Forget the cached rules of the folder holding a changed ignore file ('' for the root), or,
    * without an argument, of every folder. Either way git is asked again which folders it tracks
-   * (a `git add build/` shows at the next ignore-file edit or rescan, not only at the next open).
+   * (a `git add build/` shows at the next ignore-file edit, not only at the next open).
    */
   invalidate(dir?: string): void {
     this.dirVerdicts.clear()
