@@ -29,6 +29,7 @@ import type { SecretStore } from './secrets/secretStore'
 import { settingsHandlers } from './router/settingsHandlers'
 import { ensurePrivateDirSync } from './files/dataDir'
 import { ModelService, modelHandlers } from './modelHandlers'
+import { chatHandlers } from './chatHandlers'
 import type { GpuReading } from '@shared/contract/resources'
 import { fimOverrideFrom } from './router/fimFlags'
 import type { RoutingOptions } from './router/routingServices'
@@ -223,6 +224,13 @@ export class Core {
       ...settingsHandlers(routing),
       ...modelHandlers(this.models),
       ...indexesHandlers(indexesDeps),
+      ...chatHandlers({
+        dataDir: options.dataDir,
+        workspace: this.workspace,
+        index: this.index,
+        route: routing.router.chat(),
+        events: this.events,
+      }),
     }
     this.dispatcher = new Dispatcher(handlers, this.activity())
   }

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { EventSpec, MethodSpec } from './define'
 import { appEvents, appMethods } from './app'
+import { chatEvents, chatMethods } from './chat'
 import { completionEvents, completionMethods } from './completion'
 import { indexesMethods } from './indexes'
 import { literalSearchEvents, literalSearchMethods } from './literalSearch'
@@ -27,6 +28,7 @@ export const methods = {
   ...settingsMethods,
   ...modelsMethods,
   ...indexesMethods,
+  ...chatMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
@@ -38,6 +40,7 @@ export const events = {
   ...completionEvents,
   ...settingsEvents,
   ...modelsEvents,
+  ...chatEvents,
 } as const satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods
