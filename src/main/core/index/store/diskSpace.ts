@@ -1,4 +1,5 @@
-import { formatBytes } from '@shared/format'
+// Relative, not `@shared`: the store workers load this module themselves, without the alias.
+import { formatBytes } from '../../../../shared/format'
 import { lstatSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describeError, StoreFailure, type WriteFailure, writeFailureOf } from './storeErrors'
@@ -81,4 +82,4 @@ export function treeBytes(path: string): number {
   return sum
 }
 
-export { formatBytes } from '@shared/format'
+export { formatBytes }
