@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -283,5 +292,33 @@ describe('literal search over a real workspace', () => {
     const r = await search({ query: 'justWritten' })
     expect(r.files.map((f) => f.path)).toEqual(['many/file1.ts'])
     expect(statSync(join(root, 'many/file1.ts')).size).toBeGreaterThan(0)
+  })
+})
+
+describe('literal search and links', () => {
+  it('never reads a file through a link out of the workspace; follows one that stays inside', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'hearth-literal-links-'))
+    const root = join(parent, 'ws')
+    mkdirSync(join(root, 'src'), { recursive: true })
+    writeFileSync(join(parent, 'secret.txt'), 'outsideNeedle\n')
+    writeFileSync(join(root, 'src/real.ts'), 'insideNeedle\n')
+    symlinkSync(join(parent, 'secret.txt'), join(root, 'src/out.ts'))
+    symlinkSync(join(root, 'src/real.ts'), join(root, 'src/alias.ts'))
+    const core = await Core.create({
+      dataDir: mkdtempSync(join(tmpdir(), 'hearth-literal-links-data-')),
+      workspace: root,
+    })
+    try {
+      await core.index.ready()
+      const find = async (query: string) =>
+        (
+          (await core.dispatcher.dispatch('search.literal', { query }, ctx)) as { files: LiteralFile[] }
+        ).files.map((f) => f.path)
+      expect(await find('outsideNeedle')).toEqual([])
+      expect(await find('insideNeedle')).toEqual(['src/alias.ts', 'src/real.ts'])
+    } finally {
+      await core.dispose()
+      rmSync(parent, { recursive: true, force: true })
+    }
   })
 })

@@ -18,6 +18,13 @@ export interface CompiledPattern {
    * without them is skipped before it is decoded, the common case of a search.
    */
   needle: string | null
+  /**
+   * The query is plain ASCII text: whether a file matches can be decided on its bytes read as
+   * Latin-1 (a copy, no UTF-8 decoding), since no byte of a multi-byte character is an ASCII
+   * letter, digit or `_`, and a non-ASCII character never case-folds to ASCII in a non-Unicode
+   * RegExp. Only files that match are decoded.
+   */
+  latin1: boolean
 }
 
 /** A line with matches: `ranges` are `[start, end)` in UTF-16 units of `text`. */
@@ -45,7 +52,12 @@ export function compilePattern(o: PatternOptions): CompiledPattern {
   if (o.wholeWord) source = `(?<![A-Za-z0-9_])(?:${source})(?![A-Za-z0-9_])`
   const flags = o.caseSensitive ? 'gm' : 'gim'
   new RegExp(source, flags) // validates
-  return { source, flags, needle: !o.regex && o.caseSensitive ? o.query : null }
+  return {
+    source,
+    flags,
+    needle: !o.regex && o.caseSensitive ? o.query : null,
+    latin1: !o.regex && /^[\x20-\x7e]*$/.test(o.query),
+  }
 }
 
 export function toRegExp(p: CompiledPattern): RegExp {

@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, readFileSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import { join } from 'node:path'
-import { openInsideSync } from '../../files/openInside'
+import { isInside, openInsideSync } from '../../files/openInside'
 import { MAX_INDEXED_BYTES } from '../sourceFile'
 import { type CompiledPattern, findLines, type LineMatches, toRegExp } from './literalMatcher'
 
@@ -54,6 +54,10 @@ export function scanBatch(req: ScanRequest): ScanResult {
     if (!buf || isBinary(buf)) continue
     out.searched++
     if (needle && buf.indexOf(needle) === -1) continue
+    if (!needle && req.pattern.latin1) {
+      re.lastIndex = 0
+      if (!re.test(buf.toString('latin1'))) continue
+    }
     if (!isUtf8(buf)) continue
     let text = buf.toString('utf8')
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
@@ -65,18 +69,59 @@ export function scanBatch(req: ScanRequest): ScanResult {
   return out
 }
 
+// O_NOFOLLOW: a link in the last place is opened by openInsideSync's slower path, which follows
+// it only if it stays inside. O_NONBLOCK: a FIFO must not hang the thread.
+const FAST_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+const PROC_FD = process.platform === 'linux'
+
+/**
+ * The file's bytes if it lies inside the workspace, is a regular file and is within the index's
+ * size limit. openInsideSync's rule, cheaper in the common case: on Linux the file is opened
+ * without resolving its path first (realpath costs a call per folder of the path), and where the
+ * opened descriptor really is (`/proc/self/fd`) decides, as openInsideSync's check does.
+ */
 function readInside(realRoot: string, abs: string): Buffer | null {
+  let fd: number
+  if (PROC_FD) {
+    try {
+      fd = openSync(abs, FAST_FLAGS)
+    } catch {
+      return readChecked(realRoot, abs) // a link (ELOOP), or gone: the careful path decides
+    }
+    let inside = false
+    try {
+      inside = isInside(realRoot, readlinkSync(`/proc/self/fd/${fd}`))
+    } catch {
+      inside = false
+    }
+    if (!inside) {
+      closeSync(fd)
+      return null
+    }
+  } else {
+    const opened = openInsideSync(realRoot, abs)
+    if (!opened.ok) return null
+    fd = opened.fd
+  }
+  return readFd(fd)
+}
+
+function readChecked(realRoot: string, abs: string): Buffer | null {
   const opened = openInsideSync(realRoot, abs)
-  if (!opened.ok) return null
+  return opened.ok ? readFd(opened.fd) : null
+}
+
+/** Reads and closes `fd`: null for anything but a regular file within the size limit. */
+function readFd(fd: number): Buffer | null {
   try {
-    const st = fstatSync(opened.fd)
+    const st = fstatSync(fd)
     if (!st.isFile() || st.size > MAX_INDEXED_BYTES) return null
-    const buf = readFileSync(opened.fd)
+    const buf = readFileSync(fd)
     return buf.length > MAX_INDEXED_BYTES ? null : buf
   } catch {
     return null
   } finally {
-    closeSync(opened.fd)
+    closeSync(fd)
   }
 }
 
