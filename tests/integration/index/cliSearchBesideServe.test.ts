@@ -140,6 +140,9 @@ describe('hearth search beside a running Hearth', () => {
         { t: 'err', id: 0, error: expect.objectContaining({ code: 'unauthorized' }) as unknown },
       ])
     }
+    // More than an auth line's worth of bytes before the token: cut off, nothing answered.
+    const flood = await exchange(paths.socket, ['x'.repeat(5000)])
+    expect(flood).toEqual({ replies: [], closed: true })
     const token = readFileSync(paths.token, 'utf8').trim()
     const auth = JSON.stringify({ t: 'auth', token })
     const write = JSON.stringify({ t: 'call', id: 2, method: 'file.write', args: { path: 'x.ts', text: '' } })
