@@ -93,7 +93,7 @@ export function serveIndexSocket(opts: IndexSocketOptions): Disposable {
     log('warn', `hearth search cannot ask this process (${paths.socket}): ${err.message}`)
   })
   server.listen(paths.socket, () => {
-    if (closed || !unix) return
+    if (!unix) return
     try {
       chmodSync(paths.socket, 0o600)
       socketIno = lstatSync(paths.socket).ino
@@ -101,6 +101,8 @@ export function serveIndexSocket(opts: IndexSocketOptions): Disposable {
       log('warn', `index socket ${paths.socket}: ${(err as Error).message}`)
       server.close()
     }
+    // Disposed while it was binding: the file it just bound goes too.
+    if (closed) cleanup()
   })
 
   return {
