@@ -320,5 +320,5 @@ describe('literal search and links', () => {
       await core.dispose()
       rmSync(parent, { recursive: true, force: true })
     }
-  })
+  }, 90_000) // a Core of its own: slow to start on a loaded machine
 })

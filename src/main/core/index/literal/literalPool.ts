@@ -133,6 +133,8 @@ export class LiteralPool implements Disposable {
       const i = this.slots.indexOf(slot)
       if (i !== -1) this.slots.splice(i, 1)
       slot.busy?.(err)
+      // A batch waiting for a thread may start one in its place.
+      this.waiting.shift()?.()
     }
     worker.on('message', (a: Answer) => slot.busy?.(a))
     worker.on('error', (err) => drop(new Error(`literal search worker crashed: ${err.message}`)))

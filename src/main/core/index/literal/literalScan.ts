@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import { join } from 'node:path'
 import { isInside, openInsideSync } from '../../files/openInside'
@@ -116,8 +116,16 @@ function readFd(fd: number): Buffer | null {
   try {
     const st = fstatSync(fd)
     if (!st.isFile() || st.size > MAX_INDEXED_BYTES) return null
-    const buf = readFileSync(fd)
-    return buf.length > MAX_INDEXED_BYTES ? null : buf
+    // The size is known: one read of that many bytes (readFileSync would stat again and read
+    // once more to see the end). A file that grew since is read as it was at the stat.
+    const buf = Buffer.allocUnsafe(st.size)
+    let got = 0
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, got)
+      if (n === 0) break
+      got += n
+    }
+    return got === buf.length ? buf : buf.subarray(0, got)
   } catch {
     return null
   } finally {
