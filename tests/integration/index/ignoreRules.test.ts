@@ -125,5 +125,11 @@ describe('ignore rules in the app', { timeout: 120_000 }, () => {
       'fixtures indexed',
     )
     expect(await quickOpen()).toContain('fixtures/data.ts')
+    // The status follows that rescan too: fixtures/ is no longer listed as left out.
+    const edited = (await call('index.status', {})) as IndexStatus
+    expect(edited.skipped?.sample.map((s) => s.path)).not.toContain('fixtures')
+    expect(edited.skipped?.reasons?.map((r) => r.reason)).not.toContain(
+      'ignored by .hearthignore (fixtures/)',
+    )
   })
 })

@@ -1,5 +1,5 @@
 import type { IndexStatus } from '@shared/contract/search'
-import { skippedOf } from './skippedSummary'
+import { SkippedList } from './skippedSummary'
 import type { EmbeddingPrefetchTarget } from '../resources/prefetchTargets'
 import { HearthError } from '@shared/errors'
 import type { ContextQuery, ContextSource, Snippet } from '../inference/contextSource'
@@ -83,6 +83,8 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
     paused: false,
   }
   private statusTimer: NodeJS.Timeout | null = null
+  /** What the open index's scans leave out, behind `status.skipped`. */
+  private readonly skipped = new SkippedList()
   private disposed = false
   private readonly offOpen: () => void
   private readonly offClose: (() => void) | undefined
@@ -162,6 +164,10 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
     if (this.disposed) return
     this.root = root
     const rules = this.opts.workspace.rules ?? undefined
+    // Another folder's list says nothing about this one: unknown until its first walk ends.
+    this.skipped.replace([])
+    const { skipped: _, ...unknown } = this.status
+    this.status = unknown
     this.setStatus({
       state: 'opening',
       files: 0,
@@ -181,6 +187,11 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
         ...(rules ? { rules } : {}),
         ...(this.opts.includeSecretFiles ? { includeSecretFiles: this.opts.includeSecretFiles } : {}),
         onProgress: (p) => this.onProgress(p),
+        onSkipped: (list) => this.setStatus({ skipped: this.skipped.replace(list) }),
+        onAdmitted: (paths) => {
+          const left = this.skipped.admit(paths)
+          if (left) this.setStatus({ skipped: left })
+        },
         onEmbedState: (s) => {
           this.patch({ embedState: s.status, ...(s.reason ? { reason: s.reason } : {}) })
           this.scheduleRefresh()
@@ -229,8 +240,8 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
   /** A full scan of the open index; a disk that cannot take it is tried again later (retryLater). */
   private async scan(idx: WorkspaceIndex, force = false): Promise<void> {
     try {
-      const summary = await idx.fullScan(undefined, force)
-      this.patch({ skipped: skippedOf(summary.skipped) })
+      // The scan reports what it leaves out as it goes (onSkipped, onAdmitted above).
+      await idx.fullScan(undefined, force)
     } catch (err) {
       if (!this.retryLater(err)) this.setStatus({ state: 'error', reason: describeError(err) })
       return

@@ -28,6 +28,19 @@ export interface IndexerOptions {
    * changes, a full scan adds or removes those files.
    */
   includeSecretFiles?: () => boolean
+  /**
+   * What a full scan leaves out, each time it is known: once the walk is over (and what it let go
+   * of has left the store), then at its end with the files the read refused. Each call replaces
+   * the last, whatever started the scan (a rescan, an edited ignore file, a new folder), so the
+   * status does not wait for the writes, nor keep an old list after a rescan it did not ask for.
+   */
+  onSkipped?: (skipped: readonly SkippedFile[]) => void
+  /**
+   * Files about to be indexed (a scan's candidates, a change's files), told before their batch
+   * is written: one an earlier scan left out (an opt-in, a rule gone) must leave that list before
+   * a search can find it, not when the scan ends.
+   */
+  onAdmitted?: (paths: readonly string[]) => void
 }
 
 export interface IndexProgress {
@@ -137,15 +150,19 @@ export class Indexer implements BudgetConsumer {
         summary.seen += part.files.length
         summary.skipped.push(...part.skipped)
         for (const f of part.files) present.add(f.path)
+        this.options.onAdmitted?.(part.files.map((f) => f.path))
         await pass.add(part.files)
       }
       const gone = known.map((k) => k.path).filter((p) => !present.has(p))
       if (gone.length > 0) summary.removed += await this.store.call('deleteFiles', { paths: gone })
+      // The walk's list is whole now; the batches still being written only add read refusals.
+      this.options.onSkipped?.([...summary.skipped])
     } catch (err) {
       await pass.abandon()
       throw err
     }
     await pass.finish()
+    this.options.onSkipped?.([...summary.skipped])
     await this.refreshTermStats()
     summary.ms = Math.round(performance.now() - t0)
     this.onProgress({ phase: 'idle', done: summary.seen, total: summary.seen, chunksAdded: summary.chunks })
@@ -353,6 +370,7 @@ export class Indexer implements BudgetConsumer {
       }
       if (toDelete.length > 0) await this.store.call('deleteFiles', { paths: [...new Set(toDelete)] })
       if (candidates.length > 0) {
+        this.options.onAdmitted?.(candidates.map((c) => c.path))
         const summary: ScanSummary = {
           seen: 0,
           indexed: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { skippedOf } from './skippedSummary'
+import { SkippedList, skippedOf } from './skippedSummary'
 
 describe('the skipped summary in the index status', () => {
   it('counts per reason, most first, and samples every reason before the biggest fills it', () => {
@@ -24,5 +24,21 @@ describe('the skipped summary in the index status', () => {
     expect(s?.reasons).toHaveLength(21)
     expect(s?.reasons?.[20]).toEqual({ reason: 'other reasons', count: 80 })
     expect(s?.sample).toHaveLength(20)
+  })
+
+  it('a new list replaces the last; a file taken in leaves it at once, with the folder above it', () => {
+    const list = new SkippedList()
+    list.replace([
+      { path: '.env', reason: 'may contain secrets' },
+      { path: 'dist', reason: 'ignored by default (dist, not tracked by git)' },
+      { path: 'passwd', reason: 'symlink to outside the workspace' },
+    ])
+    // Nothing listed among them (a path that only starts like a listed one is not under it).
+    expect(list.admit(['src/a.ts', 'distant/x.ts'])).toBeNull()
+    const after = list.admit(['.env', 'dist/bundle.js'])
+    expect(after?.count).toBe(1)
+    expect(after?.sample.map((s) => s.path)).toEqual(['passwd'])
+    expect(list.replace([{ path: 'a.log', reason: 'ignored by .gitignore (*.log)' }]).count).toBe(1)
+    expect(list.admit(['passwd'])).toBeNull()
   })
 })

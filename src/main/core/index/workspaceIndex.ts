@@ -5,7 +5,7 @@ import { IgnoreRules } from '../files/ignoreRules'
 import { embedderForId } from '../inference/createEmbedder'
 import { EmbedQueue, type EmbedQueueState } from './embedQueue'
 import { search, type SearchOptions, type SearchResponse, type VectorSide } from './hybridSearch'
-import { Indexer, type IndexProgress, type ScanSummary } from './indexer'
+import { Indexer, type IndexerOptions, type IndexProgress, type ScanSummary } from './indexer'
 import { IndexStore } from './store/indexStore'
 import { recordIndexUse } from './indexMeta'
 import type { OpArgs, StoreStats, SymbolSnippet } from './store/protocol'
@@ -38,6 +38,9 @@ export interface WorkspaceIndexOptions {
   /** The user's index.includeSecretFiles, read at each scan and change (default: left out). */
   includeSecretFiles?: () => boolean
   onProgress?: (p: IndexProgress) => void
+  /** What each full scan leaves out, and the files taken in since (IndexerOptions). */
+  onSkipped?: IndexerOptions['onSkipped']
+  onAdmitted?: IndexerOptions['onAdmitted']
   onEmbedState?: (s: EmbedQueueState) => void
 }
 
@@ -74,14 +77,11 @@ export class WorkspaceIndex implements BudgetConsumer {
     this.readOnly = opts.readOnly ?? false
     this._embedder = embedder
     this._queue = this.newQueue(embedder)
-    this.indexer = new Indexer(
-      root,
-      store,
-      rules,
-      opts.onProgress,
-      () => this._queue?.kick(),
-      opts.includeSecretFiles ? { includeSecretFiles: opts.includeSecretFiles } : {},
-    )
+    this.indexer = new Indexer(root, store, rules, opts.onProgress, () => this._queue?.kick(), {
+      ...(opts.includeSecretFiles ? { includeSecretFiles: opts.includeSecretFiles } : {}),
+      ...(opts.onSkipped ? { onSkipped: opts.onSkipped } : {}),
+      ...(opts.onAdmitted ? { onAdmitted: opts.onAdmitted } : {}),
+    })
   }
 
   /** The embedder whose vectors this index holds (or is filling in). */
