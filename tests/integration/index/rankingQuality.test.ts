@@ -148,6 +148,13 @@ describe('relevance floor', { timeout: 60_000 }, () => {
     expect(res.results).toEqual([])
     expect(res.weak).toBeFalsy()
   })
+  it('fts: a word no chunk holds does not hide the words that are there', async () => {
+    // "retry" is in most of this tree's chunks; a misspelt or unknown second word used to leave
+    // the full-text side with no candidates at all.
+    const res = await search('retry xyzzyq', 'fts')
+    expect(res.results[0]?.path).toBe('src/net/retry.ts')
+    expect(res.weak).toBeFalsy()
+  })
   for (const mode of ['hybrid', 'vector', 'fts'] as const)
     it(`${mode}: a real query is not weak`, async () => {
       for (const query of ['slugify a title', 'mix two colors']) {

@@ -70,7 +70,9 @@ export async function searchFts(
   const selected: typeof terms = []
   let rows = 0
   for (const t of byRarity) {
-    if (selected.length > 0 && (rows + t.d > FTS_CANDIDATE_BUDGET || t.d >= n / 3)) break
+    // A word no chunk holds (a typo, a word only comments had) selects nothing: it must not be
+    // what stops the selection, or "slugify a title" finds nothing where no chunk says "title".
+    if (rows > 0 && (rows + t.d > FTS_CANDIDATE_BUDGET || t.d >= n / 3)) break
     selected.push(t)
     rows += t.d
   }
@@ -79,9 +81,10 @@ export async function searchFts(
   // come from chunks holding at least two of them (the rarer one for a two-word query), capped at
   // the budget: ranking every chunk that holds one everyday word was most of the slowest
   // queries' time at 90k chunks (docs/BENCHMARKS.md "## Index").
-  const first = selected[0]
-  const allCommon = first !== undefined && first.d > FTS_CANDIDATE_BUDGET && byRarity.length > 1
-  const rarest = byRarity.slice(0, 3).map((t) => quoteLexeme(t.l))
+  const held = byRarity.filter((t) => t.d > 0)
+  const first = held[0]
+  const allCommon = first !== undefined && first.d > FTS_CANDIDATE_BUDGET && held.length > 1
+  const rarest = held.slice(0, 3).map((t) => quoteLexeme(t.l))
   const candidateQuery = allCommon ? rarest.join(' & ') : selected.map((t) => quoteLexeme(t.l)).join(' | ')
   // Each term scores its weight × IDF × the weight of the field it is in (a name 1, the body 0.1)
   // over 1.645 × log2(1 + the chunk's lexemes + its names' lexemes): what ts_rank(weights, tsv,
