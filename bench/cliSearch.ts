@@ -8,6 +8,10 @@
  * `queryMs` is what the search itself reported (`ms` of --json). Runs of the kinds alternate, so
  * load from other processes spreads over all of them. The workspace is a copy of this repository's
  * src/ (≈400 files), indexed once before timing.
+ *
+ * BENCH_BASELINE_CLI=<another checkout>/bin/hearth.js (built) times that version's cold search and
+ * --help in the same rounds, on its own index of the same files (before/after in one run); its
+ * search while the server runs is tried once, to record whether it answers at all.
  */
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync } from 'node:fs'
@@ -21,6 +25,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5)
 const QUERIES = ['retry with backoff', 'open the database worker', 'parse command line flags', 'socket token']
 const TARGET_MS = 1000
+const BASELINE = process.env.BENCH_BASELINE_CLI
 
 interface Timed {
   wallMs: number
@@ -78,8 +83,13 @@ async function main(): Promise<void> {
     QUERIES[i % QUERIES.length] ?? '',
   ]
   const load0 = loadavg()[0]
+  // The baseline's own index (an older version may keep another format) of the same files.
+  const baseEnv = { ...process.env, HEARTH_DATA_DIR: join(dir, 'baseline-data') }
+  const base = { hybrid: [] as Timed[], fts: [] as Timed[], help: [] as Timed[] }
+  let baseBesideServer = 'not tried'
   try {
     await run([cli, 'index', ws], env)
+    if (BASELINE) await run([BASELINE, 'index', ws], baseEnv)
     const help: Timed[] = []
     const node: Timed[] = []
     const cold = { hybrid: [] as Timed[], fts: [] as Timed[] }
@@ -88,6 +98,11 @@ async function main(): Promise<void> {
       cold.fts.push(await run(search(i, 'fts'), env))
       help.push(await run([cli, '--help'], env))
       node.push(await run(['-e', '0'], env))
+      if (BASELINE) {
+        base.hybrid.push(await run([BASELINE, ...search(i, 'hybrid').slice(1)], baseEnv))
+        base.fts.push(await run([BASELINE, ...search(i, 'fts').slice(1)], baseEnv))
+        base.help.push(await run([BASELINE, '--help'], baseEnv))
+      }
     }
     const served = await startServe({ workspace: ws, dataDir, timeoutMs: 120_000 })
     const warm = { hybrid: [] as Timed[], fts: [] as Timed[] }
@@ -95,6 +110,12 @@ async function main(): Promise<void> {
       const socket = indexSocketPaths(indexDirFor(ws, dataDir)).socket
       for (let i = 0; i < 600 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 100))
       await run(search(0, 'hybrid'), env) // the server's first search warms its caches
+      if (BASELINE)
+        baseBesideServer = await run([BASELINE, ...search(0, 'hybrid').slice(1)], env).then(
+          (t) => `answered in ${Math.round(t.wallMs)} ms`,
+          (err: unknown) =>
+            `failed: ${(err as Error).message.split('\n').find((l) => l.includes('in use')) ?? 'error'}`,
+        )
       for (let i = 0; i < RUNS; i++) {
         warm.hybrid.push(await run(search(i, 'hybrid'), env))
         warm.fts.push(await run(search(i, 'fts'), env))
@@ -116,6 +137,16 @@ async function main(): Promise<void> {
           warm: { hybrid: summary(warm.hybrid), fts: summary(warm.fts) },
           cold: { hybrid: summary(cold.hybrid), fts: summary(cold.fts) },
           peers: { hearthHelp: summary(help), nodeBare: summary(node) },
+          ...(BASELINE
+            ? {
+                baseline: {
+                  cli: BASELINE,
+                  cold: { hybrid: summary(base.hybrid), fts: summary(base.fts) },
+                  hearthHelp: summary(base.help),
+                  searchBesideServer: baseBesideServer,
+                },
+              }
+            : {}),
           target: { warmMedianUnderMs: TARGET_MS, met: warmMedian < TARGET_MS },
         },
         null,
