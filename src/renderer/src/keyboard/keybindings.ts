@@ -8,6 +8,7 @@ export type CommandId =
   | 'toggleSidebar'
   | 'showExplorer'
   | 'showSearch'
+  | 'showChat'
   | 'openFolder'
 
 /**
@@ -30,6 +31,8 @@ export const DEFAULT_KEYBINDINGS: readonly { key: string; command: CommandId }[]
   { key: 'mod+b', command: 'toggleSidebar' },
   { key: 'mod+shift+e', command: 'showExplorer' },
   { key: 'mod+shift+f', command: 'showSearch' },
+  // Cursor's and Continue's chat key.
+  { key: 'mod+l', command: 'showChat' },
   { key: 'mod+k mod+o', command: 'openFolder' },
 ]
 

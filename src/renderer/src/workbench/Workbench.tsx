@@ -131,6 +131,9 @@ export function Workbench({
       case 'showSearch':
         showPanel('search')
         return
+      case 'showChat':
+        showPanel('chat')
+        return
       case 'openFolder':
         onOpenFolder()
         return

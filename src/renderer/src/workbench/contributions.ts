@@ -1,5 +1,7 @@
+import { ChatPanel } from '../chat/ChatPanel'
 import { CompletionStatus } from '../completion/CompletionStatus'
 import { registerInlineCompletions } from '../completion/registerInlineCompletions'
+import { trackSelection } from '../editor/activeSelection'
 import { ExplorerPanel } from '../explorer/ExplorerPanel'
 import { PerfPanel } from '../perf/PerfPanel'
 import { ResourceStatusItem } from '../perf/ResourceStatusItem'
@@ -18,6 +20,7 @@ import { SearchSidebar } from './SearchSidebar'
 export const sidebarPanels: SidebarPanel[] = [
   { id: 'explorer', title: 'Explorer', icon: ICONS.files, component: ExplorerPanel },
   { id: 'search', title: 'Search', icon: ICONS.search, component: SearchSidebar },
+  { id: 'chat', title: 'Chat', icon: ICONS.chat, component: ChatPanel },
   { id: 'perf', title: 'Performance', icon: ICONS.gauge, component: PerfPanel },
   { id: 'settings', title: 'Settings', icon: ICONS.settings, component: SettingsPanel },
 ]
@@ -29,4 +32,4 @@ export const statusItems: StatusItem[] = [
   { id: 'resources', side: 'right', component: ResourceStatusItem },
 ]
 
-export const editorContributions: EditorContribution[] = [registerInlineCompletions]
+export const editorContributions: EditorContribution[] = [registerInlineCompletions, trackSelection]
