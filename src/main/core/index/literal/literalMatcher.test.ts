@@ -4,6 +4,7 @@ import {
   compilePattern,
   findLines,
   MAX_LINE_TEXT,
+  requiredLiteral,
   textMatches,
   toRegExp,
 } from './literalMatcher'
@@ -59,6 +60,38 @@ describe('literal matcher', () => {
       [4, 7],
     ])
     expect(() => compilePattern({ query: '(', regex: true })).toThrow(SyntaxError)
+  })
+
+  it("a regex's required literal: only text every match must contain", () => {
+    const cases: [string, string | null][] = [
+      ['use[A-Z][a-z]+Effect', 'Effect'],
+      ['value\\d+ = \\d+', 'value'],
+      ['foo\\.bar\\(', 'foo.bar('],
+      ['abc*', 'ab'],
+      ['colou?r', 'colo'],
+      ['a|b', null],
+      ['(foo)bar?', 'ba'],
+      ['x(?=yy)', null],
+      ['[abc]+\\w', null],
+      ['^import .* from', 'import '],
+      ['\\bword\\b', 'word'],
+      ['a{2}bc', 'bc'],
+    ]
+    for (const [source, literal] of cases)
+      expect([source, requiredLiteral(source)]).toEqual([source, literal])
+    // Every match of each contains its literal (checked on text made to match).
+    for (const [source, text] of [
+      ['use[A-Z][a-z]+Effect', 'useLayoutEffect'],
+      ['colou?r', 'color colour'],
+      ['abc*', 'ab abccc'],
+    ] as const) {
+      const lit = requiredLiteral(source) ?? ''
+      for (const m of text.matchAll(new RegExp(source, 'g'))) expect(m[0]).toContain(lit)
+    }
+    expect(compilePattern({ query: 'use[A-Z]\\w+Effect', regex: true, caseSensitive: true }).needle).toBe(
+      'Effect',
+    )
+    expect(compilePattern({ query: 'use[A-Z]\\w+Effect', regex: true }).needle).toBeNull()
   })
 
   it('cuts a very long line around its first match and says where the text starts', () => {

@@ -55,10 +55,75 @@ export function compilePattern(o: PatternOptions): CompiledPattern {
   return {
     source,
     flags,
-    needle: !o.regex && o.caseSensitive ? o.query : null,
+    needle: o.caseSensitive ? (o.regex ? requiredLiteral(o.query) : o.query) : null,
     latin1: !o.regex && /^[\x20-\x7e]*$/.test(o.query),
   }
 }
+
+/**
+ * The longest run of plain characters every match of `source` must contain, or null when it
+ * cannot be sure (`use[A-Z]\\w+Effect` → `Effect`; anything with `|` → null). Conservative: only
+ * characters outside groups and classes, none made optional or repeated by a quantifier, so a file
+ * without the run cannot match (what ripgrep does with a regex's literals, in small).
+ */
+export function requiredLiteral(source: string): string | null {
+  if (source.includes('|')) return null
+  let best = ''
+  let run = ''
+  let depth = 0
+  const end = (): void => {
+    if (run.length > best.length) best = run
+    run = ''
+  }
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charAt(i)
+    const next = source.charAt(i + 1)
+    if (c === '\\') {
+      // An escaped punctuation character is itself; \d, \b, \u0041, \1… are not plain text.
+      const quantified = isQuantifier(source.charAt(i + 2))
+      if (depth === 0 && /[^A-Za-z0-9]/.test(next) && next !== '' && !quantified) run += next
+      else end()
+      i++
+      continue
+    }
+    if (c === '[') {
+      end()
+      // Skip the class (a `]` right after `[` or `[^` belongs to it; escapes inside are skipped).
+      let j = i + 1
+      if (source.charAt(j) === '^') j++
+      if (source.charAt(j) === ']') j++
+      while (j < source.length && source.charAt(j) !== ']') j += source.charAt(j) === '\\' ? 2 : 1
+      i = j
+      continue
+    }
+    if (c === '(') {
+      end()
+      depth++
+      continue
+    }
+    if (c === ')') {
+      end()
+      depth = Math.max(0, depth - 1)
+      continue
+    }
+    if (depth > 0) continue
+    if ('.^$*+?{}'.includes(c)) {
+      end()
+      continue
+    }
+    // A character a quantifier follows is optional or repeated: not part of the run.
+    if (isQuantifier(next)) {
+      end()
+      continue
+    }
+    run += c
+  }
+  end()
+  return best.length >= 2 ? best : null
+}
+
+/** `c` (one character, or '' past the end) makes what comes before it optional or repeated. */
+const isQuantifier = (c: string): boolean => c !== '' && '*+?{'.includes(c)
 
 export function toRegExp(p: CompiledPattern): RegExp {
   return new RegExp(p.source, p.flags)
