@@ -11,16 +11,17 @@
  *
  * usage: npx tsx --tsconfig tsconfig.node.json bench/index.ts [--files N] [--small-chunks N] [--queries N]
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, sep } from 'node:path'
+import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
 import { HNSW_FROM_ROWS } from '../src/main/core/index/store/vectorDb'
 import { WorkspaceIndex } from '../src/main/core/index/workspaceIndex'
 import { WorkspaceWatcher } from '../src/main/core/files/workspaceWatcher'
-import { DEFAULT_IGNORED_NAMES, IgnoreRules } from '../src/main/core/files/ignoreRules'
+import { IgnoreRules } from '../src/main/core/files/ignoreRules'
+import { copyTree, realSources, relOf } from './realTree'
 
 const { values } = parseArgs({
   options: {
@@ -33,42 +34,12 @@ const { values } = parseArgs({
 const maxFiles = Number(values.files ?? 14_000)
 const smallChunks = Number(values['small-chunks'] ?? 10_000)
 const nQueries = Number(values.queries ?? 60)
-const repo = join(import.meta.dirname, '..')
 
 // Sources plus the docs and manifests beside them (README.md, package.json): a real tree, and
 // enough of it for ~100k chunks.
-const EXT = /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx|md|json)$/
-function collect(dir: string, out: string[]): void {
-  let entries
-  try {
-    entries = readdirSync(dir, { withFileTypes: true })
-  } catch {
-    return
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : 1))
-  for (const e of entries) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) collect(p, out)
-    else if (e.isFile() && EXT.test(e.name) && statSync(p).size < 1024 * 1024) out.push(p)
-  }
-}
-const sources: string[] = []
-collect(join(repo, 'node_modules'), sources)
-const picked = sources.slice(0, maxFiles)
+const picked = realSources(maxFiles)
 
 const base = mkdtempSync(join(tmpdir(), 'hearth-bench-index-'))
-const relOf = (f: string): string =>
-  relative(join(repo, 'node_modules'), f)
-    .split(sep)
-    .map((s) => (DEFAULT_IGNORED_NAMES.has(s) ? `_${s}` : s))
-    .join('/')
-function copyTree(files: string[], dest: string): void {
-  for (const f of files) {
-    const to = join(dest, relOf(f))
-    mkdirSync(dirname(to), { recursive: true })
-    copyFileSync(f, to)
-  }
-}
 
 class SmallOnly extends Error {}
 

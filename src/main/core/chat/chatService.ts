@@ -42,6 +42,8 @@ export interface AskResult {
   endpointId: string | null
   stopReason: StopReason
   ttftMs: number | null
+  /** Tokens generated (the server's count when it gives one). */
+  tokens: number
   ms: number
 }
 
@@ -90,6 +92,7 @@ export class ChatService {
       let answer = ''
       let stopReason: StopReason = 'unknown'
       let ttftMs: number | null = null
+      let tokens = 0
       const opts: ChatOptions = {
         maxTokens: this.o.maxTokens ?? 1024,
         temperature: this.o.temperature ?? 0.2,
@@ -103,7 +106,10 @@ export class ChatService {
           ttftMs ??= now() - t0
           answer += ev.text
           onText?.(ev.text)
-        } else stopReason = ev.stopReason
+        } else {
+          stopReason = ev.stopReason
+          tokens = ev.timing.tokens
+        }
       }
       return {
         answer,
@@ -113,6 +119,7 @@ export class ChatService {
         endpointId: served?.endpointId ?? null,
         stopReason,
         ttftMs,
+        tokens,
         ms: now() - t0,
       }
     } finally {

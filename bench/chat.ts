@@ -1,0 +1,265 @@
+/**
+ * Chat: what Hearth adds before the first token, and how fast @codebase retrieval is on a big index.
+ *
+ * 1. Overhead: the same question through Hearth (ChatService: sources, prompt, the router's chat
+ *    route, the provider) and straight to the same engine, alternating, same run:
+ *    - `http`: a local server speaking the OpenAI-compatible chat protocol (no generation cost, so
+ *      the difference is Hearth's own: routing, prompt, HTTP client, SSE parsing) — direct is a
+ *      plain fetch that reads up to the first token;
+ *    - `embedded`: the in-process llama.cpp engine on the shared tiny GGUF — direct is
+ *      node-llama-cpp's LlamaChat on its own model instance.
+ *    Time to first token and tokens/s, medians and p95; target: Hearth's TTFT ≤ direct + 5 ms (p50).
+ * 2. Retrieval: gathering @codebase sources (hybrid search + reading the ranges + the token
+ *    budget) for 60 questions on an index of the real tree (`--files`, default 20,000 files ≈ 90k
+ *    chunks); target p95 ≤ 50 ms.
+ *
+ * usage: npx tsx --tsconfig tsconfig.node.json bench/chat.ts [--runs N] [--files N] [--skip-retrieval]
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { getLlama, LlamaChat } from 'node-llama-cpp'
+import { ChatService } from '../src/main/core/chat/chatService'
+import { gatherSources } from '../src/main/core/chat/chatSources'
+import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
+import { WorkspaceIndex } from '../src/main/core/index/workspaceIndex'
+import { RoutingServices } from '../src/main/core/router/routingServices'
+import { FakeOpenAi } from '../tests/helpers/fakeOpenAi'
+import { testModel } from '../tests/helpers/testModels'
+import { copyTree, realSources } from './realTree'
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string' }, files: { type: 'string' }, 'skip-retrieval': { type: 'boolean' } },
+})
+const RUNS = Number(values.runs ?? 30)
+const FILES = Number(values.files ?? 20_000)
+const MODEL = testModel('stories260K.gguf')
+const QUESTION = 'Why does the retry loop double the delay after each failure?'
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return +(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN).toFixed(2)
+}
+const stats = (xs: number[]): { p50: number; p95: number } => ({ p50: pct(xs, 50), p95: pct(xs, 95) })
+
+interface Sample {
+  ttft: number
+  tps: number
+}
+
+/** Through Hearth: the service the panel and `hearth ask` use, on a route to one endpoint. */
+async function viaHearth(routing: RoutingServices, maxTokens: number): Promise<Sample> {
+  const svc = new ChatService({
+    route: routing.router.chat(),
+    sources: { search: () => Promise.resolve([]), readFile: () => Promise.resolve('') },
+    maxTokens,
+    temperature: 0,
+  })
+  const r = await svc.ask({ question: QUESTION })
+  return { ttft: r.ttftMs ?? NaN, tps: r.tokens / (r.ms / 1000) }
+}
+
+async function httpDirect(url: string): Promise<Sample> {
+  const t0 = performance.now()
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'qwen2.5-coder-1.5b',
+      messages: [{ role: 'user', content: QUESTION }],
+      stream: true,
+      max_tokens: 64,
+    }),
+  })
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+  const dec = new TextDecoder()
+  let ttft = NaN
+  let tokens = 0
+  let buf = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    buf += dec.decode(value, { stream: true })
+    let i
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const ev = buf.slice(0, i)
+      buf = buf.slice(i + 2)
+      if (!ev.startsWith('data: ') || ev === 'data: [DONE]') continue
+      const content = (JSON.parse(ev.slice(6)) as { choices?: { delta?: { content?: string } }[] })
+        .choices?.[0]?.delta?.content
+      if (content) {
+        if (Number.isNaN(ttft)) ttft = performance.now() - t0
+        tokens++
+      }
+    }
+  }
+  return { ttft, tps: tokens / ((performance.now() - t0) / 1000) }
+}
+
+async function overheadHttp(): Promise<Record<string, unknown>> {
+  const server = await new FakeOpenAi().start()
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-chat-'))
+  const routing = await RoutingServices.create({
+    dataDir,
+    monitor: false,
+    watchIntervalMs: 0,
+    override: {
+      task: 'chat',
+      serve: { endpoint: { kind: 'openai', url: server.url }, model: 'qwen2.5-coder-1.5b' },
+    },
+  })
+  const hearth: Sample[] = []
+  const direct: Sample[] = []
+  try {
+    for (let i = 0; i < 3; i++) await viaHearth(routing, 64) // warm: connections, JIT
+    for (let i = 0; i < RUNS; i++) {
+      hearth.push(await viaHearth(routing, 64))
+      direct.push(await httpDirect(server.url))
+    }
+  } finally {
+    await routing.dispose()
+    await server.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return summarise(hearth, direct)
+}
+
+async function overheadEmbedded(): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-chat-'))
+  const routing = await RoutingServices.create({
+    dataDir,
+    monitor: false,
+    watchIntervalMs: 0,
+    override: {
+      task: 'chat',
+      serve: {
+        endpoint: { kind: 'embedded', modelsDir: join(MODEL, '..'), threads: 1 },
+        model: 'stories260K.gguf',
+      },
+    },
+  })
+  const llama = await getLlama({ gpu: false, skipDownload: true })
+  const model = await llama.loadModel({ modelPath: MODEL })
+  const context = await model.createContext({
+    contextSize: Math.min(model.trainContextSize, 8192),
+    threads: 1,
+  })
+  const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: 'auto' })
+  const direct = async (): Promise<Sample> => {
+    const t0 = performance.now()
+    let ttft = NaN
+    let tokens = 0
+    await chat.generateResponse(
+      [
+        { type: 'user', text: QUESTION },
+        { type: 'model', response: [] },
+      ],
+      {
+        maxTokens: 32,
+        temperature: 0,
+        onTextChunk: () => {
+          if (Number.isNaN(ttft)) ttft = performance.now() - t0
+        },
+        onToken: (t) => (tokens += t.length),
+      },
+    )
+    return { ttft, tps: tokens / ((performance.now() - t0) / 1000) }
+  }
+  const hearth: Sample[] = []
+  const plain: Sample[] = []
+  try {
+    await viaHearth(routing, 32) // loads the model
+    await direct()
+    for (let i = 0; i < RUNS; i++) {
+      hearth.push(await viaHearth(routing, 32))
+      plain.push(await direct())
+    }
+  } finally {
+    chat.dispose()
+    await context.dispose()
+    await model.dispose()
+    await routing.dispose()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return summarise(hearth, plain)
+}
+
+function summarise(hearth: Sample[], direct: Sample[]): Record<string, unknown> {
+  const h = stats(hearth.map((s) => s.ttft))
+  const d = stats(direct.map((s) => s.ttft))
+  return {
+    ttftMs: { hearth: h, direct: d, overheadP50: +(h.p50 - d.p50).toFixed(2), targetOverheadP50: 5 },
+    tokensPerSecond: {
+      hearth: pct(
+        hearth.map((s) => s.tps),
+        50,
+      ),
+      direct: pct(
+        direct.map((s) => s.tps),
+        50,
+      ),
+    },
+  }
+}
+
+const QUESTIONS = [
+  'how is a json configuration file parsed',
+  'where are http requests retried with a timeout',
+  'how do I deep clone an object',
+  'how are event listeners removed',
+  'how is a string converted to camel case',
+  'where is a module path resolved',
+  'how are semantic versions compared',
+  'how is html escaped',
+  'how are options merged with defaults',
+  'how is a directory walked recursively',
+  'how are file changes watched',
+  'how is an abort signal used to cancel a request',
+]
+
+async function retrieval(): Promise<Record<string, unknown>> {
+  const root = mkdtempSync(join(tmpdir(), 'hearth-bench-chat-tree-'))
+  const dbDir = mkdtempSync(join(tmpdir(), 'hearth-bench-chat-db-'))
+  copyTree(realSources(FILES), root)
+  const idx = await WorkspaceIndex.open({ root, dbDir, embedder: new CodeHashEmbedder() })
+  try {
+    await idx.fullScan()
+    await idx.waitForEmbeddings()
+    const st = await idx.stats()
+    const ports = {
+      search: async (q: string, limit: number) =>
+        (await idx.search(q, { mode: 'hybrid', limit, maxPerFile: 2 })).results,
+      readFile: (path: string) => Promise.resolve(readFileSync(join(root, path), 'utf8')),
+    }
+    for (const q of QUESTIONS.slice(0, 3)) await gatherSources(q, { codebase: true }, ports) // warm-up
+    const ms: number[] = []
+    const sent: number[] = []
+    for (let i = 0; i < 60; i++) {
+      const t0 = performance.now()
+      const s = await gatherSources(QUESTIONS[i % QUESTIONS.length] ?? '', { codebase: true }, ports)
+      ms.push(performance.now() - t0)
+      sent.push(s.length)
+    }
+    return {
+      files: st.files,
+      chunks: st.chunks,
+      gatherMs: stats(ms),
+      sourcesSentP50: pct(sent, 50),
+      targetP95Ms: 50,
+    }
+  } finally {
+    await idx.close()
+    rmSync(root, { recursive: true, force: true })
+    rmSync(dbDir, { recursive: true, force: true })
+  }
+}
+
+const out = {
+  bench: 'chat',
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '' },
+  runs: RUNS,
+  overhead: { http: await overheadHttp(), embedded: await overheadEmbedded() },
+  ...(values['skip-retrieval'] ? {} : { retrieval: await retrieval() }),
+}
+process.stdout.write(`${JSON.stringify(out)}\n`)
