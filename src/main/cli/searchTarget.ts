@@ -54,14 +54,23 @@ export interface SearchTargetOptions {
  */
 export async function openSearchTarget(o: SearchTargetOptions): Promise<SearchTarget> {
   const holder = liveLockHolder(o.dbDir)
-  if (holder) {
-    try {
-      return await remoteTarget(o, holder)
-    } catch (err) {
-      if (!(err instanceof HearthError) || (err.code !== 'unavailable' && err.code !== 'timeout')) throw err
-    }
+  if (!holder) return localTarget(o)
+  try {
+    return await remoteTarget(o, holder)
+  } catch (err) {
+    if (!(err instanceof HearthError) || (err.code !== 'unavailable' && err.code !== 'timeout')) throw err
   }
-  return localTarget(o)
+  try {
+    return await localTarget(o)
+  } catch (err) {
+    // Still held, by a process that answers no searches (`hearth index`, an older Hearth).
+    if (!(err instanceof HearthError) || err.code !== 'busy') throw err
+    throw new HearthError(
+      'busy',
+      `index ${o.dbDir} is in use by pid ${holder.pid} (${holder.command}), which does not answer searches (the app and \`hearth serve\` do): try again when it has finished`,
+      { ...holder },
+    )
+  }
 }
 
 async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<SearchTarget> {

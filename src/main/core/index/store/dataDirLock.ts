@@ -140,7 +140,7 @@ function refuseLive(dir: string, holder: LockInfo, me: LockInfo): void {
   if (holder.host === me.host && isAlive(holder.pid)) {
     throw new HearthError(
       'busy',
-      `index ${dir} is in use by another Hearth process (pid ${holder.pid}, started ${holder.startedAt}: ${holder.command}); close it first (\`hearth search\` asks it instead of opening the index)`,
+      `index ${dir} is in use by another Hearth process (pid ${holder.pid}, started ${holder.startedAt}: ${holder.command}); close it first (the app and \`hearth serve\` answer \`hearth search\` themselves)`,
       { ...holder },
     )
   }
