@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react'
 import type { LiteralFile } from './useLiteralSearch'
 
+/**
+ * Lines drawn at most: past this the list would take seconds to draw (a search stops at 20,000
+ * matches); the summary still counts them all, and a note asks for a narrower search.
+ */
+export const MAX_SHOWN_LINES = 2000
+
 /** One line of a literal result, flattened for keyboard selection. */
 export interface LiteralRow {
   path: string
@@ -10,9 +16,11 @@ export interface LiteralRow {
 }
 
 export function literalRows(files: readonly LiteralFile[]): LiteralRow[] {
-  return files.flatMap((f) =>
-    f.lines.map((l) => ({ path: f.path, line: l.line, column: (l.ranges[0]?.[0] ?? 0) + l.offset + 1 })),
-  )
+  return files
+    .flatMap((f) =>
+      f.lines.map((l) => ({ path: f.path, line: l.line, column: (l.ranges[0]?.[0] ?? 0) + l.offset + 1 })),
+    )
+    .slice(0, MAX_SHOWN_LINES)
 }
 
 /** `text` with the `[start, end)` ranges wrapped in <mark>. */
@@ -37,10 +45,19 @@ interface Props {
 
 /** Literal results grouped by file, in the order they were found; each line's matches marked. */
 export function LiteralResults({ files, selected, onSelect, onOpen }: Props) {
+  const shown: LiteralFile[] = []
+  let hidden = 0
+  let kept = 0
+  for (const f of files) {
+    const room = Math.max(0, MAX_SHOWN_LINES - kept)
+    if (room > 0) shown.push(f.lines.length > room ? { ...f, lines: f.lines.slice(0, room) } : f)
+    hidden += Math.max(0, f.lines.length - room)
+    kept += Math.min(f.lines.length, room)
+  }
   let index = 0
   return (
     <>
-      {files.map((f) => (
+      {shown.map((f) => (
         <div className="search-file" key={f.path} data-testid="literal-file" data-path={f.path}>
           <div className="search-file-header" title={f.path}>
             <span className="search-file-name">{f.path.slice(f.path.lastIndexOf('/') + 1)}</span>
@@ -74,6 +91,12 @@ export function LiteralResults({ files, selected, onSelect, onOpen }: Props) {
           })}
         </div>
       ))}
+      {hidden > 0 && (
+        <div className="search-note" data-testid="literal-hidden">
+          {hidden} more matching lines not shown: narrow the search (files to include, match case, whole
+          word).
+        </div>
+      )}
     </>
   )
 }
