@@ -1,4 +1,4 @@
-import type { IndexStatus } from '@shared/contract/search'
+import { type IndexStatus, SearchQuery } from '@shared/contract/search'
 import { HearthError } from '@shared/errors'
 import { DEFAULT_SEARCH, type SearchOptions } from '../core/index/hybridSearch'
 import { indexSocketPaths } from '../core/index/cliSocket/socketPaths'
@@ -92,23 +92,17 @@ async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<S
           'invalid_argument',
           `--fusion ${opts.fusion} needs the index opened here, and Hearth (pid ${holder.pid}) holds it: close it, or search without --fusion`,
         )
-      if (opts.limit !== undefined && opts.limit > 200)
+      const { fusion: _, ...args } = opts
+      // The contract's bounds (200 results, 50 per file, a 2,000-character query), said in flags.
+      const checked = SearchQuery.safeParse({ query, ...args })
+      if (!checked.success)
         throw new HearthError(
           'invalid_argument',
-          `Hearth (pid ${holder.pid}) holds this index and answers at most 200 results: ask for --limit 200 or fewer, or close it`,
+          `Hearth (pid ${holder.pid}) holds this index and cannot take this search: ${checked.error.issues
+            .map((i) => `${flagOf(i.path)}: ${i.message}`)
+            .join('; ')} (close it to search with these)`,
         )
-      const { fusion: _, ...args } = opts
-      const r = await call(conn, () => conn.client.call('search.query', { query, ...args })).catch(
-        (err: unknown) => {
-          // The contract's bounds (a 2,000-character query, 50 per file…), checked before sending.
-          if (err instanceof HearthError && err.code === 'invalid_argument')
-            throw new HearthError(
-              'invalid_argument',
-              `Hearth (pid ${holder.pid}) holds this index: ${err.message}`,
-            )
-          throw err
-        },
-      )
+      const r = await call(conn, () => conn.client.call('search.query', { query, ...args }))
       return {
         results: r.results,
         ...(r.notice === undefined ? {} : { notice: r.notice }),
@@ -131,6 +125,20 @@ async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<S
       return Promise.resolve()
     },
   }
+}
+
+const FLAGS: Record<string, string> = {
+  query: 'the query',
+  limit: '--limit',
+  maxPerFile: '--per-file',
+  pathGlob: '--path',
+  languages: '--lang',
+  mode: '--mode',
+}
+
+function flagOf(path: readonly PropertyKey[]): string {
+  const key = String(path[0] ?? '')
+  return FLAGS[key] ?? key
 }
 
 /** A call whose failure is the server's refusal when it refused (the socket closed behind it). */
