@@ -117,6 +117,19 @@ describe('hearth search beside a running Hearth', () => {
     const text = await hearth(dataDir, ['search', '--workspace', ws, QUERY])
     expect(text.code, text.stderr).toBe(0)
     expect(text.stdout).toContain('src/')
+    // What the running process cannot take is said in flags, with who holds the index.
+    const big = await hearth(dataDir, [
+      'search',
+      '--workspace',
+      ws,
+      '--limit',
+      '500',
+      '--per-file',
+      '60',
+      QUERY,
+    ])
+    expect(big.code).toBe(1)
+    expect(big.stderr).toMatch(/pid \d+\) holds this index.*--limit: .*200.*--per-file: .*50/)
     // Other commands that open the index say who holds it, and that search asks it.
     const index = await hearth(dataDir, ['index', ws])
     expect(index.code).toBe(1)
