@@ -92,6 +92,12 @@ describe('literal matcher', () => {
       'Effect',
     )
     expect(compilePattern({ query: 'use[A-Z]\\w+Effect', regex: true }).needle).toBeNull()
+    // In any case, the literal is looked for in the bytes read as Latin-1 (ASCII only).
+    expect(compilePattern({ query: 'use[A-Z]\\w+Effect', regex: true }).latin1).toBe('Effect')
+    expect(compilePattern({ query: 'caf[eé]', regex: true }).latin1).toBe('caf')
+    expect(compilePattern({ query: 'café' }).latin1).toBeNull()
+    expect(compilePattern({ query: 'a.b' }).latin1).toBe('a\\.b')
+    expect(compilePattern({ query: 'a.b', caseSensitive: true }).latin1).toBeNull()
   })
 
   it('cuts a very long line around its first match and says where the text starts', () => {

@@ -19,12 +19,13 @@ export interface CompiledPattern {
    */
   needle: string | null
   /**
-   * The query is plain ASCII text: whether a file matches can be decided on its bytes read as
-   * Latin-1 (a copy, no UTF-8 decoding), since no byte of a multi-byte character is an ASCII
-   * letter, digit or `_`, and a non-ASCII character never case-folds to ASCII in a non-Unicode
-   * RegExp. Only files that match are decoded.
+   * A RegExp source every matching file matches when its bytes are read as Latin-1 (a copy, no
+   * UTF-8 decoding), for queries in any case: the query itself when it is plain ASCII text, or a
+   * regex's required ASCII literal. Exact because no byte of a multi-byte character is an ASCII
+   * character, and a non-ASCII character never case-folds to ASCII in a non-Unicode RegExp (flags
+   * are the pattern's). Only files that pass are decoded.
    */
-  latin1: boolean
+  latin1: string | null
 }
 
 /** A line with matches: `ranges` are `[start, end)` in UTF-16 units of `text`. */
@@ -56,7 +57,7 @@ export function compilePattern(o: PatternOptions): CompiledPattern {
     source,
     flags,
     needle: o.caseSensitive ? (o.regex ? requiredLiteral(o.query) : o.query) : null,
-    latin1: !o.regex && /^[\x20-\x7e]*$/.test(o.query),
+    latin1: latin1Prefilter(o, source),
   }
 }
 
@@ -120,6 +121,15 @@ export function requiredLiteral(source: string): string | null {
   }
   end()
   return best.length >= 2 ? best : null
+}
+
+const ASCII = /^[\x20-\x7e]*$/
+
+function latin1Prefilter(o: PatternOptions, source: string): string | null {
+  if (o.caseSensitive) return null // the needle does it, on the bytes
+  if (!o.regex) return ASCII.test(o.query) ? source : null
+  const literal = requiredLiteral(o.query)
+  return literal !== null && ASCII.test(literal) ? escapeRegExp(literal) : null
 }
 
 /** `c` (one character, or '' past the end) makes what comes before it optional or repeated. */

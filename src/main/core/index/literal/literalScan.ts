@@ -47,6 +47,7 @@ export interface ScanResult {
 export function scanBatch(req: ScanRequest): ScanResult {
   const re = toRegExp(req.pattern)
   const needle = req.pattern.needle === null ? null : Buffer.from(req.pattern.needle, 'utf8')
+  const prefilter = req.pattern.latin1 === null ? null : new RegExp(req.pattern.latin1, req.pattern.flags)
   const out: ScanResult = { id: req.id, files: [], searched: 0, matches: 0 }
   for (const path of req.paths) {
     if (out.matches >= req.maxMatches) break
@@ -54,9 +55,9 @@ export function scanBatch(req: ScanRequest): ScanResult {
     if (!buf || isBinary(buf)) continue
     out.searched++
     if (needle && buf.indexOf(needle) === -1) continue
-    if (!needle && req.pattern.latin1) {
-      re.lastIndex = 0
-      if (!re.test(buf.toString('latin1'))) continue
+    if (prefilter) {
+      prefilter.lastIndex = 0
+      if (!prefilter.test(buf.toString('latin1'))) continue
     }
     if (!isUtf8(buf)) continue
     let text = buf.toString('utf8')
