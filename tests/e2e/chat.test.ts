@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -13,7 +13,7 @@ import {
   tempDir,
   type ServedHearth,
 } from '../helpers/serve'
-import { waitForEditor } from './editorFlows'
+import { item, waitForEditor, waitSaved } from './editorFlows'
 
 /**
  * The chat panel end to end: Chromium → WebSocket contract → `hearth serve` → ChatService (the
@@ -37,6 +37,17 @@ const RETRY = [
   '',
 ].join('\n')
 
+const COLORS = 'export const RED = "#f00"\nexport const BLUE = "#00f"\nexport const GRAY = "#888"\n'
+/** The model's rewrite for Ctrl+I: two hunks (RED and GRAY), with prose around the code block. */
+const EDIT_ANSWER = [
+  'Here it is:\n',
+  '```js\n',
+  'export const RED = "#ff0000"\n',
+  'export const BLUE = "#00f"\n',
+  'export const GRAY = "#888888"\n',
+  '```\n',
+]
+
 describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat protocol)', () => {
   let parent: string
   let served: ServedHearth
@@ -47,14 +58,25 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
   beforeAll(async () => {
     openai = await new FakeOpenAi().start()
     openai.chatTokensFor = (messages) =>
-      (messages.at(-1)?.content ?? '').includes('[1] ')
-        ? ['The delay ', '**doubles** ', 'after each failure [1].\n\n', '```ts\n', 'delay *= 2\n', '```\n']
-        : ['I was given no code.']
+      (messages.at(-1)?.content ?? '').startsWith('File: ')
+        ? EDIT_ANSWER
+        : (messages.at(-1)?.content ?? '').includes('how many attempts')
+          ? Array.from({ length: 60 }, (_, i) => `word${i} `)
+          : (messages.at(-1)?.content ?? '').includes('[1] ')
+            ? [
+                'The delay ',
+                '**doubles** ',
+                'after each failure [1].\n\n',
+                '```ts\n',
+                'delay *= 2\n',
+                '```\n',
+              ]
+            : ['I was given no code.']
     parent = await tempDir('hearth-e2e-chat-')
     const ws = join(parent, 'project')
     await mkdir(join(ws, 'src'), { recursive: true })
     await writeFile(join(ws, 'src/retry.js'), RETRY)
-    await writeFile(join(ws, 'src/colors.js'), 'export const RED = "#f00"\n')
+    await writeFile(join(ws, 'src/colors.js'), COLORS)
     const dataDir = join(parent, 'data')
     await mkdir(dataDir)
     // The laptop profile's chat task goes to the local OpenAI-compatible server.
@@ -139,4 +161,68 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
       close()
     }
   })
+
+  it('Ctrl+I on a selection: the rewrite shows as a diff; one hunk accepted is one undo step; saved bytes are exact', async () => {
+    await page.keyboard.press('Control+Shift+E')
+    await item(page, 'src').waitFor()
+    if (!(await item(page, 'src/colors.js').isVisible())) await item(page, 'src').click()
+    await item(page, 'src/colors.js').click()
+    await waitForEditor(page, 'src/colors.js', 'GRAY')
+    const disk = join(served.workspace, 'src/colors.js')
+    await page.locator('[data-testid="editor"] .view-lines').click()
+    await page.keyboard.press('Control+a')
+    await page.keyboard.press('Control+i')
+    const box = page.getByLabel('Edit instruction')
+    await box.fill('use six-digit colors')
+    await box.press('Enter')
+    const review = page.getByTestId('inline-edit-review')
+    await review.waitFor({ timeout: 30_000 })
+    const sent = (openai.requests.at(-1)?.body as { messages: { content: string }[] }).messages.at(
+      -1,
+    )?.content
+    expect(sent).toContain('Code to rewrite:\n```javascript\nexport const RED = "#f00"')
+    expect(sent?.endsWith('Instruction: use six-digit colors')).toBe(true)
+    const boxes = review.getByRole('checkbox')
+    await expect.poll(() => boxes.count()).toBe(2)
+    await boxes.nth(1).uncheck()
+    await review.getByRole('button', { name: /Accept checked \(1\/2\)/ }).click()
+    await review.waitFor({ state: 'detached' })
+    await expect.poll(() => waitText(page)).toContain('"#ff0000"')
+    expect(await waitText(page)).toContain('"#888"')
+    // Nothing is written until the user saves.
+    expect(await readFile(disk, 'utf8')).toBe(COLORS)
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => waitText(page)).toContain('"#f00"')
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(() => waitText(page)).toContain('"#ff0000"')
+    await page.keyboard.press('Control+s')
+    await waitSaved(page, 'src/colors.js')
+    expect(await readFile(disk, 'utf8')).toBe(COLORS.replace('"#f00"', '"#ff0000"'))
+  })
+
+  it('Reject leaves the buffer and the file as they were', async () => {
+    const disk = join(served.workspace, 'src/colors.js')
+    const before = await readFile(disk, 'utf8')
+    await page.locator('[data-testid="editor"] .view-lines').click()
+    await page.keyboard.press('Control+a')
+    await page.keyboard.press('Control+i')
+    const box = page.getByLabel('Edit instruction')
+    await box.fill('use six-digit colors')
+    await box.press('Enter')
+    const review = page.getByTestId('inline-edit-review')
+    await review.waitFor({ timeout: 30_000 })
+    await review.getByRole('button', { name: 'Reject' }).click()
+    await review.waitFor({ state: 'detached' })
+    await expect.poll(() => waitText(page)).toContain('exportconstGRAY="#888"')
+    expect(await waitText(page)).toContain('exportconstRED="#ff0000"')
+    expect(await readFile(disk, 'utf8')).toBe(before)
+  })
 })
+
+/**
+ * The editor's text without any whitespace: Monaco draws a color swatch before each hex color,
+ * which shows in the rendered text as an extra space.
+ */
+async function waitText(page: Page): Promise<string> {
+  return (await page.locator('[data-testid="editor"] .view-lines').innerText()).replace(/[\s\u00a0]+/g, '')
+}

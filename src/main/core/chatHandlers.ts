@@ -5,6 +5,7 @@ import type { EventBus } from './base/eventBus'
 import { ChatService } from './chat/chatService'
 import type { SourcePorts } from './chat/chatSources'
 import { ConversationStore } from './chat/conversationStore'
+import { editMessages, extractRewrite } from './chat/inlineEdit'
 import type { ChatMessage } from './inference/chat/chatTypes'
 import { indexDirFor } from './index/indexLocation'
 import type { IndexService } from './index/indexService'
@@ -106,5 +107,25 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
       return { ok: true }
     },
     'chat.delete': async ({ id }) => ({ ok: await store().delete(id) }),
+    'edit.propose': async ({ askId, path, code, before, after, instruction }, ctx) => {
+      root()
+      let answer = ''
+      let model: string | null = null
+      const opts = {
+        maxTokens: 4096,
+        temperature: 0.1,
+        stop: [],
+        signal: ctx.signal,
+        timeoutMs: 180_000,
+        stallMs: 30_000,
+      }
+      const messages = editMessages({ path, code, before, after, instruction })
+      for await (const ev of d.route.stream('chat', messages, opts, (s) => (model = s.model))) {
+        if (ev.type !== 'text') continue
+        answer += ev.text
+        d.events.emit('edit.delta', { askId, text: ev.text })
+      }
+      return { rewrite: extractRewrite(answer, code), model }
+    },
   }
 }

@@ -84,8 +84,24 @@ export const chatMethods = {
     z.object({ ok: z.boolean() }),
   ),
   'chat.delete': method(z.object({ id: Id }), z.object({ ok: z.boolean() })),
+  /**
+   * Inline edit (Ctrl+I): the chat model's rewrite of `code` per the instruction, its answer
+   * streamed as `edit.delta`. Nothing is written: the editor shows the rewrite as a diff to accept.
+   */
+  'edit.propose': method(
+    z.object({
+      askId: z.string().min(1).max(64),
+      path: RelPath,
+      code: z.string().max(200_000),
+      before: z.string().max(20_000).default(''),
+      after: z.string().max(20_000).default(''),
+      instruction: z.string().min(1).max(4000),
+    }),
+    z.object({ rewrite: z.string(), model: z.string().nullable() }),
+  ),
 } as const
 
 export const chatEvents = {
   'chat.delta': event(z.object({ askId: z.string(), text: z.string() })),
+  'edit.delta': event(z.object({ askId: z.string(), text: z.string() })),
 } as const

@@ -1,6 +1,7 @@
 import { ChatPanel } from '../chat/ChatPanel'
 import { CompletionStatus } from '../completion/CompletionStatus'
 import { registerInlineCompletions } from '../completion/registerInlineCompletions'
+import { registerInlineEdit } from '../edit/registerInlineEdit'
 import { trackSelection } from '../editor/activeSelection'
 import { ExplorerPanel } from '../explorer/ExplorerPanel'
 import { PerfPanel } from '../perf/PerfPanel'
@@ -32,4 +33,8 @@ export const statusItems: StatusItem[] = [
   { id: 'resources', side: 'right', component: ResourceStatusItem },
 ]
 
-export const editorContributions: EditorContribution[] = [registerInlineCompletions, trackSelection]
+export const editorContributions: EditorContribution[] = [
+  registerInlineCompletions,
+  trackSelection,
+  registerInlineEdit,
+]
