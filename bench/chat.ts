@@ -20,6 +20,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { getLlama, LlamaChat } from 'node-llama-cpp'
+import { buildChatMessages } from '../src/main/core/chat/chatPrompt'
 import { ChatService } from '../src/main/core/chat/chatService'
 import { gatherSources } from '../src/main/core/chat/chatSources'
 import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
@@ -67,7 +68,7 @@ async function httpDirect(url: string): Promise<Sample> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       model: 'qwen2.5-coder-1.5b',
-      messages: [{ role: 'user', content: QUESTION }],
+      messages: buildChatMessages(QUESTION, []),
       stream: true,
       max_tokens: 64,
     }),
@@ -150,9 +151,12 @@ async function overheadEmbedded(): Promise<Record<string, unknown>> {
     const t0 = performance.now()
     let ttft = NaN
     let tokens = 0
+    // The very messages Hearth sends for this question (its instructions, then the question).
+    const [system, user] = buildChatMessages(QUESTION, [])
     await chat.generateResponse(
       [
-        { type: 'user', text: QUESTION },
+        { type: 'system', text: system?.content ?? '' },
+        { type: 'user', text: user?.content ?? '' },
         { type: 'model', response: [] },
       ],
       {
