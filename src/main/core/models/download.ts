@@ -134,17 +134,24 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
     const total = info.totalBytes
     if (total !== undefined) await checkFreeSpace(o, total - start)
     const hash = createHash('sha256')
-    if (start > 0) {
-      meter.update('checking', start, total)
-      await hashExisting(partial, start, hash)
+    let fh
+    try {
+      if (start > 0) {
+        meter.update('checking', start, total)
+        await hashExisting(partial, start, hash)
+      }
+      fh = await fsp.open(partial, start > 0 ? 'r+' : 'w', 0o600)
+    } catch (err) {
+      hub.response.discard()
+      throw err
     }
-    const fh = await fsp.open(partial, start > 0 ? 'r+' : 'w', 0o600)
-    const writer = new PartialWriter(fh, start)
+    // The hash reads each 4 MB buffer once it is written, not every network chunk as it comes:
+    // fewer, larger updates, and nothing between the socket and the next write.
+    const writer = new PartialWriter(fh, start, (buf) => hash.update(buf))
     try {
       await fh.truncate(start)
       meter.update('downloading', start, total, true)
       for await (const chunk of hub.response.body) {
-        hash.update(chunk)
         downloaded += chunk.length
         await writer.push(chunk)
         meter.update('downloading', writer.received, total)
@@ -258,7 +265,8 @@ async function pause(attempt: number, signal: AbortSignal | undefined): Promise<
 
 async function hashExisting(path: string, bytes: number, hash: Hash): Promise<void> {
   if (bytes === 0) return
-  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1 })) hash.update(chunk as Buffer)
+  const stream = createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 4 * 1024 * 1024 })
+  for await (const chunk of stream) hash.update(chunk as Buffer)
 }
 
 async function sizeOf(path: string): Promise<number> {

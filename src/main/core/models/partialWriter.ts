@@ -2,6 +2,8 @@ import type { FileHandle } from 'node:fs/promises'
 
 /** Bytes gathered before each write to the partial file. */
 const WRITE_BYTES = 4 * 1024 * 1024
+/** Written bytes between flushes to the disk while the download runs. */
+const SYNC_BYTES = 64 * 1024 * 1024
 
 /**
  * Writes a download to its partial file in large writes, one in flight while the next is being
@@ -16,13 +18,18 @@ export class PartialWriter {
   private queuedEnd: number
   /** Bytes confirmed on disk: where a resume would start. */
   written: number
+  private syncedAt: number
+  private syncing: Promise<void> = Promise.resolve()
 
+  /** `onWritten` gets each buffer once it is written, in file order (the download's hash reads them). */
   constructor(
     private readonly fh: FileHandle,
     start: number,
+    private readonly onWritten: (buf: Uint8Array) => void = () => undefined,
   ) {
     this.written = start
     this.queuedEnd = start
+    this.syncedAt = start
   }
 
   /** Bytes received so far (on disk, being written, or buffered). */
@@ -40,6 +47,7 @@ export class PartialWriter {
   async finish(): Promise<void> {
     await this.handOff()
     await this.inFlight
+    await this.syncing
   }
 
   private async handOff(): Promise<void> {
@@ -56,9 +64,23 @@ export class PartialWriter {
     await this.inFlight
     this.inFlight = writeAll(this.fh, buf, at).then(() => {
       this.written = at + buf.length
+      this.onWritten(buf)
+      this.flushNow()
     })
     // Seen here so a failure is not "unhandled" before the next push or finish awaits it.
     this.inFlight.catch(() => undefined)
+  }
+
+  /**
+   * Starts flushing what is written so far beside the next writes, so the fsync before the rename
+   * has little left to do instead of the whole file's dirty pages at the end.
+   */
+  private flushNow(): void {
+    if (this.written - this.syncedAt < SYNC_BYTES) return
+    this.syncedAt = this.written
+    const previous = this.syncing
+    this.syncing = previous.then(() => this.fh.datasync())
+    this.syncing.catch(() => undefined)
   }
 }
 
