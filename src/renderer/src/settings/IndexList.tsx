@@ -1,16 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { IndexEntry, IndexList as IndexListData } from '@shared/contract/indexes'
+import { formatBytes } from '@shared/format'
 
 export type IndexesApi = Pick<HearthApi, 'call'>
-
-/** Sizes as the CLI prints them (store/diskSpace's formatBytes; the renderer cannot import the core). */
-export function formatSize(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`
-  if (n >= 1024) return `${Math.round(n / 1024)} kB`
-  return `${n} B`
-}
 
 /** "today", "yesterday", "12 days ago"; a date from before the record was kept gets a "?". */
 export function lastUse(e: IndexEntry, now = Date.now()): string {
@@ -57,7 +50,7 @@ export function IndexList({ api }: { api: IndexesApi }) {
       <div className="settings-row settings-muted">
         {data.indexes.length === 0
           ? 'No indexes yet.'
-          : `${data.indexes.length} ${data.indexes.length === 1 ? 'index' : 'indexes'}, ${formatSize(data.totalBytes)} in ${data.dir}`}
+          : `${data.indexes.length} ${data.indexes.length === 1 ? 'index' : 'indexes'}, ${formatBytes(data.totalBytes)} in ${data.dir}`}
       </div>
       {error && (
         <div className="settings-error" role="alert">
@@ -89,14 +82,14 @@ export function IndexList({ api }: { api: IndexesApi }) {
                     </span>
                   )}
                 </td>
-                <td>{formatSize(e.bytes)}</td>
+                <td>{formatBytes(e.bytes)}</td>
                 <td>{e.files ?? '?'}</td>
                 <td>{lastUse(e)}</td>
                 <td>
                   {asking === e.id ? (
                     <>
                       <button type="button" disabled={busy} onClick={() => remove(e.id)}>
-                        Remove {formatSize(e.bytes)}
+                        Remove {formatBytes(e.bytes)}
                       </button>{' '}
                       <button type="button" disabled={busy} onClick={() => setAsking(undefined)}>
                         Cancel
