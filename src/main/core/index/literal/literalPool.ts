@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { HearthError } from '@shared/errors'
 import type { Disposable } from '../../base/lifecycle'
 import type { CompiledPattern } from './literalMatcher'
 import { scanBatch, type ScanRequest, type ScanResult } from './literalScan'
@@ -12,6 +13,12 @@ import { scanBatch, type ScanRequest, type ScanResult } from './literalScan'
 const BATCH = 96
 /** Threads end after this long without a search (a search starts them again in ~30 ms). */
 const IDLE_MS = 60_000
+/**
+ * How long one batch may take: reading 96 files takes milliseconds, so only a regex that
+ * backtracks without end (`(a|aa)+b`) comes near it. Past it the thread is ended (a RegExp
+ * cannot be interrupted otherwise) and the search fails, saying so.
+ */
+export const BATCH_DEADLINE_MS = 5_000
 
 /** A thread promised to a batch that has not posted it yet. */
 const RESERVED = (): void => undefined
@@ -47,9 +54,16 @@ export class LiteralPool implements Disposable {
   private idleTimer: NodeJS.Timeout | null = null
   private nextId = 1
   private disposed = false
-  private readonly entry = workerEntry()
+  private readonly entry: WorkerEntry | null = workerEntry()
 
-  constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
+  constructor(
+    private readonly size = Math.max(1, Math.min(4, availableParallelism())),
+    private readonly deadlineMs = BATCH_DEADLINE_MS,
+    /** Tests: run batches on this thread, as a build without the worker entry does. */
+    inThread = false,
+  ) {
+    if (inThread) this.entry = null
+  }
 
   async run(r: PoolRun): Promise<{ searched: number; matches: number; truncated: boolean }> {
     if (this.idleTimer) clearTimeout(this.idleTimer)
@@ -58,9 +72,13 @@ export class LiteralPool implements Disposable {
     let matches = 0
     let next = 0
     let truncated = false
+    // One batch failing (too slow) stops the others: their threads are ended too, not left
+    // matching for a search nobody waits for.
+    const stop = new AbortController()
+    const signal = r.signal ? AbortSignal.any([r.signal, stop.signal]) : stop.signal
     const one = async (): Promise<void> => {
       while (next < r.paths.length) {
-        r.signal?.throwIfAborted()
+        signal.throwIfAborted()
         if (matches >= r.maxMatches) {
           truncated = true
           return
@@ -75,35 +93,62 @@ export class LiteralPool implements Disposable {
           pattern: r.pattern,
           maxMatches: r.maxMatches - matches,
         }
-        const res = await this.scan(req)
-        r.signal?.throwIfAborted()
+        const res = await this.scan(req, signal)
+        signal.throwIfAborted()
+        if (res.stoppedAt !== undefined) throw tooSlow(res.stoppedAt)
         searched += res.searched
         matches += res.matches
         if (res.files.length > 0) r.onResult(res)
       }
     }
     try {
-      await Promise.all(Array.from({ length: this.entry ? this.size : 1 }, one))
+      await Promise.all(
+        Array.from({ length: this.entry ? this.size : 1 }, () =>
+          one().catch((err: unknown) => {
+            stop.abort(err)
+            throw err
+          }),
+        ),
+      )
+    } catch (err) {
+      // The caller's cancel is its own reason; otherwise the first batch's failure.
+      throw r.signal?.aborted ? r.signal.reason : (stop.signal.reason ?? err)
     } finally {
       this.scheduleIdle()
     }
     return { searched, matches, truncated: truncated || matches > r.maxMatches }
   }
 
-  private async scan(req: ScanRequest): Promise<ScanResult> {
+  private async scan(req: ScanRequest, signal: AbortSignal): Promise<ScanResult> {
     if (!this.entry) {
-      // No worker entry (an unusual build): one batch per turn of the event loop.
+      // No worker entry (an unusual build): one batch per turn of the event loop, and a deadline
+      // checked between files (one file's regex cannot be stopped on this thread).
       await new Promise<void>((resolve) => setImmediate(resolve))
-      return scanBatch(req)
+      signal.throwIfAborted()
+      return scanBatch({ ...req, deadline: Date.now() + this.deadlineMs })
     }
-    const slot = await this.freeSlot()
-    const answer = await new Promise<Answer | Error>((resolve) => {
+    const slot = await this.freeSlot(signal)
+    const progress = new Int32Array(new SharedArrayBuffer(4))
+    let timer: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
+    const answer = await new Promise<Answer | Error | 'timeout' | 'aborted'>((resolve) => {
       slot.busy = resolve
+      // A RegExp cannot be interrupted: past the deadline, or on cancel, the thread is ended.
+      timer = setTimeout(() => resolve('timeout'), this.deadlineMs)
+      onAbort = () => resolve('aborted')
+      signal.addEventListener('abort', onAbort, { once: true })
       // Referenced only while it works: an idle thread must not keep the CLI's process alive.
       slot.worker.ref()
-      slot.worker.postMessage(req)
+      slot.worker.postMessage({ ...req, progress })
     })
+    clearTimeout(timer)
+    if (onAbort) signal.removeEventListener('abort', onAbort)
     slot.busy = null
+    if (answer === 'timeout' || answer === 'aborted') {
+      this.end(slot)
+      if (answer === 'aborted') signal.throwIfAborted()
+      throw tooSlow(req.paths[Atomics.load(progress, 0)] ?? req.paths[0] ?? '')
+    }
     slot.worker.unref()
     this.waiting.shift()?.()
     if (answer instanceof Error) throw answer
@@ -111,9 +156,18 @@ export class LiteralPool implements Disposable {
     return answer.result
   }
 
-  private async freeSlot(): Promise<Slot> {
+  /** Ends a thread stuck in a batch; the next batch that needs one starts a fresh thread. */
+  private end(slot: Slot): void {
+    const i = this.slots.indexOf(slot)
+    if (i !== -1) this.slots.splice(i, 1)
+    void slot.worker.terminate().catch(() => 0)
+    this.waiting.shift()?.()
+  }
+
+  private async freeSlot(signal: AbortSignal): Promise<Slot> {
     for (;;) {
       if (this.disposed) throw new Error('literal search is shut down')
+      signal.throwIfAborted()
       // Taken here, synchronously: two batches asking at once must not get the same thread.
       const free =
         this.slots.find((s) => s.busy === null) ?? (this.slots.length < this.size ? this.spawn() : null)
@@ -121,7 +175,17 @@ export class LiteralPool implements Disposable {
         free.busy = RESERVED
         return free
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve))
+      // A cancelled search stops waiting for a thread (it wakes, sees the abort and throws).
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          signal.removeEventListener('abort', wake)
+          const i = this.waiting.indexOf(wake)
+          if (i !== -1) this.waiting.splice(i, 1)
+          resolve()
+        }
+        this.waiting.push(wake)
+        signal.addEventListener('abort', wake, { once: true })
+      })
     }
   }
 
@@ -131,7 +195,8 @@ export class LiteralPool implements Disposable {
     const slot: Slot = { worker, busy: null }
     const drop = (err: Error): void => {
       const i = this.slots.indexOf(slot)
-      if (i !== -1) this.slots.splice(i, 1)
+      if (i === -1) return // ended on purpose (end()): already replaced
+      this.slots.splice(i, 1)
       slot.busy?.(err)
       // A batch waiting for a thread may start one in its place.
       this.waiting.shift()?.()
@@ -164,6 +229,10 @@ export class LiteralPool implements Disposable {
     for (const w of this.waiting.splice(0)) w()
     await this.stopAll()
   }
+}
+
+function tooSlow(path: string): HearthError {
+  return new HearthError('timeout', `the regular expression took too long on ${path}: simplify it`)
 }
 
 type WorkerEntry = { file: string; eval: false } | { code: string; eval: true }

@@ -22,6 +22,16 @@ export interface ScanRequest {
   pattern: CompiledPattern
   /** Matches this batch may still report (the search's limit less what it has). */
   maxMatches: number
+  /**
+   * `Date.now()` past which no further file is started (the batch answers with `stoppedAt`): the
+   * only bound where the batch runs on the core's own thread, which nothing can interrupt.
+   */
+  deadline?: number | undefined
+  /**
+   * Shared with the pool: slot 0 holds the index in `paths` of the file being read or matched, so
+   * a batch stopped from outside can name the file its regex was stuck on.
+   */
+  progress?: Int32Array | undefined
 }
 
 export interface ScannedFile {
@@ -35,6 +45,8 @@ export interface ScanResult {
   /** Files actually read as text (binary, oversized and unreadable ones are not counted). */
   searched: number
   matches: number
+  /** The file not started because the deadline had passed (the rest of the batch was not read). */
+  stoppedAt?: string
 }
 
 /**
@@ -49,8 +61,14 @@ export function scanBatch(req: ScanRequest): ScanResult {
   const needle = req.pattern.needle === null ? null : Buffer.from(req.pattern.needle, 'utf8')
   const prefilter = req.pattern.latin1 === null ? null : new RegExp(req.pattern.latin1, req.pattern.flags)
   const out: ScanResult = { id: req.id, files: [], searched: 0, matches: 0 }
-  for (const path of req.paths) {
+  for (let i = 0; i < req.paths.length; i++) {
+    const path = req.paths[i] as string
     if (out.matches >= req.maxMatches) break
+    if (req.progress) Atomics.store(req.progress, 0, i)
+    if (req.deadline !== undefined && Date.now() > req.deadline) {
+      out.stoppedAt = path
+      break
+    }
     const buf = readInside(req.realRoot, join(req.root, path))
     if (!buf || isBinary(buf)) continue
     out.searched++
@@ -62,8 +80,11 @@ export function scanBatch(req: ScanRequest): ScanResult {
     if (!isUtf8(buf)) continue
     let text = buf.toString('utf8')
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    // Before matching: a regex run over a 1 MB one-line file can take minutes, for a file that
+    // would be left out anyway.
+    if (longestLine(text) > MAX_LINE_CHARS) continue
     const found = findLines(text, re, req.maxMatches - out.matches)
-    if (found.lines.length === 0 || longestLine(text) > MAX_LINE_CHARS) continue
+    if (found.lines.length === 0) continue
     out.files.push({ path, lines: found.lines })
     out.matches += found.count
   }
