@@ -170,14 +170,28 @@ function fuse(fts: StoreHit[], ftsScores: number[], vec: VectorHit[], vecScores:
   return [...chunks.values(), ...hashes.values()].sort((a, b) => b.score - a.score)
 }
 
+/**
+ * The hits a fusion can use. A stored vector with no direction (all zeros) has a NaN cosine
+ * distance to every query: one such score would make a side's max and min NaN and so every score
+ * of that side, and the chunks both sides found would all be dropped as unscorable. Such a hit
+ * says nothing about relevance, so it goes, and the others are fused as if it never came.
+ */
+const finite = <T extends { score: number }>(hits: T[]): T[] =>
+  hits.every((h) => Number.isFinite(h.score)) ? hits : hits.filter((h) => Number.isFinite(h.score))
+
 /** Reciprocal rank fusion: rank-based, so the two sides' score scales never need reconciling. */
-export function fuseRrf(fts: StoreHit[], vec: VectorHit[]): Candidate[] {
+export function fuseRrf(ftsHits: StoreHit[], vecHits: VectorHit[]): Candidate[] {
+  // Ranks count among the usable hits only: a NaN hit must not push the others down either.
+  const fts = finite(ftsHits)
+  const vec = finite(vecHits)
   const rrf = (_: unknown, i: number): number => 1 / (RRF_K + i + 1)
   return fuse(fts, fts.map(rrf), vec, vec.map(rrf))
 }
 
 /** 60 % vector + 40 % full text, each side's scores scaled to 0..1 by its best hit. */
-export function fuseWeighted(fts: StoreHit[], vec: VectorHit[], wVec = WEIGHT_VECTOR): Candidate[] {
+export function fuseWeighted(ftsHits: StoreHit[], vecHits: VectorHit[], wVec = WEIGHT_VECTOR): Candidate[] {
+  const fts = finite(ftsHits)
+  const vec = finite(vecHits)
   const scaled = (list: { score: number }[], w: number): number[] => {
     const max = Math.max(...list.map((h) => h.score), 1e-9)
     const min = Math.min(...list.map((h) => h.score), 0)

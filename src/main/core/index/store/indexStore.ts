@@ -212,7 +212,8 @@ export class IndexStore {
   private async putEmbeddings(a: OpArgs<'putEmbeddings'>): Promise<number> {
     const stored = await this.vectors().call('vecPut', a)
     const ok = new Set(stored)
-    // A vector the embedder got wrong (wrong length, NaN) is dropped from the backlog, not retried forever.
+    // A vector the embedder got wrong (wrong length, NaN, all zeros) is dropped from the backlog, not
+    // retried forever.
     const dropped = a.items.filter((i) => !ok.has(i.hash)).map((i) => i.hash)
     await this.db.call('markEmbedded', { embedded: stored, dropped })
     return stored.length

@@ -129,9 +129,12 @@ export class VectorDb {
     const emb = this.state.embedder
     if (!emb || hashes.length === 0) return []
     const r = await this.db.transaction(async (tx) => {
+      // A zero vector cached before put refused them is not copied: its text goes back to the
+      // embedder, and put drops it for good.
       await tx.query(
         `INSERT INTO vecs (hash, embedding)
          SELECT c.hash, c.embedding FROM embed_cache c WHERE c.embedder = $1 AND c.hash = ANY($2::text[])
+           AND vector_norm(c.embedding) > 0
          ON CONFLICT DO NOTHING`,
         [emb.id, hashes],
       )
@@ -140,11 +143,15 @@ export class VectorDb {
     return r.rows.map((x) => x.hash)
   }
 
-  /** Stores vectors (cache and `vecs`, one transaction); returns the hashes stored (valid vectors). */
+  /**
+   * Stores vectors (cache and `vecs`, one transaction); returns the hashes stored (valid vectors).
+   * The others (the caller drops them from the backlog, so they are not asked for again) have the
+   * wrong length, a non-finite value or no direction.
+   */
   async put(items: { hash: string; vector: number[] }[]): Promise<string[]> {
     const emb = this.state.embedder
     if (!emb || items.length === 0) return []
-    const good = items.filter((i) => i.vector.length === emb.dimensions && i.vector.every(Number.isFinite))
+    const good = items.filter((i) => i.vector.length === emb.dimensions && storable(i.vector))
     if (good.length === 0) return []
     const hashes = good.map((i) => i.hash)
     const lits = good.map((i) => vectorLiteral(i.vector))
@@ -243,6 +250,20 @@ export class VectorDb {
   async close(): Promise<void> {
     await closeDatabase(this.db, this.cache.pgDir)
   }
+}
+
+/**
+ * Whether a vector can be stored: finite, and pointing somewhere once written as a literal. A zero
+ * vector (an embedder's answer for a text with nothing it knows) has a NaN cosine distance to every
+ * query, so it would only ever be a NaN hit; components under the literal's rounding become zeros.
+ */
+function storable(v: readonly number[]): boolean {
+  let direction = false
+  for (const x of v) {
+    if (!Number.isFinite(x)) return false
+    if (Math.round(x * 1e6) !== 0) direction = true
+  }
+  return direction
 }
 
 export const vectorLiteral = (v: ArrayLike<number>): string => {
