@@ -50,6 +50,8 @@ function writeFixture(root: string): void {
     'assets/logo.bin',
     Buffer.concat([Buffer.from('getSanitizedOptions'), Buffer.from([0, 1, 2, 3, 0]), Buffer.from('foo')]),
   )
+  // A SHA and a ticket number in a file without "40" or "10": a quantifier's digits are no text.
+  put('docs/commits.md', 'fixed in da39a3ee5e6b4b0d3255bfef95601890afd80709, ticket 0123456789\n')
   put('node_modules/pkg/index.js', 'getSanitizedOptions() // ignored folder\n')
   put('.gitignore', 'generated/\n')
   put('generated/out.ts', 'getSanitizedOptions // ignored by .gitignore\n')
@@ -189,6 +191,18 @@ describe('literal search over a real workspace', () => {
       re: /\{ \.\.\.o \}/i,
       grep: ['-i', '-F', '{ ...o }'],
     },
+    {
+      name: 'regex with a counted class (match case)',
+      args: { query: '[0-9a-f]{40}', regex: true, caseSensitive: true },
+      re: /[0-9a-f]{40}/,
+      grep: ['-E', '[0-9a-f]{40}'],
+    },
+    {
+      name: 'regex with a counted escape',
+      args: { query: '\\d{10}', regex: true },
+      re: /\d{10}/i,
+      grep: ['-E', '[0-9]{10}'],
+    },
     { name: 'non-ASCII', args: { query: 'café', caseSensitive: true }, re: /café/, grep: ['-F', 'café'] },
   ]
 
@@ -203,6 +217,13 @@ describe('literal search over a real workspace', () => {
       }
     })
   }
+
+  it('finds a SHA with [0-9a-f]{40} in a file that does not contain "40"', async () => {
+    for (const caseSensitive of [true, false]) {
+      const r = await search({ query: '[0-9a-f]{40}', regex: true, caseSensitive })
+      expect(r.files.map((f) => f.path)).toEqual(['docs/commits.md'])
+    }
+  })
 
   it("takes the index's file list once the index is ready", async () => {
     const r = await search({ query: 'foo' })

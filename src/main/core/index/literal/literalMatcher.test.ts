@@ -76,6 +76,16 @@ describe('literal matcher', () => {
       ['^import .* from', 'import '],
       ['\\bword\\b', 'word'],
       ['a{2}bc', 'bc'],
+      // Quantifier bodies and escape payloads are not text a match needs.
+      ['\\d{10}', null],
+      ['[0-9a-f]{40}', null],
+      ['x{2,3}yz', 'yz'],
+      ['\\x41BC', 'BC'],
+      ['\\u00e9té', 'té'],
+      ['\\cAbc', 'bc'],
+      ['(?<q>[\'"])\\k<q>', null],
+      ['\\p{L}', null],
+      ['\\1234', null],
     ]
     for (const [source, literal] of cases)
       expect([source, requiredLiteral(source)]).toEqual([source, literal])
@@ -84,7 +94,12 @@ describe('literal matcher', () => {
       ['use[A-Z][a-z]+Effect', 'useLayoutEffect'],
       ['colou?r', 'color colour'],
       ['abc*', 'ab abccc'],
+      ['\\d{10}', 'call 0123456789'],
+      ['[0-9a-f]{40}', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+      ['\\x41BC', 'ABC'],
+      ['x{2,3}yz', 'xxyz'],
     ] as const) {
+      expect(new RegExp(source).test(text)).toBe(true)
       const lit = requiredLiteral(source) ?? ''
       for (const m of text.matchAll(new RegExp(source, 'g'))) expect(m[0]).toContain(lit)
     }

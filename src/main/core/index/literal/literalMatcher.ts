@@ -80,11 +80,26 @@ export function requiredLiteral(source: string): string | null {
     const c = source.charAt(i)
     const next = source.charAt(i + 1)
     if (c === '\\') {
-      // An escaped punctuation character is itself; \d, \b, \u0041, \1… are not plain text.
+      if (/[A-Za-z0-9]/.test(next)) {
+        // \d, \b, \1, \x41, \u00e9, \cA, \k<name>, \p{L}…: not the text they are written
+        // with. The whole escape, payload included, is skipped, so `\x41BC` needs only `BC`.
+        end()
+        i = escapeEnd(source, i) - 1
+        continue
+      }
+      // An escaped punctuation character is itself (unless a quantifier follows it).
       const quantified = isQuantifier(source.charAt(i + 2))
-      if (depth === 0 && /[^A-Za-z0-9]/.test(next) && next !== '' && !quantified) run += next
+      if (depth === 0 && next !== '' && !quantified) run += next
       else end()
       i++
+      continue
+    }
+    if (c === '{') {
+      // A quantifier (`{10}`, `{2,3}`, `{2,}`) as a whole: its digits are not text. A brace that
+      // is no quantifier is a literal one; left out all the same (a shorter run is still sure).
+      end()
+      const q = /^\{\d+(?:,\d*)?\}/.exec(source.slice(i))
+      if (q) i += q[0].length - 1
       continue
     }
     if (c === '[') {
@@ -121,6 +136,27 @@ export function requiredLiteral(source: string): string | null {
   }
   end()
   return best.length >= 2 ? best : null
+}
+
+/** Where the letter or digit escape at `at` (`\\` then the letter) ends, its payload included. */
+function escapeEnd(source: string, at: number): number {
+  const kind = source.charAt(at + 1)
+  const rest = source.slice(at + 2)
+  const payload =
+    kind === 'x'
+      ? /^[0-9A-Fa-f]{0,2}/.exec(rest)
+      : kind === 'u'
+        ? /^(?:\{[^}]*\}|[0-9A-Fa-f]{0,4})/.exec(rest)
+        : kind === 'c'
+          ? /^[A-Za-z]?/.exec(rest)
+          : kind === 'k'
+            ? /^(?:<[^>]*>)?/.exec(rest)
+            : kind === 'p' || kind === 'P'
+              ? /^(?:\{[^}]*\})?/.exec(rest)
+              : /^\d/.test(kind)
+                ? /^\d*/.exec(rest)
+                : null
+  return at + 2 + (payload?.[0].length ?? 0)
 }
 
 const ASCII = /^[\x20-\x7e]*$/
