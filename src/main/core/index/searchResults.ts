@@ -24,7 +24,7 @@ export async function showable(
   const queue = [...ranked]
   const lexemes = queryLexemes(q.words)
   let bestWordShare = 0
-  const wantsTests = asksForTests(q.words)
+  const wantsTests = asksForTests(q.raw)
   const results: SearchResult[] = []
   const perFile = new Map<string, number>()
   const shown = new Set<number>()
