@@ -132,4 +132,24 @@ describe('ignore rules in the app', { timeout: 120_000 }, () => {
       'ignored by .hearthignore (fixtures/)',
     )
   })
+
+  it('a folder git starts tracking comes in after the next ignore-file edit (git asked in the background)', async () => {
+    core = await Core.create({ dataDir, workspace: ws, log: () => undefined })
+    await until(
+      () => call('index.status', {}) as Promise<IndexStatus>,
+      (s) => s.state === 'ready' && s.files > 0,
+      'index ready',
+    )
+    expect(await hits('zzdisttokenzz')).toEqual([])
+    execFileSync('git', ['-C', ws, 'add', '-f', 'dist'])
+    // The edit's own rescan keeps git's previous answer (git is never run synchronously on the
+    // core's thread); the new answer lands in the background and the index re-applies it.
+    await writeFile(join(ws, '.gitignore'), '*.log\n# edited\n')
+    await until(
+      () => hits('zzdisttokenzz'),
+      (h) => h.includes('dist/bundle.js'),
+      'tracked dist/ indexed',
+    )
+    expect(await quickOpen()).toContain('dist/bundle.js')
+  })
 })

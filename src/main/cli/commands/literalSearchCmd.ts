@@ -36,6 +36,8 @@ export async function runLiteralSearch(flags: LiteralFlags, query: string): Prom
   const root = canonicalRoot(flags.workspace ?? process.cwd())
   const maxMatches = intOption(flags.limit, 'limit', 1, 100_000) ?? DEFAULT_MAX_MATCHES
   const rules = new IgnoreRules(root)
+  // One walk, nothing to re-apply it: wait for git's answer on tracked folders before it starts.
+  await rules.prepare()
   const search = new LiteralSearch({
     root: () => root,
     rules: () => rules,

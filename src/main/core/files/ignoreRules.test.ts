@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -60,9 +60,10 @@ describe('IgnoreRules with git, .hearthignore and the exclude setting', () => {
     'logs/keep.log': 'log\n',
   }
 
-  it('leaves out a default-named folder only where git does not track it', () => {
+  it('leaves out a default-named folder only where git does not track it', async () => {
     const root = gitWorkspace(files, ['build/electron-builder.yml', 'pkg/out/gen.ts', 'src/a.ts'])
     const rules = new IgnoreRules(root)
+    await rules.prepare()
     expect(rules.verdict('build', true)).toBeNull()
     expect(rules.verdict('build/electron-builder.yml', false)).toBeNull()
     expect(rules.verdict('pkg/out/gen.ts', false)).toBeNull()
@@ -73,13 +74,85 @@ describe('IgnoreRules with git, .hearthignore and the exclude setting', () => {
     expect(rules.verdict('.git', true)?.quiet).toBe(true)
   })
 
-  it('asks git again when an ignore file changes: a folder added to git since comes in', () => {
+  it('asks git again when an ignore file changes, in the background: the old answer until the new lands', async () => {
     const root = gitWorkspace(files, ['src/a.ts'])
     const rules = new IgnoreRules(root)
+    await rules.prepare()
+    let changes = 0
+    rules.onTrackedChange(() => changes++)
     expect(rules.isIgnored('dist/bundle.js', false)).toBe(true)
     execFileSync('git', ['-C', root, 'add', '-f', 'dist'], { stdio: 'ignore' })
     rules.invalidate('')
+    // A check right after answers at once, from the previous answer: git (a separate process
+    // that takes milliseconds at best) cannot have answered a synchronous call yet.
+    expect(rules.isIgnored('dist/bundle.js', false)).toBe(true)
+    expect(changes).toBe(0)
+    await rules.prepare()
     expect(rules.isIgnored('dist/bundle.js', false)).toBe(false)
+    expect(changes).toBe(1)
+    // The same answer again: nothing to re-apply.
+    rules.invalidate('')
+    await rules.prepare()
+    expect(changes).toBe(1)
+  })
+
+  it('a check before prepare() applies every default, then says when git answered otherwise', async () => {
+    const root = gitWorkspace(files, ['build/electron-builder.yml'])
+    const rules = new IgnoreRules(root)
+    const changed = new Promise<void>((resolve) => rules.onTrackedChange(resolve))
+    expect(rules.isIgnored('build/electron-builder.yml', false)).toBe(true)
+    await changed
+    expect(rules.isIgnored('build/electron-builder.yml', false)).toBe(false)
+    expect(rules.isIgnored('dist/bundle.js', false)).toBe(true)
+  })
+
+  it('a burst of invalidations runs git at most twice (one running, one after it)', async () => {
+    const root = gitWorkspace(files, ['src/a.ts'])
+    // A real git behind a wrapper that counts its runs (and is slow enough for them to overlap).
+    const bin = mkdtempSync(join(tmpdir(), 'hearth-ign-bin-'))
+    const count = join(bin, 'count')
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho run >> '${count}'\nsleep 0.2\nexec '${realGit}' "$@"\n`)
+    chmodSync(join(bin, 'git'), 0o755)
+    const saved = process.env.PATH
+    process.env.PATH = `${bin}:${saved ?? ''}`
+    try {
+      const rules = new IgnoreRules(root)
+      await rules.prepare()
+      const runs = (): number => (existsSync(count) ? readFileSync(count, 'utf8').split('\n').length - 1 : 0)
+      expect(runs()).toBe(1)
+      execFileSync(realGit, ['-C', root, 'add', '-f', 'dist'], { stdio: 'ignore' })
+      for (let i = 0; i < 50; i++) {
+        rules.invalidate(i % 2 ? '' : 'pkg')
+        expect(rules.isIgnored('dist/bundle.js', false)).toBe(true)
+      }
+      await rules.prepare()
+      expect(runs()).toBe(3)
+      expect(rules.isIgnored('dist/bundle.js', false)).toBe(false)
+    } finally {
+      process.env.PATH = saved
+    }
+  })
+
+  it("never runs a command the repository's config names (core.fsmonitor, hooks)", async () => {
+    const root = gitWorkspace(files, ['build/electron-builder.yml'])
+    const outside = mkdtempSync(join(tmpdir(), 'hearth-ign-fsmonitor-'))
+    const marker = join(outside, 'ran')
+    const script = join(outside, 'fsmonitor.sh')
+    writeFileSync(script, `#!/bin/sh\ntouch '${marker}'\n`)
+    chmodSync(script, 0o755)
+    execFileSync('git', ['-C', root, 'config', 'core.fsmonitor', script])
+    execFileSync('git', ['-C', root, 'config', 'core.hooksPath', outside])
+    // The trap is live: plain git runs it.
+    execFileSync('git', ['-C', root, 'ls-files'], { stdio: 'ignore' })
+    expect(existsSync(marker)).toBe(true)
+    execFileSync('rm', ['-f', marker])
+    const rules = new IgnoreRules(root)
+    await rules.prepare()
+    rules.invalidate()
+    await rules.prepare()
+    expect(rules.isIgnored('build/electron-builder.yml', false)).toBe(false)
+    expect(existsSync(marker)).toBe(false)
   })
 
   it('the same answers after prepare() (git asked without blocking)', async () => {
@@ -146,7 +219,9 @@ describe('IgnoreRules with git, .hearthignore and the exclude setting', () => {
 
   it('the walk lists what the rules left out, once per folder, with the rule', async () => {
     const root = gitWorkspace({ ...files, '.gitignore': '*.log\n' }, ['build/electron-builder.yml'])
-    const { files: found, skipped } = await walkWorkspace(root, new IgnoreRules(root))
+    const rules = new IgnoreRules(root)
+    await rules.prepare()
+    const { files: found, skipped } = await walkWorkspace(root, rules)
     const paths = found.map((f) => f.path)
     expect(paths).toContain('build/electron-builder.yml')
     expect(paths).not.toContain('dist/bundle.js')

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ignore, { type Ignore } from 'ignore'
-import { trackedDefaultFolders, trackedDefaultFoldersSync } from './gitTracked'
+import { trackedDefaultFolders } from './gitTracked'
 
 /**
  * Names left out by default: dependency folders, caches and common build outputs. Unlike the
@@ -62,8 +62,8 @@ export interface IgnoreRulesOptions {
   excludes?: () => readonly string[]
   /**
    * Folders with a default-ignored name that git tracks (workspace-relative). Default: asked of the
-   * user's `git` (`git ls-files`) once, on first use or at `prepare()`; no git or no repository
-   * means none is tracked, so every default applies.
+   * user's `git` (`git ls-files`, never synchronously) at `prepare()` or on first use, and again
+   * after `invalidate()`; no git or no repository means none is tracked, so every default applies.
    */
   trackedFolders?: ReadonlySet<string>
 }
@@ -82,13 +82,26 @@ export interface IgnoreRulesOptions {
  * 5. the default names (DEFAULT_IGNORED_NAMES), unless git tracks that folder.
  *
  * Ignore files are read lazily and cached; `invalidate` forgets them when one changes.
+ *
+ * Which folders git tracks is only ever asked asynchronously: checks are synchronous and run on
+ * the core's event loop (chokidar's `ignored` callback, the explorer), where a `git ls-files` of a
+ * big repository would stall everything. Until git answers, checks use the last answer (or, before
+ * the first one, no tracked folder: every default applies); when an answer changes the set,
+ * `onTrackedChange` listeners re-apply the rules (the watcher, the indexer).
  */
 export class IgnoreRules {
   private readonly perDir = new Map<string, Ignore | null>()
   /** Verdicts of folders (every path component but the last), which most checks share. */
   private readonly dirVerdicts = new Map<string, IgnoreVerdict | null>()
+  /** git's last answer; null before the first. */
   private tracked: ReadonlySet<string> | null
   private readonly fixedTracked: boolean
+  /** A check answered without git's answer (as if nothing were tracked): re-apply when it comes. */
+  private usedDefaults = false
+  /** The `git ls-files` running now, and the one that runs after it: never more (refreshTracked). */
+  private inFlight: Promise<void> | null = null
+  private queued: Promise<void> | null = null
+  private readonly trackedListeners = new Set<() => void>()
   private excludeSource: readonly string[] | null = null
   private exclude: Ignore | null = null
 
@@ -101,16 +114,24 @@ export class IgnoreRules {
   }
 
   /**
-   * Asks git which default-named folders it tracks without blocking the thread (the first check
-   * would otherwise ask synchronously). Safe to skip, and to call again after `invalidate()`.
+   * Resolves once git has said which default-named folders it tracks, and any refresh asked for
+   * since (`invalidate()`) has landed. Safe to skip: checks made before use every default until the
+   * answer comes, and `onTrackedChange` says when it changed them.
    */
   async prepare(): Promise<void> {
-    if (this.tracked) return
-    const found = await trackedDefaultFolders(this.root, DEFAULT_IGNORED_NAMES)
-    if (!this.tracked) {
-      this.tracked = found
-      this.dirVerdicts.clear()
-    }
+    if (this.fixedTracked) return
+    const pending = this.queued ?? this.inFlight
+    if (pending) return pending
+    if (this.tracked === null) await this.refreshTracked()
+  }
+
+  /**
+   * `listener` runs when git's answer changed which folders are tracked, so verdicts given before
+   * may be wrong now: re-apply the rules (rewalk, rewatch). Returns the unsubscribe.
+   */
+  onTrackedChange(listener: () => void): () => void {
+    this.trackedListeners.add(listener)
+    return () => this.trackedListeners.delete(listener)
   }
 
   /** `rel` is workspace-relative, `/`-separated; `isDir` matters for patterns ending in `/`. */
@@ -145,14 +166,60 @@ export class IgnoreRules {
 
   /**
    * Forget the cached rules of the folder holding a changed ignore file ('' for the root), or,
-   * without an argument, of every folder. Either way git is asked again which folders it tracks
-   * (a `git add build/` shows at the next ignore-file edit, not only at the next open).
+   * without an argument, of every folder. Either way git is asked again, in the background, which
+   * folders it tracks (a `git add build/` shows at the next ignore-file edit, not only at the next
+   * open); checks keep the previous answer until it lands.
    */
   invalidate(dir?: string): void {
     this.dirVerdicts.clear()
-    if (!this.fixedTracked) this.tracked = null
+    if (!this.fixedTracked) void this.refreshTracked()
     if (dir === undefined) this.perDir.clear()
     else for (const file of IGNORE_FILE_NAMES) this.perDir.delete(`${dir}\0${file}`)
+  }
+
+  /**
+   * Asks git again. A branch switch can change hundreds of ignore files in a burst (each one an
+   * invalidate from the watcher and from the indexer): one ask runs at a time and one more waits
+   * behind it for all of those that came meanwhile, since it starts after they did.
+   */
+  private refreshTracked(): Promise<void> {
+    if (this.queued) return this.queued
+    const running = this.inFlight
+    if (running) {
+      const next = running.then(() => {
+        this.queued = null
+        return this.askGit()
+      })
+      this.queued = next
+      return next
+    }
+    return this.askGit()
+  }
+
+  private askGit(): Promise<void> {
+    const run: Promise<void> = trackedDefaultFolders(this.root, DEFAULT_IGNORED_NAMES)
+      .then((found) => this.setTracked(found))
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.inFlight === run) this.inFlight = null
+      })
+    this.inFlight = run
+    return run
+  }
+
+  private setTracked(found: ReadonlySet<string>): void {
+    // What checks so far assumed: the last answer, or nothing tracked if one ran before any.
+    const before = this.tracked ?? (this.usedDefaults ? EMPTY : null)
+    this.tracked = found
+    if (before === null || sameSet(before, found)) return
+    this.dirVerdicts.clear()
+    for (const l of [...this.trackedListeners]) {
+      try {
+        l()
+      } catch {
+        // One consumer's failure must not keep the others on stale verdicts.
+      }
+    }
   }
 
   /** The decision for component `j` of `parts` alone (the folders above it are not excluded). */
@@ -190,8 +257,12 @@ export class IgnoreRules {
   }
 
   private trackedFolders(): ReadonlySet<string> {
-    this.tracked ??= trackedDefaultFoldersSync(this.root, DEFAULT_IGNORED_NAMES)
-    return this.tracked
+    if (this.tracked) return this.tracked
+    // Never git synchronously here (see the class comment): every default applies until the
+    // answer comes, and setTracked tells the listeners if it changes that.
+    this.usedDefaults = true
+    if (!this.fixedTracked && !this.inFlight) void this.refreshTracked()
+    return EMPTY
   }
 
   /** Recompiles the exclude globs when the setting's list changed (compared by content). */
@@ -220,4 +291,12 @@ export class IgnoreRules {
     this.perDir.set(key, ig)
     return ig
   }
+}
+
+const EMPTY: ReadonlySet<string> = new Set()
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false
+  for (const x of a) if (!b.has(x)) return false
+  return true
 }

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   realpathSync,
@@ -23,7 +25,7 @@ let fsw: FSWatcher | undefined
 let batches: FileChangeEvent[][]
 let dirBatches: string[][]
 
-async function start(extra: { maxBatch?: number } = {}): Promise<void> {
+async function start(extra: { maxBatch?: number; rules?: IgnoreRules } = {}): Promise<void> {
   watcher = new WorkspaceWatcher({
     root,
     rules: new IgnoreRules(root),
@@ -171,6 +173,37 @@ describe('WorkspaceWatcher', () => {
     await until((e) => e.some((x) => x.path === 'src/gen2/x.js') && e.some((x) => x.path === 'src/marker.ts'))
     await quiet()
     expect(batches.flat().some((x) => x.path === 'src/a.ts')).toBe(false)
+  })
+
+  it("watches a tracked build/ once git's answer (asked in the background) says it is source", async () => {
+    mkdirSync(join(root, 'build'))
+    writeFileSync(join(root, 'build', 'keep.ts'), 'k')
+    execFileSync('git', ['-C', root, 'init', '-q'])
+    execFileSync('git', ['-C', root, 'add', '-f', 'build/keep.ts'])
+    // git behind a slow wrapper, so the watcher's first checks come before its answer.
+    const bin = mkdtempSync(join(tmpdir(), 'hearth-watch-bin-'))
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nsleep 1\nexec '${realGit}' "$@"\n`)
+    chmodSync(join(bin, 'git'), 0o755)
+    const saved = process.env.PATH
+    process.env.PATH = `${bin}:${saved ?? ''}`
+    try {
+      const rules = new IgnoreRules(root)
+      let answered = false
+      rules.onTrackedChange(() => (answered = true))
+      await start({ rules })
+      // Before the answer every default applies: build/ is neither watched nor reported.
+      if (!answered) expect(Object.keys(fsw?.getWatched() ?? {})).not.toContain(join(root, 'build'))
+      await rules.prepare()
+      expect(answered).toBe(true)
+      await quiet(200)
+      writeFileSync(join(root, 'build', 'new.ts'), 'n')
+      await until((e) => e.some((x) => x.path === 'build/new.ts'))
+      expect(Object.keys(fsw?.getWatched() ?? {})).toContain(join(root, 'build'))
+    } finally {
+      process.env.PATH = saved
+      rmSync(bin, { recursive: true, force: true })
+    }
   })
 
   it('survives a symlink loop and a link pointing outside', async () => {

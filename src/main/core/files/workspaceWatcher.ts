@@ -43,6 +43,7 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
   private readonly dirListeners = new Set<(dirs: string[]) => void>()
   private current: WatcherState = { status: 'starting' }
   private disposed = false
+  private readonly unsubscribeRules: () => void
   /** Resolves when the initial scan is done (or the watcher gave up / was disposed). */
   readonly ready: Promise<void>
 
@@ -74,6 +75,9 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
     this.fsw.on('addDir', (p) => this.rawDir(p))
     this.fsw.on('unlinkDir', (p) => this.rawDir(p))
     this.fsw.on('error', (err) => this.onError(err))
+    // git's answer on tracked folders arrives in the background (at open, after an ignore-file
+    // change): a tracked `build/` the first checks left out gets watched once it says so.
+    this.unsubscribeRules = opts.rules.onTrackedChange(() => this.rulesChanged())
   }
 
   get state(): WatcherState {
@@ -107,6 +111,7 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
+    this.unsubscribeRules()
     this.coalescer.clear()
     try {
       await this.fsw.close()
@@ -150,7 +155,8 @@ export class WorkspaceWatcher implements Disposable, ChangeSource {
     if (isTempFileName(rel)) return
     if (IgnoreRules.isIgnoreFile(rel)) {
       // A .gitignore or .hearthignore: the cached rules of that folder are stale now, so the next
-      // `isIgnored` reads the new file. Re-deciding which already-known files became ignored or
+      // `isIgnored` reads the new file (git is asked again in the background; onTrackedChange
+      // re-applies if its answer differs). Re-deciding which already-known files became ignored or
       // visible is the indexer's job: it gets this event like any other and re-walks. (Files in
       // watched folders that became visible also arrive as 'created', because chokidar re-reads
       // the folder.)

@@ -81,6 +81,10 @@ export class Indexer implements BudgetConsumer {
   private resumeWaiters: (() => void)[] = []
   private disposed = false
   private bulk: Promise<void> | null = null
+  /** A scan or change ran, so verdicts of the rules are in the store (onTrackedChange). */
+  private applied = false
+  private rulesRescanQueued = false
+  private readonly unsubscribeRules: () => void
 
   constructor(
     private readonly root: string,
@@ -90,7 +94,22 @@ export class Indexer implements BudgetConsumer {
     /** Called after a batch made new chunks (the embed queue kicks off). */
     private readonly onIndexed: () => void = () => undefined,
     private readonly options: IndexerOptions = {},
-  ) {}
+  ) {
+    // git's answer on tracked folders lands in the background (IgnoreRules never asks it
+    // synchronously): when it changes what the defaults leave out, a scan brings the store in line.
+    this.unsubscribeRules = rules.onTrackedChange(() => this.rescanForRules())
+  }
+
+  private rescanForRules(): void {
+    // Nothing indexed yet (or a read-only index that never scans): the first scan uses the answer.
+    if (this.disposed || !this.applied || this.rulesRescanQueued) return
+    this.rulesRescanQueued = true
+    const run = this.chain.then(() => {
+      this.rulesRescanQueued = false
+      return this.doFullScan(undefined, false)
+    })
+    this.chain = run.catch(() => undefined)
+  }
 
   private includeSecretFiles(): boolean {
     return this.options.includeSecretFiles?.() ?? false
@@ -125,6 +144,7 @@ export class Indexer implements BudgetConsumer {
   }
 
   private async doFullScan(signal: AbortSignal | undefined, force: boolean): Promise<ScanSummary> {
+    this.applied = true
     const t0 = performance.now()
     this.onProgress({ phase: 'scanning', done: 0, total: 0, chunksAdded: 0 })
     const known = await this.store.call('fileStates', {})
@@ -328,12 +348,15 @@ export class Indexer implements BudgetConsumer {
   }
 
   private async drainChanges(): Promise<void> {
+    this.applied = true
     while (this.pendingChanges.size > 0 && !this.disposed) {
       await this.whileRunnable()
       const changes = [...this.pendingChanges]
       this.pendingChanges.clear()
       const ignoreFiles = changes.filter(([p]) => IgnoreRules.isIgnoreFile(p))
       if (ignoreFiles.length > 0) {
+        // Also asks git again, in the background: this scan keeps its last answer, and
+        // rescanForRules runs another if the new one differs.
         for (const [p] of ignoreFiles)
           this.rules.invalidate(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
         await this.doFullScan(undefined, false)
@@ -411,6 +434,7 @@ export class Indexer implements BudgetConsumer {
 
   dispose(): void {
     this.disposed = true
+    this.unsubscribeRules()
     for (const w of this.resumeWaiters.splice(0)) w()
   }
 }
