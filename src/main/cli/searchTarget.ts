@@ -6,6 +6,19 @@ import { liveLockHolder, type LockInfo } from '../core/index/store/dataDirLock'
 import { connectIndexSocket, type IndexSocketConnection } from './indexSocketClient'
 import { lstatSync, rmSync } from 'node:fs'
 
+/**
+ * How long the process holding the index has to answer one call. It answers a search in well
+ * under a second; one that does not answer at all (stopped in a debugger, stuck, swapping) must
+ * not leave `hearth search` hanging for ever. HEARTH_CLI_SOCKET_TIMEOUT_MS overrides both (tests).
+ */
+const SEARCH_TIMEOUT_MS = 10_000
+const STATUS_TIMEOUT_MS = 5_000
+
+function callTimeoutMs(fallback: number): number {
+  const v = Number(process.env.HEARTH_CLI_SOCKET_TIMEOUT_MS)
+  return Number.isFinite(v) && v > 0 ? v : fallback
+}
+
 /** One result as `hearth search` prints it. */
 export interface SearchLine {
   path: string
@@ -59,6 +72,9 @@ export async function openSearchTarget(o: SearchTargetOptions): Promise<SearchTa
     return await remoteTarget(o, holder)
   } catch (err) {
     if (!(err instanceof HearthError) || (err.code !== 'unavailable' && err.code !== 'timeout')) throw err
+    // Connected but got no answer: the holder is alive and keeps the lock, so opening the index
+    // here would only fail on it with a message about the wrong thing.
+    if (err.details?.unanswered === true) throw err
   }
   try {
     return await localTarget(o)
@@ -77,7 +93,9 @@ async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<S
   const conn = await connectIndexSocket(o.dbDir)
   let status: IndexStatus
   try {
-    status = await call(conn, () => conn.client.call('index.status', {}))
+    status = await call(conn, holder, STATUS_TIMEOUT_MS, (signal) =>
+      conn.client.call('index.status', {}, { signal }),
+    )
   } catch (err) {
     conn.close()
     throw err
@@ -102,7 +120,9 @@ async function remoteTarget(o: SearchTargetOptions, holder: LockInfo): Promise<S
             .map((i) => `${flagOf(i.path)}: ${i.message}`)
             .join('; ')} (close it to search with these)`,
         )
-      const r = await call(conn, () => conn.client.call('search.query', { query, ...args }))
+      const r = await call(conn, holder, SEARCH_TIMEOUT_MS, (signal) =>
+        conn.client.call('search.query', { query, ...args }, { signal }),
+      )
       return {
         results: r.results,
         ...(r.notice === undefined ? {} : { notice: r.notice }),
@@ -141,13 +161,38 @@ function flagOf(path: readonly PropertyKey[]): string {
   return FLAGS[key] ?? key
 }
 
-/** A call whose failure is the server's refusal when it refused (the socket closed behind it). */
-async function call<T>(conn: IndexSocketConnection, f: () => Promise<T>): Promise<T> {
+/**
+ * A call whose failure is the server's refusal when it refused (the socket closed behind it), and
+ * that gives up after `ms` (callTimeoutMs) saying who did not answer and what to do about it.
+ */
+async function call<T>(
+  conn: IndexSocketConnection,
+  holder: LockInfo,
+  ms: number,
+  f: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const limit = callTimeoutMs(ms)
+  const ac = new AbortController()
+  const timer = setTimeout(() => ac.abort(), limit)
   try {
-    return await f()
+    return await f(ac.signal)
   } catch (err) {
-    throw conn.denied() ?? err
+    const denied = conn.denied()
+    if (denied) throw denied
+    if (ac.signal.aborted)
+      throw new HearthError(
+        'timeout',
+        `the Hearth process ${holder.pid} that has this folder open did not answer within ${seconds(limit)}; try again, or close it to let hearth search open the index itself`,
+        { pid: holder.pid, unanswered: true },
+      )
+    throw err
+  } finally {
+    clearTimeout(timer)
   }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`
 }
 
 async function localTarget(o: SearchTargetOptions): Promise<SearchTarget> {
