@@ -17,7 +17,10 @@ describe('replace across files', () => {
   const call = <T>(method: string, args: unknown): Promise<T> =>
     core.dispatcher.dispatch(method, args, ctx) as Promise<T>
   const preview = (args: Record<string, unknown>) =>
-    call<{ files: ReplaceFilePreview[]; truncated: boolean }>('search.replacePreview', args)
+    call<{ previewId: string; files: ReplaceFilePreview[]; truncated: boolean }>(
+      'search.replacePreview',
+      args,
+    )
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'hearth-replace-'))
@@ -26,6 +29,9 @@ describe('replace across files', () => {
     writeFileSync(join(root, 'src/win.ts'), '\uFEFFlet oldName = 2\r\nlog(oldName)\r\n')
     writeFileSync(join(root, 'src/c.ts'), 'oldName()\n')
     writeFileSync(join(root, 'notes.md'), 'version 1.2.3 and 4.5.6\n')
+    // 30,000 matches of `q`: past the preview's cap of 20,000.
+    mkdirSync(join(root, 'big'))
+    writeFileSync(join(root, 'big/many.txt'), `${'q'.repeat(100)}\n`.repeat(300))
     core = await Core.create({
       dataDir: mkdtempSync(join(tmpdir(), 'hearth-replace-data-')),
       workspace: root,
@@ -85,6 +91,7 @@ describe('replace across files', () => {
       wholeWord: true,
       caseSensitive: true,
       replacement: 'newName',
+      previewId: p.previewId,
       files,
     })
     expect(r.changed.map((c) => [c.path, c.replaced])).toEqual([
@@ -127,6 +134,7 @@ describe('replace across files', () => {
       wholeWord: true,
       caseSensitive: true,
       replacement: 'x',
+      previewId: p.previewId,
       files: p.files.map((f) => ({ path: f.path, version: f.version })),
     })
     expect(r.changed.length).toBe(3)
@@ -143,6 +151,73 @@ describe('replace across files', () => {
     expect(read('src/a.ts')).toContain('export { oldName }')
   })
 
+  it('refuses an apply whose search or replacement differ from its preview, writing nothing', async () => {
+    const before = { a: read('src/a.ts'), c: read('src/c.ts'), win: read('src/win.ts') }
+    // The preview the user saw: whole word `oldName`, its second match in a.ts left out.
+    const p = await preview({ query: 'oldName', wholeWord: true, caseSensitive: true, replacement: 'seen' })
+    const files = p.files.map((f) => ({
+      path: f.path,
+      version: f.version,
+      ...(f.path === 'src/a.ts' ? { accept: [0] } : {}),
+    }))
+    // The query's toggles changed (whole word off), then the replacement, then the globs: each time
+    // the match numbers mean other text, and the apply must be refused before any write.
+    for (const changed of [
+      { query: 'oldName', caseSensitive: true, replacement: 'seen' },
+      { query: 'oldName', wholeWord: true, caseSensitive: true, replacement: 'other' },
+      { query: 'oldName', wholeWord: true, caseSensitive: true, replacement: 'seen', include: 'src/a.ts' },
+    ]) {
+      const err = await call('search.replaceApply', { ...changed, previewId: p.previewId, files }).catch(
+        (e: unknown) => e,
+      )
+      expect(err).toBeInstanceOf(HearthError)
+      expect((err as HearthError).message).toMatch(
+        /changed since the preview: preview again, nothing was replaced/,
+      )
+    }
+    // A preview id nobody made is refused too.
+    const unknown = await call('search.replaceApply', {
+      query: 'oldName',
+      replacement: 'seen',
+      previewId: 'no-such-preview',
+      files,
+    }).catch((e: unknown) => e)
+    expect((unknown as HearthError).message).toMatch(/preview again, nothing was replaced/)
+    expect({ a: read('src/a.ts'), c: read('src/c.ts'), win: read('src/win.ts') }).toEqual(before)
+    // The same arguments as the preview still apply.
+    const ok = await call<ReplaceResult>('search.replaceApply', {
+      query: 'oldName',
+      wholeWord: true,
+      caseSensitive: true,
+      replacement: 'seen',
+      previewId: p.previewId,
+      files,
+    })
+    // (c.ts lost its match in an earlier test.) a.ts: only the accepted first match.
+    expect(ok.changed.map((c) => c.path)).toEqual(p.files.map((f) => f.path))
+    expect(ok.changed.find((c) => c.path === 'src/a.ts')?.replaced).toBe(1)
+    expect(read('src/a.ts')).toBe('const seen = 1\nexport { oldName }\n// oldNameLonger stays\n')
+    await call('search.replaceUndo', { undoId: ok.undoId })
+    expect({ a: read('src/a.ts'), c: read('src/c.ts'), win: read('src/win.ts') }).toEqual(before)
+  })
+
+  it('caps the preview, says truncated, and refuses Replace All past the cap', async () => {
+    const before = read('big/many.txt')
+    const p = await preview({ query: 'q', caseSensitive: true, replacement: 'Q' })
+    expect(p.truncated).toBe(true)
+    expect(p.files.reduce((n, f) => n + f.matches.length, 0)).toBe(20_000)
+    const err = await call('search.replaceApply', {
+      query: 'q',
+      caseSensitive: true,
+      replacement: 'Q',
+      previewId: p.previewId,
+      files: p.files.map((f) => ({ path: f.path, version: f.version })),
+    }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(HearthError)
+    expect((err as HearthError).message).toMatch(/stopped at 20,000 matches.*narrow the search/)
+    expect(read('big/many.txt')).toBe(before)
+  })
+
   it('tells open editors through file.changed', async () => {
     const seen: unknown[] = []
     const off = core.events.subscribe((event, payload) => {
@@ -152,6 +227,7 @@ describe('replace across files', () => {
     const r = await call<ReplaceResult>('search.replaceApply', {
       query: '1.2.3',
       replacement: '1.2.4',
+      previewId: p.previewId,
       files: p.files.map((f) => ({ path: f.path, version: f.version })),
     })
     off()

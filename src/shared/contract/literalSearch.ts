@@ -88,6 +88,12 @@ export const ReplaceRequest = LiteralPattern.extend({
 })
 
 export const ReplaceApply = ReplaceRequest.extend({
+  /**
+   * The preview this apply carries out (its `previewId`): an apply whose search, globs or
+   * replacement differ from that preview's, or whose preview was cut at its match limit, is
+   * refused before anything is written (match indexes mean nothing for another search).
+   */
+  previewId: z.string().min(1).max(100),
   files: z
     .array(
       z.object({
@@ -105,6 +111,8 @@ export const FileRefusal = z.object({ path: RelPath, message: z.string() })
 export const ReplaceResult = z.object({
   /** Names this replace for `search.replaceUndo`; absent when nothing was written. */
   undoId: z.string().optional(),
+  /** Why this replace cannot be undone although it wrote files (its old text is too large to keep). */
+  undoNote: z.string().optional(),
   changed: z.array(
     z.object({ path: RelPath, replaced: z.number().int().nonnegative(), version: z.string() }),
   ),
@@ -122,7 +130,13 @@ export const literalSearchMethods = {
   /** Every file and match a replace would change, and into what; nothing is written. */
   'search.replacePreview': method(
     ReplaceRequest,
-    z.object({ files: z.array(ReplaceFilePreview), truncated: z.boolean() }),
+    z.object({
+      /** What `search.replaceApply` names to carry out this preview. */
+      previewId: z.string(),
+      files: z.array(ReplaceFilePreview),
+      /** The preview stopped at its match limit: Replace All is refused until the search is narrower. */
+      truncated: z.boolean(),
+    }),
   ),
   /**
    * Replaces the accepted matches, each file atomically; a file changed since its preview is

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { HearthApi, ResultOf } from '@shared/contract'
 import type { LiteralArgs } from './useLiteralSearch'
 
@@ -20,7 +20,13 @@ interface Props {
 type Status =
   | { kind: 'none' }
   | { kind: 'busy'; what: string }
-  | { kind: 'done'; message: string; undoId?: string; refused: { path: string; message: string }[] }
+  | {
+      kind: 'done'
+      message: string
+      undoId?: string
+      undoNote?: string
+      refused: { path: string; message: string }[]
+    }
   | { kind: 'error'; message: string }
 
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`
@@ -32,9 +38,22 @@ const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 
  */
 export function ReplaceBar({ api, search, onDone }: Props) {
   const [replacement, setReplacement] = useState('')
-  const [preview, setPreview] = useState<Preview | null>(null)
+  // The preview with the search and replacement it was made for: a preview of another search
+  // must never be shown or applied (its match numbers mean other text).
+  const [made, setMade] = useState<{ key: string; preview: Preview } | null>(null)
   const [skipped, setSkipped] = useState<ReadonlySet<string>>(new Set())
   const [status, setStatus] = useState<Status>({ kind: 'none' })
+  const key = JSON.stringify([search, replacement])
+  const preview = made && made.key === key ? made.preview : null
+  const setPreview = (p: Preview | null, forKey = key): void => {
+    setMade(p ? { key: forKey, preview: p } : null)
+    setSkipped(new Set())
+  }
+  // Query, toggles, globs or replacement changed: the old preview and its unticked matches go.
+  useEffect(() => {
+    setMade(null)
+    setSkipped(new Set())
+  }, [key])
 
   const args = (): ReplaceArgs | null => {
     if (!search) return null
@@ -52,11 +71,12 @@ export function ReplaceBar({ api, search, onDone }: Props) {
   const showPreview = async (): Promise<Preview | null> => {
     const a = args()
     if (!a) return null
+    const forKey = key
     setStatus({ kind: 'busy', what: 'Preparing the preview…' })
     try {
       const p = await api.call('search.replacePreview', a)
-      setPreview(p)
-      setSkipped(new Set())
+      // Kept under the key it was asked for: if the search changed meanwhile it is never shown.
+      setPreview(p, forKey)
       setStatus({ kind: 'none' })
       return p
     } catch (err) {
@@ -69,6 +89,14 @@ export function ReplaceBar({ api, search, onDone }: Props) {
     const a = args()
     const p = preview ?? (await showPreview())
     if (!a || !p) return
+    if (p.truncated) {
+      setStatus({
+        kind: 'error',
+        message:
+          'Too many matches to replace them all safely: narrow the search (a more exact query, or include/exclude globs) and preview again.',
+      })
+      return
+    }
     setStatus({ kind: 'busy', what: 'Replacing…' })
     try {
       const files = p.files
@@ -78,13 +106,14 @@ export function ReplaceBar({ api, search, onDone }: Props) {
           accept: f.matches.filter((m) => !skipped.has(`${f.path}#${m.index}`)).map((m) => m.index),
         }))
         .filter((f) => f.accept.length > 0)
-      const r = await api.call('search.replaceApply', { ...a, files })
+      const r = await api.call('search.replaceApply', { ...a, previewId: p.previewId, files })
       const n = r.changed.reduce((s, c) => s + c.replaced, 0)
       setPreview(null)
       setStatus({
         kind: 'done',
         message: `Replaced ${plural(n, 'occurrence')} in ${plural(r.changed.length, 'file')}.`,
         ...(r.undoId ? { undoId: r.undoId } : {}),
+        ...(r.undoNote ? { undoNote: r.undoNote } : {}),
         refused: r.refused,
       })
       onDone()
@@ -126,10 +155,7 @@ export function ReplaceBar({ api, search, onDone }: Props) {
           aria-label="Replace"
           value={replacement}
           spellCheck={false}
-          onChange={(e) => {
-            setReplacement(e.target.value)
-            setPreview(null)
-          }}
+          onChange={(e) => setReplacement(e.target.value)}
         />
         <button
           type="button"
@@ -139,7 +165,12 @@ export function ReplaceBar({ api, search, onDone }: Props) {
         >
           Preview
         </button>
-        <button type="button" data-testid="replace-all" disabled={!search} onClick={() => void replaceAll()}>
+        <button
+          type="button"
+          data-testid="replace-all"
+          disabled={!search || preview?.truncated === true}
+          onClick={() => void replaceAll()}
+        >
           Replace All
         </button>
       </div>
@@ -157,6 +188,7 @@ export function ReplaceBar({ api, search, onDone }: Props) {
               Undo
             </button>
           )}
+          {status.undoNote && <div className="replace-refused">{status.undoNote}</div>}
           {status.refused.map((r) => (
             <div key={r.path} className="replace-refused">
               {r.message}
@@ -167,6 +199,12 @@ export function ReplaceBar({ api, search, onDone }: Props) {
       {preview && (
         <div className="replace-preview" data-testid="replace-preview-list">
           {preview.files.length === 0 && <div className="search-note">Nothing to replace.</div>}
+          {preview.truncated && (
+            <div className="search-note error" data-testid="replace-truncated">
+              Truncated: too many matches to replace them all. Narrow the search (a more exact query, or
+              include/exclude globs) to replace.
+            </div>
+          )}
           {preview.files.map((f) => (
             <div key={f.path} className="search-file">
               <div className="search-file-header" title={f.path}>

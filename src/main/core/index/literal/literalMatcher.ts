@@ -269,11 +269,18 @@ export interface TextMatch {
   replacement: string
 }
 
-export function textMatches(text: string, re: RegExp, replacement: string, regex: boolean): TextMatch[] {
+export function textMatches(
+  text: string,
+  re: RegExp,
+  replacement: string,
+  regex: boolean,
+  /** At most this many (a preview's cap: `\w` on a 1 MB file would be a million entries). */
+  max = Infinity,
+): TextMatch[] {
   const out: TextMatch[] = []
   let lineNo = 1
   let start = 0
-  for (;;) {
+  while (out.length < max) {
     const nl = text.indexOf('\n', start)
     const end = nl === -1 ? text.length : nl
     const line = lineText(text, start, end)
@@ -281,7 +288,7 @@ export function textMatches(text: string, re: RegExp, replacement: string, regex
     // Cheap test first: most lines of a file with matches have none.
     if (re.test(line)) {
       re.lastIndex = 0
-      for (;;) {
+      while (out.length < max) {
         const m = re.exec(line)
         if (!m) break
         if (m[0].length === 0) {

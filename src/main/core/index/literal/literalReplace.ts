@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { ReplaceFilePreview, ReplaceResult } from '@shared/contract/literalSearch'
 import { HearthError } from '@shared/errors'
 import type { Encoding, Eol } from '../../files/textCodec'
@@ -31,6 +31,47 @@ interface UndoEntry {
 
 /** Replaces kept for undo (each holds the old text of every file it touched). */
 const UNDO_KEPT = 20
+/**
+ * And the old text they hold, in all (UTF-16 bytes): a replace across a large tree could keep
+ * hundreds of MB otherwise. The oldest replaces are let go first.
+ */
+export const UNDO_BYTES = 64 * 1024 * 1024
+/**
+ * Matches one preview lists (a regex like `\w` finds a million in one 1 MB file). Past it the
+ * preview says "truncated" and Replace All is refused: replacing only the part shown would be a
+ * silent half-replace.
+ */
+export const MAX_PREVIEW_MATCHES = 20_000
+/** Previews an apply can still name (the renderer uses the last one). */
+const PREVIEWS_KEPT = 20
+/** Undo ids let go for memory, remembered so an undo of one says why it cannot be done. */
+const DROPPED_KEPT = 1000
+
+interface PreviewRecord {
+  /** Hash of the search, globs and replacement the preview was made for. */
+  key: string
+  truncated: boolean
+  paths: ReadonlySet<string>
+}
+
+export interface ReplaceLimits {
+  undoBytes?: number
+  previewMatches?: number
+}
+
+/** The arguments that decide what an apply replaces, as one hash: an apply must match its preview's. */
+function argsKey(a: ReplaceArgs): string {
+  const parts = [
+    a.query,
+    a.regex ?? false,
+    a.caseSensitive ?? false,
+    a.wholeWord ?? false,
+    a.include?.trim() ?? '',
+    a.exclude?.trim() ?? '',
+    a.replacement,
+  ]
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
+}
 
 /** Same file content: the versions' hashes agree (a `touch` is not a change). */
 const sameContent = (a: string, b: string): boolean =>
@@ -44,43 +85,80 @@ const sameContent = (a: string, b: string): boolean =>
  * about its own saves.
  */
 export class LiteralReplace {
-  private readonly undos = new Map<string, UndoEntry[]>()
+  private readonly undos = new Map<string, { entries: UndoEntry[]; bytes: number }>()
+  private undoBytes = 0
+  private readonly dropped = new Set<string>()
+  private readonly previews = new Map<string, PreviewRecord>()
+  private readonly undoBudget: number
+  private readonly previewCap: number
 
   constructor(
     private readonly search: LiteralSearch,
     private readonly files: ReplaceFiles,
     private readonly changed: (path: string, version: string) => void,
-  ) {}
+    limits: ReplaceLimits = {},
+  ) {
+    this.undoBudget = limits.undoBytes ?? UNDO_BYTES
+    this.previewCap = limits.previewMatches ?? MAX_PREVIEW_MATCHES
+  }
 
   async preview(
     args: ReplaceArgs,
     signal?: AbortSignal,
-  ): Promise<{ files: ReplaceFilePreview[]; truncated: boolean }> {
-    const found = await this.search.search(args, null, signal)
+  ): Promise<{ previewId: string; files: ReplaceFilePreview[]; truncated: boolean }> {
+    const cap = this.previewCap
+    const found = await this.search.search({ ...args, maxMatches: cap }, null, signal)
     const re = toRegExp(patternOf(args))
     const out: ReplaceFilePreview[] = []
+    let total = 0
+    let truncated = found.truncated
     for (const f of found.files ?? []) {
       signal?.throwIfAborted()
+      if (total >= cap) {
+        truncated = true
+        break
+      }
       const file = await this.readOrNull(f.path)
       if (!file || file.readOnly) continue
-      const matches = textMatches(file.text, re, args.replacement, args.regex ?? false)
+      // One more than is left: enough to know the cap was passed, never a million entries.
+      const matches = textMatches(file.text, re, args.replacement, args.regex ?? false, cap - total + 1)
       if (matches.length === 0) continue
+      if (total + matches.length > cap) {
+        truncated = true
+        matches.length = cap - total
+      }
+      total += matches.length
       out.push({
         path: file.path,
         version: file.version,
         matches: matches.map((m, i) => previewOf(file.text, m, i)),
       })
     }
-    return { files: out, truncated: found.truncated }
+    const previewId = randomUUID()
+    this.previews.set(previewId, { key: argsKey(args), truncated, paths: new Set(out.map((f) => f.path)) })
+    for (const old of [...this.previews.keys()].slice(0, Math.max(0, this.previews.size - PREVIEWS_KEPT)))
+      this.previews.delete(old)
+    return { previewId, files: out, truncated }
   }
 
   async apply(
-    args: ReplaceArgs & { files: { path: string; version: string; accept?: number[] | undefined }[] },
+    args: ReplaceArgs & {
+      previewId: string
+      files: { path: string; version: string; accept?: number[] | undefined }[]
+    },
   ): Promise<ReplaceResult> {
     const re = toRegExp(patternOf(args))
+    this.checkPreview(args)
+    const seen = this.previews.get(args.previewId)?.paths ?? new Set<string>()
+    // Carried out once: its files change now, a second apply of it would mean nothing.
+    this.previews.delete(args.previewId)
     const result: ReplaceResult = { changed: [], refused: [] }
     const undo: UndoEntry[] = []
     for (const want of args.files) {
+      if (!seen.has(want.path)) {
+        result.refused.push({ path: want.path, message: `${want.path} was not in the preview: not replaced` })
+        continue
+      }
       try {
         const file = await this.files.read(want.path)
         if (!sameContent(file.version, want.version)) {
@@ -90,7 +168,8 @@ export class LiteralReplace {
           })
           continue
         }
-        const matches = textMatches(file.text, re, args.replacement, args.regex ?? false)
+        // The file is as previewed (same version), so its matches are within the preview's cap.
+        const matches = textMatches(file.text, re, args.replacement, args.regex ?? false, this.previewCap + 1)
         const next = applyMatches(file.text, matches, want.accept ? new Set(want.accept) : undefined)
         if (next.replaced === 0) continue
         const saved = await this.files.write({
@@ -111,25 +190,69 @@ export class LiteralReplace {
         result.refused.push({ path: want.path, message: refusal(want.path, err, 'the preview') })
       }
     }
-    if (undo.length > 0) {
-      const id = randomUUID()
-      this.undos.set(id, undo)
-      for (const old of [...this.undos.keys()].slice(0, Math.max(0, this.undos.size - UNDO_KEPT)))
-        this.undos.delete(old)
-      result.undoId = id
-    }
+    if (undo.length > 0) this.keepUndo(undo, result)
     return result
+  }
+
+  /** Refuses, before anything is written, an apply that is not its preview's. */
+  private checkPreview(args: ReplaceArgs & { previewId: string }): void {
+    const p = this.previews.get(args.previewId)
+    if (!p)
+      throw new HearthError(
+        'not_found',
+        'that preview is no longer known (too old, or already applied): preview again, nothing was replaced',
+      )
+    if (p.key !== argsKey(args))
+      throw new HearthError(
+        'conflict',
+        'the search or the replacement changed since the preview: preview again, nothing was replaced',
+      )
+    if (p.truncated)
+      throw new HearthError(
+        'too_large',
+        `the preview stopped at ${this.previewCap.toLocaleString('en-US')} matches, so Replace All would ` +
+          'replace only part of them: narrow the search (a more exact query, or include/exclude globs) ' +
+          'and preview again; nothing was replaced',
+      )
+  }
+
+  /** Keeps one replace's old text for undo, within the count and byte budget (oldest let go). */
+  private keepUndo(undo: UndoEntry[], result: ReplaceResult): void {
+    const bytes = undo.reduce((n, e) => n + e.before.text.length * 2, 0)
+    if (bytes > this.undoBudget) {
+      result.undoNote = 'this replace cannot be undone: the old text of its files is too large to keep'
+      return
+    }
+    const id = randomUUID()
+    this.undos.set(id, { entries: undo, bytes })
+    this.undoBytes += bytes
+    for (const [old, kept] of this.undos) {
+      if (this.undos.size <= UNDO_KEPT && this.undoBytes <= this.undoBudget) break
+      this.undos.delete(old)
+      this.undoBytes -= kept.bytes
+      this.dropped.add(old)
+      if (this.dropped.size > DROPPED_KEPT) this.dropped.delete(this.dropped.values().next().value as string)
+    }
+    result.undoId = id
   }
 
   /** Puts back every file of one replace, unless it changed after it. One undo per replace. */
   async undo(undoId: string): Promise<{ restored: string[]; refused: { path: string; message: string }[] }> {
-    const entries = this.undos.get(undoId)
-    if (!entries)
+    const kept = this.undos.get(undoId)
+    if (!kept) {
+      if (this.dropped.has(undoId))
+        throw new HearthError(
+          'not_found',
+          'that replace can no longer be undone: later replaces needed the memory its old text held',
+        )
       throw new HearthError(
         'not_found',
         'that replace can no longer be undone (it was undone already, or too long ago)',
       )
+    }
     this.undos.delete(undoId)
+    this.undoBytes -= kept.bytes
+    const entries = kept.entries
     const out: { restored: string[]; refused: { path: string; message: string }[] } = {
       restored: [],
       refused: [],
