@@ -113,6 +113,20 @@ describe.skipIf(SKIP_E2E)('literal search and replace in Chromium (hearth serve)
     await expect.poll(() => page.getByTestId('search-summary').innerText()).toMatch(/^4 results in 2 files/)
   })
 
+  it('a preview is dropped as soon as the search or the replacement changes', async () => {
+    const list = page.getByTestId('replace-preview-list')
+    await page.getByTestId('replace-preview').click()
+    await list.waitFor()
+    // Whole word off: the preview's match numbers would mean other text, so it must go.
+    await page.getByTestId('search-word').click()
+    await expect.poll(() => list.count()).toBe(0)
+    await page.getByTestId('search-word').click()
+    await page.getByTestId('replace-preview').click()
+    await list.waitFor()
+    await page.getByTestId('replace-input').fill('maxRetries2')
+    await expect.poll(() => list.count()).toBe(0)
+  })
+
   it('an invalid regex says why in the panel', async () => {
     await page.getByTestId('search-regex').click()
     const input = page.getByTestId('search-input')
