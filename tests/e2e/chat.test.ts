@@ -144,9 +144,18 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     const input = panel.getByRole('textbox', { name: 'Question', exact: true })
     await input.fill('and how many attempts?')
     await input.press('Enter')
-    await panel.getByTestId('chat-streaming').waitFor()
+    // Stop once the answer is streaming (before that, the question may not have reached the
+    // server yet, and there would be no connection for it to see go).
+    await expect
+      .poll(() => panel.getByTestId('chat-streaming').innerText(), { timeout: 30_000 })
+      .toContain('word0')
     await panel.getByRole('button', { name: 'Stop' }).click()
-    await gone
+    await Promise.race([
+      gone,
+      new Promise((_, fail) =>
+        setTimeout(() => fail(new Error('the server never saw the answer stopped')), 15_000),
+      ),
+    ])
     await expect
       .poll(() => panel.locator('.chat-note', { hasText: /^Stopped/ }).count(), { timeout: 10_000 })
       .toBe(1)

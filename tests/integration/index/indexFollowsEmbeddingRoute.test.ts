@@ -161,7 +161,9 @@ describe('with no Ollama at all (the common laptop case)', () => {
       const t0 = Date.now()
       for (;;) {
         const s = (await other.dispatcher.dispatch('index.status', {}, ctx)) as IndexStatus
-        if (BUILT_IN.test(s.embedder ?? '') && s.state === 'ready' && s.embedBacklog === 0) break
+        // Files counted too: 'ready' with an empty backlog can come before the scan's counts.
+        if (BUILT_IN.test(s.embedder ?? '') && s.state === 'ready' && s.chunks > 0 && s.embedBacklog === 0)
+          break
         if (Date.now() - t0 > 30_000)
           throw new Error(`still not on the built-in embedder: ${JSON.stringify(s)}`)
         await new Promise((r) => setTimeout(r, 50))
