@@ -6,6 +6,7 @@ import { ChatService } from './chat/chatService'
 import type { SourcePorts } from './chat/chatSources'
 import { ConversationStore } from './chat/conversationStore'
 import { editMessages, extractRewrite } from './chat/inlineEdit'
+import { CHAT_SETUP_IN_APP, withChatSetupHint } from './chat/setupHint'
 import type { ChatMessage } from './inference/chat/chatTypes'
 import { indexDirFor } from './index/indexLocation'
 import type { IndexService } from './index/indexService'
@@ -97,7 +98,9 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
             asked,
             { role: 'assistant', content: partial, ended: 'stopped' },
           ])
-        throw err
+        // A new conversation whose first question got no answer at all is not kept empty.
+        else if (!conversationId) await conversations.delete(conv.id)
+        throw withChatSetupHint(err, CHAT_SETUP_IN_APP)
       }
     },
     'chat.list': async () => ({ conversations: await store().list() }),
@@ -120,10 +123,14 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
         stallMs: 30_000,
       }
       const messages = editMessages({ path, code, before, after, instruction })
-      for await (const ev of d.route.stream('chat', messages, opts, (s) => (model = s.model))) {
-        if (ev.type !== 'text') continue
-        answer += ev.text
-        d.events.emit('edit.delta', { askId, text: ev.text })
+      try {
+        for await (const ev of d.route.stream('chat', messages, opts, (s) => (model = s.model))) {
+          if (ev.type !== 'text') continue
+          answer += ev.text
+          d.events.emit('edit.delta', { askId, text: ev.text })
+        }
+      } catch (err) {
+        throw withChatSetupHint(err, CHAT_SETUP_IN_APP)
       }
       return { rewrite: extractRewrite(answer, code), model }
     },

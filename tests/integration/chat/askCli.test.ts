@@ -149,6 +149,9 @@ describe('hearth ask', { timeout: 120_000 }, () => {
     )
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/ollama pull nope:7b/)
+    expect(r.stderr).toMatch(
+      /no chat model answered .*hearth models pull qwen2\.5-coder-1\.5b-instruct --use/,
+    )
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 

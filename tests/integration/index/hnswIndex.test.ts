@@ -85,10 +85,11 @@ describe('an index past the HNSW size builds the index and searches it (real PGl
         })
         const r = await idx.search(q, { mode: 'vector', limit: 1 })
         if (r.results[0]?.path === chunks[best]?.path) agree++
-        // Hybrid answers too (full text and vectors fused), without a notice.
+        // Hybrid answers too (full text and vectors fused), with no notice of a missing side (these
+        // made-up words may be a weak match, which says so).
         const h = await idx.search(q, { limit: 3 })
         expect(h.mode).toBe('hybrid')
-        expect(h.notice).toBeUndefined()
+        if (!h.weak) expect(h.notice).toBeUndefined()
         expect(h.results.length).toBeGreaterThan(0)
       }
       expect(agree).toBeGreaterThanOrEqual(9)

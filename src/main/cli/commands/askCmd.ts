@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { ChatService } from '../../core/chat/chatService'
 import type { SourcePorts } from '../../core/chat/chatSources'
+import { CHAT_SETUP_IN_CLI, withChatSetupHint } from '../../core/chat/setupHint'
 import { PathGuard } from '../../core/files/pathGuard'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import { FIM_PROVIDER_KINDS, fimOverrideFrom } from '../../core/router/fimFlags'
@@ -91,11 +92,15 @@ export const askCommand: Command = {
       const stop = (): void => ac.abort()
       process.once('SIGINT', stop)
       try {
-        const r = await chat.ask(
-          { question, context: { codebase, files: values.file ?? [] }, task },
-          (t) => process.stdout.write(t),
-          ac.signal,
-        )
+        const r = await chat
+          .ask(
+            { question, context: { codebase, files: values.file ?? [] }, task },
+            (t) => process.stdout.write(t),
+            ac.signal,
+          )
+          .catch((err: unknown) => {
+            throw withChatSetupHint(err, CHAT_SETUP_IN_CLI)
+          })
         process.stdout.write('\n')
         if (values.json) {
           const citations = r.citations.map(({ path, startLine, endLine }) => ({ path, startLine, endLine }))

@@ -128,18 +128,27 @@ export class LiteralPool implements Disposable {
       return scanBatch({ ...req, deadline: Date.now() + this.deadlineMs })
     }
     const slot = await this.freeSlot(signal)
-    const progress = new Int32Array(new SharedArrayBuffer(4))
+    const progress = new Int32Array(new SharedArrayBuffer(8))
     let timer: NodeJS.Timeout | undefined
     let onAbort: (() => void) | undefined
+    const postedAt = Date.now()
     const answer = await new Promise<Answer | Error | 'timeout' | 'aborted'>((resolve) => {
       slot.busy = resolve
-      // A RegExp cannot be interrupted: past the deadline, or on cancel, the thread is ended.
-      timer = setTimeout(() => resolve('timeout'), this.deadlineMs)
+      // A RegExp cannot be interrupted: past the deadline, or on cancel, the thread is ended. The
+      // deadline counts from when the batch starts running: a fresh thread loading its code (slow
+      // on a busy machine) has not spent any of it yet.
+      const check = (): void => {
+        const startedAfter = Atomics.load(progress, 1)
+        const left = startedAfter === 0 ? this.deadlineMs : postedAt + startedAfter + this.deadlineMs - Date.now()
+        if (left > 0) timer = setTimeout(check, left)
+        else resolve('timeout')
+      }
+      timer = setTimeout(check, this.deadlineMs)
       onAbort = () => resolve('aborted')
       signal.addEventListener('abort', onAbort, { once: true })
       // Referenced only while it works: an idle thread must not keep the CLI's process alive.
       slot.worker.ref()
-      slot.worker.postMessage({ ...req, progress })
+      slot.worker.postMessage({ ...req, progress, postedAt })
     })
     clearTimeout(timer)
     if (onAbort) signal.removeEventListener('abort', onAbort)

@@ -29,9 +29,12 @@ export interface ScanRequest {
   deadline?: number | undefined
   /**
    * Shared with the pool: slot 0 holds the index in `paths` of the file being read or matched, so
-   * a batch stopped from outside can name the file its regex was stuck on.
+   * a batch stopped from outside can name the file its regex was stuck on; slot 1, once the batch
+   * runs, how many ms after `postedAt` it started (the thread's own start-up is not the regex's time).
    */
   progress?: Int32Array | undefined
+  /** `Date.now()` when the pool posted the batch. */
+  postedAt?: number | undefined
 }
 
 export interface ScannedFile {

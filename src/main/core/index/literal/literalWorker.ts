@@ -10,6 +10,8 @@ import { scanBatch, type ScanRequest } from './literalScan'
 const port = parentPort
 if (!port) throw new Error('literal search worker: not started as a worker thread')
 port.on('message', (req: ScanRequest) => {
+  if (req.progress && req.postedAt !== undefined)
+    Atomics.store(req.progress, 1, Math.max(1, Date.now() - req.postedAt))
   try {
     port.postMessage({ ok: true, result: scanBatch(req) })
   } catch (err) {
