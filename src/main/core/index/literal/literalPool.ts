@@ -139,7 +139,8 @@ export class LiteralPool implements Disposable {
       // on a busy machine) has not spent any of it yet.
       const check = (): void => {
         const startedAfter = Atomics.load(progress, 1)
-        const left = startedAfter === 0 ? this.deadlineMs : postedAt + startedAfter + this.deadlineMs - Date.now()
+        const left =
+          startedAfter === 0 ? this.deadlineMs : postedAt + startedAfter + this.deadlineMs - Date.now()
         if (left > 0) timer = setTimeout(check, left)
         else resolve('timeout')
       }
