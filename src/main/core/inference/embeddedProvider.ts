@@ -69,6 +69,30 @@ export function sharedLlama(): Promise<{ mod: LlamaModule; llama: Llama }> {
 }
 
 /**
+ * A GGUF loaded on the shared engine, with the two ways that fails worded for the user: no such
+ * file (model_missing: the fix is a download) or a file the engine cannot load (load_failed).
+ * Completions, chat and embeddings each load their own model through here.
+ */
+export async function loadEngineModel(
+  modelPath: string,
+  label: string,
+): Promise<{ mod: LlamaModule; model: LlamaModel }> {
+  const info = await stat(modelPath).catch(() => undefined)
+  if (!info?.isFile())
+    throw new HearthError('not_found', `${label}: model file not found: ${modelPath}`, {
+      reason: 'model_missing',
+    })
+  const { mod, llama } = await sharedLlama()
+  try {
+    return { mod, model: await llama.loadModel({ modelPath }) }
+  } catch (err) {
+    throw new HearthError('unavailable', `${label}: cannot load ${modelPath}: ${(err as Error).message}`, {
+      reason: 'load_failed',
+    })
+  }
+}
+
+/**
  * Engine threads when the settings name none: half the cores, at most 8, and one on a machine
  * with two or fewer. llama.cpp's threads meet at a barrier after every layer, so a thread that
  * cannot have a core to itself (the editor, indexing and other apps want theirs) stalls all of
@@ -263,25 +287,7 @@ export class EmbeddedProvider implements CompletionProvider {
   private async doLoad(): Promise<Loaded> {
     this.current = { phase: 'loading' }
     try {
-      const info = await stat(this.opts.modelPath).catch(() => undefined)
-      if (!info?.isFile()) {
-        throw new HearthError('not_found', `${this.label}: model file not found: ${this.opts.modelPath}`, {
-          reason: 'model_missing',
-        })
-      }
-      const { mod, llama } = await sharedLlama()
-      let model: LlamaModel
-      try {
-        model = await llama.loadModel({ modelPath: this.opts.modelPath })
-      } catch (err) {
-        throw new HearthError(
-          'unavailable',
-          `${this.label}: cannot load ${this.opts.modelPath}: ${(err as Error).message}`,
-          {
-            reason: 'load_failed',
-          },
-        )
-      }
+      const { mod, model } = await loadEngineModel(this.opts.modelPath, this.label)
       const context = await model.createContext(this.contextOptions(model))
       const completion = new mod.LlamaCompletion({ contextSequence: context.getSequence() })
       this.current = { phase: 'ready' }

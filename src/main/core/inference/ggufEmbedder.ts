@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp'
 import { HearthError } from '@shared/errors'
 import type { Disposable } from '../base/lifecycle'
 import type { Embedder } from './embedder'
-import { defaultEngineThreads, sharedLlama } from './embeddedProvider'
+import { defaultEngineThreads, loadEngineModel } from './embeddedProvider'
 
 export interface GgufEmbedderOptions {
   /** The GGUF file (an embedding model such as nomic-embed-text; any model gives vectors). */
@@ -102,24 +101,7 @@ export class GgufEmbedder implements Embedder, Disposable {
 
   private async load(): Promise<Loaded> {
     const label = `the embedded engine (${basename(this.opts.modelPath)})`
-    const info = await stat(this.opts.modelPath).catch(() => undefined)
-    if (!info?.isFile())
-      throw new HearthError('not_found', `${label}: model file not found: ${this.opts.modelPath}`, {
-        reason: 'model_missing',
-      })
-    const { llama } = await sharedLlama()
-    let model: LlamaModel
-    try {
-      model = await llama.loadModel({ modelPath: this.opts.modelPath })
-    } catch (err) {
-      throw new HearthError(
-        'unavailable',
-        `${label}: cannot load ${this.opts.modelPath}: ${(err as Error).message}`,
-        {
-          reason: 'load_failed',
-        },
-      )
-    }
+    const { model } = await loadEngineModel(this.opts.modelPath, label)
     try {
       const contextSize = Math.min(model.trainContextSize, MAX_CONTEXT)
       const context = await model.createEmbeddingContext({

@@ -1,5 +1,4 @@
-import { Ollama, type GenerateResponse } from 'ollama'
-import { authHeaders } from '../net/credentials'
+import type { GenerateResponse } from 'ollama'
 import type { HttpClient } from '../net/httpClient'
 import type {
   CompletionProvider,
@@ -10,7 +9,7 @@ import type {
   StopReason,
 } from './fimTypes'
 import { baseUrl, describeError } from '../net/upstreamErrors'
-import { ollamaError } from './ollamaErrors'
+import { ollamaClient, ollamaError } from './ollamaClient'
 import { TimingMeter } from './timingMeter'
 
 export interface OllamaProviderOptions {
@@ -52,17 +51,7 @@ export class OllamaProvider implements CompletionProvider {
 
   async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
     const meter = new TimingMeter()
-    const client = new Ollama({
-      host: this.endpoint,
-      fetch: this.opts.http.fetchWith({
-        signal: o.signal,
-        timeoutMs: o.timeoutMs,
-        responseTimeoutMs: o.firstByteMs ?? o.timeoutMs,
-        idleTimeoutMs: o.stallMs ?? o.timeoutMs,
-        label: this.label,
-        headers: authHeaders(this.opts.token),
-      }),
-    })
+    const client = ollamaClient(this.endpoint, this.opts.http, this.opts.token, o, this.label)
     this.current = { phase: 'generating' }
     let last: GenerateResponse | undefined
     try {

@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { ChatHistoryItem, LlamaChat, LlamaContext, LlamaModel } from 'node-llama-cpp'
 import { HearthError } from '@shared/errors'
 import { AsyncQueue } from '../../base/asyncQueue'
 import { describeError } from '../../net/upstreamErrors'
-import { defaultEngineThreads, raceAbort, sharedLlama } from '../embeddedProvider'
+import { defaultEngineThreads, loadEngineModel, raceAbort } from '../embeddedProvider'
 import type { ProviderState, StopReason } from '../fimTypes'
 import { TimingMeter } from '../timingMeter'
 import type { ChatEvent, ChatMessage, ChatOptions, ChatProvider } from './chatTypes'
@@ -155,24 +154,7 @@ export class EmbeddedChat implements ChatProvider {
 
   private async load(): Promise<Loaded> {
     this.current = { phase: 'loading' }
-    const info = await stat(this.opts.modelPath).catch(() => undefined)
-    if (!info?.isFile())
-      throw new HearthError('not_found', `${this.label}: model file not found: ${this.opts.modelPath}`, {
-        reason: 'model_missing',
-      })
-    const { mod, llama } = await sharedLlama()
-    let model: LlamaModel
-    try {
-      model = await llama.loadModel({ modelPath: this.opts.modelPath })
-    } catch (err) {
-      throw new HearthError(
-        'unavailable',
-        `${this.label}: cannot load ${this.opts.modelPath}: ${(err as Error).message}`,
-        {
-          reason: 'load_failed',
-        },
-      )
-    }
+    const { mod, model } = await loadEngineModel(this.opts.modelPath, this.label)
     const context = await model.createContext({
       contextSize: Math.min(model.trainContextSize, MAX_CONTEXT),
       threads: this.opts.threads ?? defaultEngineThreads(),

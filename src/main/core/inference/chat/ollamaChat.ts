@@ -1,10 +1,9 @@
-import { Ollama, type ChatResponse } from 'ollama'
-import { authHeaders } from '../../net/credentials'
+import type { ChatResponse } from 'ollama'
 import type { HttpClient } from '../../net/httpClient'
 import { baseUrl, describeError } from '../../net/upstreamErrors'
 import type { ProviderState, StopReason } from '../fimTypes'
 import { DEFAULT_OLLAMA_URL } from '../ollamaProvider'
-import { ollamaError } from '../ollamaErrors'
+import { ollamaClient, ollamaError } from '../ollamaClient'
 import { TimingMeter } from '../timingMeter'
 import type { ChatEvent, ChatMessage, ChatOptions, ChatProvider } from './chatTypes'
 
@@ -42,17 +41,7 @@ export class OllamaChat implements ChatProvider {
 
   async *stream(messages: readonly ChatMessage[], o: ChatOptions): AsyncGenerator<ChatEvent> {
     const meter = new TimingMeter()
-    const client = new Ollama({
-      host: this.endpoint,
-      fetch: this.opts.http.fetchWith({
-        signal: o.signal,
-        timeoutMs: o.timeoutMs,
-        responseTimeoutMs: o.firstByteMs ?? o.timeoutMs,
-        idleTimeoutMs: o.stallMs ?? o.timeoutMs,
-        label: this.label,
-        headers: authHeaders(this.opts.token),
-      }),
-    })
+    const client = ollamaClient(this.endpoint, this.opts.http, this.opts.token, o, this.label)
     this.current = { phase: 'generating' }
     let last: ChatResponse | undefined
     try {

@@ -1,4 +1,8 @@
+import { Ollama } from 'ollama'
 import { HearthError } from '@shared/errors'
+import { authHeaders } from '../net/credentials'
+import type { HttpClient } from '../net/httpClient'
+import type { GenerateOptions } from './fimTypes'
 import { statusError, streamError, toProviderError } from '../net/upstreamErrors'
 
 /**
@@ -24,4 +28,28 @@ export function ollamaError(err: unknown, signal: AbortSignal, label: string, mo
   }
   if (err instanceof Error && !(err instanceof TypeError)) return streamError(label, err.message)
   return toProviderError(err, label, signal)
+}
+
+/**
+ * The `ollama` package's client for one request, its fetch Hearth's HttpClient (connection policy,
+ * keep-alive, this request's deadlines and abort, the endpoint's token on every request).
+ */
+export function ollamaClient(
+  endpoint: string,
+  http: HttpClient,
+  token: string | undefined,
+  o: GenerateOptions,
+  label: string,
+): Ollama {
+  return new Ollama({
+    host: endpoint,
+    fetch: http.fetchWith({
+      signal: o.signal,
+      timeoutMs: o.timeoutMs,
+      responseTimeoutMs: o.firstByteMs ?? o.timeoutMs,
+      idleTimeoutMs: o.stallMs ?? o.timeoutMs,
+      label,
+      headers: authHeaders(token),
+    }),
+  })
 }
