@@ -7,7 +7,7 @@
 const FLOORS = [
   ['base', 'text', 'rpc'], // events, disposables, clock, queues; identifiers, languages; the handler table
   ['files', 'net', 'metrics'], // path guard, atomic write, ignore, walk, watch; HTTP, upstream errors, retry; histograms
-  ['inference', 'health', 'settings', 'secrets', 'workspace', 'models'], // providers and prompt formats; checks; user state; model downloads
+  ['inference', 'health', 'settings', 'secrets', 'workspace', 'models', 'terminal', 'git'], // providers and prompt formats; checks; user state; model downloads; pseudo-terminals; the user's git
   ['router', 'resources'], // one route plan per request, the provider factory; monitor, throttle policy
   ['index', 'completion'], // the workspace index and search; FIM completions
   ['speculation', 'chat'], // the prefetcher: drives index and completion ahead of the user; chat: questions answered from the index
