@@ -43,3 +43,13 @@ export type EditorContribution = (
   editor: MonacoEditor.IStandaloneCodeEditor,
   api: HearthApi,
 ) => IDisposable | void
+
+/**
+ * A view in the panel under the editor (terminals, later problems/output). Shown and hidden as a
+ * whole (Ctrl+J); its component stays mounted while hidden so sessions keep their state.
+ */
+export interface BottomPanel {
+  id: string
+  title: string
+  component: ComponentType<PanelProps>
+}

@@ -9,7 +9,8 @@ import { ResourceStatusItem } from '../perf/ResourceStatusItem'
 import { IndexStatus } from '../search/IndexStatus'
 import { BackendStatus } from '../settings/BackendStatus'
 import { SettingsPanel } from '../settings/SettingsPanel'
-import type { EditorContribution, SidebarPanel, StatusItem } from './contributionTypes'
+import type { Command } from '../commands/commandTypes'
+import type { BottomPanel, EditorContribution, SidebarPanel, StatusItem } from './contributionTypes'
 import { ICONS } from './icons'
 import { SearchSidebar } from './SearchSidebar'
 
@@ -38,3 +39,9 @@ export const editorContributions: EditorContribution[] = [
   trackSelection,
   registerInlineEdit,
 ]
+
+/** Views in the panel under the editor, in tab order. */
+export const bottomPanels: BottomPanel[] = []
+
+/** Each feature's commands (declared in its own folder); the palette and keybindings derive from these. */
+export const commandContributions: readonly (readonly Command[])[] = []
