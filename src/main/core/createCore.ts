@@ -22,6 +22,9 @@ import { LiteralSearch } from './index/literal/literalSearch'
 import { serveIndexSocket } from './index/cliSocket/indexSocketServer'
 import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
+import { languageHandlers } from './workspace/languageSources'
+import { sessionHandlers } from './workspace/sessionHandlers'
+import { SessionStore } from './workspace/sessionStore'
 import { gpuLoadFrom } from './router/gpuLoad'
 import { RoutingServices } from './router/routingServices'
 import { routedEmbedderSource } from './router/routedEmbedderSource'
@@ -217,6 +220,8 @@ export class Core {
     const handlers: Handlers = {
       ...appHandlers(options),
       ...workspaceHandlers(this.workspace),
+      ...languageHandlers(this.workspace),
+      ...sessionHandlers(new SessionStore(options.dataDir), () => this.workspace.root),
       ...resourcesHandlers(this.resources, this.metrics),
       ...searchHandlers(this.index),
       ...literalSearchHandlers(this.literal, this.replace, this.events),

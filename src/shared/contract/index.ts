@@ -3,13 +3,17 @@ import type { EventSpec, MethodSpec } from './define'
 import { appEvents, appMethods } from './app'
 import { chatEvents, chatMethods } from './chat'
 import { completionEvents, completionMethods } from './completion'
+import { gitEvents, gitMethods } from './git'
 import { indexesMethods } from './indexes'
+import { languageMethods } from './language'
 import { literalSearchEvents, literalSearchMethods } from './literalSearch'
 import { metricsMethods } from './metrics'
 import { modelsEvents, modelsMethods } from './models'
 import { resourcesEvents, resourcesMethods } from './resources'
 import { searchEvents, searchMethods } from './search'
+import { sessionMethods } from './session'
 import { settingsEvents, settingsMethods } from './settings'
+import { terminalEvents, terminalMethods } from './terminal'
 import { workspaceEvents, workspaceMethods } from './workspace'
 
 /**
@@ -29,6 +33,9 @@ export const methods = {
   ...modelsMethods,
   ...indexesMethods,
   ...chatMethods,
+  ...gitMethods,
+  ...sessionMethods,
+  ...terminalMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export const events = {
@@ -41,6 +48,8 @@ export const events = {
   ...settingsEvents,
   ...modelsEvents,
   ...chatEvents,
+  ...gitEvents,
+  ...terminalEvents,
 } as const satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods
