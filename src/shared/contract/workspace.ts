@@ -45,6 +45,18 @@ export const FileContent = z.object({
 })
 export type FileContent = z.infer<typeof FileContent>
 
+/** What a rename or delete acted on: links are moved and deleted as links, never followed. */
+export const EntryKind = z.enum(['file', 'dir', 'symlink'])
+
+export const DeleteResult = z.object({
+  path: RelPath,
+  kind: EntryKind,
+  /** trashed: in the OS trash; deleted: gone for good (asked for); noTrash: nothing done, see reason. */
+  outcome: z.enum(['trashed', 'deleted', 'noTrash']),
+  reason: z.string().optional(),
+})
+export type DeleteResult = z.infer<typeof DeleteResult>
+
 export const SaveResult = z.object({
   path: RelPath,
   version: z.string(),
@@ -81,6 +93,24 @@ export const workspaceMethods = {
     }),
     SaveResult,
   ),
+  /** Creates an empty file or a folder; refused (`conflict`) when the name is taken. */
+  'file.create': method(
+    z.object({ path: RelPath, kind: z.enum(['file', 'dir']) }),
+    z.object({ path: RelPath, kind: z.enum(['file', 'dir']) }),
+  ),
+  /**
+   * Renames or moves a file or folder (`to` is the full new path). Never overwrites: an existing
+   * `to` is a `conflict`; a folder into itself is refused. Links are moved as links.
+   */
+  'file.rename': method(
+    z.object({ from: RelPath, to: RelPath }),
+    z.object({ from: RelPath, to: RelPath, kind: EntryKind }),
+  ),
+  /**
+   * Moves a file or folder to the OS trash. Where there is no usable trash the answer is `noTrash`
+   * (nothing was deleted) and the caller may ask again with `permanent`.
+   */
+  'file.delete': method(z.object({ path: RelPath, permanent: z.boolean().optional() }), DeleteResult),
 } as const
 
 export const FileChange = z.object({
@@ -95,6 +125,10 @@ export const workspaceEvents = {
   'workspace.opened': event(WorkspaceInfo),
   /** Folders whose listing changed on disk (entries created/deleted): refresh them if expanded. */
   'workspace.treeChanged': event(z.object({ dirs: z.array(RelPath) })),
+  /** A file or folder was renamed or moved through Hearth: open editors under `from` follow it. */
+  'workspace.moved': event(z.object({ from: RelPath, to: RelPath, kind: EntryKind })),
+  /** A file or folder was deleted (or trashed) through Hearth: editors under it close or warn. */
+  'workspace.deleted': event(z.object({ path: RelPath, kind: EntryKind })),
   /** The file watcher's state changed (e.g. degraded: inotify limit reached). */
   'workspace.watcher': event(WatcherStatus),
 } as const

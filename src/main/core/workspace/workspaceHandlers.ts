@@ -13,5 +13,8 @@ export function workspaceHandlers(svc: WorkspaceService): HandlersFor<keyof type
     'workspace.files': ({ limit }, ctx) => svc.files(limit, ctx.signal),
     'file.read': ({ path }) => svc.read(path),
     'file.write': (args) => svc.write(args),
+    'file.create': ({ path, kind }) => svc.create(path, kind),
+    'file.rename': ({ from, to }) => svc.rename(from, to),
+    'file.delete': ({ path, permanent }) => svc.remove(path, permanent),
   }
 }

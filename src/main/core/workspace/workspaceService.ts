@@ -1,7 +1,13 @@
 import { realpath, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, resolve } from 'node:path'
-import type { FileContent, TreeEntry, WatcherStatus, WorkspaceInfo } from '@shared/contract/workspace'
+import type {
+  DeleteResult,
+  FileContent,
+  TreeEntry,
+  WatcherStatus,
+  WorkspaceInfo,
+} from '@shared/contract/workspace'
 import { HearthError } from '@shared/errors'
 import type { EventBus } from '../base/eventBus'
 import type { ChangeSource, FileChangeEvent } from '../files/watchTypes'
@@ -22,6 +28,9 @@ import {
 import { fsToHearth, listDir, walkFiles } from './workspaceTree'
 import { currentVersion, MAX_EDIT_BYTES, mb, readFile, saveFile } from './fileAccess'
 import type { Disposable } from '../base/lifecycle'
+import { DirectChanges, filesBelow } from './directChanges'
+import { createEntry, deleteEntry, renameEntry, type EntryKind } from './entryOps'
+import { systemTrash, type TrashPort } from './trash'
 
 export { MAX_EDIT_BYTES, MAX_OPEN_BYTES } from './fileAccess'
 export const DEFAULT_FILES_LIMIT = 20_000
@@ -38,6 +47,8 @@ export interface WorkspaceServiceOptions {
   writeFs?: AtomicWriteFs
   /** The user's exclude globs (`index.exclude`), read at each check (see IgnoreRules). */
   excludes?: () => readonly string[]
+  /** Where deletes go (default: the OS trash). */
+  trash?: TrashPort
 }
 
 export interface WriteRequest {
@@ -54,6 +65,8 @@ interface Session {
   guard: PathGuard
   rules: IgnoreRules
   watcher: WorkspaceWatcher | null
+  /** The watcher's changes plus our own creates, moves and deletes (what the index follows). */
+  changes: DirectChanges | null
   /** rel → the version the editor last saw (read, saved, or was told about); '' = deleted. */
   known: Map<string, string>
   /** Batches are handled one after another so events for a path come out in order. */
@@ -90,7 +103,7 @@ export class WorkspaceService implements Disposable {
   }
 
   get watcher(): ChangeSource | null {
-    return this.session?.watcher ?? null
+    return this.session?.changes ?? null
   }
 
   get guard(): PathGuard | null {
@@ -158,6 +171,7 @@ export class WorkspaceService implements Disposable {
       guard: new PathGuard(root),
       rules,
       watcher: null,
+      changes: null,
       known: new Map(),
       changeChain: Promise.resolve(),
       unsubscribe: [],
@@ -165,6 +179,7 @@ export class WorkspaceService implements Disposable {
     if (this.opts.watch !== false) {
       const watcher = new WorkspaceWatcher({ root, rules })
       session.watcher = watcher
+      session.changes = new DirectChanges(watcher)
       session.unsubscribe.push(
         watcher.onChanges((batch) => {
           session.changeChain = session.changeChain.then(() => this.onExternalChanges(session, batch))
@@ -276,6 +291,60 @@ export class WorkspaceService implements Disposable {
     return { path: rel, version, size: data.length }
   }
 
+  /** New empty file or folder (explorer). */
+  async create(path: string, kind: 'file' | 'dir'): Promise<{ path: string; kind: 'file' | 'dir' }> {
+    const s = this.current()
+    const { rel } = await createEntry(s.guard, path, kind)
+    this.announce(s, [rel], kind === 'file' ? [{ path: rel, kind: 'created' }] : [])
+    return { path: rel, kind }
+  }
+
+  /** Rename or move (explorer): open editors and the index follow at once. */
+  async rename(from: string, to: string): Promise<{ from: string; to: string; kind: EntryKind }> {
+    const s = this.current()
+    const r = await renameEntry(s.guard, from, to)
+    if (r.from === r.to) return r
+    // The editor's known versions move along, so the watcher's later unlink/add stays silent.
+    for (const [k, v] of [...s.known]) {
+      const rest = under(k, r.from)
+      if (rest === null) continue
+      s.known.delete(k)
+      s.known.set(r.to + rest, v)
+    }
+    this.emitIfCurrent(s, () => this.opts.events.emit('workspace.moved', r))
+    const created =
+      r.kind === 'dir' ? await filesBelow(s.guard, s.rules, r.to) : r.kind === 'file' ? [r.to] : []
+    this.announce(
+      s,
+      [r.from, r.to],
+      [{ path: r.from, kind: 'deleted' }, ...created.map((path) => ({ path, kind: 'created' as const }))],
+    )
+    return r
+  }
+
+  /** Delete (explorer): to the OS trash, or for good when asked; see entryOps.deleteEntry. */
+  async remove(path: string, permanent?: boolean): Promise<DeleteResult> {
+    const s = this.current()
+    const r = await deleteEntry(s.guard, path, { permanent, trash: this.opts.trash ?? systemTrash })
+    if (r.outcome === 'noTrash') return r
+    for (const k of s.known.keys()) if (under(k, r.path) !== null) s.known.set(k, '')
+    this.emitIfCurrent(s, () => this.opts.events.emit('workspace.deleted', { path: r.path, kind: r.kind }))
+    this.announce(s, [r.path], [{ path: r.path, kind: 'deleted' }])
+    return r
+  }
+
+  /** Tells the explorer and the index about our own change now, not after the watcher's delay. */
+  private announce(
+    s: Session,
+    paths: string[],
+    batch: { path: string; kind: 'created' | 'deleted' }[],
+  ): void {
+    if (this.session !== s) return
+    const dirs = [...new Set(paths.map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')))]
+    this.opts.events.emit('workspace.treeChanged', { dirs })
+    s.changes?.push(batch)
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true
     await this.openChain.catch(() => undefined)
@@ -354,6 +423,12 @@ export class WorkspaceService implements Disposable {
       }
     }
   }
+}
+
+/** The part of `path` after `base` ('' for `base` itself, '/x' below it), or null when not under it. */
+function under(path: string, base: string): string | null {
+  if (path === base) return ''
+  return path.startsWith(`${base}/`) ? path.slice(base.length) : null
 }
 
 function watcherStatus(w: { state: { status: WatcherStatus['status']; reason?: string } }): WatcherStatus {
