@@ -22,6 +22,10 @@ import { LiteralSearch } from './index/literal/literalSearch'
 import { serveIndexSocket } from './index/cliSocket/indexSocketServer'
 import { WorkspaceService } from './workspace/workspaceService'
 import { workspaceHandlers } from './workspace/workspaceHandlers'
+import { GitService } from './git/gitService'
+import { gitHandlers } from './git/gitHandlers'
+import { TerminalService } from './terminal/terminalService'
+import { terminalHandlers } from './terminal/terminalHandlers'
 import { languageHandlers } from './workspace/languageSources'
 import { sessionHandlers } from './workspace/sessionHandlers'
 import { SessionStore } from './workspace/sessionStore'
@@ -82,6 +86,10 @@ export class Core {
   readonly routing: RoutingServices
   /** Model downloads (Hugging Face, Ollama) and the getting-started state. */
   readonly models: ModelService
+  /** Source control of the open folder through the user's git. */
+  readonly git: GitService
+  /** The integrated terminal's shells; ended with their folder and with the core. */
+  readonly terminals: TerminalService
   private readonly store = new DisposableStore()
 
   private constructor(
@@ -98,6 +106,13 @@ export class Core {
       excludes: () => routing.settings.settings.index.exclude,
     })
     this.store.add(this.workspace)
+    this.git = this.store.add(new GitService({ emit: (st) => this.events.emit('git.changed', st) }))
+    this.store.defer(this.workspace.onDidOpen((i) => this.git.open(i.root, this.workspace.watcher)))
+    this.store.defer(this.workspace.onDidClose(() => this.git.close()))
+    this.terminals = this.store.add(
+      new TerminalService({ events: this.events, cwd: () => this.workspace.root }),
+    )
+    this.store.defer(this.workspace.onDidClose(() => void this.terminals.killAll()))
     const s = routing.settings.settings
     this.resources = createResources({
       power: options.power,
@@ -229,6 +244,8 @@ export class Core {
       ...settingsHandlers(routing),
       ...modelHandlers(this.models),
       ...indexesHandlers(indexesDeps),
+      ...gitHandlers(this.git),
+      ...terminalHandlers(this.terminals),
       ...chatHandlers({
         dataDir: options.dataDir,
         workspace: this.workspace,

@@ -36,7 +36,10 @@ export const terminalMethods = {
    * The last output the core kept (bounded), for a page that attaches late. `seq` is the last
    * `terminal.data` chunk it includes: later chunks continue it, earlier ones are already in it.
    */
-  'terminal.replay': method(z.object({ id: TerminalId }), z.object({ data: z.string(), seq: z.number().int() })),
+  'terminal.replay': method(
+    z.object({ id: TerminalId }),
+    z.object({ data: z.string(), seq: z.number().int() }),
+  ),
 }
 
 export const terminalEvents = {
