@@ -33,6 +33,7 @@ export const methods = {
   ...modelsMethods,
   ...indexesMethods,
   ...chatMethods,
+  ...languageMethods,
   ...gitMethods,
   ...sessionMethods,
   ...terminalMethods,
