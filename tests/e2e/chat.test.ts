@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { FakeOpenAi } from '../helpers/fakeOpenAi'
+import { retrySource } from '../helpers/retryFixture'
 import {
   SKIP_E2E,
   connectApi,
@@ -20,22 +21,7 @@ import { item, waitForEditor, waitSaved } from './editorFlows'
  * folder's index for @codebase) → the profile's chat route → a local server speaking the
  * OpenAI-compatible chat protocol, which answers citing source [1] when it was sent one.
  */
-const RETRY = [
-  '/** Retries a call with exponential backoff. */',
-  'export async function retryWithBackoff(fn, attempts = 5) {',
-  '  let delay = 100',
-  '  for (let i = 0; ; i++) {',
-  '    try {',
-  '      return await fn()',
-  '    } catch (err) {',
-  '      if (i >= attempts) throw err',
-  '      await new Promise((r) => setTimeout(r, delay))',
-  '      delay *= 2',
-  '    }',
-  '  }',
-  '}',
-  '',
-].join('\n')
+const RETRY = retrySource('js')
 
 const COLORS = 'export const RED = "#f00"\nexport const BLUE = "#00f"\nexport const GRAY = "#888"\n'
 /** The model's rewrite for Ctrl+I: two hunks (RED and GRAY), with prose around the code block. */

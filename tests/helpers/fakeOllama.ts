@@ -39,6 +39,8 @@ export class FakeOllama extends ProtocolServer {
    * reverse proxy does: 401 (with `WWW-Authenticate: Bearer`) to anything without it.
    */
   token: string | undefined
+  /** What /api/show reports: the architecture's context length, and a num_ctx the Modelfile sets. */
+  show: { contextLength?: number; numCtx?: number } = { contextLength: 32768 }
 
   protected route(method: string, path: string, body: unknown): Reply {
     const json = (status: number, v: unknown): Reply => ({
@@ -75,6 +77,16 @@ export class FakeOllama extends ProtocolServer {
       })
     }
     if (method === 'POST' && path === '/api/chat') return this.chat(model, body as ChatBody)
+    if (method === 'POST' && path === '/api/show')
+      return json(200, {
+        parameters: this.show.numCtx !== undefined ? `num_ctx                        ${this.show.numCtx}` : '',
+        template: '{{ .Prompt }}',
+        details: { family: 'qwen2', parameter_size: '1.5B' },
+        model_info: {
+          'general.architecture': 'qwen2',
+          ...(this.show.contextLength !== undefined ? { 'qwen2.context_length': this.show.contextLength } : {}),
+        },
+      })
     if (method !== 'POST' || path !== '/api/generate') return json(404, { error: 'not found' })
     const script = this.tokensFor?.(b.prompt ?? '', b.suffix ?? '') ?? this.tokens
     const { tokens, reason } = generate(script, b.options?.num_predict, b.options?.stop)

@@ -37,6 +37,8 @@ export class FakeOpenAi extends ProtocolServer {
   tokens: readonly string[] = DEFAULT_TOKENS
   /** Require this bearer token when set. */
   token: string | undefined
+  /** Listed as each model's `max_model_len` in /v1/models when set, as vLLM does. */
+  maxModelLen: number | undefined
   /** Tokens of a chat answer, from the messages; falls back to `tokens`. */
   chatTokensFor:
     ((messages: { role: string; content: string }[]) => readonly string[] | undefined) | undefined
@@ -56,7 +58,12 @@ export class FakeOpenAi extends ProtocolServer {
     if (method === 'GET' && path === '/v1/models') {
       return json(200, {
         object: 'list',
-        data: [...this.models].map((id) => ({ id, object: 'model', owned_by: 'fake' })),
+        data: [...this.models].map((id) => ({
+          id,
+          object: 'model',
+          owned_by: 'fake',
+          ...(this.maxModelLen !== undefined ? { max_model_len: this.maxModelLen } : {}),
+        })),
       })
     }
     const b = (body ?? {}) as CompletionsBody

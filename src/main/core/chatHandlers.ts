@@ -75,6 +75,7 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
             citations,
             model: r.model,
             ...(r.stopReason === 'length' ? { ended: 'length' as const } : {}),
+            ...(r.droppedTurns > 0 ? { droppedTurns: r.droppedTurns } : {}),
           },
         ])
         return {
@@ -90,6 +91,7 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
           })),
           model: r.model,
           ms: r.ms,
+          droppedTurns: r.droppedTurns,
         }
       } catch (err) {
         // Stopped by the user: the question and what arrived stay in the conversation.
@@ -102,6 +104,10 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
         else if (!conversationId) await conversations.delete(conv.id)
         throw withChatSetupHint(err, CHAT_SETUP_IN_APP)
       }
+    },
+    'chat.symbols': async ({ prefix, limit }) => {
+      root()
+      return { symbols: await d.index.symbols(prefix, limit) }
     },
     'chat.list': async () => ({ conversations: await store().list() }),
     'chat.get': ({ id }) => store().get(id),

@@ -12,7 +12,9 @@ export const ChatCitation = z.object({
 })
 export type ChatCitation = z.infer<typeof ChatCitation>
 
-export const ChatSourceInfo = ChatCitation.extend({ origin: z.enum(['file', 'selection', 'codebase']) })
+export const ChatSourceInfo = ChatCitation.extend({
+  origin: z.enum(['file', 'symbol', 'selection', 'codebase']),
+})
 
 export const ChatTurn = z.object({
   role: z.enum(['user', 'assistant']),
@@ -22,6 +24,8 @@ export const ChatTurn = z.object({
   model: z.string().nullable().optional(),
   /** The answer was stopped by the user, or cut at the token limit. */
   ended: z.enum(['stopped', 'length']).optional(),
+  /** Earlier turns left out of this answer's prompt so it fit the model's context window. */
+  droppedTurns: z.number().int().positive().optional(),
 })
 export type ChatTurn = z.infer<typeof ChatTurn>
 
@@ -41,9 +45,20 @@ export const Conversation = z.object({
 })
 export type Conversation = z.infer<typeof Conversation>
 
+/** A declared name from the index, and the lines of the chunk that declares it. */
+export const SymbolRef = z.object({
+  name: z.string().min(1).max(200),
+  path: RelPath,
+  startLine: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+})
+export type SymbolRef = z.infer<typeof SymbolRef>
+
 export const ChatContext = z.object({
   codebase: z.boolean().default(false),
   files: z.array(RelPath).max(20).default([]),
+  /** `@symbol` mentions: each sent as its declaring chunk, read from the file now. */
+  symbols: z.array(SymbolRef).max(20).default([]),
   selection: z
     .object({
       path: RelPath,
@@ -65,7 +80,7 @@ export const chatMethods = {
       askId: z.string().min(1).max(64),
       conversationId: Id.nullable().default(null),
       question: z.string().min(1).max(20_000),
-      context: ChatContext.default({ codebase: false, files: [] }),
+      context: ChatContext.default({ codebase: false, files: [], symbols: [] }),
       task: z.enum(['chat', 'reasoning']).default('chat'),
     }),
     z.object({
@@ -75,7 +90,14 @@ export const chatMethods = {
       sources: z.array(ChatSourceInfo),
       model: z.string().nullable(),
       ms: z.number().nonnegative(),
+      /** Earlier turns left out so the prompt fit the model's window (the panel says so). */
+      droppedTurns: z.number().int().nonnegative().default(0),
     }),
+  ),
+  /** Declared names starting with `prefix` (or one of whose words does), for the `@` picker. */
+  'chat.symbols': method(
+    z.object({ prefix: z.string().min(1).max(200), limit: z.number().int().min(1).max(50).default(20) }),
+    z.object({ symbols: z.array(SymbolRef) }),
   ),
   'chat.list': method(z.object({}), z.object({ conversations: z.array(ConversationSummary) })),
   'chat.get': method(z.object({ id: Id }), Conversation),

@@ -67,6 +67,16 @@ export const EndpointConfig = z
      * renders the family template: vLLM), 'infill' (llama.cpp server's /infill).
      */
     fim: z.enum(['suffix', 'template', 'infill']).optional(),
+    /**
+     * Chat through Triton: the model's chat template, which Hearth applies (Triton passes text
+     * verbatim). Default: chosen from the model name (ChatML for unknown names).
+     */
+    chatTemplate: z.enum(['chatml', 'llama3', 'gemma', 'mistral']).optional(),
+    /**
+     * Chat: the served model's context window in tokens, where the server does not say
+     * (Triton; an OpenAI-compatible server whose model list has no max_model_len).
+     */
+    contextLength: z.number().int().min(512).max(10_000_000).optional(),
   })
   .superRefine((e, ctx) => {
     if (e.kind !== 'embedded' && e.url === undefined) {

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakeOllama } from '../../helpers/fakeOllama'
 import { FakeOpenAi } from '../../helpers/fakeOpenAi'
+import { FakeTriton } from '../../helpers/fakeTriton'
+import { retrySource } from '../../helpers/retryFixture'
 import { runCli } from '../index/cliHelpers'
 
 // `hearth ask` as a user runs it: a real index of a small folder, the question over real HTTP to a
@@ -24,25 +26,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hearth-ask-'))
   ws = join(dataDir, 'ws')
   await mkdir(join(ws, 'src'), { recursive: true })
-  await writeFile(
-    join(ws, 'src', 'retry.ts'),
-    [
-      '/** Retries a call with exponential backoff. */',
-      'export async function retryWithBackoff<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {',
-      '  let delay = 100',
-      '  for (let i = 0; ; i++) {',
-      '    try {',
-      '      return await fn()',
-      '    } catch (err) {',
-      '      if (i >= attempts) throw err',
-      '      await new Promise((r) => setTimeout(r, delay))',
-      '      delay *= 2',
-      '    }',
-      '  }',
-      '}',
-      '',
-    ].join('\n'),
-  )
+  await writeFile(join(ws, 'src', 'retry.ts'), retrySource('ts'))
   await writeFile(join(ws, 'src', 'colors.ts'), 'export const RED = "#f00"\nexport const BLUE = "#00f"\n')
   env = { HEARTH_DATA_DIR: dataDir }
   const indexed = await runCli(['index', ws, '--json'], { env })
@@ -103,6 +87,36 @@ describe('hearth ask', { timeout: 120_000 }, () => {
     expect(prompt.endsWith('Question: how does retry with backoff work')).toBe(true)
   })
 
+  it("fits the prompt and the answer's limit to the window the server reports", async () => {
+    openai.maxModelLen = 600
+    try {
+      const r = await runCli(
+        [
+          'ask',
+          '--workspace',
+          ws,
+          '--provider',
+          'openai',
+          '--url',
+          openai.url,
+          '--model',
+          'qwen2.5-coder-1.5b',
+          '--json',
+          'how does retry with backoff work',
+        ],
+        { env },
+      )
+      expect(r.code).toBe(0)
+      const body = openai.requests.at(-1)?.body as { max_tokens: number; messages: { content: string }[] }
+      const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0)
+      // A quarter of the window for the answer, the rest holds the prompt (≈3 characters a token).
+      expect(body.max_tokens).toBe(150)
+      expect(promptChars / 3 + body.messages.length * 8 + body.max_tokens).toBeLessThanOrEqual(600)
+    } finally {
+      openai.maxModelLen = undefined
+    }
+  })
+
   it('speaks Ollama too, and --no-codebase sends no sources', async () => {
     const r = await runCli(
       [
@@ -128,6 +142,42 @@ describe('hearth ask', { timeout: 120_000 }, () => {
       model: 'qwen2.5-coder:1.5b',
     })
     expect(ollama.requests.at(-1)?.path).toBe('/api/chat')
+  })
+
+  it('speaks Triton (KServe v2 generate, the chat template applied by Hearth)', async () => {
+    const triton = await new FakeTriton().start()
+    try {
+      triton.models.add('qwen2.5-coder-1.5b-instruct')
+      triton.tokens = ['Through ', 'Triton.']
+      const r = await runCli(
+        [
+          'ask',
+          '--workspace',
+          ws,
+          '--provider',
+          'triton',
+          '--url',
+          triton.url,
+          '--model',
+          'qwen2.5-coder-1.5b-instruct',
+          '--no-codebase',
+          '--json',
+          'hello',
+        ],
+        { env },
+      )
+      expect(r.stderr).toBe('')
+      expect(lastJson(r.stdout)).toMatchObject({
+        answer: 'Through Triton.',
+        model: 'qwen2.5-coder-1.5b-instruct',
+      })
+      const body = triton.requests.at(-1)?.body as { text_input: string }
+      expect(body.text_input.endsWith('<|im_start|>user\nhello<|im_end|>\n<|im_start|>assistant\n')).toBe(
+        true,
+      )
+    } finally {
+      await triton.close()
+    }
   })
 
   it('a missing model says how to get it, in one line', async () => {

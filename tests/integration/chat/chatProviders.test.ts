@@ -4,10 +4,12 @@ import type { ChatMessage, ChatOptions, ChatProvider } from '../../../src/main/c
 import { EmbeddedChat } from '../../../src/main/core/inference/chat/embeddedChat'
 import { OllamaChat } from '../../../src/main/core/inference/chat/ollamaChat'
 import { OpenAiChat } from '../../../src/main/core/inference/chat/openAiChat'
+import { TritonChat } from '../../../src/main/core/inference/chat/tritonChat'
 import { collect } from '../../../src/main/core/inference/fimTypes'
 import { HttpClient, failureReason } from '../../../src/main/core/net/httpClient'
 import { FakeOllama } from '../../helpers/fakeOllama'
 import { FakeOpenAi } from '../../helpers/fakeOpenAi'
+import { FakeTriton } from '../../helpers/fakeTriton'
 import { DEFAULT_TOKENS, type ProtocolServer } from '../../helpers/protocolServer'
 import { testModel } from '../../helpers/testModels'
 
@@ -84,6 +86,29 @@ const cases: Case[] = [
         messages: MESSAGES,
         max_tokens: 64,
         stream: true,
+      })
+    },
+  },
+  {
+    name: 'triton generate_stream (KServe v2, ChatML applied by Hearth)',
+    server: () => {
+      const t = new FakeTriton()
+      t.models.add('qwen2.5-coder-1.5b-instruct')
+      t.notFoundStatus = 404
+      return t
+    },
+    provider: (url, http) => new TritonChat({ url, model: 'qwen2.5-coder-1.5b-instruct', http }),
+    missingModel: (url, http) => new TritonChat({ url, model: 'nope', http }),
+    checkRequest: (s) => {
+      const r = s.requests.at(-1)
+      expect(r?.path).toBe('/v2/models/qwen2.5-coder-1.5b-instruct/generate_stream')
+      expect(r?.body).toMatchObject({
+        text_input:
+          '<|im_start|>system\nYou are Hearth.<|im_end|>\n<|im_start|>user\nWhat does add do?<|im_end|>\n' +
+          '<|im_start|>assistant\nIt adds.<|im_end|>\n<|im_start|>user\nAnd sub? 😀<|im_end|>\n' +
+          '<|im_start|>assistant\n',
+        stream: true,
+        parameters: { max_tokens: 64, stop: ['<|im_end|>', '<|endoftext|>'] },
       })
     },
   },
@@ -176,6 +201,101 @@ describe.each(cases)('$name', (c) => {
   })
 })
 
+describe('triton chat specifics', () => {
+  let server: FakeTriton
+  let http: HttpClient
+  beforeAll(async () => {
+    server = await new FakeTriton().start()
+    server.models.add('Meta-Llama-3.1-8B-Instruct')
+    http = new HttpClient()
+  })
+  afterAll(async () => {
+    http.dispose()
+    await server.close()
+  })
+  beforeEach(() => server.reset())
+
+  it('a Llama 3 model gets its own template, and its end-of-turn marker as a stop string', async () => {
+    server.tokens = ['It ', 'subtracts', '<|eot_id|>', 'junk']
+    const p = new TritonChat({ url: server.url, model: 'Meta-Llama-3.1-8B-Instruct', http })
+    for (const split of [{ mode: 'natural' as const }, { mode: 'bytes' as const }]) {
+      server.split = split
+      const r = await collect(p.stream(MESSAGES, opts()))
+      expect(r.text).toBe('It subtracts')
+      expect(r.stopReason).toBe('stop')
+    }
+    const body = server.requests.at(-1)?.body as { text_input: string }
+    expect(
+      body.text_input.startsWith('<|start_header_id|>system<|end_header_id|>\n\nYou are Hearth.<|eot_id|>'),
+    ).toBe(true)
+    expect(body.text_input.endsWith('<|start_header_id|>assistant<|end_header_id|>\n\n')).toBe(true)
+    server.tokens = DEFAULT_TOKENS
+  })
+
+  it('a cumulative, prompt-echoing backend still streams deltas; the context window is the endpoint setting', async () => {
+    server.models.add('gemma-2-9b-it')
+    server.cumulative = true
+    server.echoPrompt = true
+    const p = new TritonChat({ url: server.url, model: 'gemma-2-9b-it', contextLength: 8192, http })
+    const r = await collect(p.stream(MESSAGES, opts()))
+    expect(r.text).toBe(EXPECTED)
+    const body = server.requests.at(-1)?.body as { text_input: string }
+    expect(body.text_input).toContain(
+      '<start_of_turn>user\nYou are Hearth.\n\nWhat does add do?<end_of_turn>',
+    )
+    expect(await p.contextTokens()).toBe(8192)
+    server.cumulative = false
+    server.echoPrompt = false
+  })
+})
+
+describe('context windows, as each server reports them', () => {
+  let http: HttpClient
+  beforeAll(() => {
+    http = new HttpClient()
+  })
+  afterAll(() => http.dispose())
+
+  it("ollama: /api/show's context length (capped), sent back as num_ctx; a Modelfile's num_ctx wins", async () => {
+    const server = await new FakeOllama().start()
+    try {
+      const p = new OllamaChat({ url: server.url, model: 'qwen2.5-coder:1.5b', http })
+      expect(await p.contextTokens(new AbortController().signal)).toBe(8192)
+      await collect(p.stream(MESSAGES, opts()))
+      expect(server.requests.at(-1)?.body).toMatchObject({ options: { num_ctx: 8192 } })
+      server.show = { contextLength: 32768, numCtx: 4096 }
+      const q = new OllamaChat({ url: server.url, model: 'qwen2.5-coder:1.5b', http })
+      expect(await q.contextTokens(new AbortController().signal)).toBe(4096)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("openai-compatible: the model list's max_model_len, else the endpoint setting, else unknown", async () => {
+    const server = await new FakeOpenAi().start()
+    try {
+      const signal = new AbortController().signal
+      expect(
+        await new OpenAiChat({ url: server.url, model: 'qwen2.5-coder-1.5b', http }).contextTokens(signal),
+      ).toBe(undefined)
+      expect(
+        await new OpenAiChat({
+          url: server.url,
+          model: 'qwen2.5-coder-1.5b',
+          contextLength: 16384,
+          http,
+        }).contextTokens(signal),
+      ).toBe(16384)
+      server.maxModelLen = 32768
+      expect(
+        await new OpenAiChat({ url: server.url, model: 'qwen2.5-coder-1.5b', http }).contextTokens(signal),
+      ).toBe(32768)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
 describe("embedded engine chat (the model's own template)", { timeout: 120_000 }, () => {
   const model = testModel('stories260K.gguf')
 
@@ -186,6 +306,10 @@ describe("embedded engine chat (the model's own template)", { timeout: 120_000 }
       expect(r.text.length).toBeGreaterThan(0)
       expect(r.stopReason).toBe('length')
       expect(r.timing.tokens).toBeGreaterThan(0)
+      // The window the engine runs the model with (the GGUF's, capped).
+      const ctx = await p.contextTokens(new AbortController().signal)
+      expect(ctx).toBeGreaterThan(0)
+      expect(ctx).toBeLessThanOrEqual(8192)
       const ac = new AbortController()
       const { err } = await failure(
         collect(p.stream(MESSAGES, opts({ maxTokens: 200, timeoutMs: 60_000, signal: ac.signal })), () =>

@@ -27,7 +27,7 @@ export const askCommand: Command = {
     '  --file PATH      also send this file (workspace-relative); repeatable',
     '  --no-codebase    do not retrieve from the index',
     "  --reasoning      use the profile's reasoning task (a larger model, where one is set)",
-    `  --provider P     ${FIM_PROVIDER_KINDS.filter((k) => k !== 'triton').join('|')}; with --url/--model, instead of the profile's chat route`,
+    `  --provider P     ${FIM_PROVIDER_KINDS.join('|')}; with --url/--model, instead of the profile's chat route`,
     '  --url URL        server URL',
     '  --model M        model name; for embedded, the GGUF file',
     '  --max-tokens N   longest answer (default 1024)',
@@ -50,10 +50,6 @@ export const askCommand: Command = {
     })
     const question = positionals.join(' ').trim()
     if (!question) throw new UsageError('missing the question')
-    if (values.provider === 'triton')
-      throw new UsageError(
-        'chat through Triton is not supported yet: use ollama, openai, llamacpp or embedded',
-      )
     const maxTokens = intOption(values['max-tokens'], 'max-tokens', 1, 32_768) ?? 1024
     const timeoutMs = intOption(values.timeout, 'timeout', 1000, 3_600_000) ?? 120_000
     const task: 'chat' | 'reasoning' = values.reasoning ? 'reasoning' : 'chat'

@@ -1,8 +1,7 @@
 import { HearthError } from '@shared/errors'
 import type { ChatEvent, ChatMessage, ChatOptions } from '../inference/chat/chatTypes'
 import type { StopReason } from '../inference/fimTypes'
-import type { ChatServedBy, ChatTask } from '../router/routedChat'
-import { buildChatMessages } from './chatPrompt'
+import type { ChatPrompt, ChatServedBy, ChatTask } from '../router/routedChat'
 import {
   DEFAULT_SOURCE_BUDGET,
   gatherSources,
@@ -12,12 +11,13 @@ import {
   type SourcePorts,
 } from './chatSources'
 import { citationsIn, type Citation } from './citations'
+import { fitPrompt, type FittedPrompt } from './promptBudget'
 
 /** The route a question is sent on (the router's RoutedChat, or a one-backend stand-in). */
 export interface ChatRoute {
   stream(
     task: ChatTask,
-    messages: readonly ChatMessage[],
+    prompt: ChatPrompt,
     o: ChatOptions,
     onRoute?: (s: ChatServedBy) => void,
   ): AsyncIterable<ChatEvent>
@@ -38,6 +38,8 @@ export interface AskResult {
   citations: Citation[]
   /** Everything that was sent, cited or not. */
   sources: Omit<ChatSource, 'text'>[]
+  /** Earlier turns left out so the prompt fits the model's context window. */
+  droppedTurns: number
   model: string | null
   endpointId: string | null
   stopReason: StopReason
@@ -62,8 +64,8 @@ export interface ChatServiceOptions {
 
 /**
  * Answers a question about the workspace: gathers the sources the user attached (selection,
- * files, @codebase retrieval) within a token budget, sends them numbered with the question on the
- * chat route, streams the answer, and returns the citations it made to what was sent. The panel,
+ * files, symbols, @codebase retrieval), fits them and the earlier turns to the served model's
+ * context window, sends them numbered with the question on the chat route, streams the answer, and returns the citations it made to what was sent. The panel,
  * `hearth ask` and the tests all go through here, so they send the same prompt.
  */
 export class ChatService {
@@ -87,21 +89,27 @@ export class ChatService {
         this.o.budget ?? DEFAULT_SOURCE_BUDGET,
         ac.signal,
       )
-      const messages = buildChatMessages(question, sources, req.history ?? [])
+      const maxTokens = this.o.maxTokens ?? 1024
+      // Made again for each backend the route tries: each has its own window.
+      let fitted: FittedPrompt | undefined
+      const prompt: ChatPrompt = (contextTokens) => {
+        fitted = fitPrompt({ question, sources, history: req.history ?? [], contextTokens, maxTokens })
+        return { messages: fitted.messages, maxTokens: fitted.maxTokens }
+      }
       let served: ChatServedBy | undefined
       let answer = ''
       let stopReason: StopReason = 'unknown'
       let ttftMs: number | null = null
       let tokens = 0
       const opts: ChatOptions = {
-        maxTokens: this.o.maxTokens ?? 1024,
+        maxTokens,
         temperature: this.o.temperature ?? 0.2,
         stop: [],
         signal: ac.signal,
         timeoutMs: this.o.timeoutMs ?? 120_000,
         stallMs: this.o.stallMs ?? 30_000,
       }
-      for await (const ev of this.o.route.stream(req.task ?? 'chat', messages, opts, (s) => (served = s))) {
+      for await (const ev of this.o.route.stream(req.task ?? 'chat', prompt, opts, (s) => (served = s))) {
         if (ev.type === 'text') {
           ttftMs ??= now() - t0
           answer += ev.text
@@ -111,10 +119,12 @@ export class ChatService {
           tokens = ev.timing.tokens
         }
       }
+      const sent = (fitted)?.sent ?? []
       return {
         answer,
-        citations: citationsIn(answer, sources),
-        sources: sources.map(({ text: _text, ...s }) => s),
+        citations: citationsIn(answer, sent),
+        sources: sent.map(({ text: _text, ...s }) => s),
+        droppedTurns: (fitted)?.droppedTurns ?? 0,
         model: served?.model ?? null,
         endpointId: served?.endpointId ?? null,
         stopReason,

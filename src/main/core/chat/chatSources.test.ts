@@ -68,6 +68,26 @@ describe('gatherSources', () => {
     for (const x of s) for (const line of x.text.split('\n')) expect(FILES.get(x.path)).toContain(line)
   })
 
+  it('sends an @symbol as its declaring lines, after whole files, and not again inside a file already sent', async () => {
+    const p = ports([])
+    const s = await gatherSources(
+      'q',
+      {
+        files: ['src/http.ts'],
+        symbols: [
+          { name: 'retry5', path: 'src/retry.ts', startLine: 5, endLine: 6 },
+          { name: 'get', path: 'src/http.ts', startLine: 1, endLine: 3 },
+        ],
+      },
+      p,
+    )
+    expect(s.map((x) => [x.n, x.origin, x.path, x.startLine, x.endLine])).toEqual([
+      [1, 'file', 'src/http.ts', 1, 4],
+      [2, 'symbol', 'src/retry.ts', 5, 6],
+    ])
+    expect(s[1]?.text).toBe('const retry5 = 5\nconst retry6 = 6')
+  })
+
   it('asks nothing of the index without @codebase', async () => {
     const p = ports([{ path: 'src/retry.ts', startLine: 1, endLine: 2 }])
     expect(await gatherSources('q', { files: ['README.md'] }, p)).toHaveLength(1)

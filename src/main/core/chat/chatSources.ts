@@ -6,7 +6,15 @@ export interface ChatSource {
   endLine: number
   text: string
   /** How it got into the prompt: a mention the user made, or retrieval for @codebase. */
-  origin: 'file' | 'selection' | 'codebase'
+  origin: 'file' | 'symbol' | 'selection' | 'codebase'
+}
+
+/** An `@symbol` mention: the chunk of the index that declares it. */
+export interface SymbolMention {
+  name: string
+  path: string
+  startLine: number
+  endLine: number
 }
 
 /** What the user attached to a question (each visible and removable as a chip in the panel). */
@@ -15,6 +23,8 @@ export interface ChatContextRequest {
   codebase?: boolean
   /** Whole files (workspace-relative), cut to the budget. */
   files?: readonly string[]
+  /** Declarations picked with `@symbol`: each one's lines as the file has them now. */
+  symbols?: readonly SymbolMention[]
   /** The editor's selection (or the open file's visible part). */
   selection?: { path: string; startLine: number; endLine: number; text: string }
 }
@@ -40,11 +50,15 @@ export interface SourceBudget {
   retrieve: number
 }
 
-export const DEFAULT_SOURCE_BUDGET: SourceBudget = { tokens: 3000, charsPerToken: 3.5, retrieve: 12 }
+/**
+ * Gathering's cap. What is sent is then fitted to the served model's window (promptBudget.ts), so
+ * this is the most any model gets, not what a small one gets.
+ */
+export const DEFAULT_SOURCE_BUDGET: SourceBudget = { tokens: 8000, charsPerToken: 3.5, retrieve: 12 }
 
 /**
  * The code a question is answered from, in order of how surely the user meant it: the selection,
- * then mentioned files, then retrieved chunks, each kept whole or cut at a line end, until the
+ * then mentioned files and symbols, then retrieved chunks, each kept whole or cut at a line end, until the
  * budget is spent. Ranges that overlap one already sent are skipped, so no line is paid for twice.
  */
 export async function gatherSources(
@@ -76,19 +90,25 @@ export async function gatherSources(
     const s = req.selection
     add(s.path, s.startLine, s.text.split(/\r?\n/), 'selection')
   }
-  for (const path of req.files ?? []) {
-    const text = await ports.readFile(path, signal)
-    add(path, 1, text.split(/\r?\n/), 'file')
+  const read = new Map<string, Promise<string[]>>()
+  const linesOf = (path: string): Promise<string[]> => {
+    let p = read.get(path)
+    if (!p) {
+      p = ports.readFile(path, signal).then((t) => t.split(/\r?\n/))
+      read.set(path, p)
+    }
+    return p
+  }
+  for (const path of req.files ?? []) add(path, 1, await linesOf(path), 'file')
+  // After whole files: a symbol inside a file already sent is not sent twice.
+  for (const m of req.symbols ?? []) {
+    const lines = await linesOf(m.path)
+    add(m.path, m.startLine, lines.slice(m.startLine - 1, m.endLine), 'symbol')
   }
   if (req.codebase && left > 0) {
     const hits = await ports.search(question, budget.retrieve, signal)
-    const files = new Map<string, string[]>()
     for (const h of hits) {
-      let lines = files.get(h.path)
-      if (!lines) {
-        lines = (await ports.readFile(h.path, signal)).split(/\r?\n/)
-        files.set(h.path, lines)
-      }
+      const lines = await linesOf(h.path)
       add(h.path, h.startLine, lines.slice(h.startLine - 1, h.endLine), 'codebase')
     }
   }

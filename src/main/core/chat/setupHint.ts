@@ -13,7 +13,8 @@ export function withChatSetupHint(err: unknown, how: string): unknown {
   return new HearthError(
     err.code,
     `no chat model answered (${err.message}). ${how}, or start Ollama, or add a server of your own (Settings ▸ Endpoints)`,
-    err.details,
+    // The panel shows a short "No chat model yet" with a way to set one up, this sentence folded away.
+    { ...err.details, noChatModel: true },
   )
 }
 

@@ -16,6 +16,7 @@ import type { SearchOptions, SearchResponse } from './hybridSearch'
 import { indexDirFor, indexDiskUsage } from './indexLocation'
 import { formatBytes } from './store/diskSpace'
 import { describeError, storeReasonOf } from './store/storeErrors'
+import type { SymbolHit } from './store/protocol'
 import { RETRY_MS, StoreRetry } from './storeRetry'
 import type { IndexProgress } from './indexer'
 import { WorkspaceIndex } from './workspaceIndex'
@@ -375,6 +376,13 @@ export class IndexService implements Disposable, BudgetConsumer, ContextSource, 
       if (storeReasonOf(err) !== 'index_damaged' || !this.retryLater(err)) throw err
       throw new HearthError('unavailable', describeError(err), { reason: 'index_damaged' })
     }
+  }
+
+  /** Declared names by prefix with the chunk declaring each (the chat's @symbol picker); none without an index. */
+  async symbols(prefix: string, limit: number): Promise<SymbolHit[]> {
+    const idx = this.current
+    if (!idx) return []
+    return idx.symbolsByPrefix(prefix, limit)
   }
 
   /**

@@ -8,7 +8,7 @@ import { search, type SearchOptions, type SearchResponse, type VectorSide } from
 import { Indexer, type IndexerOptions, type IndexProgress, type ScanSummary } from './indexer'
 import { IndexStore } from './store/indexStore'
 import { recordIndexUse } from './indexMeta'
-import type { OpArgs, StoreStats, SymbolSnippet } from './store/protocol'
+import type { OpArgs, StoreStats, SymbolHit, SymbolSnippet } from './store/protocol'
 import { describeError } from './store/storeErrors'
 
 export interface WorkspaceIndexOptions {
@@ -296,6 +296,11 @@ export class WorkspaceIndex implements BudgetConsumer {
 
   symbolSnippets(names: string[], excludePath: string | undefined, limit: number): Promise<SymbolSnippet[]> {
     return this.store.call('symbolSnippets', { names, excludePath, limit })
+  }
+
+  /** Declared names by prefix, each with its chunk (the chat's @symbol picker). */
+  symbolsByPrefix(prefix: string, limit: number): Promise<SymbolHit[]> {
+    return this.store.call('symbolsByPrefix', { prefix, limit })
   }
 
   async close(): Promise<void> {

@@ -4,17 +4,11 @@ import { basename } from 'node:path'
 import type * as NodeLlamaCpp from 'node-llama-cpp'
 import type { Llama, LlamaCompletion, LlamaContext, LlamaModel } from 'node-llama-cpp'
 import { HearthError } from '@shared/errors'
-import { AsyncQueue } from '../base/asyncQueue'
-import type {
-  CompletionProvider,
-  FimEvent,
-  FimPrompt,
-  GenerateOptions,
-  ProviderState,
-  StopReason,
-} from './fimTypes'
+import { engineGeneration } from './engineGeneration'
+import type { CompletionProvider, FimEvent, FimPrompt, GenerateOptions, ProviderState } from './fimTypes'
 import { describeError } from '../net/upstreamErrors'
-import { TimingMeter } from './timingMeter'
+
+export { raceAbort } from './engineGeneration'
 
 export interface EmbeddedProviderOptions {
   /** A GGUF file. */
@@ -172,86 +166,29 @@ export class EmbeddedProvider implements CompletionProvider {
 
   async *stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
     if (this.disposed) throw new HearthError('unavailable', `${this.label}: disposed`)
-    const meter = new TimingMeter()
     this.active++
     this.clearIdle()
-    const ac = new AbortController()
-    const onAbort = (): void =>
-      ac.abort(new HearthError('cancelled', `${this.label}: request cancelled`, { reason: 'cancelled' }))
-    if (o.signal.aborted) onAbort()
-    else o.signal.addEventListener('abort', onAbort, { once: true })
-    let deadline: ReturnType<typeof setTimeout> | undefined
-    let generation: Promise<unknown> | undefined
-    let settled = false
     try {
-      const l = await raceAbort(this.ensureLoaded(), ac.signal)
-      // The deadline is the completion's, not the model load's: loading happens once (the status
-      // says "loading"), and counting it made the first completion after a start always time out
-      // on a laptop. A request cancelled meanwhile leaves the load running for the next one.
-      deadline = setTimeout(
-        () =>
-          ac.abort(
-            new HearthError('timeout', `${this.label}: did not finish within ${o.timeoutMs} ms`, {
-              reason: 'deadline',
-            }),
-          ),
-        o.timeoutMs,
-      )
-      this.current = { phase: 'generating' }
-      const queue = new AsyncQueue<FimEvent>()
-      let tokens = 0
-      const options = {
-        signal: ac.signal,
-        maxTokens: o.maxTokens,
-        temperature: o.temperature,
-        onTextChunk: (text: string) => {
-          meter.text(text)
-          queue.push({ type: 'text', text })
-        },
-        onToken: (t: readonly unknown[]) => {
-          tokens += t.length
-        },
-        ...(o.stop.length > 0 ? { customStopTriggers: [...o.stop] } : {}),
-      }
-      const run = l.infill
-        ? l.completion.generateInfillCompletionWithMeta(prompt.prefixWithContext, prompt.suffix, options)
-        : (async () => {
-            const { mod } = await sharedLlama()
-            const text = new mod.LlamaText(
-              prompt.parts.map((p) => (p.special ? new mod.SpecialTokensText(p.text) : p.text)),
+      yield* engineGeneration({
+        label: this.label,
+        o,
+        load: () => this.ensureLoaded(),
+        setState: (s) => (this.current = s),
+        generate: async (l, options) => {
+          if (l.infill)
+            return l.completion.generateInfillCompletionWithMeta(
+              prompt.prefixWithContext,
+              prompt.suffix,
+              options,
             )
-            return l.completion.generateCompletionWithMeta(text, options)
-          })()
-      generation = run.then(
-        (r) => {
-          settled = true
-          const reason = r.metadata.stopReason
-          const stopReason: StopReason =
-            reason === 'maxTokens' ? 'length' : reason === 'abort' ? 'abort' : 'stop'
-          queue.push({ type: 'done', timing: meter.finish(tokens), stopReason })
-          queue.end()
+          const { mod } = await sharedLlama()
+          const text = new mod.LlamaText(
+            prompt.parts.map((p) => (p.special ? new mod.SpecialTokensText(p.text) : p.text)),
+          )
+          return l.completion.generateCompletionWithMeta(text, options)
         },
-        (err: unknown) => {
-          settled = true
-          queue.fail(err)
-        },
-      )
-      for await (const e of queue) yield e
-      this.current = { phase: 'ready' }
-    } catch (err) {
-      const e = this.mapError(err, ac.signal)
-      this.current = e.code === 'cancelled' ? { phase: 'ready' } : { phase: 'error', error: describeError(e) }
-      throw e
+      })
     } finally {
-      clearTimeout(deadline)
-      o.signal.removeEventListener('abort', onAbort)
-      // The consumer may stop early (it has enough text): stop the engine too, and let the
-      // sequence go before the next request takes it. (An engine that has already finished
-      // needs no abort: that would build an error and run the listeners for nothing.)
-      if (!settled && !ac.signal.aborted)
-        ac.abort(new HearthError('cancelled', 'consumer finished', { reason: 'cancelled' }))
-      if (generation) await generation
-      if (this.current.phase === 'generating') this.current = { phase: 'ready' }
       this.active--
       this.armIdle()
     }
@@ -314,34 +251,4 @@ export class EmbeddedProvider implements CompletionProvider {
     if (this.idleTimer) clearTimeout(this.idleTimer)
     this.idleTimer = undefined
   }
-
-  private mapError(err: unknown, signal: AbortSignal): HearthError {
-    if (err instanceof HearthError) return err
-    if (signal.aborted && signal.reason instanceof HearthError) return signal.reason
-    return new HearthError(
-      'unavailable',
-      `${this.label}: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        reason: 'engine_error',
-      },
-    )
-  }
-}
-
-export function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e instanceof Error ? e : new Error(String(e)))
-      },
-    )
-  })
 }

@@ -1,4 +1,3 @@
-import { HearthError } from '@shared/errors'
 import type { EndpointConfig } from '@shared/settings/schema'
 import { embeddedModelPath } from '../files/modelPath'
 import type { HttpClient } from '../net/httpClient'
@@ -15,6 +14,7 @@ import type { ChatProvider } from './chat/chatTypes'
 import { EmbeddedChat } from './chat/embeddedChat'
 import { OllamaChat } from './chat/ollamaChat'
 import { OpenAiChat } from './chat/openAiChat'
+import { TritonChat } from './chat/tritonChat'
 
 /** Everything a provider needs to be built for one endpoint and one model. */
 export interface ProviderSpec {
@@ -45,72 +45,55 @@ export interface DefaultProviderFactoryOptions {
 }
 
 export function defaultProviderFactory(o: DefaultProviderFactoryOptions): ProviderFactory {
+  /** What every HTTP provider of an endpoint is built with: its URL, the client, its token. */
+  const http = ({ endpoint: e, model, token }: ProviderSpec) => ({
+    url: e.url ?? '',
+    model,
+    http: o.http,
+    ...(token ? { token } : {}),
+  })
+  /** The embedded engine's file and threads for an `embedded` endpoint. */
+  const engine = ({ endpoint: e, model }: ProviderSpec) => ({
+    modelPath: embeddedModelPath(model, e.modelsDir),
+    ...(e.threads ? { threads: e.threads } : {}),
+    ...(o.idleUnloadMs !== undefined ? { idleUnloadMs: o.idleUnloadMs } : {}),
+  })
   return {
-    completion({ endpoint: e, model, token }) {
-      const url = e.url ?? ''
-      const auth = token ? { token } : {}
+    completion(spec) {
+      const e = spec.endpoint
       switch (e.kind) {
         case 'ollama':
-          return new OllamaProvider({
-            url,
-            model,
-            http: o.http,
-            ...(e.keepAlive ? { keepAlive: e.keepAlive } : {}),
-            ...auth,
-          })
+          return new OllamaProvider({ ...http(spec), ...(e.keepAlive ? { keepAlive: e.keepAlive } : {}) })
         case 'openai':
           return e.fim === 'infill'
-            ? new LlamaCppInfillProvider({ url, model, http: o.http, ...auth })
-            : new OpenAiProvider({
-                url,
-                model,
-                http: o.http,
-                fimMode: e.fim === 'template' ? 'template' : 'suffix',
-                ...auth,
-              })
+            ? new LlamaCppInfillProvider(http(spec))
+            : new OpenAiProvider({ ...http(spec), fimMode: e.fim === 'template' ? 'template' : 'suffix' })
         case 'triton':
-          return new TritonProvider({
-            url,
-            model,
-            http: o.http,
-            ...(e.flavor ? { flavor: e.flavor } : {}),
-            ...auth,
-          })
+          return new TritonProvider({ ...http(spec), ...(e.flavor ? { flavor: e.flavor } : {}) })
         case 'embedded':
           return new EmbeddedProvider({
-            modelPath: embeddedModelPath(model, e.modelsDir),
-            ...(e.threads ? { threads: e.threads } : {}),
+            ...engine(spec),
             ...(e.flashAttention !== undefined ? { flashAttention: e.flashAttention } : {}),
-            ...(o.idleUnloadMs !== undefined ? { idleUnloadMs: o.idleUnloadMs } : {}),
           })
       }
     },
-    chat({ endpoint: e, model, token }) {
-      const url = e.url ?? ''
-      const auth = token ? { token } : {}
+    chat(spec) {
+      const e = spec.endpoint
+      const context = e.contextLength !== undefined ? { contextLength: e.contextLength } : {}
       switch (e.kind) {
         case 'ollama':
-          return new OllamaChat({
-            url,
-            model,
-            http: o.http,
-            ...(e.keepAlive ? { keepAlive: e.keepAlive } : {}),
-            ...auth,
-          })
+          return new OllamaChat({ ...http(spec), ...(e.keepAlive ? { keepAlive: e.keepAlive } : {}) })
         case 'openai':
-          return new OpenAiChat({ url, model, http: o.http, ...auth })
+          return new OpenAiChat({ ...http(spec), ...context })
         case 'triton':
-          throw new HearthError(
-            'invalid_argument',
-            'chat through Triton is not supported yet: route the chat task to Ollama, an OpenAI-compatible server (vLLM, llama.cpp) or the embedded engine',
-            { reason: 'bad_request' },
-          )
-        case 'embedded':
-          return new EmbeddedChat({
-            modelPath: embeddedModelPath(model, e.modelsDir),
-            ...(e.threads ? { threads: e.threads } : {}),
-            ...(o.idleUnloadMs !== undefined ? { idleUnloadMs: o.idleUnloadMs } : {}),
+          return new TritonChat({
+            ...http(spec),
+            ...context,
+            ...(e.flavor ? { flavor: e.flavor } : {}),
+            ...(e.chatTemplate ? { template: e.chatTemplate } : {}),
           })
+        case 'embedded':
+          return new EmbeddedChat(engine(spec))
       }
     },
     embedder({ endpoint: e, model, token }) {

@@ -49,7 +49,12 @@ export class TritonProvider extends HttpProviderBase implements CompletionProvid
   }
 
   stream(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
-    return this.guard(o, () => this.run(prompt, o))
+    return this.streamText(prompt.parts.map((p) => p.text).join(''), o)
+  }
+
+  /** Generates from `input` as the model will read it (a rendered FIM or chat template). */
+  streamText(input: string, o: GenerateOptions): AsyncGenerator<FimEvent> {
+    return this.guard(o, () => this.run(input, o))
   }
 
   private body(text: string, o: GenerateOptions, stream: boolean): Record<string, unknown> {
@@ -70,9 +75,8 @@ export class TritonProvider extends HttpProviderBase implements CompletionProvid
     }
   }
 
-  private async *run(prompt: FimPrompt, o: GenerateOptions): AsyncGenerator<FimEvent> {
+  private async *run(input: string, o: GenerateOptions): AsyncGenerator<FimEvent> {
     const meter = new TimingMeter()
-    const input = prompt.parts.map((p) => p.text).join('')
     const streaming = this.opts.streaming !== false
     const url = `${this.endpoint}/v2/models/${encodeURIComponent(this.model)}/${streaming ? 'generate_stream' : 'generate'}`
     const res = await this.post(

@@ -6,6 +6,18 @@ import { promptComplexity } from './sizeRule'
 
 export type ChatTask = 'chat' | 'reasoning'
 
+/** A conversation made for one model's context window, with the answer's token limit that leaves room for. */
+export interface FittedChat {
+  messages: readonly ChatMessage[]
+  maxTokens?: number
+}
+
+/**
+ * The conversation to send, or how to make it for a model's context window (tokens; undefined
+ * when the backend does not say): the route knows the model only once it has picked a backend.
+ */
+export type ChatPrompt = readonly ChatMessage[] | ((contextTokens: number | undefined) => FittedChat)
+
 /** Where an answer came from, for the reply's `model` and the panel's footer. */
 export interface ChatServedBy {
   endpointId: string
@@ -26,12 +38,20 @@ export class RoutedChat {
 
   async *stream(
     task: ChatTask,
-    messages: readonly ChatMessage[],
+    prompt: ChatPrompt,
     o: ChatOptions,
     onRoute?: (s: ChatServedBy) => void,
   ): AsyncGenerator<ChatEvent> {
     const router = this.router
-    const hints = { complexity: promptComplexity(messages.map((m) => m.content).join('\n')) }
+    const build = typeof prompt === 'function' ? prompt : (): FittedChat => ({ messages: prompt })
+    // The size rule weighs the conversation as it would go to a model of unknown size.
+    const hints = {
+      complexity: promptComplexity(
+        build(undefined)
+          .messages.map((m) => m.content)
+          .join('\n'),
+      ),
+    }
     const tried = new Set<string>()
     const failures: HearthError[] = []
     let sel: Selection = router.select(task, hints)
@@ -60,8 +80,10 @@ export class RoutedChat {
       const ticket = router.begin(sel)
       let yielded = false
       try {
-        for await (const ev of provider.stream(messages, {
+        const fitted = build(await provider.contextTokens?.(o.signal))
+        for await (const ev of provider.stream(fitted.messages, {
           ...o,
+          maxTokens: Math.min(o.maxTokens, fitted.maxTokens ?? o.maxTokens),
           timeoutMs: Math.min(o.timeoutMs, routeTimeout),
         })) {
           if (ev.type === 'text') yielded = true

@@ -96,6 +96,8 @@ export function makeIndexApi() {
     refreshTermStatsStep: (a: { ifStale?: boolean }) => mended((d) => d.refreshTermStatsStep(a.ifStale)),
     symbolSnippets: (a: { names: string[]; excludePath?: string; limit: number }) =>
       mended((d) => d.symbolSnippets(a.names, a.excludePath, a.limit)),
+    symbolsByPrefix: (a: { prefix: string; limit: number }) =>
+      mended((d) => d.symbolsByPrefix(a.prefix, a.limit)),
     stats: () => need().stats(),
     verify: () => need().verify(),
     /** Chunk texts recorded as having a vector (verify). */

@@ -3,6 +3,7 @@ import type { PGlite } from '@electric-sql/pglite'
 import { Backlog } from './backlog'
 import { writeBatch, writePrepared } from './batchWrite'
 import { chunkTexts, hitsByHash, symbolSnippets } from './chunkQueries'
+import { symbolsByPrefix } from './symbolLookup'
 import { type BatchPart, FileMirror, deleteFileRows } from './fileRows'
 import { searchFts } from './ftsSearch'
 import { checkRows, chunkList, linkedHashes, verify } from './indexChecks'
@@ -22,6 +23,7 @@ import type {
   SearchFilter,
   StoreHit,
   StoreStats,
+  SymbolHit,
   SymbolSnippet,
   VectorState,
   VerifyResult,
@@ -244,6 +246,11 @@ export class IndexDb {
     limit: number,
   ): Promise<SymbolSnippet[]> {
     return symbolSnippets(this.db, names, excludePath, limit)
+  }
+
+  /** Declared names by prefix, for the chat's @symbol picker (symbolLookup.ts). */
+  symbolsByPrefix(prefix: string, limit: number): Promise<SymbolHit[]> {
+    return symbolsByPrefix(this.db, prefix, limit)
   }
 
   stats(): StoreStats {

@@ -68,6 +68,7 @@ export const INDEX_CALLS: Record<Exclude<keyof IndexApi, 'open'>, true> = {
   chunkTexts: true,
   refreshTermStatsStep: true,
   symbolSnippets: true,
+  symbolsByPrefix: true,
   stats: true,
   verify: true,
   linkedHashes: true,

@@ -174,6 +174,14 @@ export interface SymbolSnippet {
   content: string
 }
 
+/** A declared name and the chunk that declares it (the chat's @symbol picker). */
+export interface SymbolHit {
+  name: string
+  path: string
+  startLine: number
+  endLine: number
+}
+
 /** Consistency of the stored index (tests, `hearth index` after a crash). */
 export interface VerifyResult {
   /** Files whose recorded chunk count differs from the chunks stored for them. */

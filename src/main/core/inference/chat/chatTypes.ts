@@ -24,6 +24,11 @@ export interface ChatProvider {
   readonly id: string
   readonly model: string
   stream(messages: readonly ChatMessage[], o: ChatOptions): AsyncIterable<ChatEvent>
+  /**
+   * The served model's context window in tokens, where it can be learned (the GGUF's context,
+   * Ollama's /api/show, a vLLM model list, the endpoint's setting); undefined when unknown.
+   */
+  contextTokens?(signal: AbortSignal): Promise<number | undefined>
   state(): ProviderState
   dispose(): Promise<void>
 }

@@ -1,11 +1,9 @@
 import { basename } from 'node:path'
 import type { ChatHistoryItem, LlamaChat, LlamaContext, LlamaModel } from 'node-llama-cpp'
 import { HearthError } from '@shared/errors'
-import { AsyncQueue } from '../../base/asyncQueue'
-import { describeError } from '../../net/upstreamErrors'
-import { defaultEngineThreads, loadEngineModel, raceAbort } from '../embeddedProvider'
-import type { ProviderState, StopReason } from '../fimTypes'
-import { TimingMeter } from '../timingMeter'
+import { defaultEngineThreads, loadEngineModel } from '../embeddedProvider'
+import { engineGeneration, raceAbort } from '../engineGeneration'
+import type { ProviderState } from '../fimTypes'
 import type { ChatEvent, ChatMessage, ChatOptions, ChatProvider } from './chatTypes'
 
 export interface EmbeddedChatOptions {
@@ -76,70 +74,24 @@ export class EmbeddedChat implements ChatProvider {
     await l.model.dispose()
   }
 
+  /** The context the engine runs this model with: the GGUF's training context, capped. */
+  async contextTokens(signal: AbortSignal): Promise<number | undefined> {
+    const l = await raceAbort(this.ensureLoaded(), signal)
+    this.armIdle()
+    return l.context.contextSize
+  }
+
   private async *generate(messages: readonly ChatMessage[], o: ChatOptions): AsyncGenerator<ChatEvent> {
     this.clearIdle()
-    const meter = new TimingMeter()
-    const ac = new AbortController()
-    const onAbort = (): void => ac.abort(cancelled(this.label))
-    if (o.signal.aborted) onAbort()
-    else o.signal.addEventListener('abort', onAbort, { once: true })
-    let deadline: ReturnType<typeof setTimeout> | undefined
-    let generation: Promise<unknown> | undefined
-    let settled = false
     try {
-      const l = await raceAbort(this.ensureLoaded(), ac.signal)
-      deadline = setTimeout(
-        () =>
-          ac.abort(
-            new HearthError('timeout', `${this.label}: did not finish within ${o.timeoutMs} ms`, {
-              reason: 'deadline',
-            }),
-          ),
-        o.timeoutMs,
-      )
-      this.current = { phase: 'generating' }
-      const queue = new AsyncQueue<ChatEvent>()
-      let tokens = 0
-      generation = l.chat
-        .generateResponse(toHistory(messages), {
-          signal: ac.signal,
-          maxTokens: o.maxTokens,
-          temperature: o.temperature,
-          onTextChunk: (text: string) => {
-            meter.text(text)
-            queue.push({ type: 'text', text })
-          },
-          onToken: (t: readonly unknown[]) => {
-            tokens += t.length
-          },
-          ...(o.stop.length > 0 ? { customStopTriggers: [...o.stop] } : {}),
-        })
-        .then(
-          (r) => {
-            settled = true
-            const reason = r.metadata.stopReason
-            const stopReason: StopReason =
-              reason === 'maxTokens' ? 'length' : reason === 'abort' ? 'abort' : 'stop'
-            queue.push({ type: 'done', timing: meter.finish(tokens), stopReason })
-            queue.end()
-          },
-          (err: unknown) => {
-            settled = true
-            queue.fail(err)
-          },
-        )
-      for await (const e of queue) yield e
-      this.current = { phase: 'ready' }
-    } catch (err) {
-      const e = this.mapError(err, ac.signal)
-      this.current = e.code === 'cancelled' ? { phase: 'ready' } : { phase: 'error', error: describeError(e) }
-      throw e
+      yield* engineGeneration({
+        label: this.label,
+        o,
+        load: () => this.ensureLoaded(),
+        setState: (s) => (this.current = s),
+        generate: (l, options) => l.chat.generateResponse(toHistory(messages), options),
+      })
     } finally {
-      clearTimeout(deadline)
-      o.signal.removeEventListener('abort', onAbort)
-      if (!settled && !ac.signal.aborted) ac.abort(cancelled(this.label))
-      if (generation) await generation
-      if (this.current.phase === 'generating') this.current = { phase: 'ready' }
       this.armIdle()
     }
   }
@@ -175,18 +127,6 @@ export class EmbeddedChat implements ChatProvider {
   private clearIdle(): void {
     if (this.idle) clearTimeout(this.idle)
     this.idle = undefined
-  }
-
-  private mapError(err: unknown, signal: AbortSignal): HearthError {
-    if (err instanceof HearthError) return err
-    if (signal.aborted && signal.reason instanceof HearthError) return signal.reason
-    return new HearthError(
-      'unavailable',
-      `${this.label}: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        reason: 'engine_error',
-      },
-    )
   }
 }
 

@@ -6,6 +6,7 @@ import { DEFAULT_OLLAMA_URL } from '../ollamaProvider'
 import { ollamaClient, ollamaError } from '../ollamaClient'
 import { TimingMeter } from '../timingMeter'
 import type { ChatEvent, ChatMessage, ChatOptions, ChatProvider } from './chatTypes'
+import { ContextProbe, contextFromOllamaShow } from './contextProbe'
 
 export interface OllamaChatOptions {
   url?: string
@@ -27,12 +28,27 @@ export class OllamaChat implements ChatProvider {
   private readonly endpoint: string
   private readonly label: string
   private current: ProviderState = { phase: 'idle' }
+  private readonly context: ContextProbe
+  /** The window learned from /api/show, sent as num_ctx so the server runs with it. */
+  private numCtx: number | undefined
 
   constructor(private readonly opts: OllamaChatOptions) {
     this.endpoint = baseUrl(opts.url ?? DEFAULT_OLLAMA_URL)
     this.model = opts.model
     this.id = `ollama:${opts.model}@${this.endpoint}`
     this.label = `ollama at ${this.endpoint}`
+    this.context = new ContextProbe(
+      opts.http,
+      opts.token,
+      this.label,
+      { url: `${this.endpoint}/api/show`, method: 'POST', body: { model: opts.model } },
+      contextFromOllamaShow,
+    )
+  }
+
+  async contextTokens(signal: AbortSignal): Promise<number | undefined> {
+    this.numCtx = await this.context.tokens(signal)
+    return this.numCtx
   }
 
   state(): ProviderState {
@@ -54,7 +70,7 @@ export class OllamaChat implements ChatProvider {
           num_predict: o.maxTokens,
           temperature: o.temperature,
           ...(o.stop.length > 0 ? { stop: [...o.stop] } : {}),
-          ...(o.numCtx !== undefined ? { num_ctx: o.numCtx } : {}),
+          ...((o.numCtx ?? this.numCtx) !== undefined ? { num_ctx: o.numCtx ?? this.numCtx } : {}),
         },
       })
       for await (const part of parts) {

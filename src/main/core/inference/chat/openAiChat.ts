@@ -5,12 +5,15 @@ import type { StopReason } from '../fimTypes'
 import { HttpProviderBase } from '../httpProviderBase'
 import { TimingMeter } from '../timingMeter'
 import type { ChatEvent, ChatMessage, ChatOptions, ChatProvider } from './chatTypes'
+import { ContextProbe, contextFromModelList } from './contextProbe'
 
 export interface OpenAiChatOptions {
   /** Server root or its /v1 (vLLM, llama.cpp server, OpenAI-compatible gateways). */
   url: string
   model: string
   token?: string
+  /** The model's context window (tokens) when the server's model list does not give it. */
+  contextLength?: number
   http: HttpClient
 }
 
@@ -25,12 +28,26 @@ export class OpenAiChat extends HttpProviderBase implements ChatProvider {
   readonly kind = 'openai'
   readonly id: string
   private readonly chatUrl: string
+  private readonly context: ContextProbe
 
-  constructor(opts: OpenAiChatOptions) {
+  constructor(private readonly opts: OpenAiChatOptions) {
     const root = baseUrl(opts.url)
     super(opts.http, `openai-compatible server at ${root}`, opts.model, opts.token)
-    this.chatUrl = root.endsWith('/v1') ? `${root}/chat/completions` : `${root}/v1/chat/completions`
+    const v1 = root.endsWith('/v1') ? root : `${root}/v1`
+    this.chatUrl = `${v1}/chat/completions`
     this.id = `openai:${opts.model}@${root}`
+    this.context = new ContextProbe(
+      opts.http,
+      opts.token,
+      this.label,
+      { url: `${v1}/models`, method: 'GET' },
+      contextFromModelList(opts.model),
+    )
+  }
+
+  /** The model list's max_model_len (vLLM) or n_ctx_train (llama.cpp), else the endpoint's setting. */
+  async contextTokens(signal: AbortSignal): Promise<number | undefined> {
+    return (await this.context.tokens(signal)) ?? this.opts.contextLength
   }
 
   stream(messages: readonly ChatMessage[], o: ChatOptions): AsyncGenerator<ChatEvent> {
