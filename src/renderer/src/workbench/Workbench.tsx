@@ -1,26 +1,47 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { WatcherStatus, WorkspaceInfo } from '@shared/contract/workspace'
 import { ConfirmClose } from '../dialogs/ConfirmClose'
 import { EditorStore } from '../documents/editorStore'
 import type { CursorInfo } from '../editor/cursorInfo'
 import { EditorArea } from '../editor/EditorArea'
-import type { CommandId } from '../keyboard/keybindings'
-import { keyLabel } from '../keyboard/keybindings'
+import { activeEditor } from '../commands/activeEditor'
+import { editorActions } from '../commands/editorActions'
+import { allCommands, commandById, commandLabel, keybindingTable, keyLabel } from '../commands/registry'
+import type { PickItem, WorkbenchActions, WorkbenchContext } from '../commands/workbenchActions'
+import { formatKey } from '../keyboard/keybindings'
+import { ShortcutsView, type ShortcutRow } from '../keyboard/ShortcutsView'
 import { isMac, useShortcuts } from '../keyboard/useShortcuts'
 import { loadMonaco } from '../monaco/loadMonaco'
 import { monacoBuffers } from '../monaco/monacoBuffers'
+import { setFileOpener } from '../monaco/fileOpener'
 import { useMonaco } from '../monaco/useMonaco'
+import type { PaletteEntry } from '../quickopen/commandItems'
 import { QuickOpen } from '../quickopen/QuickOpen'
+import { QuickPick, type QuickPickRequest } from '../quickopen/QuickPick'
+import { ScmDiffView } from '../scm/ScmDiffView'
+import { noteCommandRun, userState } from '../session/userState'
+import { useWorkbenchSession } from '../session/useWorkbenchSession'
 import { StatusBar } from '../status/StatusBar'
 import { TabBar } from '../tabs/TabBar'
 import type { ConnectionState } from '../transport/connectionState'
 import { ObservableValue } from '../util/observableValue'
 import { useObservable } from '../util/useObservable'
 import { ActivityBar } from './ActivityBar'
+import { BottomPanelArea } from './BottomPanelArea'
+import { usePanelVisible } from './bottomPanelState'
 import type { FilePosition } from './contributionTypes'
-import { sidebarPanels } from './contributions'
-import { useSidebarWidth } from './useSidebarWidth'
+import { bottomPanels, sidebarPanels } from './contributions'
+import { clampSidebarWidth, useSidebarWidth } from './useSidebarWidth'
+
+/** The command that shows each sidebar panel, for the activity bar's tooltips. */
+const PANEL_COMMANDS: Record<string, string> = {
+  explorer: 'view.showExplorer',
+  search: 'view.showSearch',
+  chat: 'view.showChat',
+  perf: 'view.showPerformance',
+  settings: 'workbench.openSettings',
+}
 
 interface Props {
   api: HearthApi
@@ -52,10 +73,35 @@ export function Workbench({
   const [cursor] = useState(() => new ObservableValue<CursorInfo | undefined>(undefined))
   const { monaco, error: monacoError } = useMonaco()
   const [sidebar, setSidebar] = useState({ visible: true, panel: sidebarPanels[0]?.id ?? 'explorer' })
-  const [quickOpen, setQuickOpen] = useState(false)
+  // The panel under the editor (terminals): shown or hidden as a whole (Ctrl+J).
+  const [panelVisible, setPanelVisible] = usePanelVisible()
+  // Quick open's text when it opened: '' for files, '>' for commands.
+  const [quickOpen, setQuickOpen] = useState<string | undefined>()
+  const [quickPick, setQuickPick] = useState<QuickPickRequest | undefined>()
+  const [shortcutsOpen, setShortcutsOpen] = useState(false)
   const [confirmClose, setConfirmClose] = useState<string | undefined>()
   const [watcher, setWatcher] = useState<WatcherStatus | undefined>(info.watcher)
-  const { width, onPointerDown } = useSidebarWidth()
+  const { width, setWidth, onPointerDown } = useSidebarWidth()
+  const session = useWorkbenchSession({
+    api,
+    root: info.root,
+    store,
+    layout: {
+      sidebarVisible: sidebar.visible,
+      sidebarPanel: sidebar.panel,
+      sidebarWidth: width,
+      panelVisible,
+    },
+    applyLayout: (l) => {
+      const known = sidebarPanels.some((p) => p.id === l.sidebarPanel)
+      setSidebar((s) => ({
+        visible: l.sidebarVisible ?? s.visible,
+        panel: known && l.sidebarPanel ? l.sidebarPanel : s.panel,
+      }))
+      if (l.sidebarWidth) setWidth(clampSidebarWidth(l.sidebarWidth))
+      if (l.panelVisible !== undefined) setPanelVisible(l.panelVisible && bottomPanels.length > 0)
+    },
+  })
 
   useEffect(() => {
     const offChanged = api.on('file.changed', (c) => void store.fileChanged(c))
@@ -93,6 +139,7 @@ export function Workbench({
   }, [snapshot.active, info.name])
 
   const openFile = useCallback((path: string, at?: FilePosition) => store.open(path, at), [store])
+  useEffect(() => setFileOpener(openFile), [openFile])
 
   const requestClose = useCallback(
     (path: string) => {
@@ -104,42 +151,113 @@ export function Workbench({
 
   const showPanel = useCallback((panel: string) => setSidebar({ visible: true, panel }), [])
 
-  const run = (command: CommandId): void => {
-    const active = store.activePath
-    switch (command) {
-      case 'quickOpen':
-        setQuickOpen((v) => !v)
-        return
-      case 'save':
-        if (active) void store.save(active)
-        return
-      case 'closeTab':
-        if (active) requestClose(active)
-        return
-      case 'nextTab':
-        store.cycle(1)
-        return
-      case 'previousTab':
-        store.cycle(-1)
-        return
-      case 'toggleSidebar':
-        setSidebar((s) => ({ ...s, visible: !s.visible }))
-        return
-      case 'showExplorer':
-        showPanel('explorer')
-        return
-      case 'showSearch':
-        showPanel('search')
-        return
-      case 'showChat':
-        showPanel('chat')
-        return
-      case 'openFolder':
-        onOpenFolder()
-        return
-    }
+  const focusEditor = useCallback(() => {
+    if (store.activePath) activeEditor()?.focus()
+  }, [store])
+
+  const actions: WorkbenchActions = {
+    quickOpen: (prefix = '') => setQuickOpen((v) => (v === prefix ? undefined : prefix)),
+    openFolder: onOpenFolder,
+    save: () => {
+      if (store.activePath) void store.save(store.activePath)
+    },
+    saveAll: () => void store.saveAll(),
+    closeActive: () => {
+      if (store.activePath) requestClose(store.activePath)
+    },
+    closeAll: () => {
+      // Clean tabs close at once; each unsaved one stays and asks, as Close Editor does.
+      for (const d of store.snapshot.get().docs) if (!d.dirty) store.close(d.path)
+      const dirty = store.snapshot.get().docs.find((d) => d.dirty)
+      if (dirty) requestClose(dirty.path)
+    },
+    cycleTab: (step) => store.cycle(step),
+    toggleSidebar: () => setSidebar((s) => ({ ...s, visible: !s.visible })),
+    togglePanel: () => setPanelVisible((v) => !v),
+    hasBottomPanel: () => bottomPanels.length > 0,
+    showKeyboardShortcuts: () => {
+      setQuickOpen(undefined)
+      setShortcutsOpen(true)
+    },
+    pick: <T extends PickItem>(items: readonly T[], placeholder: string) =>
+      new Promise<T | undefined>((resolve) =>
+        setQuickPick({
+          kind: 'pick',
+          items,
+          placeholder,
+          resolve: (item) => resolve(item as T | undefined),
+        }),
+      ),
+    showInfo: (title, lines) => setQuickPick({ kind: 'info', title, lines }),
+    focusEditor,
   }
-  useShortcuts(run)
+
+  const context = (): WorkbenchContext => ({
+    api,
+    openFile,
+    showPanel,
+    activePath: store.activePath,
+    editor: activeEditor(),
+    workbench: actions,
+  })
+
+  /** Runs a command if it can run now; false leaves its key to others (Monaco, the browser). */
+  const runCommand = (id: string): boolean => {
+    const command = commandById(id)
+    if (!command) return false
+    const ctx = context()
+    if (command.enabled && !command.enabled(ctx)) return false
+    try {
+      const done = command.run(ctx)
+      if (done) void done.catch((err: unknown) => reportCommandFailure(commandLabel(command), err))
+    } catch (err) {
+      reportCommandFailure(commandLabel(command), err)
+    }
+    return true
+  }
+  const reportCommandFailure = (label: string, err: unknown): void =>
+    actions.showInfo(`${label} failed`, [err instanceof Error ? err.message : String(err)])
+
+  const table = useMemo(() => keybindingTable(), [])
+  useShortcuts(table, runCommand)
+
+  /** What the palette lists when it opens: the commands that can run now, then the editor's actions. */
+  const paletteEntries = (): PaletteEntry[] => {
+    const ctx = context()
+    const ours: PaletteEntry[] = allCommands()
+      .filter((c) => !c.enabled || c.enabled(ctx))
+      .map((c) => ({
+        id: c.id,
+        label: commandLabel(c),
+        keys: c.keys?.[0] ? formatKey(c.keys[0], isMac) : '',
+        run: () => {
+          // "Recently used" is the palette's own memory, as in VS Code (keys do not count).
+          noteCommandRun(c.id)
+          runCommand(c.id)
+        },
+      }))
+    const known = new Set(ours.map((e) => e.id))
+    // The editor's actions act on an open file; with none they would do nothing.
+    const editor = editorActions(ctx.activePath ? ctx.editor : undefined)
+      .filter((a) => !known.has(a.id))
+      .map((a) => ({
+        id: a.id,
+        label: a.label,
+        keys: a.keys,
+        run: () => {
+          noteCommandRun(a.id)
+          a.run()
+        },
+      }))
+    return [...ours, ...editor]
+  }
+
+  const shortcutRows = (): ShortcutRow[] => [
+    ...allCommands().map((c) => ({ id: c.id, label: commandLabel(c), keys: c.keys ?? [] })),
+    ...editorActions(activeEditor())
+      .filter((a) => !commandById(a.id))
+      .map((a) => ({ id: a.id, label: `Editor: ${a.label}`, keys: [], keyLabels: a.keys ? [a.keys] : [] })),
+  ]
 
   const activeDoc = snapshot.docs.find((d) => d.path === snapshot.active)
   const closing = confirmClose ? store.view(confirmClose) : undefined
@@ -152,6 +270,8 @@ export function Workbench({
           active={sidebar.visible ? sidebar.panel : undefined}
           onSelect={(id) => setSidebar((s) => ({ visible: !(s.visible && s.panel === id), panel: id }))}
           onOpenFolder={onOpenFolder}
+          keyHint={(id) => keyLabel(PANEL_COMMANDS[id] ?? '', isMac)}
+          openFolderKey={keyLabel('file.openFolder', isMac)}
         />
         <aside className="sidebar" data-testid="sidebar" hidden={!sidebar.visible} style={{ width }}>
           {sidebarPanels.map(({ id, component: Panel }) => (
@@ -181,9 +301,11 @@ export function Workbench({
               store={store}
               snapshot={snapshot}
               cursor={cursor}
-              emptyHint={`Open a file from the explorer, or press ${keyLabel('quickOpen', isMac)} to search by name.`}
+              emptyHint={`Open a file from the explorer, press ${keyLabel('workbench.quickOpen', isMac)} to search by name, or ${keyLabel('workbench.showCommands', isMac)} for all commands.`}
             />
           )}
+          <ScmDiffView api={api} activePath={snapshot.active} openFile={openFile} />
+          <BottomPanelArea api={api} openFile={openFile} activePath={snapshot.active} />
         </main>
       </div>
       <StatusBar
@@ -195,13 +317,46 @@ export function Workbench({
         watcher={watcher}
         openPanel={showPanel}
       />
-      {quickOpen && (
+      {quickOpen !== undefined && (
         <QuickOpen
           api={api}
-          onClose={() => setQuickOpen(false)}
+          initialValue={quickOpen}
+          recentFiles={session.get().recentFiles}
+          activePath={snapshot.active}
+          commands={paletteEntries}
+          recentCommands={userState.get().recentCommands}
+          onClose={() => {
+            setQuickOpen(undefined)
+            focusEditor()
+          }}
           onPick={(path) => {
-            setQuickOpen(false)
+            setQuickOpen(undefined)
             store.open(path)
+          }}
+          onRun={(entry) => {
+            setQuickOpen(undefined)
+            focusEditor()
+            entry.run()
+          }}
+        />
+      )}
+      {quickPick && (
+        <QuickPick
+          key={quickPick.kind === 'pick' ? quickPick.placeholder : quickPick.title}
+          request={quickPick}
+          onClose={() => {
+            setQuickPick(undefined)
+            focusEditor()
+          }}
+        />
+      )}
+      {shortcutsOpen && (
+        <ShortcutsView
+          rows={shortcutRows()}
+          isMac={isMac}
+          onClose={() => {
+            setShortcutsOpen(false)
+            focusEditor()
           }}
         />
       )}
