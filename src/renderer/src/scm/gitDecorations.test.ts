@@ -16,7 +16,13 @@ describe('decorationsFor', () => {
   it('marks files with VS Code letters and their folders with the strongest tone', () => {
     const d = decorationsFor(
       status({
-        staged: { changes: [{ path: 'src/a.ts', kind: 'A' }, { path: 'src/b.ts', kind: 'M' }], more: 0 },
+        staged: {
+          changes: [
+            { path: 'src/a.ts', kind: 'A' },
+            { path: 'src/b.ts', kind: 'M' },
+          ],
+          more: 0,
+        },
         unstaged: {
           changes: [
             { path: 'src/b.ts', kind: 'D' },
