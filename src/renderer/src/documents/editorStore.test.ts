@@ -250,3 +250,74 @@ describe('EditorStore', () => {
     expect(buf('a.ts').text).toBe('changed while offline\n')
   })
 })
+
+/** A buffer that moves as the Monaco one does: a new buffer with the same text. */
+class MovableBuffer extends StringBuffer {
+  moveTo = (): TextBuffer => {
+    this.dispose()
+    return new MovableBuffer(this.text)
+  }
+}
+
+describe('EditorStore: renames, moves and deletes made through Hearth', () => {
+  function movable(files: Record<string, string>) {
+    const ws = new MemoryWorkspace()
+    for (const [p, t] of Object.entries(files)) ws.disk(p, t)
+    const store = new EditorStore(ws, Promise.resolve({ create: (_p, text) => new MovableBuffer(text) }))
+    return { ws, store, buf: (p: string) => store.buffer(p) as StringBuffer }
+  }
+
+  it('a renamed file keeps its tab place, text, unsaved edits and version; saving writes the new path', async () => {
+    const { ws, store, buf } = movable({ 'a.ts': 'one\n', 'z.ts': 'z\n' })
+    store.open('a.ts')
+    store.open('z.ts')
+    store.activate('a.ts')
+    await settle()
+    buf('a.ts').type('one\nedited\n')
+    // What the core does on file.rename: the bytes move with their version.
+    ws.files.set('src/b.ts', ws.files.get('a.ts') as never)
+    ws.files.delete('a.ts')
+    store.moved('a.ts', 'src/b.ts')
+    const snap = store.snapshot.get()
+    expect(snap.docs.map((d) => d.path)).toEqual(['src/b.ts', 'z.ts'])
+    expect(snap.active).toBe('src/b.ts')
+    expect(store.view('src/b.ts')).toMatchObject({ name: 'b.ts', dirty: true, status: 'ready' })
+    expect(buf('src/b.ts').text).toBe('one\nedited\n')
+    expect(await store.save('src/b.ts')).toBe(true)
+    expect(ws.writes.at(-1)).toMatchObject({ path: 'src/b.ts', text: 'one\nedited\n', baseVersion: 'v1' })
+    expect(store.view('src/b.ts')?.dirty).toBe(false)
+  })
+
+  it('a moved folder takes every open file below it along, and nothing else', async () => {
+    const { store } = movable({ 'src/a.ts': 'a\n', 'src/lib/b.ts': 'b\n', 'srcx.ts': 'x\n' })
+    for (const p of ['src/a.ts', 'src/lib/b.ts', 'srcx.ts']) store.open(p)
+    await settle()
+    store.moved('src', 'app/src')
+    expect(store.snapshot.get().docs.map((d) => d.path)).toEqual([
+      'app/src/a.ts',
+      'app/src/lib/b.ts',
+      'srcx.ts',
+    ])
+  })
+
+  it('a buffer that cannot move is recreated with the same text', async () => {
+    const { store, buf } = setup({ 'a.ts': 'one\n' })
+    store.open('a.ts')
+    await settle()
+    buf('a.ts').type('changed\n')
+    store.moved('a.ts', 'b.ts')
+    await settle()
+    expect(buf('b.ts').text).toBe('changed\n')
+    expect(store.view('b.ts')?.dirty).toBe(true)
+  })
+
+  it('a deleted file closes when clean and stays, marked deleted, with unsaved edits', async () => {
+    const { store, buf } = movable({ 'src/a.ts': 'a\n', 'src/b.ts': 'b\n', 'c.ts': 'c\n' })
+    for (const p of ['src/a.ts', 'src/b.ts', 'c.ts']) store.open(p)
+    await settle()
+    buf('src/b.ts').type('unsaved\n')
+    store.deleted('src')
+    expect(store.snapshot.get().docs.map((d) => d.path)).toEqual(['src/b.ts', 'c.ts'])
+    expect(store.view('src/b.ts')?.banner).toEqual({ kind: 'deletedOnDisk' })
+  })
+})

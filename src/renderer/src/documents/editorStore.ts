@@ -2,6 +2,7 @@ import type { HearthApi } from '@shared/contract'
 import { HearthError } from '@shared/errors'
 import { ObservableValue } from '../util/observableValue'
 import type { DocView, EditorSnapshot } from './docView'
+import { openDocuments } from './openDocuments'
 import type { BufferFactory, TextBuffer } from './textBuffer'
 
 interface Doc {
@@ -37,11 +38,18 @@ export class EditorStore {
   private active: string | undefined
   private revealSeq = 0
   private disposed = false
+  private readonly offEvents: (() => void)[]
 
   constructor(
     private readonly api: HearthApi,
     private readonly buffers: Promise<BufferFactory>,
-  ) {}
+  ) {
+    // Renames and deletes made through Hearth (this window's explorer or another one's).
+    this.offEvents = [
+      api.on('workspace.moved', ({ from, to }) => this.moved(from, to)),
+      api.on('workspace.deleted', ({ path }) => this.deleted(path)),
+    ]
+  }
 
   get activePath(): string | undefined {
     return this.active
@@ -219,9 +227,99 @@ export class EditorStore {
     }
   }
 
+  /**
+   * `from` (a file or a folder) is now `to`: open documents under it take their new path and keep
+   * their text, unsaved edits, cursor and version (a rename keeps the bytes and the mtime, so a
+   * later save is still checked against the right version).
+   */
+  moved(from: string, to: string): void {
+    let changed = false
+    for (const path of [...this.order]) {
+      const rest = under(path, from)
+      if (rest === null) continue
+      const doc = this.docs.get(path) as Doc
+      const next = to + rest
+      const there = this.docs.get(next)
+      if (there) {
+        // A tab was already open on the new name (its file had been deleted): keep the one with
+        // unsaved edits, preferring the moved one.
+        if (there.view.dirty && !doc.view.dirty) {
+          this.close(path)
+          continue
+        }
+        this.close(next)
+      }
+      this.rekey(doc, path, next)
+      changed = true
+    }
+    if (changed) this.publish()
+  }
+
+  /**
+   * `path` (a file or a folder) was deleted through Hearth: its clean documents close, as in VS
+   * Code; one with unsaved edits stays open with the "deleted on disk" bar, so nothing is lost.
+   */
+  deleted(path: string): void {
+    for (const p of [...this.order]) {
+      if (under(p, path) === null) continue
+      const doc = this.docs.get(p) as Doc
+      if (doc.view.dirty) {
+        this.patch(doc, { banner: { kind: 'deletedOnDisk' } })
+        this.publish()
+      } else this.close(p)
+    }
+  }
+
   dispose(): void {
+    const mine = openDocuments.get() === this.snapshot.get()
     this.disposed = true
+    for (const off of this.offEvents) off()
     for (const path of [...this.order]) this.close(path)
+    if (mine) openDocuments.set({ docs: [], active: undefined })
+  }
+
+  private rekey(doc: Doc, from: string, to: string): void {
+    this.docs.delete(from)
+    this.docs.set(to, doc)
+    this.order[this.order.indexOf(from)] = to
+    if (this.active === from) this.active = to
+    const name = baseName(to)
+    if (doc.view.status !== 'ready' || !doc.buffer) {
+      // Not loaded (or refused): read it again under its new name.
+      this.patch(doc, { path: to, name })
+      void this.load(doc)
+      return
+    }
+    const wasDirty = doc.view.dirty
+    const old = doc.buffer
+    doc.unsubscribe?.()
+    const moved = old.moveTo?.(to)
+    if (moved) this.adopt(doc, moved, wasDirty)
+    else {
+      // A buffer that cannot move: a new one with the same text (the view starts at the top).
+      const text = old.getText()
+      old.dispose()
+      doc.buffer = undefined
+      void this.buffers.then((factory) => {
+        if (this.docs.get(to) !== doc || doc.buffer) return
+        this.adopt(doc, factory.create(to, text), wasDirty)
+        this.publish()
+      })
+    }
+    this.patch(doc, {
+      path: to,
+      name,
+      compare: undefined,
+      language: doc.buffer?.languageId() ?? doc.view.language,
+    })
+  }
+
+  private adopt(doc: Doc, buffer: TextBuffer, dirty: boolean): void {
+    doc.buffer = buffer
+    // Still dirty until saved: the new buffer has no version the disk matches.
+    doc.savedVersionId = dirty ? Number.NaN : buffer.versionId()
+    doc.unsubscribe = buffer.onDidChange(() => this.updateDirty(doc))
+    this.patch(doc, { language: buffer.languageId() })
   }
 
   private async load(doc: Doc): Promise<void> {
@@ -337,7 +435,15 @@ export class EditorStore {
 
   private publish(): void {
     this.snapshot.set({ docs: this.order.map((p) => (this.docs.get(p) as Doc).view), active: this.active })
+    // A workbench being replaced must not overwrite the new one's documents.
+    if (!this.disposed) openDocuments.set(this.snapshot.get())
   }
+}
+
+/** The part of `path` after `base` ('' for `base` itself, '/x' below it), or null when not under it. */
+function under(path: string, base: string): string | null {
+  if (path === base) return ''
+  return path.startsWith(`${base}/`) ? path.slice(base.length) : null
 }
 
 function message(err: unknown): string {

@@ -11,6 +11,12 @@ export interface TextBuffer {
   languageId: () => string
   onDidChange(listener: () => void): () => void
   dispose: () => void
+  /**
+   * The file was renamed or moved: a buffer for `path` with this text (and this language's
+   * successor), shown in place of this one by any editor showing it, cursor and scroll kept. This
+   * one is disposed. Undo history does not cross over.
+   */
+  moveTo?: (path: string) => TextBuffer
 }
 
 export interface BufferFactory {

@@ -1,20 +1,39 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import type { KeyboardEvent } from 'react'
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
+import type { DragEvent, KeyboardEvent, MouseEvent } from 'react'
+import { GitDecorationBadge } from '../scm/GitDecorationBadge'
 import type { PanelProps } from '../workbench/contributionTypes'
+import { DeleteDialog } from './DeleteDialog'
+import { parentOf, pathUnder } from './entryNames'
+import { explorerActions } from './explorerActions'
+import { ExplorerMenu, SEPARATOR, type MenuItem } from './ExplorerMenu'
 import { ancestors, flattenTree, type DirState, type TreeRow } from './flattenTree'
+import { NameInput } from './NameInput'
+import { useExplorerEdits } from './useExplorerEdits'
+import './explorer.css'
+
+/** The drag payload type: only rows of this tree are dropped (not files from the desktop). */
+const DRAG_TYPE = 'application/x-hearth-path'
+/** A folder hovered this long while dragging opens, as in VS Code. */
+const DRAG_EXPAND_MS = 600
 
 /**
  * The file tree. Lazy: a folder is listed (`workspace.list`) when first expanded and listed
- * again when the core reports it changed (`workspace.treeChanged`).
+ * again when the core reports it changed (`workspace.treeChanged`). Its file operations (context
+ * menu, F2, Delete, drag and drop) live in useExplorerEdits.
  */
 export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps) {
   const [dirs, setDirs] = useState<Map<string, DirState>>(() => new Map())
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set())
   const [selected, setSelected] = useState<string | undefined>()
   const [rootName, setRootName] = useState('')
+  const [menu, setMenu] = useState<{ x: number; y: number; path: string | undefined } | undefined>()
+  const [dropDir, setDropDir] = useState<string | undefined>()
   const dirsRef = useRef(dirs)
   dirsRef.current = dirs
+  const rootRef = useRef('')
   const treeRef = useRef<HTMLDivElement>(null)
+  const dragging = useRef<string | undefined>(undefined)
+  const dragTimer = useRef<{ dir: string; timer: ReturnType<typeof setTimeout> } | undefined>(undefined)
 
   const load = useCallback(
     (dir: string) => {
@@ -33,7 +52,10 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
     setExpanded(new Set())
     load('')
     api.call('workspace.info', {}).then(
-      (info) => setRootName(info?.name ?? ''),
+      (info) => {
+        setRootName(info?.name ?? '')
+        rootRef.current = info?.root ?? ''
+      },
       () => undefined,
     )
   }, [api, load])
@@ -50,14 +72,27 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
     }
   }, [api, load, reset])
 
+  const expand = useCallback(
+    (dir: string) => {
+      const up = [...ancestors(dir), dir].filter((d) => d !== '')
+      setExpanded((s) => (up.every((d) => s.has(d)) ? s : new Set([...s, ...up])))
+      for (const d of up) if (dirsRef.current.get(d)?.kind !== 'loaded') load(d)
+    },
+    [load],
+  )
+
+  const reveal = useCallback(
+    (path: string) => {
+      expand(parentOf(path))
+      setSelected(path)
+    },
+    [expand],
+  )
+
   // Reveal the active file: expand its folders (listing them if needed) and select it.
   useEffect(() => {
-    if (!activePath) return
-    const up = ancestors(activePath)
-    setExpanded((s) => (up.every((d) => s.has(d)) ? s : new Set([...s, ...up])))
-    for (const d of up) if (!dirsRef.current.has(d)) load(d)
-    setSelected(activePath)
-  }, [activePath, load])
+    if (activePath) reveal(activePath)
+  }, [activePath, reveal])
 
   const toggle = (path: string): void => {
     setExpanded((s) => {
@@ -71,16 +106,125 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
     })
   }
 
+  const rows = flattenTree(dirs, expanded)
+  const rowsRef = useRef(rows)
+  rowsRef.current = rows
+  const root = dirs.get('')
+  const focusTree = useCallback(() => treeRef.current?.focus(), [])
+
+  const entryOf = (path: string) => {
+    const d = dirsRef.current.get(parentOf(path))
+    return d?.kind === 'loaded' ? d.entries.find((e) => e.path === path) : undefined
+  }
+
+  const expandedRef = useRef(expanded)
+  expandedRef.current = expanded
+  const selectedRef = useRef(selected)
+  selectedRef.current = selected
+
+  const edits = useExplorerEdits({
+    api,
+    root: () => rootRef.current,
+    siblings: (dir) => {
+      const d = dirsRef.current.get(dir)
+      return d?.kind === 'loaded' ? d.entries.map((e) => e.name) : undefined
+    },
+    kindOf: (path) => entryOf(path)?.kind,
+    expand,
+    select: setSelected,
+    focusTree,
+    openFile: (path) => openFile(path),
+    moved: (from, to) => {
+      // A renamed folder stays as open as it was; its old listings go (their paths are stale).
+      setExpanded(
+        (s) => new Set([...s].map((p) => (pathUnder(p, from) === null ? p : to + pathUnder(p, from)))),
+      )
+      setDirs((m) => new Map([...m].filter(([p]) => pathUnder(p, from) === null)))
+      for (const p of expandedRef.current) {
+        const rest = pathUnder(p, from)
+        if (rest !== null) load(to + rest)
+      }
+    },
+    nextAfter: (path) => {
+      const list = rowsRef.current.filter((r) => pathUnder(r.entry.path, path) === null)
+      const i = rowsRef.current.findIndex((r) => r.entry.path === path)
+      const after = rowsRef.current.slice(i + 1).find((r) => pathUnder(r.entry.path, path) === null)
+      return after?.entry.path ?? list.filter((r) => rowsRef.current.indexOf(r) < i).at(-1)?.entry.path
+    },
+  })
+
+  /** The folder a new entry goes in: the selected folder, or the selected file's folder. */
+  const folderFor = (path: string | undefined): string => {
+    if (path === undefined) return ''
+    return entryOf(path)?.kind === 'dir' ? path : parentOf(path)
+  }
+
+  const folderForRef = useRef(folderFor)
+  folderForRef.current = folderFor
+  const { startNew, startRename, askDelete, copyPath } = edits
+  useEffect(() => {
+    explorerActions.set({
+      newEntry: (kind, dir) => startNew(kind, dir ?? folderForRef.current(selectedRef.current)),
+      rename: (path) => {
+        const p = path ?? selectedRef.current
+        if (p) startRename(p)
+      },
+      remove: (path, permanent) => {
+        const p = path ?? selectedRef.current
+        if (p) askDelete(p, permanent)
+      },
+      copyPath: (relative, path) => {
+        const p = path ?? selectedRef.current
+        if (p !== undefined) void copyPath(p, relative)
+      },
+      reveal: (path) => {
+        reveal(path)
+        focusTree()
+      },
+      selection: () => selectedRef.current,
+    })
+    return () => explorerActions.set(undefined)
+  }, [startNew, startRename, askDelete, copyPath, reveal, focusTree])
+
   const activate = (row: TreeRow): void => {
     setSelected(row.entry.path)
     if (row.entry.kind === 'dir') toggle(row.entry.path)
     else openFile(row.entry.path)
   }
 
-  const rows = flattenTree(dirs, expanded)
-  const root = dirs.get('')
+  const openMenu = (e: MouseEvent, path: string | undefined): void => {
+    e.preventDefault()
+    e.stopPropagation()
+    if (path !== undefined) setSelected(path)
+    setMenu({ x: e.clientX, y: e.clientY, path })
+  }
+
+  const menuItems = (path: string | undefined): (MenuItem | typeof SEPARATOR)[] => {
+    const dir = folderFor(path)
+    const items: (MenuItem | typeof SEPARATOR)[] = [
+      { id: 'newFile', label: 'New File…', run: () => startNew('file', dir) },
+      { id: 'newFolder', label: 'New Folder…', run: () => startNew('dir', dir) },
+    ]
+    if (path === undefined) return [...items, SEPARATOR, { id: 'refresh', label: 'Refresh', run: reset }]
+    return [
+      ...items,
+      SEPARATOR,
+      { id: 'copyPath', label: 'Copy Path', keys: 'Shift+Alt+C', run: () => void copyPath(path, false) },
+      {
+        id: 'copyRelativePath',
+        label: 'Copy Relative Path',
+        keys: 'Ctrl+Shift+Alt+C',
+        run: () => void copyPath(path, true),
+      },
+      SEPARATOR,
+      { id: 'rename', label: 'Rename…', keys: 'F2', run: () => startRename(path) },
+      { id: 'delete', label: 'Delete', keys: 'Delete', run: () => askDelete(path) },
+    ]
+  }
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    // The workbench's key table ran a command for this key already (explorerCommands).
+    if (e.defaultPrevented) return
     const i = rows.findIndex((r) => r.entry.path === selected)
     const row = rows[i]
     const move = (j: number): void => {
@@ -94,6 +238,13 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
       if (row.expanded) toggle(row.entry.path)
       else move(rows.findLastIndex((r, j) => j < i && r.depth < row.depth))
     } else if (e.key === 'Enter' && row) activate(row)
+    else if (e.key === 'F2' && row) startRename(row.entry.path)
+    else if (e.key === 'Delete' && row) askDelete(row.entry.path, e.shiftKey)
+    else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && treeRef.current) {
+      const el = row && treeRef.current.querySelector(`[data-path="${CSS.escape(row.entry.path)}"]`)
+      const r = (el ?? treeRef.current).getBoundingClientRect()
+      setMenu({ x: r.left + 24, y: r.bottom, path: row?.entry.path })
+    } else if (e.key === 'Escape') setMenu(undefined)
     else return
     e.preventDefault()
   }
@@ -105,32 +256,170 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
       ?.scrollIntoView({ block: 'nearest' })
   }, [selected, visible])
 
+  // Drag and drop: rows of this tree onto a folder (a file row means its folder; empty space the root).
+  const dragOver = (e: DragEvent, dir: string): void => {
+    if (!e.dataTransfer.types.includes(DRAG_TYPE)) return
+    e.preventDefault()
+    e.stopPropagation()
+    e.dataTransfer.dropEffect = 'move'
+    if (dropDir !== dir) setDropDir(dir)
+    if (dragTimer.current?.dir !== dir) {
+      clearTimeout(dragTimer.current?.timer)
+      dragTimer.current =
+        dir === '' || expandedRef.current.has(dir)
+          ? undefined
+          : { dir, timer: setTimeout(() => expand(dir), DRAG_EXPAND_MS) }
+    }
+  }
+  const dragEnd = (): void => {
+    dragging.current = undefined
+    clearTimeout(dragTimer.current?.timer)
+    dragTimer.current = undefined
+    setDropDir(undefined)
+  }
+  const drop = (e: DragEvent, dir: string): void => {
+    const from = e.dataTransfer.getData(DRAG_TYPE) || dragging.current
+    dragEnd()
+    if (!from) return
+    e.preventDefault()
+    e.stopPropagation()
+    void edits.move(from, dir)
+  }
+
+  const edit = edits.edit
+  const nameInput = (depth: number, label: string) =>
+    edit && (
+      <NameInput
+        value={edit.value}
+        error={edit.error}
+        busy={edit.busy}
+        depth={depth}
+        label={label}
+        onChange={edits.changeValue}
+        onCommit={(onBlur) => void edits.commitEdit(onBlur)}
+        onCancel={edits.cancelEdit}
+      />
+    )
+  const newLabel = edit?.mode === 'new' ? (edit.kind === 'dir' ? 'New folder name' : 'New file name') : ''
+
   return (
     <div className="explorer" data-testid="explorer">
       <div className="panel-header">
         <span className="panel-title" title={rootName}>
           {rootName || 'Explorer'}
         </span>
+        <button
+          className="icon-button"
+          title="New File…"
+          data-testid="explorer-new-file"
+          onClick={() => startNew('file', folderFor(selected))}
+        >
+          +
+        </button>
+        <button
+          className="icon-button"
+          title="New Folder…"
+          data-testid="explorer-new-folder"
+          onClick={() => startNew('dir', folderFor(selected))}
+        >
+          ⊞
+        </button>
         <button className="icon-button" title="Refresh" data-testid="explorer-refresh" onClick={reset}>
           ⟳
         </button>
       </div>
-      <div className="tree" role="tree" tabIndex={0} ref={treeRef} onKeyDown={onKeyDown} aria-label="Files">
+      <div
+        className={dropDir === '' ? 'tree drop-target' : 'tree'}
+        role="tree"
+        tabIndex={0}
+        ref={treeRef}
+        onKeyDown={onKeyDown}
+        aria-label="Files"
+        data-testid="explorer-tree"
+        onContextMenu={(e) => openMenu(e, undefined)}
+        onDragOver={(e) => dragOver(e, '')}
+        onDragLeave={(e) => {
+          if (!treeRef.current?.contains(e.relatedTarget as Node | null)) setDropDir(undefined)
+        }}
+        onDrop={(e) => drop(e, '')}
+      >
         {root?.kind === 'loading' && <div className="tree-note">Loading…</div>}
         {root?.kind === 'error' && <div className="tree-note error">{root.message}</div>}
-        {root?.kind === 'loaded' && root.entries.length === 0 && (
+        {root?.kind === 'loaded' && root.entries.length === 0 && !edit && (
           <div className="tree-note">This folder is empty.</div>
         )}
-        {rows.map((row) => (
-          <TreeItem
-            key={row.entry.path}
-            row={row}
-            selected={row.entry.path === selected}
-            active={row.entry.path === activePath}
-            onClick={() => activate(row)}
-          />
-        ))}
+        {edit?.mode === 'new' && edit.dir === '' && nameInput(0, newLabel)}
+        {rows.map((row) => {
+          const path = row.entry.path
+          const isDir = row.entry.kind === 'dir'
+          const renaming = edit?.mode === 'rename' && edit.path === path
+          return (
+            <Fragment key={path}>
+              {renaming ? (
+                nameInput(row.depth, `Rename ${row.entry.name}`)
+              ) : (
+                <TreeItem
+                  row={row}
+                  selected={path === selected}
+                  active={path === activePath}
+                  dropTarget={isDir && dropDir === path}
+                  onClick={() => activate(row)}
+                  onContextMenu={(e) => openMenu(e, path)}
+                  onDragStart={(e) => {
+                    dragging.current = path
+                    e.dataTransfer.setData(DRAG_TYPE, path)
+                    e.dataTransfer.setData('text/plain', path)
+                    e.dataTransfer.effectAllowed = 'move'
+                  }}
+                  onDragEnd={dragEnd}
+                  onDragOver={(e) => dragOver(e, isDir ? path : parentOf(path))}
+                  onDrop={(e) => drop(e, isDir ? path : parentOf(path))}
+                />
+              )}
+              {edit?.mode === 'new' &&
+                isDir &&
+                row.expanded &&
+                edit.dir === path &&
+                nameInput(row.depth + 1, newLabel)}
+            </Fragment>
+          )
+        })}
       </div>
+      {edits.notice && (
+        <div
+          className={`explorer-notice ${edits.notice.kind}`}
+          role={edits.notice.kind === 'error' ? 'alert' : 'status'}
+          data-testid="explorer-notice"
+          data-kind={edits.notice.kind}
+        >
+          <span className="explorer-notice-text">{edits.notice.text}</span>
+          {edits.notice.action && (
+            <button data-testid="explorer-notice-action" onClick={edits.notice.action.run}>
+              {edits.notice.action.label}
+            </button>
+          )}
+          <button className="icon-button" title="Dismiss" onClick={() => edits.setNotice(undefined)}>
+            ×
+          </button>
+        </div>
+      )}
+      {menu && (
+        <ExplorerMenu
+          x={menu.x}
+          y={menu.y}
+          items={menuItems(menu.path)}
+          onClose={() => {
+            setMenu(undefined)
+          }}
+        />
+      )}
+      {edits.confirm && (
+        <DeleteDialog
+          confirm={edits.confirm}
+          onConfirm={() => void edits.confirmDelete()}
+          onCancel={edits.cancelDelete}
+        />
+      )}
     </div>
   )
 }
@@ -139,12 +428,24 @@ function TreeItem({
   row,
   selected,
   active,
+  dropTarget,
   onClick,
+  onContextMenu,
+  onDragStart,
+  onDragEnd,
+  onDragOver,
+  onDrop,
 }: {
   row: TreeRow
   selected: boolean
   active: boolean
+  dropTarget: boolean
   onClick: () => void
+  onContextMenu: (e: MouseEvent) => void
+  onDragStart: (e: DragEvent) => void
+  onDragEnd: () => void
+  onDragOver: (e: DragEvent) => void
+  onDrop: (e: DragEvent) => void
 }) {
   const { entry, depth, expanded, state } = row
   const isDir = entry.kind === 'dir'
@@ -154,6 +455,7 @@ function TreeItem({
     active && 'active',
     entry.ignored && 'ignored',
     entry.kind === 'symlink' && 'symlink',
+    dropTarget && 'drop-target',
   ]
   return (
     <>
@@ -167,10 +469,17 @@ function TreeItem({
         data-kind={entry.kind}
         style={{ paddingLeft: 8 + depth * 12 }}
         onClick={onClick}
+        onContextMenu={onContextMenu}
+        draggable
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
         title={entry.kind === 'symlink' ? `${entry.path} (link outside the workspace)` : entry.path}
       >
         <span className="twistie">{isDir ? (expanded ? '▾' : '▸') : ''}</span>
         <span className="tree-name">{entry.name}</span>
+        <GitDecorationBadge path={entry.path} isDir={isDir} />
       </div>
       {isDir && expanded && state?.kind === 'loading' && (
         <div className="tree-note" style={{ paddingLeft: 20 + (depth + 1) * 12 }}>

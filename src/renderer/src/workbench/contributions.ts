@@ -62,4 +62,8 @@ export const editorContributions: EditorContribution[] = [
 export const bottomPanels: BottomPanel[] = [{ id: 'terminal', title: 'Terminal', component: TerminalPanel }]
 
 /** Each feature's commands (declared in its own folder); the palette and keybindings derive from these. */
-export const commandContributions: readonly (readonly Command[])[] = [gitCommands, explorerCommands, terminalCommands]
+export const commandContributions: readonly (readonly Command[])[] = [
+  gitCommands,
+  explorerCommands,
+  terminalCommands,
+]

@@ -1,0 +1,27 @@
+import { ObservableValue } from '../util/observableValue'
+
+/**
+ * What the explorer can be asked to do from outside (its commands, the palette). The mounted
+ * ExplorerPanel registers itself here; a path left out means the explorer's selection.
+ */
+export interface ExplorerActions {
+  /** Starts the inline name input for a new file or folder in `dir` (default: the selection's folder). */
+  newEntry(kind: 'file' | 'dir', dir?: string): void
+  rename(path?: string): void
+  /** Asks, then moves to the trash; `permanent` skips the trash (Shift+Delete). */
+  remove(path?: string, permanent?: boolean): void
+  copyPath(relative: boolean, path?: string): void
+  /** Expands the folders above `path`, selects it, scrolls to it and focuses the tree. */
+  reveal(path: string): void
+  /** The selected entry, if any. */
+  selection(): string | undefined
+}
+
+/** One explorer per window (the workbench mounts one); undefined while none is mounted. */
+export const explorerActions = new ObservableValue<ExplorerActions | undefined>(undefined)
+
+/** Whether keyboard focus is in the explorer's tree (its F2 / Delete keys apply only then). */
+export function explorerTreeFocused(): boolean {
+  if (typeof document === 'undefined') return false
+  return document.activeElement?.closest('[data-testid="explorer-tree"]') != null
+}
