@@ -10,7 +10,7 @@ export function modelUri(monaco: Monaco, path: string): ReturnType<Monaco['Uri']
 
 /** Open files as Monaco models: one per path, disposed when the tab closes. */
 export function monacoBuffers(monaco: Monaco): BufferFactory {
-  return {
+  const factory: BufferFactory = {
     create(path: string, text: string): TextBuffer {
       const language = languageForPath(path, monaco.languages.getLanguages())
       const uri = modelUri(monaco, path)
@@ -46,7 +46,35 @@ export function monacoBuffers(monaco: Monaco): BufferFactory {
           return () => d.dispose()
         },
         dispose: () => model.dispose(),
+        moveTo(next) {
+          // A URI cannot change: a new model under the new path takes the text and the editors.
+          const moved = factory.create(next, model.getValue(monaco.editor.EndOfLinePreference.LF))
+          moveEditors(monaco, model, monaco.editor.getModel(modelUri(monaco, next)))
+          model.dispose()
+          return moved
+        },
       }
     },
+  }
+  return factory
+}
+
+/** Editors showing `from` show `to` instead, cursor and scroll kept; a diff showing it lets go first. */
+function moveEditors(
+  monaco: Monaco,
+  from: ReturnType<Monaco['editor']['createModel']>,
+  to: ReturnType<Monaco['editor']['getModel']>,
+): void {
+  const inDiffs = new Set<unknown>()
+  for (const diff of monaco.editor.getDiffEditors()) {
+    const m = diff.getModel()
+    inDiffs.add(diff.getOriginalEditor()).add(diff.getModifiedEditor())
+    if (m && (m.original === from || m.modified === from)) diff.setModel(null)
+  }
+  for (const ed of monaco.editor.getEditors()) {
+    if (inDiffs.has(ed) || ed.getModel() !== from) continue
+    const state = ed.saveViewState()
+    ed.setModel(to)
+    if (state) ed.restoreViewState(state)
   }
 }
