@@ -34,6 +34,16 @@ const EDIT_ANSWER = [
   '```\n',
 ]
 
+const APPLY = 'export const LIMIT = 3\nexport const NAME = "apply"\n'
+/** An answer whose code block names the file it is for. */
+const APPLY_ANSWER = [
+  'Raise it:\n\n',
+  '```js title=src/apply.js\n',
+  'export const LIMIT = 5\n',
+  'export const NAME = "apply"\n',
+  '```\n',
+]
+
 describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat protocol)', () => {
   let parent: string
   let served: ServedHearth
@@ -46,23 +56,26 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     openai.chatTokensFor = (messages) =>
       (messages.at(-1)?.content ?? '').startsWith('File: ')
         ? EDIT_ANSWER
-        : (messages.at(-1)?.content ?? '').includes('how many attempts')
-          ? Array.from({ length: 60 }, (_, i) => `word${i} `)
-          : (messages.at(-1)?.content ?? '').includes('[1] ')
-            ? [
-                'The delay ',
-                '**doubles** ',
-                'after each failure [1].\n\n',
-                '```ts\n',
-                'delay *= 2\n',
-                '```\n',
-              ]
-            : ['I was given no code.']
+        : (messages.at(-1)?.content ?? '').includes('make the limit five')
+          ? APPLY_ANSWER
+          : (messages.at(-1)?.content ?? '').includes('how many attempts')
+            ? Array.from({ length: 60 }, (_, i) => `word${i} `)
+            : (messages.at(-1)?.content ?? '').includes('[1] ')
+              ? [
+                  'The delay ',
+                  '**doubles** ',
+                  'after each failure [1].\n\n',
+                  '```ts\n',
+                  'delay *= 2\n',
+                  '```\n',
+                ]
+              : ['I was given no code.']
     parent = await tempDir('hearth-e2e-chat-')
     const ws = join(parent, 'project')
     await mkdir(join(ws, 'src'), { recursive: true })
     await writeFile(join(ws, 'src/retry.js'), RETRY)
     await writeFile(join(ws, 'src/colors.js'), COLORS)
+    await writeFile(join(ws, 'src/apply.js'), APPLY)
     const dataDir = join(parent, 'data')
     await mkdir(dataDir)
     // The laptop profile's chat task goes to the local OpenAI-compatible server.
@@ -211,6 +224,101 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     await expect.poll(() => waitText(page)).toContain('exportconstGRAY="#888"')
     expect(await waitText(page)).toContain('exportconstRED="#ff0000"')
     expect(await readFile(disk, 'utf8')).toBe(before)
+  })
+  it('@ opens a picker of files and symbols; each picked one is a removable chip and is sent', async () => {
+    await page.keyboard.press('Control+l')
+    const panel = page.getByTestId('chat-panel')
+    await panel.getByRole('button', { name: 'New', exact: true }).click()
+    const input = panel.getByRole('textbox', { name: 'Question', exact: true })
+    // Without @codebase, only what is mentioned is sent.
+    await panel.getByRole('button', { name: 'Remove @codebase' }).click()
+    await input.fill('')
+    await input.pressSequentially('compare @colo')
+    const list = panel.getByTestId('chat-mentions')
+    await list.getByRole('option', { name: /colors\.js/ }).waitFor()
+    await input.press('Enter')
+    await panel.locator('.chat-chip', { hasText: '@src/colors.js' }).waitFor()
+    expect(await input.inputValue()).toBe('compare ')
+    await input.pressSequentially('with @retryWi')
+    await list.getByRole('option', { name: /retryWithBackoff/ }).waitFor({ timeout: 10_000 })
+    await list.getByRole('option', { name: /retryWithBackoff/ }).click()
+    const chip = panel.locator('.chat-chip', { hasText: '@retryWithBackoff' })
+    await chip.waitFor()
+    expect(await input.inputValue()).toBe('compare with ')
+    await input.press('Enter')
+    await expect.poll(() => panel.getByTestId('chat-answer').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    const sent =
+      (openai.requests.at(-1)?.body as { messages: { content: string }[] }).messages.at(-1)?.content ?? ''
+    expect(sent).toMatch(/\[1\] src\/colors\.js:1-\d+\n```javascript\nexport const RED = /)
+    expect(sent).toMatch(/\[2\] src\/retry\.js:\d+-\d+\n/)
+    expect(sent).toContain('delay *= 2')
+    expect(sent.endsWith('Question: compare with')).toBe(true)
+    await panel.getByRole('button', { name: '+ @codebase' }).click()
+  })
+
+  it('Apply on a code block opens the diff review on the file it names; accepted and saved, the bytes are exact', async () => {
+    const panel = page.getByTestId('chat-panel')
+    await page.keyboard.press('Control+l')
+    const input = panel.getByRole('textbox', { name: 'Question', exact: true })
+    await input.fill('make the limit five')
+    await input.press('Enter')
+    const answer = panel.getByTestId('chat-answer').last()
+    await expect.poll(() => answer.innerText(), { timeout: 30_000 }).toContain('Raise it')
+    await answer.getByRole('button', { name: 'Apply' }).click()
+    const review = page.getByTestId('inline-edit-review')
+    await review.waitFor({ timeout: 15_000 })
+    expect(await review.innerText()).toContain('src/apply.js')
+    const disk = join(served.workspace, 'src/apply.js')
+    // Nothing is written before the accept.
+    expect(await readFile(disk, 'utf8')).toBe(APPLY)
+    await review.getByRole('button', { name: 'Accept all' }).click()
+    await review.waitFor({ state: 'detached' })
+    await expect.poll(() => waitText(page)).toContain('exportconstLIMIT=5')
+    expect(await readFile(disk, 'utf8')).toBe(APPLY)
+    await page.keyboard.press('Control+s')
+    await waitSaved(page, 'src/apply.js')
+    expect(await readFile(disk, 'utf8')).toBe('export const LIMIT = 5\nexport const NAME = "apply"\n')
+  })
+
+  it('with no chat model the panel says so in a line, offers the setup, keeps the question', async () => {
+    const { api, close } = await connectApi(served)
+    try {
+      await api.call('settings.update', {
+        scope: 'user',
+        patch: {
+          endpoints: { deadsrv: { kind: 'openai', url: 'http://127.0.0.1:9' } },
+          profiles: { laptop: { tasks: { chat: { chain: [{ endpoints: ['deadsrv'], model: 'none' }] } } } },
+        },
+      })
+      const panel = page.getByTestId('chat-panel')
+      await page.keyboard.press('Control+l')
+      await panel.getByRole('button', { name: 'New', exact: true }).click()
+      const input = panel.getByRole('textbox', { name: 'Question', exact: true })
+      await input.fill('what does retry do?')
+      await input.press('Enter')
+      const state = panel.getByTestId('chat-no-model')
+      await state.waitFor({ timeout: 30_000 })
+      expect(await state.locator('strong').innerText()).toBe('No chat model yet')
+      expect(await input.inputValue()).toBe('what does retry do?')
+      // The backend's own words are there, folded away.
+      const details = state.locator('details')
+      expect(await details.getAttribute('open')).toBeNull()
+      await details.locator('summary').click()
+      expect(await details.innerText()).toContain('deadsrv')
+      await state.getByRole('button', { name: 'Set up a chat model' }).click()
+      await page.getByTestId('settings-models').waitFor({ timeout: 10_000 })
+    } finally {
+      await api.call('settings.update', {
+        scope: 'user',
+        patch: {
+          endpoints: { deadsrv: null },
+          profiles: {
+            laptop: { tasks: { chat: { chain: [{ endpoints: ['chatsrv'], model: 'qwen2.5-coder-1.5b' }] } } },
+          },
+        },
+      })
+      close()
+    }
   })
 })
 

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { HearthApi, ResultOf } from '@shared/contract'
-import type { ChatTurn, ConversationSummary } from '@shared/contract/chat'
+import type { ChatTurn, ConversationSummary, SymbolRef } from '@shared/contract/chat'
+import { HearthError } from '@shared/errors'
 
 export interface ChatContextChoice {
   codebase: boolean
   files: string[]
+  symbols: SymbolRef[]
   selection?: { path: string; startLine: number; endLine: number; text: string }
 }
 
@@ -24,7 +26,8 @@ export function useChat(api: HearthApi) {
     turns: [],
   })
   const [asking, setAsking] = useState<Asking>()
-  const [error, setError] = useState<string | undefined>()
+  /** The last failure; `noModel` when no chat model could be reached at all (the panel's setup state). */
+  const [error, setError] = useState<{ message: string; noModel: boolean } | undefined>()
   const abort = useRef<AbortController | undefined>(undefined)
   /** The answer streaming in now, by its ask id (read when Stop keeps it). */
   const streamed = useRef({ askId: '', text: '' })
@@ -54,7 +57,7 @@ export function useChat(api: HearthApi) {
         const c = await api.call('chat.get', { id })
         setCurrent({ id: c.id, title: c.title, turns: c.turns })
       } catch (err) {
-        setError(messageOf(err))
+        setError(failure(err))
       }
     },
     [api],
@@ -77,7 +80,7 @@ export function useChat(api: HearthApi) {
           { signal: ctl.signal },
         )
       } catch (err) {
-        if (!ctl.signal.aborted) setError(messageOf(err))
+        if (!ctl.signal.aborted) setError(failure(err))
       } finally {
         abort.current = undefined
         setAsking(undefined)
@@ -132,6 +135,9 @@ export function useChat(api: HearthApi) {
   return { conversations, current, asking, error, ask, stop, open, rename, remove, setError }
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+function failure(err: unknown): { message: string; noModel: boolean } {
+  return {
+    message: err instanceof Error ? err.message : String(err),
+    noModel: err instanceof HearthError && err.details?.noChatModel === true,
+  }
 }

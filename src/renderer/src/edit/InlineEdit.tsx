@@ -20,6 +20,8 @@ interface Props {
   api: HearthApi
   target: EditTarget
   onClose: () => void
+  /** A rewrite that is already written (a chat answer's code block): straight to the review. */
+  proposal?: { rewrite: string; label: string }
 }
 
 type Phase =
@@ -36,9 +38,11 @@ let seq = 0
  * edits the buffer in one undo step; nothing is saved, and a range that changed meanwhile is
  * refused instead of being overwritten.
  */
-export function InlineEdit({ monaco, editor, api, target, onClose }: Props) {
+export function InlineEdit({ monaco, editor, api, target, onClose, proposal }: Props) {
   const [instruction, setInstruction] = useState('')
-  const [phase, setPhase] = useState<Phase>({ kind: 'input' })
+  const [phase, setPhase] = useState<Phase>(
+    proposal ? { kind: 'review', rewrite: proposal.rewrite, model: proposal.label } : { kind: 'input' },
+  )
   const abort = useRef<AbortController | undefined>(undefined)
   useEffect(() => () => abort.current?.abort(), [])
 
@@ -83,8 +87,9 @@ export function InlineEdit({ monaco, editor, api, target, onClose }: Props) {
     if (now !== target.code) {
       setPhase({
         kind: 'error',
-        message:
-          'The code changed while the edit was being written, so nothing was applied. Select it again and press Ctrl+I.',
+        message: proposal
+          ? 'The file changed since this review opened, so nothing was applied. Apply the code block again.'
+          : 'The code changed while the edit was being written, so nothing was applied. Select it again and press Ctrl+I.',
       })
       return
     }
@@ -204,6 +209,9 @@ function Review(props: {
     <div className="inline-edit-review" data-testid="inline-edit-review">
       <div className="inline-edit-bar">
         <strong>Review the edit</strong>
+        <span className="inline-edit-model">
+          {target.path}:{target.range.startLineNumber}-{target.range.endLineNumber}
+        </span>
         {model && <span className="inline-edit-model">{model}</span>}
         {changes && changes.length === 0 && <span>The model changed nothing.</span>}
         <span className="inline-edit-spacer" />

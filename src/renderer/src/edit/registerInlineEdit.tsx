@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client'
 import type { HearthApi } from '@shared/contract'
 import type { editor as MonacoEditor, IDisposable } from 'monaco-editor'
 import type { Monaco } from '../monaco/monacoSetup'
+import { editHost, setEditHost, type EditHost } from './editHost'
 import { InlineEdit, type EditTarget } from './InlineEdit'
 import './inlineEdit.css'
 
@@ -25,9 +26,7 @@ export function registerInlineEdit(
     root.render(null)
     node.remove()
   }
-  const open = (): void => {
-    const target = targetOf(monaco, editor)
-    if (!target) return
+  const show = (target: EditTarget, proposal?: { rewrite: string; label: string }): void => {
     close()
     shown = true
     const container = editor.getContainerDomNode()
@@ -41,9 +40,37 @@ export function registerInlineEdit(
         api={api}
         target={target}
         onClose={close}
+        {...(proposal ? { proposal } : {})}
       />,
     )
   }
+  const open = (): void => {
+    const target = targetOf(monaco, editor)
+    if (target) show(target)
+  }
+  const host: EditHost = {
+    path: () => {
+      const model = editor.getModel()
+      return model?.uri.scheme === 'hearth' ? model.uri.path.replace(/^\//, '') : undefined
+    },
+    review: (lines, rewrite, label) => {
+      const target = linesTarget(monaco, editor, lines)
+      if (!target) return false
+      show(target, { rewrite: fitEnding(rewrite, target.code), label })
+      return true
+    },
+    insert: (text) => {
+      const sel = editor.getSelection()
+      if (!sel || !host.path() || editor.getOption(monaco.editor.EditorOption.readOnly)) return false
+      editor.pushUndoStop()
+      editor.executeEdits('hearth.chatInsert', [{ range: sel, text, forceMoveMarkers: true }])
+      editor.pushUndoStop()
+      editor.focus()
+      return true
+    },
+  }
+  setEditHost(host)
+  const focus = editor.onDidFocusEditorWidget(() => setEditHost(host))
   const action = editor.addAction({
     id: 'hearth.inlineEdit',
     label: 'Edit with AI',
@@ -55,11 +82,42 @@ export function registerInlineEdit(
     dispose: () => {
       action.dispose()
       modelChange.dispose()
+      focus.dispose()
+      if (editHost() === host) setEditHost(undefined)
       close()
       // React may still be rendering: unmount after this turn.
       setTimeout(() => root.unmount(), 0)
     },
   }
+}
+
+/** These whole lines of the editor's file (clamped to it), or all of it; undefined when it cannot be edited. */
+function linesTarget(
+  monaco: Monaco,
+  editor: MonacoEditor.IStandaloneCodeEditor,
+  lines: { startLine: number; endLine: number } | undefined,
+): EditTarget | undefined {
+  const model = editor.getModel()
+  if (!model || model.uri.scheme !== 'hearth' || editor.getOption(monaco.editor.EditorOption.readOnly))
+    return undefined
+  const count = model.getLineCount()
+  const start = Math.min(Math.max(1, lines?.startLine ?? 1), count)
+  const end = Math.min(Math.max(start, lines?.endLine ?? count), count)
+  const range = new monaco.Range(start, 1, end, model.getLineMaxColumn(end))
+  return {
+    path: model.uri.path.replace(/^\//, ''),
+    range,
+    code: model.getValueInRange(range, monaco.editor.EndOfLinePreference.LF),
+    before: '',
+    after: '',
+    language: model.getLanguageId(),
+  }
+}
+
+/** A code block's text ending as the lines it replaces end (a whole file's final newline kept, none added to a range). */
+function fitEnding(rewrite: string, original: string): string {
+  const body = rewrite.replace(/\r\n/g, '\n').replace(/\n+$/, '')
+  return original.endsWith('\n') ? `${body}\n` : body
 }
 
 /** The selected lines (whole lines), or the block of non-blank lines around the cursor. */

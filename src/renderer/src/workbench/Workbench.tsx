@@ -77,6 +77,8 @@ export function Workbench({
   const [panelVisible, setPanelVisible] = usePanelVisible()
   // Quick open's text when it opened: '' for files, '>' for commands.
   const [quickOpen, setQuickOpen] = useState<string | undefined>()
+  // Each opening is a fresh list (a command run from the palette may open quick open again).
+  const [quickOpenSeq, setQuickOpenSeq] = useState(0)
   const [quickPick, setQuickPick] = useState<QuickPickRequest | undefined>()
   const [shortcutsOpen, setShortcutsOpen] = useState(false)
   const [confirmClose, setConfirmClose] = useState<string | undefined>()
@@ -156,7 +158,10 @@ export function Workbench({
   }, [store])
 
   const actions: WorkbenchActions = {
-    quickOpen: (prefix = '') => setQuickOpen((v) => (v === prefix ? undefined : prefix)),
+    quickOpen: (prefix = '') => {
+      setQuickOpenSeq((n) => n + 1)
+      setQuickOpen((v) => (v === prefix ? undefined : prefix))
+    },
     openFolder: onOpenFolder,
     save: () => {
       if (store.activePath) void store.save(store.activePath)
@@ -281,6 +286,7 @@ export function Workbench({
                 openFile={openFile}
                 visible={sidebar.visible && sidebar.panel === id}
                 activePath={snapshot.active}
+                showPanel={showPanel}
               />
             </div>
           ))}
@@ -319,6 +325,7 @@ export function Workbench({
       />
       {quickOpen !== undefined && (
         <QuickOpen
+          key={quickOpenSeq}
           api={api}
           initialValue={quickOpen}
           recentFiles={session.get().recentFiles}

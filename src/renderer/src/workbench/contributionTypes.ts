@@ -17,6 +17,8 @@ export interface PanelProps {
   visible: boolean
   /** The file shown in the editor, if any. */
   activePath: string | undefined
+  /** Shows another sidebar panel by id (e.g. the chat's "Set up a chat model" opens 'settings'). */
+  showPanel?: (id: string) => void
 }
 
 export interface SidebarPanel {
