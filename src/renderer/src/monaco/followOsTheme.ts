@@ -1,3 +1,4 @@
+import { setEditorTheme } from './highlighting'
 import type { Monaco } from './monacoSetup'
 
 const query = '(prefers-color-scheme: dark)'
@@ -6,9 +7,9 @@ export function prefersDark(): boolean {
   return typeof matchMedia === 'function' && matchMedia(query).matches
 }
 
-/** Monaco's vs / vs-dark follow the OS setting, live (the app chrome follows via CSS). */
+/** The editor's light / dark theme follows the OS setting, live (the app chrome follows via CSS). */
 export function followOsTheme(monaco: Monaco): () => void {
-  const apply = (): void => monaco.editor.setTheme(prefersDark() ? 'vs-dark' : 'vs')
+  const apply = (): void => setEditorTheme(monaco, prefersDark())
   apply()
   if (typeof matchMedia !== 'function') return () => undefined
   const mql = matchMedia(query)

@@ -3,9 +3,20 @@ import { minimalEdit } from '../documents/minimalEdit'
 import { languageForPath } from './languageForPath'
 import type { Monaco } from './monacoSetup'
 
-/** URIs of open files: `hearth:/<workspace-relative path>` (other contributions may look models up by it). */
+/**
+ * URIs of workspace files: `hearth://workspace/<workspace-relative path>` (other contributions may
+ * look models up by it). The authority makes it a rooted URL to TypeScript, so its worker resolves
+ * `./a` and `paths` between these files as between files on disk (language/tsProject.ts).
+ */
 export function modelUri(monaco: Monaco, path: string): ReturnType<Monaco['Uri']['from']> {
-  return monaco.Uri.from({ scheme: 'hearth', path: '/' + path })
+  return monaco.Uri.from({ scheme: 'hearth', authority: 'workspace', path: '/' + path })
+}
+
+/** Models that are an open tab's buffer (others at a workspace URI were made by a peek or go-to-definition). */
+const buffers = new WeakSet<object>()
+
+export function isBufferModel(model: object): boolean {
+  return buffers.has(model)
 }
 
 /** Open files as Monaco models: one per path, disposed when the tab closes. */
@@ -14,9 +25,18 @@ export function monacoBuffers(monaco: Monaco): BufferFactory {
     create(path: string, text: string): TextBuffer {
       const language = languageForPath(path, monaco.languages.getLanguages())
       const uri = modelUri(monaco, path)
-      monaco.editor.getModel(uri)?.dispose()
+      // One model per file: a model that go-to-definition or a peek made for this file becomes
+      // the tab's (a peek showing it stays live); an older buffer of the path is replaced.
+      const existing = monaco.editor.getModel(uri)
+      if (existing && buffers.has(existing)) existing.dispose()
+      const adopted = existing && !existing.isDisposed() ? existing : undefined
+      if (adopted) {
+        if (adopted.getValue(monaco.editor.EndOfLinePreference.LF) !== text) adopted.setValue(text)
+        monaco.editor.setModelLanguage(adopted, language)
+      }
       // Text arrives with \n line ends (the core keeps the file's EOL for saving).
-      const model = monaco.editor.createModel(text, language, uri)
+      const model = adopted ?? monaco.editor.createModel(text, language, uri)
+      buffers.add(model)
       model.setEOL(monaco.editor.EndOfLineSequence.LF)
       return {
         getText: () => model.getValue(monaco.editor.EndOfLinePreference.LF),

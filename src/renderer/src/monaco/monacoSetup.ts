@@ -4,6 +4,7 @@ import CssWorker from 'monaco-editor/language/css/css.worker?worker'
 import HtmlWorker from 'monaco-editor/language/html/html.worker?worker'
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker'
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker'
+import { installHighlighting } from './highlighting'
 
 // Workers are bundled next to the app (no CDN, works offline) and started on demand per language.
 self.MonacoEnvironment = {
@@ -28,10 +29,12 @@ self.MonacoEnvironment = {
   },
 }
 
-// Monaco's TypeScript service sees only the files open in the editor, not node_modules or the
-// project's tsconfig: its semantic errors would flag every import as missing. Keep syntax errors.
+// Until the project's files and tsconfig are loaded (language/tsProject.ts, on the first TS/JS
+// file shown), the TypeScript service sees only open files: its semantic errors would flag every
+// import as missing. Keep syntax errors; the project turns semantic checks on when it is loaded.
+// Only the file shown is checked (onlyVisible): the others are checked when they are shown.
 for (const defaults of [monaco.typescript.typescriptDefaults, monaco.typescript.javascriptDefaults]) {
-  defaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false })
+  defaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false, onlyVisible: true })
   defaults.setCompilerOptions({
     ...defaults.getCompilerOptions(),
     target: monaco.typescript.ScriptTarget.ESNext,
@@ -41,6 +44,8 @@ for (const defaults of [monaco.typescript.typescriptDefaults, monaco.typescript.
     jsx: monaco.typescript.JsxEmit.ReactJSX,
   })
 }
+
+installHighlighting(monaco)
 
 export type Monaco = typeof monaco
 export { monaco }

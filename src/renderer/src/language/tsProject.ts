@@ -1,0 +1,250 @@
+import type { HearthApi } from '@shared/contract'
+import type { IDisposable, editor, typescript } from 'monaco-editor'
+import { isBufferModel, modelUri } from '../monaco/monacoBuffers'
+import type { Monaco } from '../monaco/monacoSetup'
+import { loadConfig, type WorkerCompilerOptions } from './tsconfig'
+
+/** What TypeScript's worker reads (`.d.ts`, `.d.mts` end in these too). */
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']
+
+/**
+ * Errors that only say a package is not loaded (the project's own files are, node_modules is
+ * not, except `@types`): reporting them would flag every such import. Its imports are `any`.
+ * 2307/2792 cannot find module, 7016 no declaration file, 2688 no type definition file,
+ * 2875 JSX runtime module missing, 7026 no JSX.IntrinsicElements (React's types not loaded).
+ */
+export const MISSING_PACKAGE_CODES = [2307, 2792, 7016, 2688, 2875, 7026]
+
+/** Beyond this many changed files at once (a branch switch), the project is read again whole. */
+const RELOAD_OVER = 300
+/** Changes are gathered this long, so a burst costs one update of the worker. */
+const CHANGE_DELAY_MS = 250
+
+type Defaults = Monaco['typescript']['typescriptDefaults']
+
+interface Lib {
+  text: string
+  handles: IDisposable[]
+}
+
+export function isSourcePath(path: string): boolean {
+  const p = path.toLowerCase()
+  return SOURCE_EXTENSIONS.some((e) => p.endsWith(e))
+}
+
+/**
+ * The workspace as one TypeScript project in Monaco's TS/JS workers: the tsconfig's options and
+ * every source file (bounded, see the core's `language.sources`) as extra libs under the same
+ * URIs as the editor's models. An open tab's model shadows its file's lib in the worker (same
+ * name), so the worker always sees the buffer being typed in, and the files on disk for the rest.
+ * Started on the first TS/JS file shown: nothing is read for other workspaces.
+ */
+export class TsProject implements IDisposable {
+  private readonly libs = new Map<string, Lib>()
+  private readonly defaults: Defaults[]
+  private readonly subs: IDisposable[] = []
+  private started: Promise<void> | undefined
+  private pending = new Set<string>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private disposed = false
+  /** The defaults before this project, put back when it closes (another folder may not be TS). */
+  private readonly initial: { compiler: WorkerCompilerOptions; diagnostics: object }[]
+  /** The result of the last load, for the status of the feature (and tests). */
+  summary: { files: number; truncated: boolean; tooLarge: number; config: string | undefined } | undefined
+
+  constructor(
+    private readonly monaco: Monaco,
+    private readonly api: HearthApi,
+  ) {
+    this.defaults = [monaco.typescript.typescriptDefaults, monaco.typescript.javascriptDefaults]
+    this.initial = this.defaults.map((d) => ({
+      compiler: d.getCompilerOptions(),
+      diagnostics: d.getDiagnosticsOptions(),
+    }))
+  }
+
+  /** Loads the project once (later calls share the first). */
+  start(): Promise<void> {
+    this.started ??= this.load().catch((err: unknown) => {
+      // Hover and go-to-definition still work within each open file.
+      console.warn('TypeScript project not loaded:', err)
+    })
+    return this.started
+  }
+
+  private key(path: string): string {
+    // Unencoded: TypeScript builds names like `…/node_modules/@types/x/index.d.ts` itself.
+    return modelUri(this.monaco, path).toString(true)
+  }
+
+  private async load(): Promise<void> {
+    const read = (path: string): Promise<string | undefined> =>
+      this.api.call('file.read', { path }).then(
+        (c) => c.text,
+        () => undefined,
+      )
+    const config = await loadConfig(read, (p) => this.key(p))
+    const sources = await this.api.call('language.sources', {
+      extensions: SOURCE_EXTENSIONS,
+      includeTypes: true,
+    })
+    if (this.disposed) return
+    this.subs.push(
+      this.monaco.editor.onDidCreateModel((m) => this.keepDistinct(m)),
+      this.monaco.editor.onWillDisposeModel((m) => this.modelClosing(m)),
+    )
+    const off = this.api.on('file.changed', (c) => this.changed(c.path))
+    this.subs.push({ dispose: off })
+    for (const f of sources.files) this.setLib(f.path, f.text)
+    this.applyOptions(config?.options ?? {})
+    this.summary = {
+      files: sources.files.length,
+      truncated: sources.truncated,
+      tooLarge: sources.tooLarge,
+      config: config?.path,
+    }
+  }
+
+  private applyOptions(fromConfig: WorkerCompilerOptions): void {
+    const { typescript: ts } = this.monaco
+    const options: WorkerCompilerOptions = {
+      target: ts.ScriptTarget.ESNext,
+      module: ts.ModuleKind.ESNext,
+      jsx: ts.JsxEmit.ReactJSX,
+      esModuleInterop: true,
+      ...fromConfig,
+      // Every loaded file takes part, whatever its extension; nothing is ever written.
+      allowJs: true,
+      allowNonTsExtensions: true,
+      noEmit: true,
+    }
+    // Bundler resolution finds `./a` without an extension and packages' types, as most projects
+    // expect; TypeScript's own default for ESNext would be the old "classic" one.
+    if (options.moduleResolution === undefined) {
+      const m = options.module as number
+      options.moduleResolution = m === 100 || m === 101 || m === 102 || m === 199 ? 99 : m === 1 ? 2 : 100
+    }
+    const checkJs = options.checkJs === true
+    for (const d of this.defaults) {
+      const javascript = d === this.monaco.typescript.javascriptDefaults
+      d.setCompilerOptions(options as typescript.CompilerOptions)
+      d.setDiagnosticsOptions({
+        noSemanticValidation: javascript ? !checkJs : false,
+        noSyntaxValidation: false,
+        onlyVisible: true,
+        diagnosticCodesToIgnore: MISSING_PACKAGE_CODES,
+      })
+    }
+  }
+
+  private setLib(path: string, text: string): void {
+    const prev = this.libs.get(path)
+    if (prev?.text === text) return
+    const key = this.key(path)
+    // A newer add supersedes the older one (its disposer then does nothing).
+    this.libs.set(path, { text, handles: this.defaults.map((d) => d.addExtraLib(text, key)) })
+  }
+
+  private removeLib(path: string): void {
+    const lib = this.libs.get(path)
+    if (!lib) return
+    for (const h of lib.handles) h.dispose()
+    this.libs.delete(path)
+  }
+
+  private changed(path: string): void {
+    if (!isSourcePath(path)) return
+    this.pending.add(path)
+    this.timer ??= setTimeout(() => void this.flush(), CHANGE_DELAY_MS)
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined
+    const paths = [...this.pending]
+    this.pending = new Set()
+    if (this.disposed) return
+    if (paths.length > RELOAD_OVER) {
+      await this.reloadAll()
+      return
+    }
+    await Promise.all(paths.map((p) => this.refresh(p)))
+  }
+
+  /** Reads one file again: its lib follows the disk, and so does a peek's model of it. */
+  private async refresh(path: string): Promise<void> {
+    let text: string | undefined
+    try {
+      text = (await this.api.call('file.read', { path })).text
+    } catch {
+      text = undefined // deleted, or no longer readable
+    }
+    if (this.disposed) return
+    const model = this.monaco.editor.getModel(modelUri(this.monaco, path))
+    if (text === undefined) {
+      this.removeLib(path)
+      if (model && !isBufferModel(model)) model.dispose()
+      return
+    }
+    this.setLib(path, text)
+    if (model && !isBufferModel(model) && model.getValue() !== text) model.setValue(text)
+  }
+
+  private async reloadAll(): Promise<void> {
+    const sources = await this.api.call('language.sources', {
+      extensions: SOURCE_EXTENSIONS,
+      includeTypes: true,
+    })
+    if (this.disposed) return
+    const seen = new Set<string>()
+    for (const f of sources.files) {
+      seen.add(f.path)
+      this.setLib(f.path, f.text)
+    }
+    for (const path of [...this.libs.keys()]) if (!seen.has(path)) this.removeLib(path)
+  }
+
+  /** A tab closes: its file's lib takes over again, read from disk (the buffer may have been saved). */
+  private modelClosing(model: editor.ITextModel): void {
+    if (model.uri.scheme !== 'hearth') return
+    const path = model.uri.path.slice(1)
+    if (!this.libs.has(path)) return
+    this.keepDistinct(model)
+    if (isBufferModel(model)) void this.refresh(path)
+  }
+
+  /**
+   * The worker tells a file's versions apart by number only, and a model's and its lib's count
+   * separately: when they meet on the same number with different texts, the worker would keep
+   * the old text. The lib is moved on (two adds: +2) until they differ.
+   */
+  private keepDistinct(model: editor.ITextModel): void {
+    if (model.uri.scheme !== 'hearth') return
+    const key = this.key(model.uri.path.slice(1))
+    const version = model.getVersionId()
+    const text = model.getValue()
+    const mine = this.libs.get(model.uri.path.slice(1))
+    this.defaults.forEach((d, i) => {
+      for (let n = 0; n < 3; n++) {
+        const lib = d.getExtraLibs()[key]
+        if (!lib || lib.version !== version || lib.content === text) break
+        d.addExtraLib(lib.content + ' ', key)
+        const handle = d.addExtraLib(lib.content, key)
+        if (mine) mine.handles[i] = handle
+      }
+    })
+  }
+
+  dispose(): void {
+    this.disposed = true
+    if (this.timer) clearTimeout(this.timer)
+    for (const s of this.subs) s.dispose()
+    for (const path of [...this.libs.keys()]) this.removeLib(path)
+    if (this.summary)
+      this.defaults.forEach((d, i) => {
+        const initial = this.initial[i]
+        if (!initial) return
+        d.setCompilerOptions(initial.compiler as typescript.CompilerOptions)
+        d.setDiagnosticsOptions(initial.diagnostics)
+      })
+  }
+}
