@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import type { HearthApi } from '@shared/contract'
 import type { WorkspaceInfo } from '@shared/contract/workspace'
 import type { Connection } from '../transport/connect'
 import { GettingStarted } from '../setup/GettingStarted'
@@ -39,6 +40,7 @@ export function App({ connection }: { connection: Connection }) {
     [refreshModels],
   )
   const wasOpen = useRef(false)
+  const triedLastFolder = useRef(false)
   const unsavedRef = useRef(0)
   unsavedRef.current = unsaved
   const saveAll = useRef<(() => Promise<string[]>) | undefined>(undefined)
@@ -52,8 +54,20 @@ export function App({ connection }: { connection: Connection }) {
     if (wasOpen.current) setReconnects((n) => n + 1)
     wasOpen.current = true
     refreshModels()
+    const first = !triedLastFolder.current
+    triedLastFolder.current = true
     api.call('workspace.info', {}).then(
-      (info) => setWorkspace(info ? { kind: 'open', info } : { kind: 'none' }),
+      (info) => {
+        if (info || !first) {
+          setWorkspace(info ? { kind: 'open', info } : { kind: 'none' })
+          return
+        }
+        // Started without a folder (the desktop app with no argument): reopen the last one, as
+        // VS Code does; one that is gone leaves the welcome screen and its recent list.
+        void reopenLastFolder(api).then((opened) =>
+          setWorkspace(opened ? { kind: 'open', info: opened } : { kind: 'none' }),
+        )
+      },
       (err: unknown) => setWorkspace({ kind: 'error', message: (err as Error).message }),
     )
   }, [api, state, refreshModels])
@@ -121,4 +135,13 @@ export function App({ connection }: { connection: Connection }) {
       )}
     </div>
   )
+}
+
+async function reopenLastFolder(api: HearthApi): Promise<WorkspaceInfo | undefined> {
+  try {
+    const [last] = await api.call('workspace.recent', {})
+    return last ? await api.call('workspace.open', { root: last }) : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -33,6 +33,12 @@ export interface Command {
    * `mod` is Cmd on macOS, Ctrl elsewhere. VS Code's defaults where VS Code has the command.
    */
   keys?: readonly string[]
+  /**
+   * The keys are the editor's own binding (a Monaco action's, e.g. Ctrl+I for inline edit): they
+   * are listed in the palette, the shortcuts view and the docs, but the workbench leaves them to
+   * Monaco, which runs them only while the editor has focus.
+   */
+  keysInEditor?: boolean
   /** Hidden from the palette (and its keys ignored) while this says false. */
   enabled?(ctx: CommandContext): boolean
   run(ctx: CommandContext): void | Promise<void>

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { commandForKey, keyLabel, resolveKey } from './keybindings'
+import {
+  findConflicts,
+  formatKey,
+  isValidKey,
+  normalizeKey,
+  resolveKey,
+  type Keybinding,
+} from './keybindings'
 
 const key = (
   k: string,
@@ -12,36 +19,60 @@ const key = (
   shiftKey: !!mods.shift,
 })
 
+const TABLE: Keybinding[] = [
+  { key: 'mod+p', command: 'quickOpen' },
+  { key: 'mod+shift+p', command: 'palette' },
+  { key: 'f1', command: 'palette' },
+  { key: 'mod+shift+f', command: 'showSearch' },
+  { key: 'ctrl+tab', command: 'nextTab' },
+  { key: 'ctrl+shift+tab', command: 'previousTab' },
+  { key: 'mod+k mod+o', command: 'openFolder' },
+  { key: 'mod+k s', command: 'saveAll' },
+]
+const resolve = (e: ReturnType<typeof key>, mac = false, prefix?: string) => resolveKey(e, mac, prefix, TABLE)
+
 describe('keybindings', () => {
-  it('maps VS Code defaults with Ctrl on Linux/Windows', () => {
-    expect(commandForKey(key('p', { ctrl: true }), false)).toBe('quickOpen')
-    expect(commandForKey(key('s', { ctrl: true }), false)).toBe('save')
-    expect(commandForKey(key('F', { ctrl: true, shift: true }), false)).toBe('showSearch')
-    expect(commandForKey(key('E', { ctrl: true, shift: true }), false)).toBe('showExplorer')
-    expect(commandForKey(key('b', { ctrl: true }), false)).toBe('toggleSidebar')
-    expect(commandForKey(key('w', { ctrl: true }), false)).toBe('closeTab')
-    expect(commandForKey(key('Tab', { ctrl: true }), false)).toBe('nextTab')
-    expect(commandForKey(key('Tab', { ctrl: true, shift: true }), false)).toBe('previousTab')
-  })
-  it('uses Cmd on macOS but keeps Ctrl+Tab', () => {
-    expect(commandForKey(key('p', { meta: true }), true)).toBe('quickOpen')
-    expect(commandForKey(key('p', { ctrl: true }), true)).toBeUndefined()
-    expect(commandForKey(key('Tab', { ctrl: true }), true)).toBe('nextTab')
+  it('maps keys with Ctrl on Linux/Windows and Cmd on macOS, Ctrl+Tab on both', () => {
+    expect(resolve(key('p', { ctrl: true })).command).toBe('quickOpen')
+    expect(resolve(key('P', { ctrl: true, shift: true })).command).toBe('palette')
+    expect(resolve(key('F1')).command).toBe('palette')
+    expect(resolve(key('p', { meta: true }), true).command).toBe('quickOpen')
+    expect(resolve(key('p', { ctrl: true }), true).command).toBeUndefined()
+    expect(resolve(key('Tab', { ctrl: true }), true).command).toBe('nextTab')
+    expect(resolve(key('Tab', { ctrl: true, shift: true })).command).toBe('previousTab')
   })
   it('needs the exact modifiers', () => {
-    expect(commandForKey(key('p'), false)).toBeUndefined()
-    expect(commandForKey(key('p', { ctrl: true, alt: true }), false)).toBeUndefined()
-    expect(commandForKey(key('s', { ctrl: true, shift: true }), false)).toBeUndefined()
+    expect(resolve(key('p')).command).toBeUndefined()
+    expect(resolve(key('p', { ctrl: true, alt: true })).command).toBeUndefined()
   })
-  it('resolves chords (Ctrl+K Ctrl+O)', () => {
-    const first = resolveKey(key('k', { ctrl: true }), false, undefined)
+  it('resolves chords (Ctrl+K Ctrl+O, Ctrl+K S) and lets a plain key through after an unfinished one', () => {
+    const first = resolve(key('k', { ctrl: true }))
     expect(first).toEqual({ prefix: 'mod+k' })
-    expect(resolveKey(key('o', { ctrl: true }), false, first.prefix)).toEqual({ command: 'openFolder' })
-    expect(resolveKey(key('o', { ctrl: true }), false, undefined)).toEqual({})
-    expect(resolveKey(key('p', { ctrl: true }), false, first.prefix)).toEqual({ command: 'quickOpen' })
+    expect(resolve(key('o', { ctrl: true }), false, first.prefix)).toEqual({ command: 'openFolder' })
+    expect(resolve(key('s'), false, first.prefix)).toEqual({ command: 'saveAll' })
+    expect(resolve(key('o', { ctrl: true }))).toEqual({})
+    expect(resolve(key('s'))).toEqual({})
+    expect(resolve(key('p', { ctrl: true }), false, first.prefix)).toEqual({ command: 'quickOpen' })
   })
-  it('labels keys for tooltips', () => {
-    expect(keyLabel('quickOpen', false)).toBe('Ctrl+P')
-    expect(keyLabel('showSearch', true)).toBe('⌘⇧F')
+  it('writes keys for people', () => {
+    expect(formatKey('mod+shift+p', false)).toBe('Ctrl+Shift+P')
+    expect(formatKey('mod+shift+p', true)).toBe('⌘⇧P')
+    expect(formatKey('mod+k mod+s', false)).toBe('Ctrl+K Ctrl+S')
+    expect(formatKey('ctrl+pagedown', false)).toBe('Ctrl+PageDown')
+    expect(formatKey('mod+alt+arrowright', true)).toBe('⌘⌥→')
+    expect(formatKey('f1', false)).toBe('F1')
+  })
+  it('normalises, validates and finds conflicts (same key twice, or a key that starts a chord)', () => {
+    expect(normalizeKey('Shift+Mod+P')).toBe('mod+shift+p')
+    expect(isValidKey('mod+k mod+o')).toBe(true)
+    expect(isValidKey('mod+')).toBe(false)
+    expect(isValidKey('hyper+x')).toBe(false)
+    expect(findConflicts(TABLE)).toEqual([])
+    expect(
+      findConflicts([...TABLE, { key: 'shift+mod+p', command: 'other' }, { key: 'mod+k', command: 'k' }]),
+    ).toEqual([
+      { key: 'mod+shift+p', commands: ['palette', 'other'] },
+      { key: 'mod+k', commands: ['k', '(chord mod+k mod+o)', '(chord mod+k s)'] },
+    ])
   })
 })

@@ -1,40 +1,14 @@
-/** Commands the workbench handles itself (Monaco handles editing keys). */
-export type CommandId =
-  | 'quickOpen'
-  | 'save'
-  | 'closeTab'
-  | 'nextTab'
-  | 'previousTab'
-  | 'toggleSidebar'
-  | 'showExplorer'
-  | 'showSearch'
-  | 'showChat'
-  | 'openFolder'
-
 /**
- * VS Code's default keys. `mod` is Cmd on macOS and Ctrl elsewhere; `ctrl` is Ctrl everywhere
- * (VS Code keeps Ctrl+Tab on macOS too). Browsers keep Ctrl+W / Ctrl+Tab / Ctrl+PageDown for
- * themselves outside Electron, so VS Code's alternates (Ctrl+F4, Ctrl+Alt+…) are bound as well.
+ * Key syntax and matching. Bindings are written `mod+shift+p`, chords `mod+k mod+o`: `mod` is
+ * Cmd on macOS and Ctrl elsewhere; `ctrl` is Ctrl everywhere (VS Code keeps Ctrl+Tab on macOS
+ * too). Which command a key runs comes from the commands' own `keys` (commands/registry.ts): this
+ * file knows nothing of commands.
  */
-export const DEFAULT_KEYBINDINGS: readonly { key: string; command: CommandId }[] = [
-  { key: 'mod+p', command: 'quickOpen' },
-  { key: 'mod+e', command: 'quickOpen' },
-  { key: 'mod+s', command: 'save' },
-  { key: 'mod+w', command: 'closeTab' },
-  { key: 'ctrl+f4', command: 'closeTab' },
-  { key: 'ctrl+tab', command: 'nextTab' },
-  { key: 'ctrl+shift+tab', command: 'previousTab' },
-  { key: 'mod+pagedown', command: 'nextTab' },
-  { key: 'mod+pageup', command: 'previousTab' },
-  { key: 'mod+alt+arrowright', command: 'nextTab' },
-  { key: 'mod+alt+arrowleft', command: 'previousTab' },
-  { key: 'mod+b', command: 'toggleSidebar' },
-  { key: 'mod+shift+e', command: 'showExplorer' },
-  { key: 'mod+shift+f', command: 'showSearch' },
-  // Cursor's and Continue's chat key.
-  { key: 'mod+l', command: 'showChat' },
-  { key: 'mod+k mod+o', command: 'openFolder' },
-]
+
+export interface Keybinding {
+  key: string
+  command: string
+}
 
 export interface KeyLike {
   key: string
@@ -42,6 +16,34 @@ export interface KeyLike {
   metaKey: boolean
   altKey: boolean
   shiftKey: boolean
+}
+
+const MODIFIERS = new Set(['mod', 'ctrl', 'meta', 'alt', 'shift'])
+
+/** Canonical form (lower case, modifiers in one order), so `shift+mod+P` and `mod+shift+p` are one key. */
+export function normalizeKey(binding: string): string {
+  return binding
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .map((stroke) => {
+      const parts = stroke.split('+')
+      const key = parts.pop() ?? ''
+      const mods = ['mod', 'ctrl', 'meta', 'alt', 'shift'].filter((m) => parts.includes(m))
+      return [...mods, key].join('+')
+    })
+    .join(' ')
+}
+
+/** Whether a binding is well formed: known modifiers and one key per stroke, at most two strokes. */
+export function isValidKey(binding: string): boolean {
+  const strokes = binding.trim().split(/\s+/)
+  if (strokes.length > 2) return false
+  return strokes.every((s) => {
+    const parts = s.toLowerCase().split('+')
+    const key = parts.pop()
+    return !!key && !MODIFIERS.has(key) && parts.every((p) => MODIFIERS.has(p))
+  })
 }
 
 export function matchesKeybinding(e: KeyLike, binding: string, isMac: boolean): boolean {
@@ -64,44 +66,100 @@ export function matchesKeybinding(e: KeyLike, binding: string, isMac: boolean): 
   return e.key.toLowerCase() === key
 }
 
-export function commandForKey(e: KeyLike, isMac: boolean): CommandId | undefined {
-  return resolveKey(e, isMac, undefined).command
-}
-
 /**
- * Resolves a key press, with chords (`mod+k mod+o`): a press that starts a chord returns it as
- * `prefix`; pass that back with the next press. Chord starts are not swallowed, so Monaco's own
- * Ctrl+K chords keep working.
+ * Resolves a key press against a table, with chords (`mod+k mod+o`): a press that starts a chord
+ * returns it as `prefix`; pass that back with the next press. Chord starts are not swallowed, so
+ * Monaco's own Ctrl+K chords keep working.
  */
 export function resolveKey(
   e: KeyLike,
   isMac: boolean,
   prefix: string | undefined,
-): { command?: CommandId; prefix?: string } {
-  for (const b of DEFAULT_KEYBINDINGS) {
+  table: readonly Keybinding[],
+): { command?: string; prefix?: string } {
+  for (const b of table) {
     const [first, second] = b.key.split(' ') as [string, string | undefined]
     if (second === undefined) {
-      if (matchesKeybinding(e, first, isMac)) return { command: b.command }
+      if (prefix === undefined && matchesKeybinding(e, first, isMac)) return { command: b.command }
     } else if (prefix === first && matchesKeybinding(e, second, isMac)) {
       return { command: b.command }
     }
   }
-  const chord = DEFAULT_KEYBINDINGS.find(
+  // A single-stroke binding after an unfinished chord (Ctrl+K then Ctrl+P) still runs.
+  if (prefix !== undefined) {
+    const single = resolveKey(e, isMac, undefined, table)
+    if (single.command) return single
+  }
+  const chord = table.find(
     (b) => b.key.includes(' ') && matchesKeybinding(e, b.key.split(' ')[0] ?? '', isMac),
   )
   return chord ? { prefix: chord.key.split(' ')[0] } : {}
 }
 
-/** Shown in tooltips: "Ctrl+P" or "⌘P". */
-export function keyLabel(command: CommandId, isMac: boolean): string {
-  const b = DEFAULT_KEYBINDINGS.find((k) => k.command === command)
-  if (!b) return ''
-  const parts = b.key.split(/[+ ]/).map((p) => {
-    if (p === 'mod') return isMac ? '⌘' : 'Ctrl'
-    if (p === 'ctrl') return isMac ? '⌃' : 'Ctrl'
-    if (p === 'shift') return isMac ? '⇧' : 'Shift'
-    if (p === 'alt') return isMac ? '⌥' : 'Alt'
-    return p.length === 1 ? p.toUpperCase() : p[0]?.toUpperCase() + p.slice(1)
-  })
-  return parts.join(isMac ? '' : '+')
+const NAMED: Record<string, [string, string]> = {
+  arrowleft: ['Left', '←'],
+  arrowright: ['Right', '→'],
+  arrowup: ['Up', '↑'],
+  arrowdown: ['Down', '↓'],
+  pageup: ['PageUp', 'PageUp'],
+  pagedown: ['PageDown', 'PageDown'],
+  escape: ['Escape', 'Esc'],
+  enter: ['Enter', '↩'],
+  backspace: ['Backspace', '⌫'],
+  delete: ['Delete', '⌦'],
+  tab: ['Tab', 'Tab'],
+  space: ['Space', 'Space'],
+  ' ': ['Space', 'Space'],
+}
+
+/** How a binding reads in tooltips, the palette and the docs: "Ctrl+K Ctrl+O" or "⌘K ⌘O". */
+export function formatKey(binding: string, isMac: boolean): string {
+  return binding
+    .trim()
+    .split(/\s+/)
+    .map((stroke) => {
+      const parts = stroke.split('+')
+      const key = parts.pop() ?? ''
+      const mods = parts.map((p) => {
+        const m = p.toLowerCase()
+        if (m === 'mod') return isMac ? '⌘' : 'Ctrl'
+        if (m === 'ctrl') return isMac ? '⌃' : 'Ctrl'
+        if (m === 'meta') return isMac ? '⌘' : 'Meta'
+        if (m === 'shift') return isMac ? '⇧' : 'Shift'
+        if (m === 'alt') return isMac ? '⌥' : 'Alt'
+        return p
+      })
+      const named = NAMED[key.toLowerCase()]
+      const k = named
+        ? named[isMac ? 1 : 0]
+        : key.length === 1
+          ? key.toUpperCase()
+          : /^f\d+$/i.test(key)
+            ? key.toUpperCase()
+            : (key[0]?.toUpperCase() ?? '') + key.slice(1)
+      return [...mods, k].join(isMac ? '' : '+')
+    })
+    .join(' ')
+}
+
+/**
+ * Keys bound to more than one command. Two commands on one key is a bug in the defaults (the first
+ * declared would silently win), and so is a single key that is also the start of a chord.
+ */
+export function findConflicts(table: readonly Keybinding[]): { key: string; commands: string[] }[] {
+  const byKey = new Map<string, Set<string>>()
+  for (const b of table) {
+    const k = normalizeKey(b.key)
+    const set = byKey.get(k) ?? new Set<string>()
+    set.add(b.command)
+    byKey.set(k, set)
+  }
+  const out: { key: string; commands: string[] }[] = []
+  for (const [key, commands] of byKey) if (commands.size > 1) out.push({ key, commands: [...commands] })
+  for (const [key, commands] of byKey) {
+    if (key.includes(' ')) continue
+    const starts = [...byKey.keys()].filter((k) => k.startsWith(key + ' '))
+    if (starts.length > 0) out.push({ key, commands: [...commands, ...starts.map((s) => `(chord ${s})`)] })
+  }
+  return out
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import type { CommandId } from './keybindings'
+import type { Keybinding } from './keybindings'
 import { resolveKey } from './keybindings'
 
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
@@ -9,23 +9,29 @@ const CHORD_MS = 2000
 
 /**
  * Workbench shortcuts, caught in the capture phase so they win over Monaco (which would
- * otherwise swallow e.g. Ctrl+P as "nothing"), as VS Code's keybinding service does.
+ * otherwise swallow e.g. Ctrl+P as "nothing", or open its own palette on F1), as VS Code's
+ * keybinding service does. `dispatch` returns false when the command cannot run now (disabled):
+ * the key then goes on to whoever else wants it.
  */
-export function useShortcuts(run: (command: CommandId) => void): void {
-  const runRef = useRef(run)
-  runRef.current = run
+export function useShortcuts(table: readonly Keybinding[], dispatch: (command: string) => boolean): void {
+  const dispatchRef = useRef(dispatch)
+  dispatchRef.current = dispatch
+  const tableRef = useRef(table)
+  tableRef.current = table
   useEffect(() => {
     let prefix: { key: string; at: number } | undefined
     const onKey = (e: KeyboardEvent): void => {
       if (e.repeat && e.key !== 'Tab') return
+      // Modifier presses alone neither run nor cancel a chord.
+      if (e.key === 'Control' || e.key === 'Shift' || e.key === 'Alt' || e.key === 'Meta') return
       const pending = prefix && Date.now() - prefix.at < CHORD_MS ? prefix.key : undefined
       prefix = undefined
-      const r = resolveKey(e, isMac, pending)
+      const r = resolveKey(e, isMac, pending, tableRef.current)
       if (r.prefix) prefix = { key: r.prefix, at: Date.now() }
       if (!r.command) return
+      if (!dispatchRef.current(r.command)) return
       e.preventDefault()
       e.stopPropagation()
-      runRef.current(r.command)
     }
     window.addEventListener('keydown', onKey, true)
     return () => window.removeEventListener('keydown', onKey, true)

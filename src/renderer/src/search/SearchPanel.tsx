@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { onViewRequest } from '../commands/requests'
 import type { KeyboardEvent } from 'react'
 import type { HearthApi, ResultOf } from '@shared/contract'
 import { highlightParts, queryWords } from './highlight'
@@ -39,6 +40,8 @@ export const lineOf = (h: Hit): number => h.matchLines[0] ?? h.snippetLine
 export function SearchPanel({ api, onOpen, onClose, initialQuery = '' }: Props) {
   const [query, setQuery] = useState(initialQuery)
   const [mode, setMode] = useState<Mode>('hybrid')
+  // "Search: Find Exact Text or Regex in Files" and "Search: Search Code" from the palette.
+  useEffect(() => onViewRequest('search.mode', setMode), [])
   const [glob, setGlob] = useState('')
   const [exclude, setExclude] = useState('')
   const [regex, setRegex] = useState(false)

@@ -1,5 +1,8 @@
+import { useMemo } from 'react'
 import type { MouseEvent } from 'react'
 import type { EditorSnapshot } from '../documents/docView'
+import { tabHints } from './tabLabels'
+import '../quickopen/palette.css'
 
 interface Props {
   snapshot: EditorSnapshot
@@ -7,8 +10,12 @@ interface Props {
   onClose: (path: string) => void
 }
 
-/** Open files; ● marks unsaved ones (the close button shows on hover, as in VS Code). */
+/**
+ * Open files; ● marks unsaved ones (the close button shows on hover, as in VS Code). Tabs that
+ * share a name show their folder beside it.
+ */
 export function TabBar({ snapshot, onActivate, onClose }: Props) {
+  const hints = useMemo(() => tabHints(snapshot.docs.map((d) => d.path)), [snapshot.docs])
   if (snapshot.docs.length === 0) return null
   const close = (e: MouseEvent, path: string): void => {
     e.stopPropagation()
@@ -32,6 +39,11 @@ export function TabBar({ snapshot, onActivate, onClose }: Props) {
             onAuxClick={(e) => e.button === 1 && close(e, d.path)}
           >
             <span className="tab-name">{d.name}</span>
+            {hints.has(d.path) && (
+              <span className="tab-hint" data-testid="tab-hint">
+                {hints.get(d.path)}
+              </span>
+            )}
             <button
               className="tab-close"
               aria-label={`Close ${d.name}`}

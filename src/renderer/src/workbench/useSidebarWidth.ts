@@ -10,8 +10,20 @@ function initial(): number {
   return Number.isFinite(saved) && saved >= MIN && saved <= MAX ? saved : 260
 }
 
-/** A draggable sidebar edge; the width is remembered per browser profile. */
-export function useSidebarWidth(): { width: number; onPointerDown: (e: PointerEvent<HTMLElement>) => void } {
+/** Keeps a saved width (the folder's session) within the limits. */
+export function clampSidebarWidth(w: number): number {
+  return Math.max(MIN, Math.min(MAX, w))
+}
+
+/**
+ * A draggable sidebar edge; the width is remembered per browser profile, and per folder in its
+ * session (`setWidth` puts that back).
+ */
+export function useSidebarWidth(): {
+  width: number
+  setWidth: (w: number) => void
+  onPointerDown: (e: PointerEvent<HTMLElement>) => void
+} {
   const [width, setWidth] = useState(initial)
   const onPointerDown = useCallback(
     (e: PointerEvent<HTMLElement>) => {
@@ -31,5 +43,5 @@ export function useSidebarWidth(): { width: number; onPointerDown: (e: PointerEv
     },
     [width],
   )
-  return { width, onPointerDown }
+  return { width, setWidth, onPointerDown }
 }

@@ -1,0 +1,102 @@
+import { useMemo, useState } from 'react'
+import type { KeyboardEvent } from 'react'
+import type { PickItem } from '../commands/workbenchActions'
+import { fuzzyScore } from './fuzzyScore'
+import './palette.css'
+
+export type QuickPickRequest =
+  | {
+      kind: 'pick'
+      placeholder: string
+      items: readonly PickItem[]
+      resolve: (item: PickItem | undefined) => void
+    }
+  | { kind: 'info'; title: string; lines: readonly string[] }
+
+/**
+ * A command's second step in the palette's place: a filterable list to pick from (profiles…),
+ * or lines of information (why no suggestion, index status) that Enter or Escape closes.
+ */
+export function QuickPick({ request, onClose }: { request: QuickPickRequest; onClose: () => void }) {
+  const [query, setQuery] = useState('')
+  const [index, setIndex] = useState(0)
+  const items = request.kind === 'pick' ? request.items : []
+  const hits = useMemo(
+    () => items.filter((it) => query.trim() === '' || fuzzyScore(query.replace(/\s+/g, ''), it.label)),
+    [items, query],
+  )
+  const done = (item: PickItem | undefined): void => {
+    onClose()
+    if (request.kind === 'pick') request.resolve(item)
+  }
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>): void => {
+    if (e.key === 'ArrowDown') setIndex((i) => Math.min(hits.length - 1, i + 1))
+    else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1))
+    else if (e.key === 'Enter') done(request.kind === 'pick' ? hits[index] : undefined)
+    else if (e.key === 'Escape') done(undefined)
+    else return
+    e.preventDefault()
+  }
+  return (
+    <div className="overlay" onMouseDown={() => done(undefined)}>
+      <div
+        className="quick-open"
+        data-testid="quickpick"
+        role="dialog"
+        aria-label={request.kind === 'pick' ? request.placeholder : request.title}
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={request.kind === 'info' ? onKeyDown : undefined}
+        tabIndex={-1}
+      >
+        {request.kind === 'pick' ? (
+          <>
+            <input
+              autoFocus
+              className="quick-open-input"
+              data-testid="quickpick-input"
+              placeholder={request.placeholder}
+              value={query}
+              onChange={(e) => {
+                setQuery(e.target.value)
+                setIndex(0)
+              }}
+              onKeyDown={onKeyDown}
+              spellCheck={false}
+            />
+            <div className="quick-open-list" role="listbox">
+              {hits.length === 0 && <div className="quick-open-note">Nothing matches.</div>}
+              {hits.map((it, i) => (
+                <div
+                  key={it.label + String(i)}
+                  role="option"
+                  aria-selected={i === index}
+                  className="quick-open-item"
+                  data-testid="quickpick-item"
+                  onMouseMove={() => setIndex(i)}
+                  onClick={() => done(it)}
+                >
+                  <span className="quick-open-name">{it.label}</span>
+                  {it.detail && <span className="quick-open-dir">{it.detail}</span>}
+                </div>
+              ))}
+            </div>
+          </>
+        ) : (
+          <>
+            <div className="quick-pick-title">{request.title}</div>
+            <div className="quick-open-list" data-testid="quickpick-info">
+              {request.lines.map((l, i) => (
+                <div key={i} className="quick-pick-info">
+                  {l}
+                </div>
+              ))}
+            </div>
+            <button type="button" autoFocus className="link" onClick={() => done(undefined)}>
+              Close
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  )
+}
