@@ -8,6 +8,7 @@ import { loadMonaco } from '../monaco/loadMonaco'
 import { languageForPath } from '../monaco/languageForPath'
 import type { PanelProps } from '../workbench/contributionTypes'
 import { monacoLanguage, Turn, type CodeAction } from './AnswerTurn'
+import { onAddSelectionRequest } from './chatCommands'
 import { applyTarget, type CodeBlock } from './codeBlocks'
 import { ChatHeader } from './ChatHeader'
 import { MentionList } from './MentionList'
@@ -29,6 +30,8 @@ export function ChatPanel({ api, openFile, visible, activePath, showPanel }: Pan
   const openConversation = chat.open
   // "Chat: New Conversation" from the palette.
   useEffect(() => onViewRequest('chat.new', () => void openConversation(null)), [openConversation])
+  // "Chat: Add Selection to Chat" from the palette.
+  useEffect(() => onAddSelectionRequest(() => addSelectionRef.current()), [])
   const [question, setQuestion] = useState('')
   const [codebase, setCodebase] = useState(true)
   const [files, setFiles] = useState<string[]>([])
@@ -105,6 +108,8 @@ export function ChatPanel({ api, openFile, visible, activePath, showPanel }: Pan
     if (s && s.text.trim()) setSelection(s)
     else if (s) setFiles((f) => (f.includes(s.path) ? f : [...f, s.path]))
   }
+  const addSelectionRef = useRef(addSelection)
+  addSelectionRef.current = addSelection
   const openCitation = useCallback(
     (c: ChatCitation): void => openFile(c.path, { line: c.startLine, column: 1 }),
     [openFile],

@@ -1,3 +1,4 @@
+import { chatCommands } from '../chat/chatCommands'
 import { ChatPanel } from '../chat/ChatPanel'
 import { trackEditor } from '../commands/activeEditor'
 import { CompletionsSwitchItem } from '../commands/CompletionsSwitchItem'
@@ -66,4 +67,5 @@ export const commandContributions: readonly (readonly Command[])[] = [
   gitCommands,
   explorerCommands,
   terminalCommands,
+  chatCommands,
 ]
