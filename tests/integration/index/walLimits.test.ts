@@ -33,7 +33,7 @@ describe('the index keeps its WAL small from the first session on (real PGlite o
     ;({ db } = await IndexDb.open(dataDir))
     expect(await setting(db, 'max_wal_size')).toBe('64MB')
     await db.close()
-  })
+  }, 120_000)
 
   // Single-user Postgres never checkpoints on its own (only under a postmaster does WAL volume
   // request one), so without this the WAL of a first index grew to ≈560 MB until the next close.
@@ -52,11 +52,13 @@ describe('the index keeps its WAL small from the first session on (real PGlite o
       await pg.exec(
         `INSERT INTO t SELECT string_agg(md5(i::text || '-' || j::text), '') FROM generate_series(1, 130000) i, generate_series(1, 30) j GROUP BY i`,
       )
-      expect(walMb()).toBeGreaterThan(128)
+      expect(walMb()).toBeGreaterThan(100)
       expect(await checkpointIfDue(pg)).toBe(true)
       expect(await checkpointIfDue(pg)).toBe(false)
-      // What is left: at most max_wal_size of recycled segments plus the current one.
-      expect(walMb()).toBeLessThanOrEqual(64 + 16)
+      // What is left: the segment the checkpoint started in and the current one (1 MB each; with
+      // wal_recycle=off, the ones before it are deleted, not kept as up to max_wal_size of
+      // recycled segments).
+      expect(walMb()).toBeLessThanOrEqual(4)
     } finally {
       await pg.close()
     }
