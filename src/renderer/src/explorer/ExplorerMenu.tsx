@@ -26,7 +26,8 @@ export function ExplorerMenu({ x, y, items, onClose }: Props) {
   const ref = useRef<HTMLDivElement>(null)
   const [pos, setPos] = useState({ left: x, top: y })
   const actions = items.filter((i): i is MenuItem => i !== SEPARATOR)
-  const [active, setActive] = useState(0)
+  // Nothing is highlighted until the pointer or an arrow key picks an item (as in VS Code).
+  const [active, setActive] = useState(-1)
 
   useLayoutEffect(() => {
     const el = ref.current
@@ -71,7 +72,7 @@ export function ExplorerMenu({ x, y, items, onClose }: Props) {
       onKeyDown={(e) => {
         e.stopPropagation()
         if (e.key === 'ArrowDown') setActive((i) => (i + 1) % actions.length)
-        else if (e.key === 'ArrowUp') setActive((i) => (i - 1 + actions.length) % actions.length)
+        else if (e.key === 'ArrowUp') setActive((i) => (i <= 0 ? actions.length : i) - 1)
         else if (e.key === 'Home') setActive(0)
         else if (e.key === 'End') setActive(actions.length - 1)
         else if (e.key === 'Enter' || e.key === ' ') run(actions[active])

@@ -45,7 +45,7 @@ export function NameInput({ value, error, busy, depth, label, onChange, onCommit
           spellCheck={false}
           autoComplete="off"
           value={value}
-          disabled={busy}
+          readOnly={busy}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={(e) => {
             // The tree's own keys (arrows, Delete, F2) must not act while typing a name.

@@ -20,8 +20,11 @@ export interface ExplorerActions {
 /** One explorer per window (the workbench mounts one); undefined while none is mounted. */
 export const explorerActions = new ObservableValue<ExplorerActions | undefined>(undefined)
 
-/** Whether keyboard focus is in the explorer's tree (its F2 / Delete keys apply only then). */
+/**
+ * Whether keyboard focus is on the explorer's tree itself (its F2 / Delete keys apply only then).
+ * Not merely inside it: the inline name box lives in the tree, and Delete there edits the name.
+ */
 export function explorerTreeFocused(): boolean {
   if (typeof document === 'undefined') return false
-  return document.activeElement?.closest('[data-testid="explorer-tree"]') != null
+  return document.activeElement?.getAttribute('data-testid') === 'explorer-tree'
 }

@@ -14,7 +14,18 @@ function inExplorer(ctx: CommandContext, act: (a: ExplorerActions) => void): voi
   if (actions) act(actions)
 }
 
-const onSelection = (): boolean => explorerTreeFocused() && explorerActions.get()?.selection() !== undefined
+/**
+ * The selection commands run from their keys only while the tree has focus, and from the palette
+ * (opened from the tree, it lists them) when picked with Enter or a click, never from a key typed
+ * in the palette's box (Delete there edits the query).
+ */
+function onSelection(): boolean {
+  if (explorerActions.get()?.selection() === undefined) return false
+  if (explorerTreeFocused()) return true
+  const inPalette = document.activeElement?.closest('[data-testid="quickopen"]') != null
+  const e = window.event
+  return inPalette && !(e instanceof KeyboardEvent && e.key !== 'Enter')
+}
 const hasActive = (ctx: CommandContext): boolean => ctx.activePath !== undefined
 
 export const explorerCommands: readonly Command[] = [

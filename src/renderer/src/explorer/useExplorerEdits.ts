@@ -49,7 +49,14 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  * the core's `workspace.treeChanged`, and open editors follow its `workspace.moved` / `deleted`.
  */
 export function useExplorerEdits(tree: TreeAccess) {
-  const [edit, setEdit] = useState<EditState | undefined>()
+  const [edit, setEditState] = useState<EditState | undefined>()
+  // The latest edit, synchronously: the box's blur fires while it unmounts after Escape or Enter,
+  // and must see that the edit already ended (the render's copy would still hold it).
+  const editRef = useRef<EditState | undefined>(undefined)
+  const setEdit = useCallback((next: EditState | undefined) => {
+    editRef.current = next
+    setEditState(next)
+  }, [])
   const [confirm, setConfirm] = useState<ConfirmState | undefined>()
   const [notice, setNoticeState] = useState<Notice | undefined>()
   const t = useRef(tree)
@@ -69,7 +76,7 @@ export function useExplorerEdits(tree: TreeAccess) {
       if (dir !== '') t.current.expand(dir)
       setEdit({ mode: 'new', dir, kind, value: '' })
     },
-    [setNotice],
+    [setNotice, setEdit],
   )
 
   const startRename = useCallback(
@@ -78,7 +85,7 @@ export function useExplorerEdits(tree: TreeAccess) {
       t.current.select(path)
       setEdit({ mode: 'rename', path, value: baseName(path) })
     },
-    [setNotice],
+    [setNotice, setEdit],
   )
 
   /** The problem with the typed name, checked against the target folder's listing. */
@@ -93,21 +100,20 @@ export function useExplorerEdits(tree: TreeAccess) {
   }
 
   const changeValue = (value: string): void => {
-    setEdit((e) => {
-      if (!e || e.busy) return e
-      const next = { ...e, value, error: undefined }
-      // Live, as VS Code does; an empty box says nothing until Enter.
-      return value === '' ? next : { ...next, error: problemOf(next) }
-    })
+    const e = editRef.current
+    if (!e || e.busy) return
+    const next = { ...e, value, error: undefined }
+    // Live, as VS Code does; an empty box says nothing until Enter.
+    setEdit(value === '' ? next : { ...next, error: problemOf(next) })
   }
 
   const cancelEdit = useCallback(() => {
     setEdit(undefined)
     t.current.focusTree()
-  }, [])
+  }, [setEdit])
 
   const commitEdit = async (onBlur = false): Promise<void> => {
-    const e = edit
+    const e = editRef.current
     if (!e || e.busy) return
     if (e.mode === 'rename' && e.value === baseName(e.path)) return cancelEdit()
     const problem = problemOf(e)
