@@ -50,25 +50,20 @@ interface AskJson {
   ms: number
 }
 
+/** `hearth ask --workspace ws --provider P --url U --model M …rest`, as a user runs it. */
+const ask = (provider: string, url: string, model: string, ...rest: string[]): ReturnType<typeof runCli> =>
+  runCli(['ask', '--workspace', ws, '--provider', provider, '--url', url, '--model', model, ...rest], { env })
+
 const lastJson = (stdout: string): AskJson => JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as AskJson
 
 describe('hearth ask', { timeout: 120_000 }, () => {
   it('answers from @codebase, cites only what it sent, and the prompt held the cited code', async () => {
-    const r = await runCli(
-      [
-        'ask',
-        '--workspace',
-        ws,
-        '--provider',
-        'openai',
-        '--url',
-        openai.url,
-        '--model',
-        'qwen2.5-coder-1.5b',
-        '--json',
-        'how does retry with backoff work',
-      ],
-      { env },
+    const r = await ask(
+      'openai',
+      openai.url,
+      'qwen2.5-coder-1.5b',
+      '--json',
+      'how does retry with backoff work',
     )
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
@@ -90,21 +85,12 @@ describe('hearth ask', { timeout: 120_000 }, () => {
   it("fits the prompt and the answer's limit to the window the server reports", async () => {
     openai.maxModelLen = 600
     try {
-      const r = await runCli(
-        [
-          'ask',
-          '--workspace',
-          ws,
-          '--provider',
-          'openai',
-          '--url',
-          openai.url,
-          '--model',
-          'qwen2.5-coder-1.5b',
-          '--json',
-          'how does retry with backoff work',
-        ],
-        { env },
+      const r = await ask(
+        'openai',
+        openai.url,
+        'qwen2.5-coder-1.5b',
+        '--json',
+        'how does retry with backoff work',
       )
       expect(r.code).toBe(0)
       const body = openai.requests.at(-1)?.body as { max_tokens: number; messages: { content: string }[] }
@@ -118,23 +104,7 @@ describe('hearth ask', { timeout: 120_000 }, () => {
   })
 
   it('speaks Ollama too, and --no-codebase sends no sources', async () => {
-    const r = await runCli(
-      [
-        'ask',
-        '--workspace',
-        ws,
-        '--provider',
-        'ollama',
-        '--url',
-        ollama.url,
-        '--model',
-        'qwen2.5-coder:1.5b',
-        '--no-codebase',
-        '--json',
-        'hello',
-      ],
-      { env },
-    )
+    const r = await ask('ollama', ollama.url, 'qwen2.5-coder:1.5b', '--no-codebase', '--json', 'hello')
     expect(r.code).toBe(0)
     expect(lastJson(r.stdout)).toMatchObject({
       answer: 'No sources.',
@@ -149,22 +119,13 @@ describe('hearth ask', { timeout: 120_000 }, () => {
     try {
       triton.models.add('qwen2.5-coder-1.5b-instruct')
       triton.tokens = ['Through ', 'Triton.']
-      const r = await runCli(
-        [
-          'ask',
-          '--workspace',
-          ws,
-          '--provider',
-          'triton',
-          '--url',
-          triton.url,
-          '--model',
-          'qwen2.5-coder-1.5b-instruct',
-          '--no-codebase',
-          '--json',
-          'hello',
-        ],
-        { env },
+      const r = await ask(
+        'triton',
+        triton.url,
+        'qwen2.5-coder-1.5b-instruct',
+        '--no-codebase',
+        '--json',
+        'hello',
       )
       expect(r.stderr).toBe('')
       expect(lastJson(r.stdout)).toMatchObject({
@@ -181,22 +142,7 @@ describe('hearth ask', { timeout: 120_000 }, () => {
   })
 
   it('a missing model says how to get it, in one line', async () => {
-    const r = await runCli(
-      [
-        'ask',
-        '--workspace',
-        ws,
-        '--provider',
-        'ollama',
-        '--url',
-        ollama.url,
-        '--model',
-        'nope:7b',
-        '--no-codebase',
-        'hello',
-      ],
-      { env },
-    )
+    const r = await ask('ollama', ollama.url, 'nope:7b', '--no-codebase', 'hello')
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/ollama pull nope:7b/)
     expect(r.stderr).toMatch(

@@ -119,12 +119,12 @@ export class ChatService {
           tokens = ev.timing.tokens
         }
       }
-      const sent = (fitted)?.sent ?? []
+      const sent = fitted?.sent ?? []
       return {
         answer,
         citations: citationsIn(answer, sent),
         sources: sent.map(({ text: _text, ...s }) => s),
-        droppedTurns: (fitted)?.droppedTurns ?? 0,
+        droppedTurns: fitted?.droppedTurns ?? 0,
         model: served?.model ?? null,
         endpointId: served?.endpointId ?? null,
         stopReason,
