@@ -15,6 +15,7 @@ import {
   tempDir,
   type ServedHearth,
 } from '../helpers/serve'
+import { tab } from './editorFlows'
 
 /**
  * Where "a.ts" of `error at src/a.ts:3` is drawn (xterm's DOM renderer: a div per row, spans in
@@ -123,6 +124,15 @@ describe.skipIf(SKIP_E2E || process.platform === 'win32')(
       await page.keyboard.press('Control+Shift+V')
       await page.keyboard.press('Enter')
       await waitScreen(/^pasted-42$/m)
+    })
+
+    it("leaves readline's keys to the shell: Ctrl+W deletes a word, the editor's tab stays", async () => {
+      await page.locator('.terminal-instance:not([hidden]) .xterm-screen').click()
+      await page.keyboard.type('echo kept gone')
+      await page.keyboard.press('Control+W')
+      await page.keyboard.press('Enter')
+      await waitScreen(/^kept\s*$/m)
+      await expect(tab(page, 'src/a.ts').count()).resolves.toBe(1)
     })
 
     it('keeps the screen when the panel is hidden and shown again (Ctrl+J)', async () => {

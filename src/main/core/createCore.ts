@@ -109,10 +109,6 @@ export class Core {
     this.git = this.store.add(new GitService({ emit: (st) => this.events.emit('git.changed', st) }))
     this.store.defer(this.workspace.onDidOpen((i) => this.git.open(i.root, this.workspace.watcher)))
     this.store.defer(this.workspace.onDidClose(() => this.git.close()))
-    this.terminals = this.store.add(
-      new TerminalService({ events: this.events, cwd: () => this.workspace.root }),
-    )
-    this.store.defer(this.workspace.onDidClose(() => void this.terminals.killAll()))
     const s = routing.settings.settings
     this.resources = createResources({
       power: options.power,
@@ -232,6 +228,11 @@ export class Core {
     // Definitions from the index go into completion prompts (each source is time-boxed there).
     this.store.defer(this.completion.addContextSource(this.index))
     this.resources.start()
+    // Built last, so disposed first: shells end at the start of a shutdown, not after the index.
+    this.terminals = this.store.add(
+      new TerminalService({ events: this.events, cwd: () => this.workspace.root }),
+    )
+    this.store.defer(this.workspace.onDidClose(() => void this.terminals.killAll()))
     const handlers: Handlers = {
       ...appHandlers(options),
       ...workspaceHandlers(this.workspace),

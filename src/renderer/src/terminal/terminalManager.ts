@@ -5,6 +5,8 @@ import { ObservableValue } from '../util/observableValue'
 import { hideBottomPanel } from '../workbench/bottomPanelState'
 import type { FilePosition } from '../workbench/contributionTypes'
 import { followTerminalTheme } from './xtermTheme'
+// Loaded with the workbench, so its key listener comes before the workbench's shortcuts.
+import './shellKeys'
 import type { XtermSession } from './xtermSession'
 
 export interface TerminalTab {

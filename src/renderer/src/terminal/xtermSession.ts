@@ -4,6 +4,7 @@ import { Terminal, type ITheme } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import type { FilePosition } from '../workbench/contributionTypes'
 import { findFileLinks, workspaceRelative } from './fileLinks'
+import { keepShellKeys } from './shellKeys'
 import { attachClipboardKeys } from './terminalKeys'
 
 export interface XtermSessionOptions {
@@ -25,6 +26,7 @@ export class XtermSession {
   private readonly term: Terminal
   private readonly fitAddon = new FitAddon()
   private opened = false
+  private readonly releaseKeys: () => void
 
   constructor(private readonly o: XtermSessionOptions) {
     this.element = document.createElement('div')
@@ -60,6 +62,7 @@ export class XtermSession {
       },
     })
     attachClipboardKeys(this.term)
+    this.releaseKeys = keepShellKeys(this.element, (d) => o.onInput(d))
     this.term.onData((d) => o.onInput(d))
     this.term.onResize(({ cols, rows }) => o.onResize(cols, rows))
   }
@@ -100,6 +103,7 @@ export class XtermSession {
   }
 
   dispose(): void {
+    this.releaseKeys()
     this.term.dispose()
     this.element.remove()
   }
