@@ -3,17 +3,10 @@ import type { IDisposable, editor, typescript } from 'monaco-editor'
 import { isBufferModel, modelUri } from '../monaco/monacoBuffers'
 import type { Monaco } from '../monaco/monacoSetup'
 import { loadConfig, type WorkerCompilerOptions } from './tsconfig'
+import { BASE_COMPILER_OPTIONS, diagnosticsOptions } from './tsDefaults'
 
 /** What TypeScript's worker reads (`.d.ts`, `.d.mts` end in these too). */
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']
-
-/**
- * Errors that only say a package is not loaded (the project's own files are, node_modules is
- * not, except `@types`): reporting them would flag every such import. Its imports are `any`.
- * 2307/2792 cannot find module, 7016 no declaration file, 2688 no type definition file,
- * 2875 JSX runtime module missing, 7026 no JSX.IntrinsicElements (React's types not loaded).
- */
-export const MISSING_PACKAGE_CODES = [2307, 2792, 7016, 2688, 2875, 7026]
 
 /** Beyond this many changed files at once (a branch switch), the project is read again whole. */
 const RELOAD_OVER = 300
@@ -106,35 +99,24 @@ export class TsProject implements IDisposable {
   }
 
   private applyOptions(fromConfig: WorkerCompilerOptions): void {
-    const { typescript: ts } = this.monaco
-    const options: WorkerCompilerOptions = {
-      target: ts.ScriptTarget.ESNext,
-      module: ts.ModuleKind.ESNext,
-      jsx: ts.JsxEmit.ReactJSX,
-      esModuleInterop: true,
-      ...fromConfig,
-      // Every loaded file takes part, whatever its extension; nothing is ever written.
-      allowJs: true,
-      allowNonTsExtensions: true,
-      noEmit: true,
-    }
-    // Bundler resolution finds `./a` without an extension and packages' types, as most projects
-    // expect; TypeScript's own default for ESNext would be the old "classic" one.
-    if (options.moduleResolution === undefined) {
+    const options: WorkerCompilerOptions = { ...BASE_COMPILER_OPTIONS, ...fromConfig }
+    for (const k of ['allowJs', 'allowNonTsExtensions', 'noEmit'] as const)
+      options[k] = BASE_COMPILER_OPTIONS[k]
+    if (fromConfig.moduleResolution === undefined) {
+      // TypeScript's rule for the module kinds that need their own resolution.
       const m = options.module as number
-      options.moduleResolution = m === 100 || m === 101 || m === 102 || m === 199 ? 99 : m === 1 ? 2 : 100
+      if (m === 100 || m === 101 || m === 102 || m === 199) options.moduleResolution = 99
+      else if (m === 1) options.moduleResolution = 2
     }
     const checkJs = options.checkJs === true
-    for (const d of this.defaults) {
-      const javascript = d === this.monaco.typescript.javascriptDefaults
-      d.setCompilerOptions(options as typescript.CompilerOptions)
-      d.setDiagnosticsOptions({
-        noSemanticValidation: javascript ? !checkJs : false,
-        noSyntaxValidation: false,
-        onlyVisible: true,
-        diagnosticCodesToIgnore: MISSING_PACKAGE_CODES,
-      })
-    }
+    this.defaults.forEach((d, i) => {
+      const javascript = i === 1
+      // Each change restarts that worker: only what differs is set.
+      if (!sameJson(d.getCompilerOptions(), options))
+        d.setCompilerOptions(options as typescript.CompilerOptions)
+      const diagnostics = diagnosticsOptions(javascript, checkJs)
+      if (!sameJson(d.getDiagnosticsOptions(), diagnostics)) d.setDiagnosticsOptions(diagnostics)
+    })
   }
 
   private setLib(path: string, text: string): void {
@@ -243,8 +225,26 @@ export class TsProject implements IDisposable {
       this.defaults.forEach((d, i) => {
         const initial = this.initial[i]
         if (!initial) return
-        d.setCompilerOptions(initial.compiler as typescript.CompilerOptions)
-        d.setDiagnosticsOptions(initial.diagnostics)
+        if (!sameJson(d.getCompilerOptions(), initial.compiler))
+          d.setCompilerOptions(initial.compiler as typescript.CompilerOptions)
+        if (!sameJson(d.getDiagnosticsOptions(), initial.diagnostics))
+          d.setDiagnosticsOptions(initial.diagnostics)
       })
   }
+}
+
+/** Equal as JSON with keys in any order (options objects are plain data). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([x], [y]) => (x < y ? -1 : 1))
+            .map(([k, x]) => [k, norm(x)]),
+        )
+      : Array.isArray(v)
+        ? v.map(norm)
+        : v
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b))
 }

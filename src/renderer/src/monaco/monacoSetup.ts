@@ -4,6 +4,7 @@ import CssWorker from 'monaco-editor/language/css/css.worker?worker'
 import HtmlWorker from 'monaco-editor/language/html/html.worker?worker'
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker'
 import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker'
+import { BASE_COMPILER_OPTIONS, diagnosticsOptions } from '../language/tsDefaults'
 import { installHighlighting } from './highlighting'
 
 // Workers are bundled next to the app (no CDN, works offline) and started on demand per language.
@@ -29,20 +30,12 @@ self.MonacoEnvironment = {
   },
 }
 
-// Until the project's files and tsconfig are loaded (language/tsProject.ts, on the first TS/JS
-// file shown), the TypeScript service sees only open files: its semantic errors would flag every
-// import as missing. Keep syntax errors; the project turns semantic checks on when it is loaded.
-// Only the file shown is checked (onlyVisible): the others are checked when they are shown.
+// The TypeScript service starts with the files open in the editor only; the project's files and
+// tsconfig join it on the first TS/JS file shown (language/tsProject.ts).
 for (const defaults of [monaco.typescript.typescriptDefaults, monaco.typescript.javascriptDefaults]) {
-  defaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false, onlyVisible: true })
-  defaults.setCompilerOptions({
-    ...defaults.getCompilerOptions(),
-    target: monaco.typescript.ScriptTarget.ESNext,
-    module: monaco.typescript.ModuleKind.ESNext,
-    allowJs: true,
-    allowNonTsExtensions: true,
-    jsx: monaco.typescript.JsxEmit.ReactJSX,
-  })
+  const javascript = defaults === monaco.typescript.javascriptDefaults
+  defaults.setDiagnosticsOptions(diagnosticsOptions(javascript, false))
+  defaults.setCompilerOptions({ ...defaults.getCompilerOptions(), ...BASE_COMPILER_OPTIONS })
 }
 
 installHighlighting(monaco)
