@@ -52,10 +52,18 @@ export class GitService implements Disposable {
   private queued: Promise<GitStatus> | null = null
   private lastSent = ''
   private readonly scheduler: RefreshScheduler
+  /** User actions (stage, commit, switch…) running now, and whether a refresh waited for them. */
+  private acting = 0
+  private deferred = false
 
   constructor(private readonly opts: GitServiceOptions) {
     this.scheduler = new RefreshScheduler(
-      () => void this.status().catch(() => undefined),
+      () => {
+        // A status while the user's own action rewrites the tree would read it half done and
+        // compete with git for the disk; the action's own refresh follows it.
+        if (this.acting > 0) this.deferred = true
+        else void this.status().catch(() => undefined)
+      },
       opts.debounceMs ?? 300,
       opts.maxWaitMs ?? 2_000,
     )
@@ -156,10 +164,8 @@ export class GitService implements Disposable {
 
   async stage(paths: readonly string[], all = false): Promise<GitStatus> {
     const repo = await this.repo()
-    if (all) await runGit(repo.root, ['add', '-A', '--', '.'], { kind: 'act' })
-    else
-      for (const chunk of chunks(paths))
-        await runGit(repo.root, ['add', '-A', '--', ...chunk], { kind: 'act' })
+    if (all) await this.act(repo.root, ['add', '-A', '--', '.'])
+    else for (const chunk of chunks(paths)) await this.act(repo.root, ['add', '-A', '--', ...chunk])
     return this.status()
   }
 
@@ -173,12 +179,24 @@ export class GitService implements Disposable {
     const list = all ? ['.'] : [...wanted]
     const head = await hasHead(repo)
     for (const chunk of chunks(list))
-      await runGit(
+      await this.act(
         repo.root,
         head ? ['reset', '-q', 'HEAD', '--', ...chunk] : ['rm', '-r', '-q', '--cached', '--', ...chunk],
-        { kind: 'act' },
       )
     return this.status()
+  }
+
+  /** Runs one of the user's actions (git as in their terminal: filters and hooks run). */
+  private async act(cwd: string, args: readonly string[]): Promise<string> {
+    this.acting++
+    try {
+      return await runGit(cwd, args, { kind: 'act' })
+    } finally {
+      if (--this.acting === 0 && this.deferred) {
+        this.deferred = false
+        this.scheduler.poke()
+      }
+    }
   }
 
   private lastRepoStatus(): GitRepoStatus | null {
@@ -215,7 +233,7 @@ export class GitService implements Disposable {
     const text = message.trim()
     if (text === '') throw new HearthError('invalid_argument', 'Write a commit message first.')
     const repo = await this.repo()
-    if (stageAll) await runGit(repo.root, ['add', '-A', '--', '.'], { kind: 'act' })
+    if (stageAll) await this.act(repo.root, ['add', '-A', '--', '.'])
     if ((await stagedCount(repo)) === 0) {
       const st = await this.status()
       const changes = st.state === 'repo' ? st.unstaged.changes.length + st.unstaged.more : 0
@@ -232,7 +250,7 @@ export class GitService implements Disposable {
     try {
       const file = join(dir, 'MESSAGE')
       await writeFile(file, message, { mode: 0o600 })
-      await runGit(repo.root, ['commit', '--file', file, '--cleanup=whitespace'], { kind: 'act' })
+      await this.act(repo.root, ['commit', '--file', file, '--cleanup=whitespace'])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -274,7 +292,7 @@ export class GitService implements Disposable {
       throw new HearthError('invalid_argument', `"${branch}" is not a valid branch name.`)
     }
     try {
-      await runGit(repo.root, create ? ['switch', '-c', branch] : ['switch', branch], { kind: 'act' })
+      await this.act(repo.root, create ? ['switch', '-c', branch] : ['switch', branch])
     } catch (err) {
       throw branchFailure(err, branch, create)
     }
@@ -284,7 +302,7 @@ export class GitService implements Disposable {
   async init(): Promise<GitStatus> {
     const s = this.session
     if (!s) throw new HearthError('unavailable', 'Open a folder to use source control.')
-    await runGit(s.root, ['init', '-q'], { kind: 'act' })
+    await this.act(s.root, ['init', '-q'])
     s.discovery = null
     return this.status()
   }
