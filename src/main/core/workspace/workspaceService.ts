@@ -28,9 +28,10 @@ import {
 import { fsToHearth, listDir, walkFiles } from './workspaceTree'
 import { currentVersion, MAX_EDIT_BYTES, mb, readFile, saveFile } from './fileAccess'
 import type { Disposable } from '../base/lifecycle'
-import { DirectChanges, filesBelow } from './directChanges'
-import { createEntry, deleteEntry, renameEntry, type EntryKind } from './entryOps'
+import { DirectChanges } from './directChanges'
+import type { EntryKind } from './entryOps'
 import { systemTrash, type TrashPort } from './trash'
+import { createIn, removeIn, renameIn, type EntryHost } from './workspaceEntries'
 
 export { MAX_EDIT_BYTES, MAX_OPEN_BYTES } from './fileAccess'
 export const DEFAULT_FILES_LIMIT = 20_000
@@ -89,9 +90,15 @@ export class WorkspaceService implements Disposable {
   private readonly writing = new Map<string, Promise<unknown>>()
   private arrival: Promise<unknown> = Promise.resolve()
   private disposed = false
+  private readonly entryHost: EntryHost
 
   constructor(private readonly opts: WorkspaceServiceOptions) {
     this.recentFolders = new RecentFolders(opts.stateDir)
+    this.entryHost = {
+      events: opts.events,
+      trash: opts.trash ?? systemTrash,
+      isCurrent: (s) => this.session === s,
+    }
   }
 
   get root(): string | null {
@@ -292,57 +299,18 @@ export class WorkspaceService implements Disposable {
   }
 
   /** New empty file or folder (explorer). */
-  async create(path: string, kind: 'file' | 'dir'): Promise<{ path: string; kind: 'file' | 'dir' }> {
-    const s = this.current()
-    const { rel } = await createEntry(s.guard, path, kind)
-    this.announce(s, [rel], kind === 'file' ? [{ path: rel, kind: 'created' }] : [])
-    return { path: rel, kind }
+  create(path: string, kind: 'file' | 'dir'): Promise<{ path: string; kind: 'file' | 'dir' }> {
+    return createIn(this.entryHost, this.current(), path, kind)
   }
 
   /** Rename or move (explorer): open editors and the index follow at once. */
-  async rename(from: string, to: string): Promise<{ from: string; to: string; kind: EntryKind }> {
-    const s = this.current()
-    const r = await renameEntry(s.guard, from, to)
-    if (r.from === r.to) return r
-    // The editor's known versions move along, so the watcher's later unlink/add stays silent.
-    for (const [k, v] of [...s.known]) {
-      const rest = under(k, r.from)
-      if (rest === null) continue
-      s.known.delete(k)
-      s.known.set(r.to + rest, v)
-    }
-    this.emitIfCurrent(s, () => this.opts.events.emit('workspace.moved', r))
-    const created =
-      r.kind === 'dir' ? await filesBelow(s.guard, s.rules, r.to) : r.kind === 'file' ? [r.to] : []
-    this.announce(
-      s,
-      [r.from, r.to],
-      [{ path: r.from, kind: 'deleted' }, ...created.map((path) => ({ path, kind: 'created' as const }))],
-    )
-    return r
+  rename(from: string, to: string): Promise<{ from: string; to: string; kind: EntryKind }> {
+    return renameIn(this.entryHost, this.current(), from, to)
   }
 
   /** Delete (explorer): to the OS trash, or for good when asked; see entryOps.deleteEntry. */
-  async remove(path: string, permanent?: boolean): Promise<DeleteResult> {
-    const s = this.current()
-    const r = await deleteEntry(s.guard, path, { permanent, trash: this.opts.trash ?? systemTrash })
-    if (r.outcome === 'noTrash') return r
-    for (const k of s.known.keys()) if (under(k, r.path) !== null) s.known.set(k, '')
-    this.emitIfCurrent(s, () => this.opts.events.emit('workspace.deleted', { path: r.path, kind: r.kind }))
-    this.announce(s, [r.path], [{ path: r.path, kind: 'deleted' }])
-    return r
-  }
-
-  /** Tells the explorer and the index about our own change now, not after the watcher's delay. */
-  private announce(
-    s: Session,
-    paths: string[],
-    batch: { path: string; kind: 'created' | 'deleted' }[],
-  ): void {
-    if (this.session !== s) return
-    const dirs = [...new Set(paths.map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')))]
-    this.opts.events.emit('workspace.treeChanged', { dirs })
-    s.changes?.push(batch)
+  remove(path: string, permanent?: boolean): Promise<DeleteResult> {
+    return removeIn(this.entryHost, this.current(), path, permanent)
   }
 
   async dispose(): Promise<void> {
@@ -423,12 +391,6 @@ export class WorkspaceService implements Disposable {
       }
     }
   }
-}
-
-/** The part of `path` after `base` ('' for `base` itself, '/x' below it), or null when not under it. */
-function under(path: string, base: string): string | null {
-  if (path === base) return ''
-  return path.startsWith(`${base}/`) ? path.slice(base.length) : null
 }
 
 function watcherStatus(w: { state: { status: WatcherStatus['status']; reason?: string } }): WatcherStatus {
