@@ -291,27 +291,9 @@ export class EditorStore {
       return
     }
     const wasDirty = doc.view.dirty
-    const old = doc.buffer
     doc.unsubscribe?.()
-    const moved = old.moveTo?.(to)
-    if (moved) this.adopt(doc, moved, wasDirty)
-    else {
-      // A buffer that cannot move: a new one with the same text (the view starts at the top).
-      const text = old.getText()
-      old.dispose()
-      doc.buffer = undefined
-      void this.buffers.then((factory) => {
-        if (this.docs.get(to) !== doc || doc.buffer) return
-        this.adopt(doc, factory.create(to, text), wasDirty)
-        this.publish()
-      })
-    }
-    this.patch(doc, {
-      path: to,
-      name,
-      compare: undefined,
-      language: doc.buffer?.languageId() ?? doc.view.language,
-    })
+    this.adopt(doc, doc.buffer.moveTo(to), wasDirty)
+    this.patch(doc, { path: to, name, compare: undefined })
   }
 
   private adopt(doc: Doc, buffer: TextBuffer, dirty: boolean): void {

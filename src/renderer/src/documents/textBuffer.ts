@@ -16,7 +16,7 @@ export interface TextBuffer {
    * successor), shown in place of this one by any editor showing it, cursor and scroll kept. This
    * one is disposed. Undo history does not cross over.
    */
-  moveTo?: (path: string) => TextBuffer
+  moveTo: (path: string) => TextBuffer
 }
 
 export interface BufferFactory {
