@@ -3,12 +3,14 @@ import type { HttpClient } from '../../net/httpClient'
 
 /**
  * Learns a served model's context window once, by one small request (Ollama's /api/show, an
- * OpenAI-compatible model list). A server that does not answer, or does not say, gives
- * `undefined` (the chat then assumes a safe default); such an answer is asked again next time,
- * a number is kept for the provider's life.
+ * OpenAI-compatible model list), so it costs a round trip before the first question only. A
+ * server that answers without saying gives `undefined` for good (the chat then assumes a safe
+ * default); one that fails to answer is asked again a minute later, not before every question.
  */
 export class ContextProbe {
   private known: number | undefined
+  private settled = false
+  private retryAt = 0
 
   constructor(
     private readonly http: HttpClient,
@@ -19,7 +21,7 @@ export class ContextProbe {
   ) {}
 
   async tokens(signal: AbortSignal): Promise<number | undefined> {
-    if (this.known !== undefined) return this.known
+    if (this.settled || Date.now() < this.retryAt) return this.known
     try {
       const res = await this.http.request(this.request.url, {
         method: this.request.method,
@@ -35,16 +37,22 @@ export class ContextProbe {
       })
       if (res.status < 200 || res.status >= 300) {
         res.discard()
+        this.retryAt = Date.now() + RETRY_MS
         return undefined
       }
       const n = this.read(await res.json(4 * 1024 * 1024))
       if (n !== undefined && Number.isFinite(n) && n >= 256) this.known = Math.floor(n)
+      this.settled = true
       return this.known
     } catch {
+      // A cancelled question says nothing about the server: ask again with the next one.
+      if (!signal.aborted) this.retryAt = Date.now() + RETRY_MS
       return undefined
     }
   }
 }
+
+const RETRY_MS = 60_000
 
 /** vLLM lists `max_model_len` per model; llama.cpp's server lists `meta.n_ctx_train`. */
 export function contextFromModelList(model: string): (json: unknown) => number | undefined {
