@@ -33,7 +33,19 @@ describe('explainNoSuggestion', () => {
       /inside a word/,
     )
   })
-  it('passes on the model’s failure with its fix, and a missing backend', () => {
+  it('passes on the model’s failure with its fix', () => {
+    const lines = explainNoSuggestion(
+      on,
+      cursor,
+      status({ state: 'error', reason: 'model_missing', message: 'model "x" not found' }),
+      undefined,
+    )
+    expect(lines).toEqual([
+      expect.stringMatching(/failed: model "x" not found/),
+      expect.stringMatching(/ollama pull/),
+    ])
+  })
+  it('says once that no backend can serve completions', () => {
     const lines = explainNoSuggestion(
       on,
       cursor,
@@ -55,9 +67,9 @@ describe('explainNoSuggestion', () => {
         updatedAt: 0,
       },
     )
-    expect(lines[0]).toMatch(/failed: model "x" not found/)
-    expect(lines[1]).toMatch(/ollama pull/)
-    expect(lines[2]).toMatch(/No backend can serve completions: all down/)
+    expect(lines).toEqual([
+      expect.stringMatching(/^No backend can serve completions: all down\. Open Settings/),
+    ])
   })
   it('says nothing is wrong when nothing is', () => {
     expect(explainNoSuggestion(on, cursor, status(), undefined)).toEqual([

@@ -41,21 +41,23 @@ export function explainNoSuggestion(
         'The cursor is inside a word: suggestions wait until you are at the end of one (Alt+\\ asks anyway).',
       )
   }
+  const task = backends?.tasks.find((t) => t.task === 'completion')
+  const noBackend = task !== undefined && task.endpointId === null
   if (status) {
     const model = status.model || status.provider
     if (status.state === 'disabled') out.push('The completion service is shut down: restart Hearth.')
     else if (status.state === 'loading')
       out.push(`The model ${model} is still loading; suggestions start once it is ready.`)
-    else if (status.state === 'error') {
+    // With no backend at all, the line below says it once (the status repeats the same reason).
+    else if (status.state === 'error' && !noBackend) {
       const fix = completionFix(status)
       out.push(`The last request to ${model} failed${status.message ? `: ${status.message}` : '.'}`)
       if (fix) out.push(fix)
     }
   }
-  const task = backends?.tasks.find((t) => t.task === 'completion')
-  if (task && task.endpointId === null)
+  if (task && noBackend)
     out.push(
-      `No backend can serve completions${task.reason ? `: ${task.reason}` : ''}. Open Settings ▸ Models to download one, or start your server.`,
+      `No backend can serve completions${task.reason ? `: ${task.reason.replace(/^no backend can serve \w+ now:\s*/i, '')}` : ''}. Open Settings ▸ Models to download one, or start your server.`,
     )
   if (out.length === 0) {
     out.push(

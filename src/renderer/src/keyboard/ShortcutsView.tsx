@@ -71,6 +71,11 @@ export function ShortcutsView({
         />
         <div className="quick-open-list">
           <table>
+            <colgroup>
+              <col className="shortcut-col-command" />
+              <col className="shortcut-col-keys" />
+              <col />
+            </colgroup>
             <thead>
               <tr>
                 <th>Command</th>
@@ -87,7 +92,9 @@ export function ShortcutsView({
                       <kbd key={k}>{k}</kbd>
                     ))}
                   </td>
-                  <td className="shortcut-id">{r.id}</td>
+                  <td className="shortcut-id" title={r.id}>
+                    {r.id}
+                  </td>
                 </tr>
               ))}
             </tbody>

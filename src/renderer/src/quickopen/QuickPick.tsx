@@ -75,7 +75,7 @@ export function QuickPick({ request, onClose }: { request: QuickPickRequest; onC
                   onMouseMove={() => setIndex(i)}
                   onClick={() => done(it)}
                 >
-                  <span className="quick-open-name">{it.label}</span>
+                  <span className="quick-open-name quick-pick-label">{it.label}</span>
                   {it.detail && <span className="quick-open-dir">{it.detail}</span>}
                 </div>
               ))}
@@ -91,7 +91,7 @@ export function QuickPick({ request, onClose }: { request: QuickPickRequest; onC
                 </div>
               ))}
             </div>
-            <button type="button" autoFocus className="link" onClick={() => done(undefined)}>
+            <button type="button" autoFocus className="quick-pick-close" onClick={() => done(undefined)}>
               Close
             </button>
           </>

@@ -258,7 +258,9 @@ export function Workbench({
   }
 
   const shortcutRows = (): ShortcutRow[] => [
-    ...allCommands().map((c) => ({ id: c.id, label: commandLabel(c), keys: c.keys ?? [] })),
+    ...allCommands()
+      .map((c) => ({ id: c.id, label: commandLabel(c), keys: c.keys ?? [] }))
+      .sort((a, b) => a.label.localeCompare(b.label)),
     ...editorActions(activeEditor())
       .filter((a) => !commandById(a.id))
       .map((a) => ({ id: a.id, label: `Editor: ${a.label}`, keys: [], keyLabels: a.keys ? [a.keys] : [] })),
