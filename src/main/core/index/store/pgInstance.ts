@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { amcheck } from '@electric-sql/pglite/contrib/amcheck'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -21,15 +22,16 @@ import { discard, openOrSetAside, removeDiscarded } from './setAside'
  */
 
 /**
- * Postgres' buffer cache sizing (see PgCache.fit), in kB: its default, what a very large index may
- * take, and the step it grows by (each step up restarts Postgres once).
+ * Postgres' buffer cache sizing (see PgCache.fit), in kB: the size an index starts with, what a
+ * very large index may take, and the step it grows by (each step up restarts Postgres once). A miss
+ * in this cache is a read from the OS's file cache, not from the disk.
  */
 export interface CacheSizing {
   minKb: number
   maxKb: number
   stepKb: number
 }
-export const CACHE_SIZING: CacheSizing = { minKb: 128 * 1024, maxKb: 512 * 1024, stepKb: 64 * 1024 }
+export const CACHE_SIZING: CacheSizing = { minKb: 16 * 1024, maxKb: 512 * 1024, stepKb: 32 * 1024 }
 const EF_SEARCH = 100
 /**
  * Checkpoint every 64 MB of WAL. wal_recycle=off: a checkpoint deletes the segments before it
@@ -51,12 +53,31 @@ type Queryable = Pick<PGlite, 'query'>
 
 /**
  * Starts Postgres on the directory with an index's settings (closes it again on failure).
- * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config).
+ * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config);
+ * with none saved (PgCache.fit saves one), the cache is `defaultKb`, not Postgres' 128 MB default:
+ * a PGlite instance touches its whole buffer pool as it starts, so that default alone was ≈120 MB
+ * of resident memory per database, two per index, whatever the index's size.
  * A directory with no database yet is filled from the template (pgTemplate.ts) when there is one.
  * `checks`: with amcheck loaded, for the full check after an unclean close (integrity.ts).
  */
-export async function startPg(pgDir: string | null, cacheKb?: number, checks = false): Promise<PGlite> {
-  return isNewDataDir(pgDir) ? createPg(pgDir, cacheKb) : bootPg(pgDir, cacheKb, undefined, checks)
+export async function startPg(
+  pgDir: string | null,
+  cacheKb?: number,
+  checks = false,
+  defaultKb = CACHE_SIZING.minKb,
+): Promise<PGlite> {
+  const kb = cacheKb ?? (savedCacheSize(pgDir) ? undefined : defaultKb)
+  return isNewDataDir(pgDir) ? createPg(pgDir, kb) : bootPg(pgDir, kb, undefined, checks)
+}
+
+/** Whether the directory's configuration holds a cache size PgCache.fit saved (ALTER SYSTEM). */
+function savedCacheSize(pgDir: string | null): boolean {
+  if (!pgDir) return false
+  try {
+    return /^\s*shared_buffers\s*=/m.test(readFileSync(join(pgDir, 'postgresql.auto.conf'), 'utf8'))
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -166,7 +187,7 @@ async function bootPg(
  */
 async function startSized(pgDir: string | null, sizing: CacheSizing, checks: boolean): Promise<PGlite> {
   try {
-    return await startPg(pgDir, undefined, checks)
+    return await startPg(pgDir, undefined, checks, sizing.minKb)
   } catch (err) {
     if (!pgDir) throw err
     const pg = await startPg(pgDir, sizing.minKb, checks)
@@ -218,7 +239,7 @@ export async function setMeta(tx: Queryable, key: string, value: string): Promis
  * missed the cache and went to the file system (docs/BENCHMARKS.md "## Index"). shared_buffers is
  * read at start only: the size is saved (ALTER SYSTEM, so the next start uses it) and, when the
  * cache should grow, Postgres is restarted now (≈1 s, between requests, never mid-operation: a
- * store worker runs one request at a time). Small indexes keep the default and never restart.
+ * store worker runs one request at a time). Small indexes keep the default (16 MB) and never restart.
  */
 export class PgCache {
   /** shared_buffers as running, in kB. */
@@ -258,7 +279,7 @@ export class PgCache {
     await db.close()
     let next: PGlite
     try {
-      next = await startPg(this.pgDir)
+      next = await startPg(this.pgDir, undefined, false, this.sizing.minKb)
     } catch {
       // The larger cache did not start (not enough memory): back to the size that ran, now and
       // for the next start.
