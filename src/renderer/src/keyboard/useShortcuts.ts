@@ -8,6 +8,21 @@ export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(
 const CHORD_MS = 2000
 
 /**
+ * In the terminal, Ctrl+letter belongs to the shell (Ctrl+W deletes a word, Ctrl+L clears, Ctrl+E
+ * ends the line…). As VS Code's `commandsToSkipShell`, only these workbench commands take their
+ * keys there; Shift/Alt combinations, function keys and the terminal's own commands always do.
+ */
+const SKIP_SHELL = new Set(['workbench.quickOpen', 'workbench.showCommands', 'view.togglePanel'])
+
+export function leftToShell(e: KeyboardEvent, command: string): boolean {
+  const target = e.target as Element | null
+  if (!target?.closest?.('.xterm')) return false
+  if (SKIP_SHELL.has(command) || command.startsWith('terminal.')) return false
+  // Cmd on macOS is no shell key: Cmd+B still toggles the sidebar from the terminal.
+  return e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey && /^[a-z]$/i.test(e.key)
+}
+
+/**
  * Workbench shortcuts, caught in the capture phase so they win over Monaco (which would
  * otherwise swallow e.g. Ctrl+P as "nothing", or open its own palette on F1), as VS Code's
  * keybinding service does. `dispatch` returns false when the command cannot run now (disabled):
@@ -28,7 +43,7 @@ export function useShortcuts(table: readonly Keybinding[], dispatch: (command: s
       prefix = undefined
       const r = resolveKey(e, isMac, pending, tableRef.current)
       if (r.prefix) prefix = { key: r.prefix, at: Date.now() }
-      if (!r.command) return
+      if (!r.command || leftToShell(e, r.command)) return
       if (!dispatchRef.current(r.command)) return
       e.preventDefault()
       e.stopPropagation()
