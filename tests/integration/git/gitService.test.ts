@@ -1,4 +1,4 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GitStatus } from '../../../src/shared/contract/git'
@@ -108,6 +108,20 @@ describe('GitService', () => {
     const done = await svc.commit('all of it', true)
     expect(done.summary).toBe('all of it')
     expect(git(root, 'status', '--porcelain')).toBe('')
+  })
+
+  it("runs the repository's own commit hooks, and says what a failing one said", async () => {
+    const root = await makeRepo({ 'a.txt': 'a\n' })
+    const hook = join(root, '.git/hooks/pre-commit')
+    await writeFile(hook, '#!/bin/sh\necho "lint: a.txt has a TODO" >&2\nexit 1\n')
+    await chmod(hook, 0o755)
+    const { svc } = await serviceOn(root)
+    await writeFile(join(root, 'a.txt'), 'TODO\n')
+    await expect(svc.commit('blocked', true)).rejects.toThrow('git did not commit: lint: a.txt has a TODO')
+    await writeFile(hook, `#!/bin/sh\ntouch '${join(root, '.git/hook-ran')}'\n`)
+    await svc.commit('allowed')
+    expect(git(root, 'log', '-1', '--format=%s').trim()).toBe('allowed')
+    await expect(readFile(join(root, '.git/hook-ran'), 'utf8')).resolves.toBe('')
   })
 
   it('says how to set a missing author identity', async () => {

@@ -15,7 +15,7 @@ import {
   type Discovery,
   type RepoInfo,
 } from './gitRepo'
-import { runGit } from './gitRunner'
+import { gitMessage, plainLines, runGit } from './gitRunner'
 import { RefreshScheduler, watchGitDir } from './gitWatch'
 
 export interface GitServiceOptions {
@@ -251,6 +251,11 @@ export class GitService implements Disposable {
       const file = join(dir, 'MESSAGE')
       await writeFile(file, message, { mode: 0o600 })
       await this.act(repo.root, ['commit', '--file', file, '--cleanup=whitespace'])
+    } catch (err) {
+      // Most often the repository's own pre-commit or commit-msg hook said no: its words count.
+      if (err instanceof HearthError && err.details?.git === 'failed')
+        throw new HearthError('conflict', `git did not commit: ${plainLines(gitMessage(err))}`)
+      throw err
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

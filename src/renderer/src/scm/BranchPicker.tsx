@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { KeyboardEvent } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { GitBranch } from '@shared/contract/git'
-import { gitStatus } from './gitState'
+import { applyStatus } from './gitState'
 import type { BranchPickerMode } from './scmEvents'
 
 type Item = { kind: 'create'; name: string } | { kind: 'branch'; branch: GitBranch }
@@ -53,7 +53,7 @@ export function BranchPicker({
     const branch = item.kind === 'create' ? item.name : item.branch.name
     api.call('git.checkout', { branch, create: item.kind === 'create' }).then(
       (st) => {
-        gitStatus.set(st)
+        applyStatus(st)
         onClose()
       },
       (err: unknown) => {

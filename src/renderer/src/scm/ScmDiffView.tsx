@@ -136,6 +136,7 @@ export function ScmDiffView({ api, activePath, openFile }: Props) {
         </button>
       </div>
       {sides.kind === 'message' && <div className="scm-note">{sides.text}</div>}
+      {sides.kind === 'loading' && <div className="scm-note">Reading both sides…</div>}
       <div
         className="scm-diff-editor"
         ref={host}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { GitChange, GitRepoStatus, GitStatus } from '@shared/contract/git'
 import { useObservable } from '../util/useObservable'
 import type { PanelProps } from '../workbench/contributionTypes'
-import { diffRequest, gitStatus, refreshGit, useGitStatus } from './gitState'
+import { applyStatus, diffRequest, refreshGit, useGitStatus } from './gitState'
 import { ScmGroup } from './ScmChanges'
 import { commitRequests } from './scmEvents'
 import './scm.css'
@@ -51,7 +51,7 @@ export function ScmPanel({ api, openFile, visible }: PanelProps) {
   }
 
   const apply = (st: GitStatus | undefined): void => {
-    if (st) gitStatus.set(st)
+    if (st) applyStatus(st)
   }
 
   const commit = async (stageAll: boolean): Promise<void> => {
@@ -66,7 +66,7 @@ export function ScmPanel({ api, openFile, visible }: PanelProps) {
     setNotice(undefined)
     try {
       const done = await api.call('git.commit', { message, stageAll })
-      gitStatus.set(done.status)
+      applyStatus(done.status)
       setMessage('')
       setNotice(`Committed ${done.commit}: ${done.summary}`)
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from '../commands/commandTypes'
-import { diffRequest, gitStatus, refreshGit } from './gitState'
+import { applyStatus, diffRequest, gitStatus, refreshGit } from './gitState'
 import { branchPicker, requestCommit } from './scmEvents'
 
 const inRepo = (): boolean => gitStatus.get()?.state === 'repo'
@@ -19,7 +19,7 @@ function move(
   all: boolean,
 ): Promise<void> {
   return ctx.api.call(method, { paths, all }).then(
-    (st) => gitStatus.set(st),
+    (st) => applyStatus(st),
     () => showScm(ctx), // the view shows why on its next refresh
   )
 }
@@ -101,7 +101,7 @@ export const gitCommands: readonly Command[] = [
     run: (ctx) =>
       ctx.api.call('git.init', {}).then(
         (st) => {
-          gitStatus.set(st)
+          applyStatus(st)
           showScm(ctx)
         },
         () => showScm(ctx),

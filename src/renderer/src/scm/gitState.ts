@@ -9,6 +9,18 @@ import { useObservable } from '../util/useObservable'
  * the explorer's decorations: one subscription to `git.changed` however many of them are shown.
  */
 export const gitStatus = new ObservableValue<GitStatus | undefined>(undefined)
+let lastKey = ''
+
+/**
+ * Takes a status from an answer or an event. An equal one keeps the current object, so views
+ * keyed on it (the diff, the decorations) do not redo their work on every focus refresh.
+ */
+export function applyStatus(st: GitStatus): void {
+  const key = JSON.stringify(st)
+  if (key === lastKey) return
+  lastKey = key
+  gitStatus.set(st)
+}
 
 /** The change the diff editor shows (the source-control view sets it, the diff view reads it). */
 export interface DiffRequest {
@@ -23,13 +35,13 @@ let stop: (() => void) | undefined
 /** Asks the core for the status now (after a window regains focus: a commit in a terminal). */
 export function refreshGit(api: HearthApi): void {
   api.call('git.status', {}).then(
-    (st) => gitStatus.set(st),
+    (st) => applyStatus(st),
     () => undefined,
   )
 }
 
 function connect(api: HearthApi): () => void {
-  const off = api.on('git.changed', (st) => gitStatus.set(st))
+  const off = api.on('git.changed', applyStatus)
   const onFocus = (): void => refreshGit(api)
   window.addEventListener('focus', onFocus)
   refreshGit(api)
