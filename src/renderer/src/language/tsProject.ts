@@ -86,8 +86,19 @@ export class TsProject implements IDisposable {
       this.monaco.editor.onDidCreateModel((m) => this.keepDistinct(m)),
       this.monaco.editor.onWillDisposeModel((m) => this.modelClosing(m)),
     )
-    const off = this.api.on('file.changed', (c) => this.changed(c.path))
-    this.subs.push({ dispose: off })
+    const offs = [
+      this.api.on('file.changed', (c) => this.changed(c.path)),
+      // Hearth's own renames, moves and deletes (the watcher reports them later, or not at all).
+      this.api.on('workspace.moved', (m) => {
+        for (const path of this.under(m.from)) this.changed(path)
+        if (m.kind === 'file') this.changed(m.to)
+        else for (const path of this.under(m.from)) this.changed(m.to + path.slice(m.from.length))
+      }),
+      this.api.on('workspace.deleted', (d) => {
+        for (const path of this.under(d.path)) this.changed(path)
+      }),
+    ]
+    this.subs.push({ dispose: () => offs.forEach((off) => off()) })
     for (const f of sources.files) this.setLib(f.path, f.text)
     this.applyOptions(config?.options ?? {})
     this.summary = {
@@ -132,6 +143,11 @@ export class TsProject implements IDisposable {
     if (!lib) return
     for (const h of lib.handles) h.dispose()
     this.libs.delete(path)
+  }
+
+  /** The loaded files at `path` or inside it. */
+  private under(path: string): string[] {
+    return [...this.libs.keys()].filter((p) => p === path || p.startsWith(path + '/'))
   }
 
   private changed(path: string): void {

@@ -15,6 +15,8 @@ function load(monaco: Monaco): Promise<Textmate> {
   textmate ??= import('../language/textmate')
     .then((m) => m.Textmate.create(monaco, dark))
     .then((tm) => (loaded = tm))
+  // A failed fetch (the server restarting) is tried again by the next language that asks.
+  textmate.catch(() => (textmate = undefined))
   return textmate
 }
 
@@ -50,5 +52,7 @@ export function setEditorTheme(monaco: Monaco, isDark: boolean): void {
 /** The shown file is .tsx (or not): Monaco's 'typescript' takes TSX's grammar while it is. */
 export function showingTsx(monaco: Monaco, tsx: boolean): void {
   if (!tsx && !loaded) return
-  void load(monaco).then((tm) => tm.setTsx(tsx))
+  load(monaco)
+    .then((tm) => tm.setTsx(tsx))
+    .catch((err: unknown) => console.warn('TSX highlighting failed to load', err))
 }
