@@ -280,6 +280,33 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     expect(await readFile(disk, 'utf8')).toBe('export const LIMIT = 5\nexport const NAME = "apply"\n')
   })
 
+  it('Apply whose file changed on disk during the review is refused, and the new text is kept', async () => {
+    const disk = join(served.workspace, 'src/apply.js')
+    // The editor (the first of the views; the review's diff has its own) follows the disk.
+    const mainText = async (): Promise<string> =>
+      (await page.locator('[data-testid="editor"] .view-lines').first().innerText()).replace(
+        /[\s\u00a0]+/g,
+        '',
+      )
+    await writeFile(disk, APPLY)
+    await expect.poll(mainText, { timeout: 15_000 }).toContain('exportconstLIMIT=3')
+    const panel = page.getByTestId('chat-panel')
+    await page.keyboard.press('Control+l')
+    await panel.getByTestId('chat-answer').last().getByRole('button', { name: 'Apply' }).click()
+    const review = page.getByTestId('inline-edit-review')
+    await review.waitFor({ timeout: 15_000 })
+    const theirs = 'export const LIMIT = 7\nexport const NAME = "theirs"\n'
+    await writeFile(disk, theirs)
+    await expect.poll(mainText, { timeout: 15_000 }).toContain('NAME="theirs"')
+    await review.getByRole('button', { name: 'Accept all' }).click()
+    await expect
+      .poll(() => page.getByTestId('inline-edit').innerText(), { timeout: 5000 })
+      .toContain('The file changed since this review opened, so nothing was applied')
+    await page.getByTestId('inline-edit').getByRole('button', { name: 'Close', exact: true }).click()
+    expect(await mainText()).toContain('exportconstLIMIT=7')
+    expect(await readFile(disk, 'utf8')).toBe(theirs)
+  })
+
   it('with no chat model the panel says so in a line, offers the setup, keeps the question', async () => {
     const { api, close } = await connectApi(served)
     try {
