@@ -1,7 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, realpath, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { Core } from '../../src/main/core/createCore'
+import { startServer, type RunningServer } from '../../src/main/server/hearthServer'
+import { connectContract } from '../helpers/wsClient'
 import {
   SKIP_E2E,
   launchChromium,
@@ -99,5 +102,42 @@ describe.skipIf(SKIP_E2E)('sessions in Chromium (hearth serve)', () => {
       'src/main.ts',
     )
     await other.close()
+  })
+})
+
+/** The desktop app started with no folder (no argument): the last folder opens again, as in VS Code. */
+describe.skipIf(SKIP_E2E)('the last folder on start', () => {
+  let parent: string
+  let core: Core | undefined
+  let server: RunningServer | undefined
+  let browser: Browser
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await core?.dispose()
+    await removeDir(parent)
+  })
+
+  it('reopens the most recent folder when the app starts without one', async () => {
+    parent = await realpath(await tempDir('hearth-last-folder-'))
+    const folder = join(parent, 'project')
+    await mkdir(folder)
+    await writeFile(join(folder, 'hello.txt'), 'hello\n')
+    const dataDir = join(parent, 'data')
+    // A first run opens the folder (it becomes the most recent one), then quits.
+    const before = await Core.create({ dataDir, workspace: folder })
+    await before.dispose()
+
+    core = await Core.create({ dataDir })
+    expect(core.workspace.root).toBeNull()
+    server = await startServer({ core, port: 0 })
+    const c = await connectContract(server.url)
+    await c.client.call('models.setupDone', { done: true })
+    c.close()
+    browser = await launchChromium()
+    const page = await browser.newPage()
+    await page.goto(server.url)
+    await page.locator(`[data-testid="workbench"][data-workspace="${folder}"]`).waitFor({ timeout: 30_000 })
   })
 })
