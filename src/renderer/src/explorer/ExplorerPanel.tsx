@@ -5,16 +5,13 @@ import type { PanelProps } from '../workbench/contributionTypes'
 import { DeleteDialog } from './DeleteDialog'
 import { parentOf, pathUnder } from './entryNames'
 import { explorerActions } from './explorerActions'
-import { ExplorerMenu, SEPARATOR, type MenuItem } from './ExplorerMenu'
+import { ExplorerMenu } from './ExplorerMenu'
+import { menuItems } from './explorerMenuItems'
 import { ancestors, flattenTree, type DirState, type TreeRow } from './flattenTree'
 import { NameInput } from './NameInput'
 import { useExplorerEdits } from './useExplorerEdits'
+import { useTreeDrag } from './useTreeDrag'
 import './explorer.css'
-
-/** The drag payload type: only rows of this tree are dropped (not files from the desktop). */
-const DRAG_TYPE = 'application/x-hearth-path'
-/** A folder hovered this long while dragging opens, as in VS Code. */
-const DRAG_EXPAND_MS = 600
 
 /**
  * The file tree. Lazy: a folder is listed (`workspace.list`) when first expanded and listed
@@ -27,13 +24,10 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
   const [selected, setSelected] = useState<string | undefined>()
   const [rootName, setRootName] = useState('')
   const [menu, setMenu] = useState<{ x: number; y: number; path: string | undefined } | undefined>()
-  const [dropDir, setDropDir] = useState<string | undefined>()
   const dirsRef = useRef(dirs)
   dirsRef.current = dirs
   const rootRef = useRef('')
   const treeRef = useRef<HTMLDivElement>(null)
-  const dragging = useRef<string | undefined>(undefined)
-  const dragTimer = useRef<{ dir: string; timer: ReturnType<typeof setTimeout> } | undefined>(undefined)
 
   const load = useCallback(
     (dir: string) => {
@@ -199,29 +193,6 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
     setMenu({ x: e.clientX, y: e.clientY, path })
   }
 
-  const menuItems = (path: string | undefined): (MenuItem | typeof SEPARATOR)[] => {
-    const dir = folderFor(path)
-    const items: (MenuItem | typeof SEPARATOR)[] = [
-      { id: 'newFile', label: 'New File…', run: () => startNew('file', dir) },
-      { id: 'newFolder', label: 'New Folder…', run: () => startNew('dir', dir) },
-    ]
-    if (path === undefined) return [...items, SEPARATOR, { id: 'refresh', label: 'Refresh', run: reset }]
-    return [
-      ...items,
-      SEPARATOR,
-      { id: 'copyPath', label: 'Copy Path', keys: 'Shift+Alt+C', run: () => void copyPath(path, false) },
-      {
-        id: 'copyRelativePath',
-        label: 'Copy Relative Path',
-        keys: 'Ctrl+Shift+Alt+C',
-        run: () => void copyPath(path, true),
-      },
-      SEPARATOR,
-      { id: 'rename', label: 'Rename…', keys: 'F2', run: () => startRename(path) },
-      { id: 'delete', label: 'Delete', keys: 'Delete', run: () => askDelete(path) },
-    ]
-  }
-
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     // The workbench's key table ran a command for this key already (explorerCommands).
     if (e.defaultPrevented) return
@@ -240,6 +211,8 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
     } else if (e.key === 'Enter' && row) activate(row)
     else if (e.key === 'F2' && row) startRename(row.entry.path)
     else if (e.key === 'Delete' && row) askDelete(row.entry.path, e.shiftKey)
+    // macOS has no Delete key on most keyboards: Cmd+Backspace, as in Finder and VS Code.
+    else if (e.key === 'Backspace' && e.metaKey && row) askDelete(row.entry.path)
     else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && treeRef.current) {
       const el = row && treeRef.current.querySelector(`[data-path="${CSS.escape(row.entry.path)}"]`)
       const r = (el ?? treeRef.current).getBoundingClientRect()
@@ -256,35 +229,11 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
       ?.scrollIntoView({ block: 'nearest' })
   }, [selected, visible])
 
-  // Drag and drop: rows of this tree onto a folder (a file row means its folder; empty space the root).
-  const dragOver = (e: DragEvent, dir: string): void => {
-    if (!e.dataTransfer.types.includes(DRAG_TYPE)) return
-    e.preventDefault()
-    e.stopPropagation()
-    e.dataTransfer.dropEffect = 'move'
-    if (dropDir !== dir) setDropDir(dir)
-    if (dragTimer.current?.dir !== dir) {
-      clearTimeout(dragTimer.current?.timer)
-      dragTimer.current =
-        dir === '' || expandedRef.current.has(dir)
-          ? undefined
-          : { dir, timer: setTimeout(() => expand(dir), DRAG_EXPAND_MS) }
-    }
-  }
-  const dragEnd = (): void => {
-    dragging.current = undefined
-    clearTimeout(dragTimer.current?.timer)
-    dragTimer.current = undefined
-    setDropDir(undefined)
-  }
-  const drop = (e: DragEvent, dir: string): void => {
-    const from = e.dataTransfer.getData(DRAG_TYPE) || dragging.current
-    dragEnd()
-    if (!from) return
-    e.preventDefault()
-    e.stopPropagation()
-    void edits.move(from, dir)
-  }
+  const drag = useTreeDrag({
+    isExpanded: (dir) => expandedRef.current.has(dir),
+    expand,
+    move: (from, dir) => void edits.move(from, dir),
+  })
 
   const edit = edits.edit
   const nameInput = (depth: number, label: string) =>
@@ -329,7 +278,7 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
         </button>
       </div>
       <div
-        className={dropDir === '' ? 'tree drop-target' : 'tree'}
+        className={drag.dropDir === '' ? 'tree drop-target' : 'tree'}
         role="tree"
         tabIndex={0}
         ref={treeRef}
@@ -337,11 +286,11 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
         aria-label="Files"
         data-testid="explorer-tree"
         onContextMenu={(e) => openMenu(e, undefined)}
-        onDragOver={(e) => dragOver(e, '')}
+        onDragOver={(e) => drag.over(e, '')}
         onDragLeave={(e) => {
-          if (!treeRef.current?.contains(e.relatedTarget as Node | null)) setDropDir(undefined)
+          if (!treeRef.current?.contains(e.relatedTarget as Node | null)) drag.leave()
         }}
-        onDrop={(e) => drop(e, '')}
+        onDrop={(e) => drag.drop(e, '')}
       >
         {root?.kind === 'loading' && <div className="tree-note">Loading…</div>}
         {root?.kind === 'error' && <div className="tree-note error">{root.message}</div>}
@@ -362,18 +311,13 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
                   row={row}
                   selected={path === selected}
                   active={path === activePath}
-                  dropTarget={isDir && dropDir === path}
+                  dropTarget={isDir && drag.dropDir === path}
                   onClick={() => activate(row)}
                   onContextMenu={(e) => openMenu(e, path)}
-                  onDragStart={(e) => {
-                    dragging.current = path
-                    e.dataTransfer.setData(DRAG_TYPE, path)
-                    e.dataTransfer.setData('text/plain', path)
-                    e.dataTransfer.effectAllowed = 'move'
-                  }}
-                  onDragEnd={dragEnd}
-                  onDragOver={(e) => dragOver(e, isDir ? path : parentOf(path))}
-                  onDrop={(e) => drop(e, isDir ? path : parentOf(path))}
+                  onDragStart={(e) => drag.start(e, path)}
+                  onDragEnd={drag.end}
+                  onDragOver={(e) => drag.over(e, isDir ? path : parentOf(path))}
+                  onDrop={(e) => drag.drop(e, isDir ? path : parentOf(path))}
                 />
               )}
               {edit?.mode === 'new' &&
@@ -407,7 +351,13 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
         <ExplorerMenu
           x={menu.x}
           y={menu.y}
-          items={menuItems(menu.path)}
+          items={menuItems(menu.path, folderFor(menu.path), {
+            newEntry: startNew,
+            rename: startRename,
+            remove: askDelete,
+            copyPath: (p, relative) => void copyPath(p, relative),
+            refresh: reset,
+          })}
           onClose={() => {
             setMenu(undefined)
           }}

@@ -17,6 +17,15 @@ export interface ExplorerActions {
   selection(): string | undefined
 }
 
+/** The explorer's keys (VS Code's), shared by its commands and its context menu's labels. */
+export const EXPLORER_KEYS = {
+  rename: 'f2',
+  delete: 'delete',
+  deletePermanently: 'shift+delete',
+  copyPath: 'shift+alt+c',
+  copyRelativePath: 'mod+shift+alt+c',
+} as const
+
 /** One explorer per window (the workbench mounts one); undefined while none is mounted. */
 export const explorerActions = new ObservableValue<ExplorerActions | undefined>(undefined)
 

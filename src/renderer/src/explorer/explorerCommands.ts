@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from '../commands/commandTypes'
-import { explorerActions, explorerTreeFocused, type ExplorerActions } from './explorerActions'
+import { EXPLORER_KEYS, explorerActions, explorerTreeFocused, type ExplorerActions } from './explorerActions'
 
 /*
  * The explorer's commands. Those on the explorer's selection (Rename F2, Delete, Copy Path…) are
@@ -45,7 +45,7 @@ export const explorerCommands: readonly Command[] = [
     id: 'explorer.rename',
     title: 'Rename…',
     category: 'Explorer',
-    keys: ['f2'],
+    keys: [EXPLORER_KEYS.rename],
     enabled: onSelection,
     run: (ctx) => inExplorer(ctx, (a) => a.rename()),
   },
@@ -53,7 +53,7 @@ export const explorerCommands: readonly Command[] = [
     id: 'explorer.delete',
     title: 'Delete (to the Trash)',
     category: 'Explorer',
-    keys: ['delete'],
+    keys: [EXPLORER_KEYS.delete],
     enabled: onSelection,
     run: (ctx) => inExplorer(ctx, (a) => a.remove()),
   },
@@ -61,7 +61,7 @@ export const explorerCommands: readonly Command[] = [
     id: 'explorer.deletePermanently',
     title: 'Delete Permanently',
     category: 'Explorer',
-    keys: ['shift+delete'],
+    keys: [EXPLORER_KEYS.deletePermanently],
     enabled: onSelection,
     run: (ctx) => inExplorer(ctx, (a) => a.remove(undefined, true)),
   },
@@ -69,7 +69,7 @@ export const explorerCommands: readonly Command[] = [
     id: 'explorer.copyPath',
     title: 'Copy Path',
     category: 'Explorer',
-    keys: ['shift+alt+c'],
+    keys: [EXPLORER_KEYS.copyPath],
     enabled: onSelection,
     run: () => explorerActions.get()?.copyPath(false),
   },
@@ -77,7 +77,7 @@ export const explorerCommands: readonly Command[] = [
     id: 'explorer.copyRelativePath',
     title: 'Copy Relative Path',
     category: 'Explorer',
-    keys: ['mod+shift+alt+c'],
+    keys: [EXPLORER_KEYS.copyRelativePath],
     enabled: onSelection,
     run: () => explorerActions.get()?.copyPath(true),
   },
