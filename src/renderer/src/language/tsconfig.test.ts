@@ -94,6 +94,26 @@ describe('loadConfig', () => {
     expect(js).toEqual({ path: 'jsconfig.json', options: { checkJs: true } })
     expect(await loadConfig(() => Promise.resolve(undefined), fileName)).toBeUndefined()
   })
+  it('joins the references of a solution-style tsconfig, their libs together', async () => {
+    const sol: Record<string, string> = {
+      'tsconfig.json':
+        '{ "files": [], "references": [{ "path": "./tsconfig.node.json" }, { "path": "./web" }] }',
+      'tsconfig.node.json': '{ "extends": "./base.json", "compilerOptions": { "lib": ["ES2023"] } }',
+      'web/tsconfig.json':
+        '{ "extends": "../base.json", "compilerOptions": { "lib": ["ES2023", "DOM"], "jsx": "react-jsx" } }',
+      'base.json':
+        '{ "compilerOptions": { "strict": true, "baseUrl": ".", "paths": { "@shared/*": ["src/shared/*"] } } }',
+    }
+    const c = await loadConfig((p) => Promise.resolve(sol[p]), fileName)
+    expect(c?.options).toEqual({
+      strict: true,
+      baseUrl: 'hearth://workspace/',
+      paths: { '@shared/*': ['src/shared/*'] },
+      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+      jsx: 4,
+    })
+  })
+
   it('ends an extends loop', async () => {
     const loop: Record<string, string> = {
       'tsconfig.json': '{"extends":"./a.json"}',

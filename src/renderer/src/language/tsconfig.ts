@@ -195,50 +195,86 @@ export interface LoadedConfig {
 /** At most this many `extends` are followed (a loop or a very deep chain ends here). */
 const MAX_EXTENDS = 8
 
+/** At most this many project references are read from a solution-style tsconfig. */
+const MAX_REFERENCES = 8
+
+type Read = (path: string) => Promise<string | undefined>
+
 /**
  * Reads the workspace's tsconfig.json (else jsconfig.json) and what it extends: relative paths
  * and packages under node_modules. The nearer file's options win; `paths`/`baseUrl` keep the
- * folder of the file that set them. Undefined when there is none (or it is not JSON).
+ * folder of the file that set them. A solution-style tsconfig (only `references`, as Vite's
+ * templates write) takes its references' options together, their `lib`s joined, since the worker
+ * has one program for all files. Undefined when there is none (or it is not JSON).
  */
 export async function loadConfig(
-  read: (path: string) => Promise<string | undefined>,
+  read: Read,
   fileName: (path: string) => string,
 ): Promise<LoadedConfig | undefined> {
   for (const path of ['tsconfig.json', 'jsconfig.json']) {
     const text = await read(path)
     if (text === undefined) continue
-    const chain: { dir: string; options: Record<string, unknown> }[] = []
-    let current: string | undefined = path
-    let currentText: string | undefined = text
-    const seen = new Set<string>()
-    while (current && currentText !== undefined && chain.length < MAX_EXTENDS && !seen.has(current)) {
-      seen.add(current)
-      const here = dirOf(current)
-      const json = parseJsonc(currentText)
-      if (!isRecord(json)) break
-      chain.push({ dir: here, options: isRecord(json.compilerOptions) ? json.compilerOptions : {} })
-      // An array of bases (TypeScript 5): the first is followed.
-      const ext = Array.isArray(json.extends) ? (json.extends[0] as unknown) : json.extends
-      current = undefined
-      currentText = undefined
-      if (typeof ext === 'string') {
-        for (const candidate of extendsCandidates(here, ext)) {
-          const t = await read(candidate)
-          if (t !== undefined) {
-            current = candidate
-            currentText = t
-            break
-          }
+    const json = parseJsonc(text)
+    if (!isRecord(json)) return undefined
+    const own = isRecord(json.compilerOptions) ? json.compilerOptions : {}
+    const refs = Array.isArray(json.references) ? json.references : []
+    if (Object.keys(own).length === 0 && json.extends === undefined && refs.length > 0) {
+      let options: WorkerCompilerOptions = {}
+      const libs = new Set<string>()
+      for (const ref of refs.slice(0, MAX_REFERENCES)) {
+        const refPath = isRecord(ref) && typeof ref.path === 'string' ? joinPath('', ref.path) : undefined
+        if (!refPath) continue
+        const file = refPath.endsWith('.json') ? refPath : joinPath(refPath, 'tsconfig.json')
+        const refText = await read(file)
+        if (refText === undefined) continue
+        const o = await loadChain(read, fileName, file, refText)
+        for (const l of (o.lib as string[] | undefined) ?? []) libs.add(l)
+        options = { ...options, ...o }
+      }
+      if (libs.size > 0) options.lib = [...libs]
+      return { path, options }
+    }
+    return { path, options: await loadChain(read, fileName, path, text) }
+  }
+  return undefined
+}
+
+/** One config file and the chain it extends, merged (the nearer file wins). */
+async function loadChain(
+  read: Read,
+  fileName: (path: string) => string,
+  path: string,
+  text: string,
+): Promise<WorkerCompilerOptions> {
+  const chain: { dir: string; options: Record<string, unknown> }[] = []
+  let current: string | undefined = path
+  let currentText: string | undefined = text
+  const seen = new Set<string>()
+  while (current && currentText !== undefined && chain.length < MAX_EXTENDS && !seen.has(current)) {
+    seen.add(current)
+    const here = dirOf(current)
+    const json = parseJsonc(currentText)
+    if (!isRecord(json)) break
+    chain.push({ dir: here, options: isRecord(json.compilerOptions) ? json.compilerOptions : {} })
+    // An array of bases (TypeScript 5): the first is followed.
+    const ext = Array.isArray(json.extends) ? (json.extends[0] as unknown) : json.extends
+    current = undefined
+    currentText = undefined
+    if (typeof ext === 'string') {
+      for (const candidate of extendsCandidates(here, ext)) {
+        const t = await read(candidate)
+        if (t !== undefined) {
+          current = candidate
+          currentText = t
+          break
         }
       }
     }
-    if (chain.length === 0) return undefined
-    let options: WorkerCompilerOptions = {}
-    for (const { dir, options: raw } of chain.reverse())
-      options = { ...options, ...toWorkerOptions(raw, dir, fileName) }
-    return { path, options }
   }
-  return undefined
+  let options: WorkerCompilerOptions = {}
+  for (const { dir, options: raw } of chain.reverse())
+    options = { ...options, ...toWorkerOptions(raw, dir, fileName) }
+  return options
 }
 
 /** Where `"extends": spec` may live, seen from the folder `dir`. */
