@@ -17,20 +17,28 @@ function labelsOf(r: ShortcutRow, isMac: boolean): readonly string[] {
   return r.keyLabels ?? r.keys.map((k) => formatKey(k, isMac))
 }
 
-/** Filters by command name, id or key ("ctrl+shift", "⌘K"), as VS Code's shortcuts editor does. */
+/**
+ * Filters by command name, id or key ("ctrl+shift", "⌘K"), as VS Code's shortcuts editor does;
+ * rows whose key is exactly what was typed come first (Ctrl+Shift+P before Ctrl+K Ctrl+Shift+P).
+ */
 export function filterShortcuts(rows: readonly ShortcutRow[], query: string, isMac: boolean): ShortcutRow[] {
   const q = query.trim().toLowerCase()
   if (q === '') return [...rows]
   const compact = q.replace(/\s+/g, '')
-  return rows.filter((r) => {
+  const exact: ShortcutRow[] = []
+  const other: ShortcutRow[] = []
+  for (const r of rows) {
     const keys = labelsOf(r, isMac).map((k) => k.toLowerCase())
-    return (
+    if (keys.some((k) => k === q || k.replace(/\s+/g, '') === compact) || r.keys.includes(q)) exact.push(r)
+    else if (
       fuzzyScore(compact, r.label) !== undefined ||
       r.id.toLowerCase().includes(q) ||
       keys.some((k) => k.includes(q) || k.replace(/\s+/g, '').includes(compact)) ||
       r.keys.some((k) => k.toLowerCase().includes(q))
     )
-  })
+      other.push(r)
+  }
+  return [...exact, ...other]
 }
 
 /** Preferences: Keyboard Shortcuts (Ctrl+K Ctrl+S): every command and its keys, searchable. */
