@@ -6,11 +6,12 @@ import { ChatService } from './chat/chatService'
 import type { SourcePorts } from './chat/chatSources'
 import { ConversationStore } from './chat/conversationStore'
 import { editMessages, extractRewrite } from './chat/inlineEdit'
+import { DEFAULT_CONTEXT_TOKENS, estimateTokens } from './chat/promptBudget'
 import { CHAT_SETUP_IN_APP, withChatSetupHint } from './chat/setupHint'
 import type { ChatMessage } from './inference/chat/chatTypes'
 import { indexDirFor } from './index/indexLocation'
 import type { IndexService } from './index/indexService'
-import type { RoutedChat } from './router/routedChat'
+import type { FittedChat, RoutedChat } from './router/routedChat'
 import type { HandlersFor } from './rpc/handlers'
 import type { WorkspaceService } from './workspace/workspaceService'
 
@@ -129,8 +130,14 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
         stallMs: 30_000,
       }
       const messages = editMessages({ path, code, before, after, instruction })
+      // The rewrite gets what the model's window leaves after the prompt (at least enough for a short one).
+      const promptTokens = messages.reduce((n, m) => n + estimateTokens(m.content) + 8, 0)
+      const prompt = (contextTokens: number | undefined): FittedChat => ({
+        messages,
+        maxTokens: Math.max(256, (contextTokens ?? DEFAULT_CONTEXT_TOKENS) - promptTokens - 64),
+      })
       try {
-        for await (const ev of d.route.stream('chat', messages, opts, (s) => (model = s.model))) {
+        for await (const ev of d.route.stream('chat', prompt, opts, (s) => (model = s.model))) {
           if (ev.type !== 'text') continue
           answer += ev.text
           d.events.emit('edit.delta', { askId, text: ev.text })
