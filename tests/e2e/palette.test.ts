@@ -102,7 +102,11 @@ describe.skipIf(SKIP_E2E)('command palette and quick open in Chromium (hearth se
   })
 
   it('lists the editor’s own actions too, and runs them on the editor', async () => {
-    await page.keyboard.press('Control+Shift+P')
+    // F1 from inside the editor opens ours, not Monaco's editor-only palette.
+    await expect.poll(() => editorHasFocus(page)).toBe(true)
+    await page.keyboard.press('F1')
+    await expect(page.locator('.quick-input-widget:visible').count()).resolves.toBe(0)
+    await expect(page.getByTestId('quickopen-input').inputValue()).resolves.toBe('>')
     await page.getByTestId('quickopen-input').pressSequentially('go to line')
     const gotoLine = page.locator('[data-testid="palette-item"][data-command="editor.action.gotoLine"]')
     await gotoLine.waitFor()
