@@ -122,6 +122,24 @@ describe.skipIf(SKIP_E2E)('source control in Chromium (hearth serve)', () => {
     await expect
       .poll(() => page.getByTestId('status-branch').textContent(), { timeout: 20_000 })
       .toBe('⎇ main')
+  })
+
+  it('stages one change of a file (a hunk), not the others', async () => {
+    await writeFile(
+      join(repo, 'README.md'),
+      '# demo, first change\n\n' + 'line\n'.repeat(12) + 'second change\n',
+    )
+    git(repo, 'add', 'README.md')
+    git(repo, 'commit', '-q', '-m', 'longer readme')
+    await writeFile(join(repo, 'README.md'), '# DEMO\n\n' + 'line\n'.repeat(12) + 'SECOND\n')
+    await page.getByTestId('scm-refresh').click()
+    await row('unstaged', 'README.md').click()
+    await expect
+      .poll(() => page.getByTestId('scm-hunk-bar').textContent(), { timeout: 20_000 })
+      .toContain('Change 1 of 2')
+    await page.getByTestId('scm-stage-hunk').click()
+    await row('staged', 'README.md').waitFor()
+    expect(git(repo, 'show', ':README.md')).toBe('# DEMO\n\n' + 'line\n'.repeat(12) + 'second change\n')
     expect(pageErrors).toEqual([])
   })
 })

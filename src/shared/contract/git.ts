@@ -97,6 +97,14 @@ export const gitMethods = {
   'git.status': method(z.object({}), GitStatus),
   'git.stage': method(GitPaths, GitStatus),
   'git.unstage': method(GitPaths, GitStatus),
+  /**
+   * Sets the index's copy of one file to `text`: staging or unstaging one hunk. Refused with
+   * `conflict` when the index no longer holds `base` (the text the view computed it from).
+   */
+  'git.stageText': method(
+    z.object({ path: RelPath, text: z.string().max(5 * 1024 * 1024), base: z.string().max(5 * 1024 * 1024) }),
+    GitStatus,
+  ),
   /** The texts to compare for one changed file: staged (HEAD ↔ index) or not (index ↔ file). */
   'git.diff': method(z.object({ path: RelPath, staged: z.boolean() }), GitDiffSides),
   /**

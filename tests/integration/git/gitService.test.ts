@@ -96,6 +96,23 @@ describe('GitService', () => {
     expect(repoStatus(done.status).staged.changes).toEqual([])
   })
 
+  it('stages and unstages one hunk: the index takes the text the view computed', async () => {
+    const top = await makeRepo({ 'app/a.txt': 'one\ntwo\nthree\n' })
+    await writeFile(join(top, 'app/a.txt'), 'ONE\ntwo\nthree\nfour\n')
+    const { svc } = await serviceOn(join(top, 'app'))
+    cleanup.push(() => removeDir(top))
+    // Stage only the first line's change.
+    let st = repoStatus(await svc.stageText('a.txt', 'ONE\ntwo\nthree\n', 'one\ntwo\nthree\n'))
+    expect(git(top, 'show', ':app/a.txt')).toBe('ONE\ntwo\nthree\n')
+    expect(listed(st.staged)).toEqual(['M a.txt'])
+    expect(listed(st.unstaged)).toEqual(['M a.txt'])
+    // A view that computed from an older index is refused.
+    await expect(svc.stageText('a.txt', 'x\n', 'one\ntwo\nthree\n')).rejects.toThrow(/changed meanwhile/)
+    // Unstage it again: the index back to HEAD's text.
+    st = repoStatus(await svc.stageText('a.txt', 'one\ntwo\nthree\n', 'ONE\ntwo\nthree\n'))
+    expect(st.staged.changes).toEqual([])
+  })
+
   it('refuses an empty message, and nothing staged until asked to stage all', async () => {
     const root = await makeRepo({ 'a.txt': 'a\n' })
     const { svc } = await serviceOn(root)

@@ -8,6 +8,7 @@ export function gitHandlers(git: GitService): HandlersFor<keyof typeof gitMethod
     'git.status': () => git.status(),
     'git.stage': ({ paths, all }) => git.stage(paths, all),
     'git.unstage': ({ paths, all }) => git.unstage(paths, all),
+    'git.stageText': ({ path, text, base }) => git.stageText(path, text, base),
     'git.diff': ({ path, staged }) => git.diff(path, staged),
     'git.commit': ({ message, stageAll }) => git.commit(message, stageAll),
     'git.branches': () => git.branches(),

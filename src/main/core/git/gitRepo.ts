@@ -96,7 +96,7 @@ export async function readStatus(repo: RepoInfo, signal?: AbortSignal): Promise<
 export const MAX_DIFF_BYTES = 5 * 1024 * 1024
 
 export type BlobText =
-  { kind: 'text'; text: string } | { kind: 'absent' } | { kind: 'unavailable'; why: string }
+  { kind: 'text'; text: string; bom: boolean } | { kind: 'absent' } | { kind: 'unavailable'; why: string }
 
 /**
  * A file's content at `rev` ('HEAD', or '' for the index) as text. `cat-file blob` prints the
@@ -114,7 +114,8 @@ export async function blobText(repo: RepoInfo, rev: string, path: string): Promi
     return { kind: 'unavailable', why: `too large to compare here (${(size / 1048576).toFixed(1)} MB)` }
   const text = await runGit(repo.root, ['cat-file', 'blob', spec], { kind: 'read' })
   if (text.slice(0, 8000).includes('\0')) return { kind: 'unavailable', why: 'a binary file' }
-  return { kind: 'text', text: text.startsWith('\uFEFF') ? text.slice(1) : text }
+  const bom = text.startsWith('\uFEFF')
+  return { kind: 'text', text: bom ? text.slice(1) : text, bom }
 }
 
 /** Whether HEAD names a commit (false on a branch with no commit yet). */

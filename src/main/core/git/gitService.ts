@@ -205,6 +205,43 @@ export class GitService implements Disposable {
     return st.state === 'repo' ? st : null
   }
 
+  /** The index's copy of `path` becomes `text` (one hunk staged or unstaged), if it still is `base`. */
+  async stageText(path: string, text: string, base: string): Promise<GitStatus> {
+    const repo = await this.repo()
+    const now = await blobText(repo, '', path)
+    if (now.kind === 'unavailable')
+      throw new HearthError('invalid_argument', `${path} is ${now.why}: stage the whole file.`)
+    if ((now.kind === 'text' ? now.text : '') !== base)
+      throw new HearthError(
+        'conflict',
+        `The staged copy of ${path} changed meanwhile. Look at the diff again and retry.`,
+      )
+    if (now.kind === 'text' && now.bom)
+      throw new HearthError(
+        'invalid_argument',
+        `${path} starts with a byte-order mark: stage the whole file.`,
+      )
+    const listed = await runGit(repo.root, ['ls-files', '-s', '--', path], { kind: 'read' })
+    const mode = /^(\d{6}) /.exec(listed)?.[1] ?? '100644'
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-stage-'))
+    try {
+      const file = join(dir, 'blob')
+      await writeFile(file, text, { mode: 0o600 })
+      // The text is what the index should hold: stored as it is, no filter runs on it. (--cacheinfo
+      // takes the path from the repository's top, not from the workspace.)
+      const sha = (await this.act(repo.root, ['hash-object', '-w', '--no-filters', file])).trim()
+      await this.act(repo.root, [
+        'update-index',
+        '--add',
+        '--cacheinfo',
+        `${mode},${sha},${repo.prefix}${path}`,
+      ])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    return this.status()
+  }
+
   async diff(path: string, staged: boolean): Promise<GitDiffSides> {
     const repo = await this.repo()
     const orig = staged

@@ -5,6 +5,8 @@ import { languageForPath } from '../monaco/languageForPath'
 import { useMonaco } from '../monaco/useMonaco'
 import { useObservable } from '../util/useObservable'
 import { diffRequest, gitStatus, type DiffRequest } from './gitState'
+import type { LineChange } from './hunkText'
+import { ScmHunkBar } from './ScmHunkBar'
 
 interface Props {
   api: HearthApi
@@ -25,7 +27,9 @@ async function loadSides(api: HearthApi, req: DiffRequest): Promise<Sides> {
   let modified = d.modified
   if (modified === undefined) {
     try {
-      modified = (await api.call('file.read', { path: req.path })).text
+      const file = await api.call('file.read', { path: req.path })
+      // The workspace hands text with \n line ends; staging a hunk needs the file's own.
+      modified = file.eol === '\r\n' ? file.text.replace(/\n/g, '\r\n') : file.text
     } catch (err) {
       const code = (err as { code?: string }).code
       if (code !== 'not_found') return { kind: 'message', text: `${req.path}: ${(err as Error).message}` }
@@ -49,6 +53,8 @@ export function ScmDiffView({ api, activePath, openFile }: Props) {
   const sides: Sides = loaded && loaded.for === req ? loaded.sides : { kind: 'loading' }
   const host = useRef<HTMLDivElement>(null)
   const diff = useRef<MonacoEditor.IStandaloneDiffEditor | null>(null)
+  const [changes, setChanges] = useState<LineChange[]>([])
+  const [cursorLine, setCursorLine] = useState(1)
 
   // Another tab chosen: the diff steps aside (the tab the user picked is what they want to see).
   const openedWith = useRef(activePath)
@@ -86,7 +92,14 @@ export function ScmDiffView({ api, activePath, openFile }: Props) {
       fontSize: 13,
     })
     diff.current = editor
+    setChanges([])
+    const offDiff = editor.onDidUpdateDiff(() => setChanges(editor.getLineChanges() ?? []))
+    const offCursor = editor
+      .getModifiedEditor()
+      .onDidChangeCursorPosition((e) => setCursorLine(e.position.lineNumber))
     return () => {
+      offDiff.dispose()
+      offCursor.dispose()
       const model = editor.getModel()
       editor.dispose()
       model?.original.dispose()
@@ -135,6 +148,17 @@ export function ScmDiffView({ api, activePath, openFile }: Props) {
           ✕
         </button>
       </div>
+      {sides.kind === 'text' && (
+        <ScmHunkBar
+          api={api}
+          req={req}
+          original={sides.original}
+          modified={sides.modified}
+          changes={changes}
+          cursorLine={cursorLine}
+          goTo={(where) => diff.current?.goToDiff(where)}
+        />
+      )}
       {sides.kind === 'message' && <div className="scm-note">{sides.text}</div>}
       {sides.kind === 'loading' && <div className="scm-note">Reading both sides…</div>}
       <div
