@@ -307,6 +307,22 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     expect(await readFile(disk, 'utf8')).toBe(theirs)
   })
 
+  it('Insert puts a code block at the cursor as one undo step, unsaved', async () => {
+    const disk = join(served.workspace, 'src/apply.js')
+    const before = await readFile(disk, 'utf8')
+    await page.locator('[data-testid="editor"] .view-lines').first().click()
+    await page.keyboard.press('Control+End')
+    const panel = page.getByTestId('chat-panel')
+    await page.keyboard.press('Control+l')
+    await panel.getByTestId('chat-answer').last().getByRole('button', { name: 'Insert' }).click()
+    await expect
+      .poll(() => waitText(page))
+      .toContain('exportconstLIMIT=7exportconstNAME="theirs"exportconstLIMIT=5')
+    expect(await readFile(disk, 'utf8')).toBe(before)
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => waitText(page)).not.toContain('LIMIT=5')
+  })
+
   it('with no chat model the panel says so in a line, offers the setup, keeps the question', async () => {
     const { api, close } = await connectApi(served)
     try {
