@@ -237,7 +237,11 @@ export class Core {
       ...appHandlers(options),
       ...workspaceHandlers(this.workspace),
       ...languageHandlers(this.workspace),
-      ...sessionHandlers(new SessionStore(options.dataDir), () => this.workspace.root),
+      ...sessionHandlers(
+        new SessionStore(options.dataDir),
+        () => this.workspace.root,
+        () => this.workspace.recent(),
+      ),
       ...resourcesHandlers(this.resources, this.metrics),
       ...searchHandlers(this.index),
       ...literalSearchHandlers(this.literal, this.replace, this.events),

@@ -48,8 +48,9 @@ export const sessionMethods = {
     z.object({ root: z.string().nullable(), workspace: WorkspaceSession.nullable(), user: UserState }),
   ),
   /**
-   * Saves either part. `root` names the folder the workspace part belongs to: a save meant for a
-   * folder that is no longer open is dropped (`saved: false`), never written over another's.
+   * Saves either part. `root` names the folder the workspace part belongs to: the open one or one
+   * opened before (a window's last save as another folder opens); any other is dropped
+   * (`saved: false`).
    */
   'session.save': method(
     z.object({

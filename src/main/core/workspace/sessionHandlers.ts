@@ -6,6 +6,7 @@ import type { SessionStore } from './sessionStore'
 export function sessionHandlers(
   store: SessionStore,
   currentRoot: () => string | null,
+  recentFolders: () => Promise<string[]>,
 ): HandlersFor<keyof typeof sessionMethods> {
   return {
     'session.get': async () => {
@@ -19,8 +20,9 @@ export function sessionHandlers(
     'session.save': async ({ root, workspace, user }) => {
       if (user) await store.saveUser(user)
       if (!workspace) return { saved: true }
-      // A window still saving for the folder it had open before a switch must not write there.
-      if (root !== currentRoot()) return { saved: false }
+      // The folder open now, or one opened before (a window's last save as another folder opens);
+      // never a path the user did not open.
+      if (root !== currentRoot() && !(await recentFolders()).includes(root)) return { saved: false }
       await store.saveWorkspace(root, workspace)
       return { saved: true }
     },

@@ -56,19 +56,29 @@ describe('SessionStore', () => {
     expect(JSON.parse(readFileSync(join(dir, 'ui-state.json'), 'utf8'))).toMatchObject({ version: 1 })
   })
 
-  it('saves only for the folder open now', async () => {
+  it('saves for the folder open now or one opened before, no other', async () => {
     let root: string | null = '/p/a'
-    const h = sessionHandlers(new SessionStore(dir), () => root)
+    const h = sessionHandlers(
+      new SessionStore(dir),
+      () => root,
+      () => Promise.resolve(['/p/a']),
+    )
     await expect(h['session.save']({ root: '/p/a', workspace: session(['a.ts']) }, ctx)).resolves.toEqual({
       saved: true,
     })
     root = '/p/b'
+    // The window of /p/a saves once more as /p/b opens: kept for /p/a.
     await expect(h['session.save']({ root: '/p/a', workspace: session(['z.ts']) }, ctx)).resolves.toEqual({
-      saved: false,
+      saved: true,
     })
+    await expect(h['session.save']({ root: '/p/never', workspace: session(['x.ts']) }, ctx)).resolves.toEqual(
+      {
+        saved: false,
+      },
+    )
     await expect(h['session.get']({}, ctx)).resolves.toMatchObject({ root: '/p/b', workspace: null })
     root = '/p/a'
-    await expect(h['session.get']({}, ctx)).resolves.toMatchObject({ workspace: { tabs: ['a.ts'] } })
+    await expect(h['session.get']({}, ctx)).resolves.toMatchObject({ workspace: { tabs: ['z.ts'] } })
   })
 
   it('refuses a session too large to be one', async () => {
