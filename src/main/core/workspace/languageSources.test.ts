@@ -32,6 +32,7 @@ beforeEach(async () => {
   put('node_modules/@types/node/index.d.ts', 'declare module "fs" {}\n')
   put('node_modules/@types/node/fs/promises.d.ts', 'declare module "fs/promises" {}\n')
   put('node_modules/@types/node/package.json', '{}\n')
+  put('node_modules/@types/node/ts5.6/index.d.ts', 'declare module "fs" {}\n')
   svc = new WorkspaceService({ events: new EventBus(), stateDir: join(base, 'state'), watch: false })
   await svc.open(ws)
 })

@@ -18,6 +18,7 @@ export const SOURCES_DEFAULTS = { maxFiles: 4000, maxBytes: 24 * 1024 * 1024, ma
 const TYPES_DIR = 'node_modules/@types'
 /** Folders inside a package under @types that are followed (declarations nest a few levels deep). */
 const MAX_TYPES_DEPTH = 6
+const TYPES_VERSION_DIR = /^ts\d+\.\d+$/
 /** Files read at once: enough to hide each read's latency, few enough not to flood the disk. */
 const PARALLEL_READS = 8
 
@@ -99,8 +100,10 @@ async function typeDeclarations(svc: WorkspaceService, signal?: AbortSignal): Pr
       return // no @types, or unreadable
     }
     for (const e of entries) {
-      if (e.kind === 'dir' && depth < MAX_TYPES_DEPTH && e.name !== 'node_modules')
-        await visit(e.path, depth + 1)
+      // `ts5.0/` and the like are copies for older compilers, chosen through package.json's
+      // typesVersions, which the worker does not read: they would only be parsed twice.
+      const followed = e.name !== 'node_modules' && !TYPES_VERSION_DIR.test(e.name)
+      if (e.kind === 'dir' && depth < MAX_TYPES_DEPTH && followed) await visit(e.path, depth + 1)
       else if (e.kind === 'file' && e.name.endsWith('.d.ts')) out.push(e.path)
     }
   }
