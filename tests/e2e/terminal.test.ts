@@ -146,8 +146,11 @@ describe.skipIf(SKIP_E2E || process.platform === 'win32')(
     it('Ctrl+Shift+` opens a second terminal; Kill ends it and its processes', async () => {
       await page.locator('.terminal-instance:not([hidden]) .xterm-screen').click()
       await page.keyboard.press('Control+Shift+Backquote')
+      // Typed at once, before the new shell exists: the keys wait for it, none is lost.
+      await page.keyboard.type('echo typed-$((2+3))')
+      await page.keyboard.press('Enter')
       await expect.poll(() => page.locator('[data-testid^="terminal-tab-"]').count()).toBe(2)
-      await waitScreen(PROMPT)
+      await waitScreen(/^typed-5$/m)
       await expect(screen()).resolves.not.toMatch(/hello/)
       const { api, close } = await connectApi(served)
       try {

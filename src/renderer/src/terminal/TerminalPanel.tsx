@@ -41,6 +41,8 @@ export function TerminalPanel({ api, openFile, visible }: PanelProps) {
   }, [manager])
 
   useEffect(() => {
+    // Shown (Ctrl+J, a restored layout): a shell if there is none; the keyboard stays where it is
+    // (the commands that mean "go to the terminal" move it).
     if (visible) void manager.ensureOne()
   }, [visible, manager])
 
@@ -60,7 +62,15 @@ export function TerminalPanel({ api, openFile, visible }: PanelProps) {
             </button>
           </div>
         )}
-        <div className="terminal-host" ref={hostRef} data-testid="terminal-host" />
+        <div
+          className="terminal-host"
+          ref={hostRef}
+          data-testid="terminal-host"
+          tabIndex={-1}
+          onKeyDown={(e) => {
+            if (e.target === e.currentTarget && manager.keepTypeahead(e)) e.preventDefault()
+          }}
+        />
       </div>
       <div className="terminal-list" data-testid="terminal-list">
         <div className="terminal-actions">

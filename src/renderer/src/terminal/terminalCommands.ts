@@ -1,19 +1,22 @@
+import { flushSync } from 'react-dom'
 import type { Command } from '../commands/commandTypes'
 import { bottomPanel, hideBottomPanel, showBottomPanel } from '../workbench/bottomPanelState'
 import { terminalManager } from './terminalManager'
 
 const TERMINAL_VIEW = 'terminal'
 
-/** Shows the terminal view and puts the keyboard in it, starting a shell if there is none. */
+/**
+ * Shows the terminal view and puts the keyboard in it, starting a shell if there is none. The
+ * panel is drawn at once (flushSync) so the keyboard leaves the editor now: keys typed right
+ * after Ctrl+` wait on the panel for the shell instead of landing in the file.
+ */
 async function showTerminal(api: Parameters<typeof terminalManager>[0]): Promise<void> {
-  showBottomPanel(TERMINAL_VIEW)
   const m = terminalManager(api)
-  await m.ensureOne()
-  // The panel has just been laid out: fit the screen before the shell draws its prompt.
-  requestAnimationFrame(() => {
-    m.layout()
-    m.focus()
-  })
+  flushSync(() => showBottomPanel(TERMINAL_VIEW))
+  m.focus()
+  await m.ensureOne(true)
+  // A terminal that was there already: its screen, fitted to the panel just drawn.
+  if (m.hasFocus() || document.activeElement === document.body) m.focus()
 }
 
 /** The integrated terminal's commands, with VS Code's keys. */
@@ -42,8 +45,8 @@ export const terminalCommands: Command[] = [
     // Shift+` is `~` on a US keyboard, and the key table compares characters: both are listed.
     keys: ['ctrl+shift+`', 'ctrl+shift+~'],
     run: async ({ api }) => {
-      showBottomPanel(TERMINAL_VIEW)
       const m = terminalManager(api)
+      flushSync(() => showBottomPanel(TERMINAL_VIEW))
       await m.attach()
       await m.create()
       requestAnimationFrame(() => m.layout())

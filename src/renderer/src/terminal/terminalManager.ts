@@ -53,6 +53,10 @@ export class TerminalManager {
   private attached: Promise<void> | undefined
   private creating: Promise<void> | undefined
   private ensuring: Promise<void> | undefined
+  /** Keys typed after Ctrl+` but before the screen was there: sent to the new shell. */
+  private typeahead = ''
+  /** A command asked for the keyboard to go to the shell being started. */
+  private wantFocus = false
 
   constructor(private readonly api: HearthApi) {
     api.on('terminal.data', (p) => this.onData(p))
@@ -89,35 +93,63 @@ export class TerminalManager {
   }
 
   /** The panel is shown: reattach, and start a shell when there is none (as VS Code does). */
-  ensureOne(): Promise<void> {
-    // The panel's effect and the command that showed it both ask: one shell, not two.
+  ensureOne(focus = false): Promise<void> {
+    // The panel's effect and the command that showed it both ask: one shell, not two, and it
+    // takes the keyboard if either asked for it.
+    if (focus) this.wantFocus = true
     this.ensuring ??= (async () => {
       await this.attach()
-      if (this.sessions.size === 0) await this.create()
+      if (this.sessions.size === 0) await this.create(focus)
       else this.showActive()
     })().finally(() => (this.ensuring = undefined))
     return this.ensuring
   }
 
-  async create(): Promise<void> {
+  /** A new shell; `focus`: the user asked for it, so the keyboard goes to it. */
+  async create(focus = true): Promise<void> {
     // One at a time: a double press of Ctrl+Shift+` makes two, in order.
     const previous = this.creating ?? Promise.resolve()
-    const next = previous.then(() => this.createNow())
+    const next = previous.then(() => this.createNow(focus))
     this.creating = next
+    void next.finally(() => {
+      if (this.creating === next) this.creating = undefined
+    })
     return next
   }
 
-  private async createNow(): Promise<void> {
+  private async createNow(focus: boolean): Promise<void> {
     const size = this.activeSession()?.view.size ?? { cols: 80, rows: 24 }
+    // Keys typed from now on are for the new shell, not the one shown.
+    if (focus || this.wantFocus) this.host?.focus()
     try {
       const info = await this.api.call('terminal.create', size)
       this.message.set(undefined)
       await this.add(info, false)
       this.setActive(info.id)
-      this.focus()
+      // Only if the keyboard is still waiting on the panel: a shell that took its time must not
+      // pull the focus out of the editor the user went back to.
+      const take = focus || this.wantFocus
+      this.wantFocus = false
+      if (take && this.keyboardInPanel()) this.sessions.get(info.id)?.view.focus()
+      if (this.typeahead) this.input(info.id, this.typeahead)
     } catch (err) {
       this.message.set(err instanceof Error ? err.message : String(err))
+    } finally {
+      this.typeahead = ''
     }
+  }
+
+  /**
+   * A key pressed on the panel itself, before a screen took the focus (just after Ctrl+`): kept
+   * for the shell about to start, so the first keystrokes are not lost. Returns whether it was kept.
+   */
+  keepTypeahead(e: { key: string; ctrlKey: boolean; altKey: boolean; metaKey: boolean }): boolean {
+    if ((!this.creating && !this.ensuring) || e.ctrlKey || e.altKey || e.metaKey) return false
+    const named: Record<string, string> = { Enter: '\r', Backspace: '\x7f', Tab: '\t' }
+    const data = e.key.length === 1 ? e.key : named[e.key]
+    if (data === undefined || this.typeahead.length > 4096) return false
+    this.typeahead += data
+    return true
   }
 
   setActive(id: number): void {
@@ -134,8 +166,18 @@ export class TerminalManager {
     this.remove(id)
   }
 
+  /** The shown screen, or the panel while its screen is on its way (keys wait for it there). */
   focus(): void {
-    this.activeSession()?.view.focus()
+    const s = this.activeSession()
+    if (s && !this.creating) {
+      s.view.layout()
+      s.view.focus()
+    } else if (this.host?.offsetParent) this.host.focus()
+  }
+
+  private keyboardInPanel(): boolean {
+    const el = document.activeElement
+    return !el || el === document.body || (!!this.host && this.host.contains(el))
   }
 
   hasFocus(): boolean {
