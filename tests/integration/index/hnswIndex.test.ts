@@ -98,5 +98,6 @@ describe('an index past the HNSW size builds the index and searches it (real PGl
     } finally {
       await idx.close()
     }
-  })
+    // 5,000 files embedded and an HNSW build: well past the default 30 s on a loaded machine.
+  }, 180_000)
 })

@@ -33,6 +33,28 @@ describe('the prepare worker starts with a new index (real workers)', () => {
     }
   }, 60_000)
 
+  it('exits once idle and starts again on the next batch (an idle editor keeps no prepare thread)', async () => {
+    const saved = IndexStore.prepIdleMs
+    IndexStore.prepIdleMs = 300
+    const root = await mkdtemp(join(tmpdir(), 'hearth-prepidle-'))
+    const store = await IndexStore.open(null)
+    try {
+      await writeFile(join(root, 'a.ts'), 'export const a = 1\n')
+      const files = [{ path: 'a.ts', size: 19, mtimeMs: Date.now() }]
+      await store.call('prepareFiles', { root, files })
+      expect(prepOf(store)).not.toBeNull()
+      await new Promise((r) => setTimeout(r, 1000))
+      expect(prepOf(store)).toBeNull()
+      const again = await store.call('prepareFiles', { root, files })
+      expect(again.packed).toBeInstanceOf(Uint8Array)
+      expect(prepOf(store)).not.toBeNull()
+    } finally {
+      IndexStore.prepIdleMs = saved
+      await store.close()
+      await rm(root, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   it('a call still in flight when the store closes fails as closed instead of waiting for ever', async () => {
     // A scan let go by the index's close can send a batch to the prepare worker just before the
     // close terminates it; the answer never comes, so the call has to fail then (it once hung an

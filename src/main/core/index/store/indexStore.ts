@@ -50,7 +50,12 @@ type OwnOp =
  * its epoch changes and the full-text database queues every chunk again (syncVectors).
  */
 export class IndexStore {
+  /** How long the prepare worker outlives its last batch (stopPrepWhenIdle; tests shorten it). */
+  static prepIdleMs = 15_000
   private closed = false
+  /** prepareFiles calls in flight, and the timer that stops the prepare worker once idle. */
+  private prepBusy = 0
+  private prepIdle: NodeJS.Timeout | null = null
   /** A vector index build in flight: vector searches would wait minutes for it. */
   private building = false
 
@@ -180,10 +185,33 @@ export class IndexStore {
     return this.vec
   }
 
-  private prepareFiles(a: OpArgs<'prepareFiles'>): Promise<PackedBatch> {
-    this.prep ??= WorkerClient.start('index prepare worker', 'prepare')
-    // If the helper died, the store worker can do the same work (slower, but it works).
-    return this.prep.dead ? this.db.call('prepareFiles', a) : this.prep.call('prepareFiles', a)
+  private async prepareFiles(a: OpArgs<'prepareFiles'>): Promise<PackedBatch> {
+    if (this.prepIdle) clearTimeout(this.prepIdle)
+    this.prepIdle = null
+    const prep = (this.prep ??= WorkerClient.start('index prepare worker', 'prepare'))
+    this.prepBusy++
+    try {
+      // If the helper died, the store worker can do the same work (slower, but it works).
+      return await (prep.dead ? this.db.call('prepareFiles', a) : prep.call('prepareFiles', a))
+    } finally {
+      this.prepBusy--
+      if (this.prepBusy === 0 && !this.closed) this.stopPrepWhenIdle(prep)
+    }
+  }
+
+  /**
+   * The prepare worker is only busy while files change (a scan, a save): once idle for
+   * prepIdleMs it exits, returning its heap (tens of MB of an idle editor's memory), and the
+   * next change starts a new one (≈0.1 s built, beside the batch's own work).
+   */
+  private stopPrepWhenIdle(prep: WorkerClient<PrepareApi>): void {
+    this.prepIdle = setTimeout(() => {
+      this.prepIdle = null
+      if (this.prepBusy > 0 || this.prep !== prep) return
+      this.prep = null
+      void prep.terminate()
+    }, IndexStore.prepIdleMs)
+    this.prepIdle.unref()
   }
 
   private async setEmbedder(a: OpArgs<'setEmbedder'>): Promise<OpResult<'setEmbedder'>> {
@@ -280,6 +308,7 @@ export class IndexStore {
       await this.call('close', {})
     } finally {
       this.closed = true
+      if (this.prepIdle) clearTimeout(this.prepIdle)
       await this.db.terminate()
       await this.vec?.terminate()
       await this.prep?.terminate()

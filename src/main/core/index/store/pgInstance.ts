@@ -259,8 +259,13 @@ export class PgCache {
     this.kb = await count(db, `SELECT setting::int * 8 AS n FROM pg_settings WHERE name = 'shared_buffers'`)
   }
 
-  /** Returns the database to use from now on: `db` itself, or a restarted one with a larger cache. */
-  async fit(db: PGlite, hot: string[], tables: string[]): Promise<PGlite> {
+  /**
+   * Returns the database to use from now on: `db` itself, or a restarted one with a larger cache.
+   * `release`: restart anyway (after a step that grew the WASM heap, such as an HNSW build with its
+   * maintenance_work_mem: a WASM memory never shrinks, so that peak stayed resident for as long as
+   * the index was open; a new instance starts small, and a smaller saved size applies at once).
+   */
+  async fit(db: PGlite, hot: string[], tables: string[], release = false): Promise<PGlite> {
     if (!this.pgDir) return db
     this.fitted = true
     const r = await db.query<{ hot: string }>(
@@ -273,9 +278,9 @@ export class PgCache {
     const { minKb, maxKb, stepKb } = this.sizing
     const hotKb = Number(r.rows[0]?.hot ?? 0) / 1024
     const want = Math.trunc(Math.min(this.capKb, maxKb, Math.max(minKb, Math.ceil(hotKb / stepKb) * stepKb)))
-    if (want === this.kb) return db
-    await db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
-    if (want < this.kb) return db
+    if (want === this.kb && !release) return db
+    if (want !== this.kb) await db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
+    if (want < this.kb && !release) return db
     await db.close()
     let next: PGlite
     try {

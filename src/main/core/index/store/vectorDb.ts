@@ -199,8 +199,9 @@ export class VectorDb {
     }
     const ms = Math.round(performance.now() - t0)
     await checkpointIfDue(this.db)
-    // The graph is most of what a vector search reads.
-    this.db = await this.cache.fit(this.db, ['vecs_hnsw', 'vecs_pkey'], ['vecs'])
+    // The graph is most of what a vector search reads. Restarted in any case: the build's memory
+    // (up to maintenance_work_mem) would otherwise stay resident while the index is open.
+    this.db = await this.cache.fit(this.db, ['vecs_hnsw', 'vecs_pkey'], ['vecs'], true)
     return { built: true, ms, cacheKb: this.cache.kb }
   }
 
