@@ -54,17 +54,15 @@ interface AskJson {
 const ask = (provider: string, url: string, model: string, ...rest: string[]): ReturnType<typeof runCli> =>
   runCli(['ask', '--workspace', ws, '--provider', provider, '--url', url, '--model', model, ...rest], { env })
 
+/** The question both OpenAI tests ask, with @codebase, as JSON. */
+const askAboutRetry = (): ReturnType<typeof runCli> =>
+  ask('openai', openai.url, 'qwen2.5-coder-1.5b', '--json', 'how does retry with backoff work')
+
 const lastJson = (stdout: string): AskJson => JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as AskJson
 
 describe('hearth ask', { timeout: 120_000 }, () => {
   it('answers from @codebase, cites only what it sent, and the prompt held the cited code', async () => {
-    const r = await ask(
-      'openai',
-      openai.url,
-      'qwen2.5-coder-1.5b',
-      '--json',
-      'how does retry with backoff work',
-    )
+    const r = await askAboutRetry()
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const out = lastJson(r.stdout)
@@ -85,13 +83,7 @@ describe('hearth ask', { timeout: 120_000 }, () => {
   it("fits the prompt and the answer's limit to the window the server reports", async () => {
     openai.maxModelLen = 600
     try {
-      const r = await ask(
-        'openai',
-        openai.url,
-        'qwen2.5-coder-1.5b',
-        '--json',
-        'how does retry with backoff work',
-      )
+      const r = await askAboutRetry()
       expect(r.code).toBe(0)
       const body = openai.requests.at(-1)?.body as { max_tokens: number; messages: { content: string }[] }
       const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0)
