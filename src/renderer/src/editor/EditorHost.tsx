@@ -83,8 +83,9 @@ export function EditorHost({ monaco, api, doc, hidden, cursor }: Props) {
     if (!model || !path) return
     const state = viewStates.current.get(path)
     if (state) ed.restoreViewState(state)
-    // Keep focus in the explorer while the user walks the tree with the keyboard.
-    if (!document.activeElement?.closest('.tree')) ed.focus()
+    // Keep focus in the explorer while the user walks the tree with the keyboard, and in the
+    // terminal when a file finishes loading (a restored tab) while the user types there.
+    if (!document.activeElement?.closest('.tree, .bottom-panel')) ed.focus()
   }, [monaco, path, ready])
 
   const readOnly = doc?.readOnly ?? false

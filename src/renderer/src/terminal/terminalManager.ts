@@ -282,7 +282,8 @@ export class TerminalManager {
 
   private markEnded(s: Session, why: string): void {
     s.ended = true
-    s.view.write(`\r\n\x1b[2m${why} Press any key to close this terminal.\x1b[0m\r\n`)
+    // Dim, and the cursor hidden: nothing is listening any more.
+    s.view.write(`\r\n\x1b[2m${why} Press any key to close this terminal.\x1b[0m\r\n\x1b[?25l`)
     this.tabs.set(this.tabs.get().map((t) => (t.id === s.info.id ? { ...t, ended: why } : t)))
   }
 
