@@ -107,7 +107,9 @@ describe('index data directory safety (real PGlite, real processes)', () => {
       rmSync(join(db, 'pg'), { recursive: true, force: true })
       mkdirSync(join(db, 'pg'))
       copyFileSync(join(db, 'vectors', 'PG_VERSION'), join(db, 'pg', 'PG_VERSION'))
-      cpSync(join(db, 'vectors', 'base', '1'), join(db, 'pg', 'base', '1'), { recursive: true })
+      // One database's folder (a lean cluster has only `postgres`: no template1 in base/1).
+      const [oid = '5'] = readdirSync(join(db, 'vectors', 'base'))
+      cpSync(join(db, 'vectors', 'base', oid), join(db, 'pg', 'base', oid), { recursive: true })
       writeFileSync(join(db, 'pg.making'), '')
       const again = await runCli(['index', ws, '--db', db, '--json'])
       expect(again.code, again.stderr).toBe(0)
