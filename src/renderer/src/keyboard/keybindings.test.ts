@@ -41,6 +41,14 @@ describe('keybindings', () => {
     expect(resolve(key('Tab', { ctrl: true }), true).command).toBe('nextTab')
     expect(resolve(key('Tab', { ctrl: true, shift: true })).command).toBe('previousTab')
   })
+  it('matches punctuation by its physical key, so Ctrl+Shift+` works where Shift+` types ~', () => {
+    const table: Keybinding[] = [{ key: 'ctrl+shift+`', command: 'terminal.new' }]
+    const shifted = { ...key('~', { ctrl: true, shift: true }), code: 'Backquote' }
+    expect(resolveKey(shifted, false, undefined, table).command).toBe('terminal.new')
+    const otherKey = { ...key('~', { ctrl: true, shift: true }), code: 'KeyN' }
+    expect(resolveKey(otherKey, false, undefined, table).command).toBeUndefined()
+  })
+
   it('needs the exact modifiers', () => {
     expect(resolve(key('p')).command).toBeUndefined()
     expect(resolve(key('p', { ctrl: true, alt: true })).command).toBeUndefined()

@@ -16,6 +16,23 @@ export interface KeyLike {
   metaKey: boolean
   altKey: boolean
   shiftKey: boolean
+  /** The physical key (KeyboardEvent.code), when the event has one. */
+  code?: string
+}
+
+/** Punctuation by physical key: with Shift held, `key` is the shifted character ('~' for '`'). */
+const PUNCTUATION_CODES: Readonly<Record<string, string>> = {
+  Backquote: '`',
+  Minus: '-',
+  Equal: '=',
+  BracketLeft: '[',
+  BracketRight: ']',
+  Backslash: '\\',
+  Semicolon: ';',
+  Quote: "'",
+  Comma: ',',
+  Period: '.',
+  Slash: '/',
 }
 
 const MODIFIERS = new Set(['mod', 'ctrl', 'meta', 'alt', 'shift'])
@@ -62,8 +79,10 @@ export function matchesKeybinding(e: KeyLike, binding: string, isMac: boolean): 
   ) {
     return false
   }
-  // With Shift held, `key` is the shifted character ('E', '{'), so compare case-insensitively.
-  return e.key.toLowerCase() === key
+  // With Shift held, `key` is the shifted character ('E', '{'), so compare case-insensitively,
+  // and punctuation also by its physical key, as VS Code dispatches Ctrl+Shift+`.
+  if (e.key.toLowerCase() === key) return true
+  return e.code !== undefined && PUNCTUATION_CODES[e.code] === key
 }
 
 /**

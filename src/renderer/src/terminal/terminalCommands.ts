@@ -42,8 +42,7 @@ export const terminalCommands: Command[] = [
     id: 'terminal.new',
     title: 'Create New Terminal',
     category: 'Terminal',
-    // Shift+` is `~` on a US keyboard, and the key table compares characters: both are listed.
-    keys: ['ctrl+shift+`', 'ctrl+shift+~'],
+    keys: ['ctrl+shift+`'],
     run: async ({ api }) => {
       const m = terminalManager(api)
       flushSync(() => showBottomPanel(TERMINAL_VIEW))
