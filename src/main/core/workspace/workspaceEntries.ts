@@ -1,4 +1,5 @@
 import type { DeleteResult } from '@shared/contract/workspace'
+import { pathUnder } from '@shared/paths'
 import type { EventBus } from '../base/eventBus'
 import type { IgnoreRules } from '../files/ignoreRules'
 import type { PathGuard } from '../files/pathGuard'
@@ -49,7 +50,7 @@ export async function renameIn(
   if (r.from === r.to) return r
   // The editor's known versions move along, so the watcher's later unlink/add stays silent.
   for (const [k, v] of [...s.known]) {
-    const rest = under(k, r.from)
+    const rest = pathUnder(k, r.from)
     if (rest === null) continue
     s.known.delete(k)
     s.known.set(r.to + rest, v)
@@ -74,7 +75,7 @@ export async function removeIn(
 ): Promise<DeleteResult> {
   const r = await deleteEntry(s.guard, path, { permanent, trash: host.trash })
   if (r.outcome === 'noTrash') return r
-  for (const k of s.known.keys()) if (under(k, r.path) !== null) s.known.set(k, '')
+  for (const k of s.known.keys()) if (pathUnder(k, r.path) !== null) s.known.set(k, '')
   if (host.isCurrent(s)) host.events.emit('workspace.deleted', { path: r.path, kind: r.kind })
   announce(host, s, [r.path], [{ path: r.path, kind: 'deleted' }])
   return r
@@ -91,10 +92,4 @@ function announce(
   const dirs = [...new Set(paths.map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')))]
   host.events.emit('workspace.treeChanged', { dirs })
   s.changes?.push(batch)
-}
-
-/** The part of `path` after `base` ('' for `base` itself, '/x' below it), or null when not under it. */
-function under(path: string, base: string): string | null {
-  if (path === base) return ''
-  return path.startsWith(`${base}/`) ? path.slice(base.length) : null
 }

@@ -1,5 +1,6 @@
 import type { HearthApi } from '@shared/contract'
 import { HearthError } from '@shared/errors'
+import { pathUnder } from '@shared/paths'
 import { ObservableValue } from '../util/observableValue'
 import type { DocView, EditorSnapshot } from './docView'
 import { openDocuments } from './openDocuments'
@@ -235,7 +236,7 @@ export class EditorStore {
   moved(from: string, to: string): void {
     let changed = false
     for (const path of [...this.order]) {
-      const rest = under(path, from)
+      const rest = pathUnder(path, from)
       if (rest === null) continue
       const doc = this.docs.get(path) as Doc
       const next = to + rest
@@ -261,7 +262,7 @@ export class EditorStore {
    */
   deleted(path: string): void {
     for (const p of [...this.order]) {
-      if (under(p, path) === null) continue
+      if (pathUnder(p, path) === null) continue
       const doc = this.docs.get(p) as Doc
       if (doc.view.dirty) {
         this.patch(doc, { banner: { kind: 'deletedOnDisk' } })
@@ -420,12 +421,6 @@ export class EditorStore {
     // A workbench being replaced must not overwrite the new one's documents.
     if (!this.disposed) openDocuments.set(this.snapshot.get())
   }
-}
-
-/** The part of `path` after `base` ('' for `base` itself, '/x' below it), or null when not under it. */
-function under(path: string, base: string): string | null {
-  if (path === base) return ''
-  return path.startsWith(`${base}/`) ? path.slice(base.length) : null
 }
 
 function message(err: unknown): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { absolutePath, dropTarget, nameProblem, pathUnder } from './entryNames'
+import { pathUnder } from '@shared/paths'
+import { absolutePath, dropTarget, nameProblem } from './entryNames'
 
 describe('nameProblem', () => {
   const siblings = ['src', 'README.md', 'a.ts']

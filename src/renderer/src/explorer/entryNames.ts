@@ -1,3 +1,5 @@
+import { pathUnder } from '@shared/paths'
+
 /*
  * The explorer's checks on a name typed for a new or renamed entry, shown under the input as the
  * user types. The core checks again (path guard, existing names): these only make the common
@@ -47,12 +49,6 @@ export function baseName(path: string): string {
 }
 
 export const joinPath = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`)
-
-/** `rel` under `base`: '' for base itself, '/x' below it, null elsewhere. */
-export function pathUnder(rel: string, base: string): string | null {
-  if (rel === base) return ''
-  return rel.startsWith(`${base}/`) ? rel.slice(base.length) : null
-}
 
 /**
  * Where dropping `from` on folder `dir` would put it, or why it cannot go there. Undefined target

@@ -1,9 +1,10 @@
 import { useCallback, useRef, useState } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { TreeEntry } from '@shared/contract/workspace'
+import { pathUnder } from '@shared/paths'
 import { openDocuments } from '../documents/openDocuments'
 import { copyText } from './clipboard'
-import { absolutePath, baseName, dropTarget, joinPath, nameProblem, parentOf, pathUnder } from './entryNames'
+import { absolutePath, baseName, dropTarget, joinPath, nameProblem, parentOf } from './entryNames'
 
 /** The inline name input: a new entry in `dir`, or a rename of `path`. */
 export type EditState =
