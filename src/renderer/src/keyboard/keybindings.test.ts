@@ -48,6 +48,23 @@ describe('keybindings', () => {
     const otherKey = { ...key('~', { ctrl: true, shift: true }), code: 'KeyN' }
     expect(resolveKey(otherKey, false, undefined, table).command).toBeUndefined()
   })
+  it('matches letters and digits by physical key where Alt (Option) or the layout changed the character', () => {
+    const table: Keybinding[] = [
+      { key: 'shift+alt+c', command: 'copyPath' },
+      { key: 'alt+1', command: 'first' },
+      { key: 'mod+q', command: 'quit' },
+      { key: 'mod+a', command: 'selectAll' },
+    ]
+    const at = (e: ReturnType<typeof key> & { code: string }, mac = true) =>
+      resolveKey(e, mac, undefined, table).command
+    // Option+Shift+C on macOS reports 'Ç', Option+1 '¡'; a Cyrillic layout gives 'й' on KeyQ.
+    expect(at({ ...key('Ç', { shift: true, alt: true }), code: 'KeyC' })).toBe('copyPath')
+    expect(at({ ...key('¡', { alt: true }), code: 'Digit1' })).toBe('first')
+    expect(at({ ...key('й', { ctrl: true }), code: 'KeyQ' }, false)).toBe('quit')
+    // AZERTY: the key labelled A sits where Q is on US keyboards; it is A, never Q.
+    expect(at({ ...key('a', { ctrl: true }), code: 'KeyQ' }, false)).toBe('selectAll')
+    expect(at({ ...key('Ç', { shift: true, alt: true }), code: 'KeyV' })).toBeUndefined()
+  })
 
   it('needs the exact modifiers', () => {
     expect(resolve(key('p')).command).toBeUndefined()

@@ -82,7 +82,19 @@ export function matchesKeybinding(e: KeyLike, binding: string, isMac: boolean): 
   // With Shift held, `key` is the shifted character ('E', '{'), so compare case-insensitively,
   // and punctuation also by its physical key, as VS Code dispatches Ctrl+Shift+`.
   if (e.key.toLowerCase() === key) return true
-  return e.code !== undefined && PUNCTUATION_CODES[e.code] === key
+  if (e.code === undefined) return false
+  if (PUNCTUATION_CODES[e.code] === key) return true
+  // Letters and digits by physical key only when the layout gave no plain letter or digit: Option
+  // on macOS turns C into 'Ç', a Cyrillic layout gives 'с'. Where it did give one (AZERTY's A on
+  // the physical Q key), that letter is the key meant, and the physical one must not match too.
+  if (/^[a-z0-9]$/i.test(e.key)) return false
+  return codeLetterOrDigit(e.code) === key
+}
+
+/** 'KeyC' → 'c', 'Digit1' → '1'; undefined for any other code. */
+function codeLetterOrDigit(code: string): string | undefined {
+  const m = /^(?:Key([A-Z])|Digit([0-9]))$/.exec(code)
+  return m ? (m[1] ?? m[2])?.toLowerCase() : undefined
 }
 
 /**
