@@ -1,5 +1,6 @@
 import { simpleGit, type SimpleGit } from 'simple-git'
 import { HearthError } from '@shared/errors'
+import { publicEnv } from '../base/childEnv'
 
 /**
  * The user's own `git`, run through simple-git, with the repository's config distrusted where
@@ -44,10 +45,13 @@ const OUR_ENV = [
   'GIT_COMMITTER_DATE',
 ]
 
+/**
+ * Git's environment: the user's, without Hearth's secrets and switches (what git starts — a
+ * repository's hooks and filters — must not read Hearth's tokens), and with our GIT_* settings.
+ */
 function childEnv(read: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue
+  for (const [k, v] of Object.entries(publicEnv(process.env))) {
     if (/^GIT_/.test(k) || k === 'PAGER' || k === 'EDITOR' || k === 'VISUAL') {
       if (PASSED_ENV.test(k)) env[k] = v
       continue

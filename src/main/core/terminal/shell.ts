@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
+import { publicEnv } from '../base/childEnv'
 
 export interface ShellCommand {
   file: string
@@ -41,25 +42,9 @@ export function userShell(
  * terminal promises its programs (TERM, COLORTERM).
  */
 export function terminalEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || isHearthPrivate(k)) continue
-    out[k] = v
-  }
+  const out = publicEnv(env)
   out.TERM = 'xterm-256color'
   out.COLORTERM = 'truecolor'
   out.TERM_PROGRAM = 'hearth'
   return out
-}
-
-function isHearthPrivate(name: string): boolean {
-  const n = name.toUpperCase()
-  return (
-    n.startsWith('HEARTH_TOKEN_') ||
-    (n.startsWith('HEARTH_') && /TOKEN|SECRET|PASSWORD|API_KEY/.test(n)) ||
-    n === 'ELECTRON_RUN_AS_NODE' ||
-    n === 'ELECTRON_NO_ATTACH_CONSOLE' ||
-    // A parent Node's IPC channel is ours, not the user's programs'.
-    n === 'NODE_CHANNEL_FD'
-  )
 }
