@@ -20,7 +20,11 @@ interface KeybindingLookup {
  * own palette offered is lost. Its key labels come from Monaco's keybinding service, which the
  * public API does not expose: read defensively, and a label is left out if that ever changes.
  */
-export function editorActions(editor: MonacoEditor.IStandaloneCodeEditor | undefined): EditorActionEntry[] {
+export function editorActions(
+  editor: MonacoEditor.IStandaloneCodeEditor | undefined,
+  /** Told when an action fails (its promise rejects), so the user sees why instead of nothing. */
+  onFailure: (label: string, err: unknown) => void,
+): EditorActionEntry[] {
   if (!editor) return []
   const service = (editor as unknown as { _standaloneKeybindingService?: Partial<KeybindingLookup> })
     ._standaloneKeybindingService
@@ -42,7 +46,7 @@ export function editorActions(editor: MonacoEditor.IStandaloneCodeEditor | undef
       keys: keyOf(a.id),
       run: () => {
         editor.focus()
-        void a.run()
+        a.run().catch((err: unknown) => onFailure(a.label, err))
       },
     }))
 }

@@ -243,7 +243,7 @@ export function Workbench({
       }))
     const known = new Set(ours.map((e) => e.id))
     // The editor's actions act on an open file; with none they would do nothing.
-    const editor = editorActions(ctx.activePath ? ctx.editor : undefined)
+    const editor = editorActions(ctx.activePath ? ctx.editor : undefined, reportCommandFailure)
       .filter((a) => !known.has(a.id))
       .map((a) => ({
         id: a.id,
@@ -261,7 +261,7 @@ export function Workbench({
     ...allCommands()
       .map((c) => ({ id: c.id, label: commandLabel(c), keys: c.keys ?? [] }))
       .sort((a, b) => a.label.localeCompare(b.label)),
-    ...editorActions(activeEditor())
+    ...editorActions(activeEditor(), reportCommandFailure)
       .filter((a) => !commandById(a.id))
       .map((a) => ({ id: a.id, label: `Editor: ${a.label}`, keys: [], keyLabels: a.keys ? [a.keys] : [] })),
   ]
