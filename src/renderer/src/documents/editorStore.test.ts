@@ -290,6 +290,37 @@ describe('EditorStore: renames, moves and deletes made through Hearth', () => {
     ])
   })
 
+  it("a rename onto a tab with unsaved edits (its file deleted) never drops either tab's edits", async () => {
+    const { ws, store, buf } = setup({ 'a.ts': 'a\n', 'b.ts': 'b\n' })
+    store.open('a.ts')
+    store.open('b.ts')
+    await settle()
+    buf('a.ts').type('a edited\n')
+    buf('b.ts').type('b edited\n')
+    // b.ts was deleted on disk (its tab kept with its edits), then a.ts renamed onto the name.
+    ws.files.delete('b.ts')
+    store.deleted('b.ts')
+    ws.files.set('b.ts', ws.files.get('a.ts') as never)
+    ws.files.delete('a.ts')
+    store.moved('a.ts', 'b.ts')
+    expect(store.snapshot.get().docs.map((d) => d.path)).toEqual(['a.ts', 'b.ts'])
+    expect(buf('a.ts').text).toBe('a edited\n')
+    expect(buf('b.ts').text).toBe('b edited\n')
+    // Both say what happened on disk; a save of either asks first.
+    expect(store.view('a.ts')?.banner).toEqual({ kind: 'deletedOnDisk' })
+    expect(store.view('b.ts')?.banner).toEqual({ kind: 'changedOnDisk' })
+
+    // A clean tab on the name gives way to the moved one; a clean moved one to a dirty tab there.
+    const two = setup({ 'c.ts': 'c\n', 'd.ts': 'd\n' })
+    two.store.open('c.ts')
+    two.store.open('d.ts')
+    await settle()
+    two.buf('c.ts').type('c edited\n')
+    two.store.moved('c.ts', 'd.ts')
+    expect(two.store.snapshot.get().docs.map((d) => d.path)).toEqual(['d.ts'])
+    expect(two.buf('d.ts').text).toBe('c edited\n')
+  })
+
   it('a deleted file closes when clean and stays, marked deleted, with unsaved edits', async () => {
     const { store, buf } = setup({ 'src/a.ts': 'a\n', 'src/b.ts': 'b\n', 'c.ts': 'c\n' })
     for (const p of ['src/a.ts', 'src/b.ts', 'c.ts']) store.open(p)

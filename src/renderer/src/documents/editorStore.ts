@@ -242,10 +242,18 @@ export class EditorStore {
       const next = to + rest
       const there = this.docs.get(next)
       if (there) {
-        // A tab was already open on the new name (its file had been deleted): keep the one with
-        // unsaved edits, preferring the moved one.
-        if (there.view.dirty && !doc.view.dirty) {
-          this.close(path)
+        // A tab was already open on the new name (its file had been deleted). A clean tab gives
+        // way; a tab with unsaved edits is never closed without asking.
+        if (there.view.dirty) {
+          if (!doc.view.dirty) this.close(path)
+          else {
+            // Both hold edits: keep both. The moved one's file is gone from its old name, and
+            // the one on the new name now has other bytes on disk; each bar says so, and a save
+            // asks before it overwrites anything.
+            this.patch(doc, { banner: { kind: 'deletedOnDisk' } })
+            this.patch(there, { banner: { kind: 'changedOnDisk' } })
+            changed = true
+          }
           continue
         }
         this.close(next)

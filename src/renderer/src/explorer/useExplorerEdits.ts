@@ -1,9 +1,8 @@
 import { useCallback, useRef, useState } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { TreeEntry } from '@shared/contract/workspace'
-import { pathUnder } from '@shared/paths'
-import { openDocuments } from '../documents/openDocuments'
 import { copyText } from './clipboard'
+import { blockedByUnsaved, unsavedUnder } from './unsavedDocs'
 import { absolutePath, baseName, dropTarget, joinPath, nameProblem, parentOf } from './entryNames'
 
 /** The inline name input: a new entry in `dir`, or a rename of `path`. */
@@ -137,6 +136,14 @@ export function useExplorerEdits(tree: TreeAccess) {
         else t.current.focusTree()
       } else {
         const to = joinPath(parentOf(e.path), e.value)
+        const blocked = blockedByUnsaved(to)
+        if (blocked) {
+          if (onBlur) {
+            setEdit(undefined)
+            setNotice({ kind: 'error', text: blocked })
+          } else setEdit({ ...e, error: blocked })
+          return
+        }
         await t.current.api.call('file.rename', { from: e.path, to })
         setEdit(undefined)
         t.current.moved(e.path, to)
@@ -157,10 +164,7 @@ export function useExplorerEdits(tree: TreeAccess) {
       if (path === '') return
       setNotice(undefined)
       const kind = t.current.kindOf(path) ?? 'file'
-      const unsaved = openDocuments
-        .get()
-        .docs.filter((d) => d.dirty && pathUnder(d.path, path) !== null)
-        .map((d) => d.path)
+      const unsaved = unsavedUnder(path)
       setConfirm(
         permanent ? { step: 'permanent', path, kind, unsaved } : { step: 'trash', path, kind, unsaved },
       )
@@ -209,6 +213,11 @@ export function useExplorerEdits(tree: TreeAccess) {
       }
       const to = target.to
       if (!to) return
+      const blocked = blockedByUnsaved(to)
+      if (blocked) {
+        setNotice({ kind: 'error', text: `Did not move ${baseName(from)}: ${blocked}` })
+        return
+      }
       try {
         await t.current.api.call('file.rename', { from, to })
         t.current.moved(from, to)
@@ -221,6 +230,11 @@ export function useExplorerEdits(tree: TreeAccess) {
           action: {
             label: 'Undo',
             run: () => {
+              const blockedUndo = blockedByUnsaved(from)
+              if (blockedUndo) {
+                setNotice({ kind: 'error', text: `Could not undo the move: ${blockedUndo}` })
+                return
+              }
               setNotice(undefined)
               t.current.api.call('file.rename', { from: to, to: from }).then(
                 () => {
