@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   rmSync,
   symlinkSync,
@@ -18,6 +19,7 @@ import type { EventName } from '@shared/contract'
 import { HearthError } from '@shared/errors'
 import { EventBus } from '../base/eventBus'
 import type { FileChangeEvent } from '../files/watchTypes'
+import { moveNoReplace } from './entryOps'
 import { WorkspaceService } from './workspaceService'
 
 // The real OS trash, pointed at a temp folder (xdg-basedir reads this when `trash` first loads).
@@ -130,6 +132,35 @@ describe('rename and move', () => {
     // A folder onto a file, a file onto a folder.
     expect((await failure(svc.rename('src', 'b.txt'))).code).toBe('conflict')
     expect((await failure(svc.rename('a.txt', 'src'))).code).toBe('conflict')
+  })
+
+  it('never replaces a destination that appears after the check: the move itself refuses it', async () => {
+    const svc = await open()
+    // The step after the check, given a name someone took meanwhile (a plain rename would replace it).
+    writeFileSync(join(ws, 'late.txt'), 'written meanwhile\n')
+    const err = await failure(moveNoReplace('file', join(ws, 'a.txt'), join(ws, 'late.txt'), 'late.txt'))
+    expect(err.code).toBe('conflict')
+    expect(read('late.txt')).toBe('written meanwhile\n')
+    expect(read('a.txt')).toBe('alpha\n')
+    symlinkSync('a.txt', join(ws, 'link'))
+    expect((await failure(moveNoReplace('symlink', join(ws, 'link'), join(ws, 'late.txt'), 'x'))).code).toBe(
+      'conflict',
+    )
+    expect(lstatSync(join(ws, 'link')).isSymbolicLink()).toBe(true)
+
+    // Through the service: the same file (inode, mtime: the editor's version) under one name only.
+    const before = lstatSync(join(ws, 'a.txt'))
+    await svc.rename('a.txt', 'src/moved.txt')
+    const after = lstatSync(join(ws, 'src/moved.txt'))
+    expect([after.ino, after.mtimeMs, after.nlink]).toEqual([before.ino, before.mtimeMs, 1])
+    expect(existsSync(join(ws, 'a.txt'))).toBe(false)
+    await svc.rename('link', 'src/link')
+    expect(readlinkSync(join(ws, 'src/link'))).toBe('a.txt')
+    expect(existsSync(join(ws, 'link'))).toBe(false)
+    // A folder onto an empty folder would replace it: refused too.
+    mkdirSync(join(ws, 'empty'))
+    expect((await failure(svc.rename('src/lib', 'empty'))).code).toBe('conflict')
+    expect(read('src/lib/util.ts')).toBe('export const util = 2\n')
   })
 
   it('refuses moving a folder into itself', async () => {

@@ -1,5 +1,16 @@
 import { constants, type Stats } from 'node:fs'
-import { lstat, mkdir, readdir, realpath, rename, rm } from 'node:fs/promises'
+import {
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  unlink,
+} from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DeleteResult } from '@shared/contract/workspace'
 import { HearthError } from '@shared/errors'
@@ -86,8 +97,12 @@ export async function createEntry(
 
 /**
  * Renames or moves `from` to `to` (full paths). Never replaces anything: a taken `to` is a
- * `conflict` (checked just before the rename; the kernel has no portable no-replace rename), except
- * a change of case only on a case-insensitive file system, which goes through a temp name there.
+ * `conflict`, except a change of case only on a case-insensitive file system, which goes through
+ * a temp name there. Node has no no-replace rename, so a file is moved as link + unlink and a link
+ * as a new link + unlink: creating the new name refuses a taken one in the same step (EEXIST), so
+ * nothing that appears there meanwhile is replaced. A folder is renamed after a check: the kernel
+ * refuses a non-empty folder in the way (ENOTEMPTY), and only an empty folder created in that
+ * moment could be replaced.
  */
 export async function renameEntry(
   guard: PathGuard,
@@ -124,12 +139,48 @@ export async function renameEntry(
           await rename(sdir.at(tmp), sdir.at(src.name)).catch(() => undefined)
           throw err
         }
-      } else {
+      } else if (kind === 'dir') {
         await rename(sdir.at(src.name), ddir.at(dst.name))
+      } else {
+        await moveNoReplace(kind, sdir.at(src.name), ddir.at(dst.name), dst.rel)
       }
       return { from: src.rel, to: dst.rel, kind }
     })
   })
+}
+
+/** Where hard or symbolic links cannot be made (FAT, some network and FUSE file systems, Windows). */
+const NO_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']
+
+/**
+ * Moves a file or a link without replacing anything at `to`: the new name is made first (a hard
+ * link to the same file, or a link with the same target), which fails with EEXIST when taken,
+ * then the old name goes. Where links cannot be made, a check and a rename (a narrow window).
+ */
+export async function moveNoReplace(
+  kind: 'file' | 'symlink',
+  from: string,
+  to: string,
+  rel: string,
+): Promise<void> {
+  try {
+    // A hard link to a link would follow it on some systems (macOS): make a new link instead.
+    if (kind === 'file') await link(from, to)
+    else await symlink(await readlink(from), to)
+  } catch (err) {
+    if (isCode(err, 'EEXIST')) throw exists(rel)
+    if (!NO_LINKS.some((c) => isCode(err, c))) throw err
+    if (await lstatOrNull(to)) throw exists(rel)
+    await rename(from, to)
+    return
+  }
+  try {
+    await unlink(from)
+  } catch (err) {
+    // Both names lead to it now; take the new one back so the move did nothing.
+    await unlink(to).catch(() => undefined)
+    throw err
+  }
 }
 
 /**
