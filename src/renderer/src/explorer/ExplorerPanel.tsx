@@ -210,9 +210,9 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
       if (row.expanded) toggle(row.entry.path)
       else move(rows.findLastIndex((r, j) => j < i && r.depth < row.depth))
     } else if (e.key === 'Enter' && row) activate(row)
-    else if (e.key === 'F2' && row) startRename(row.entry.path)
-    else if (e.key === 'Delete' && row) askDelete(row.entry.path, e.shiftKey)
-    // macOS has no Delete key on most keyboards: Cmd+Backspace, as in Finder and VS Code.
+    // F2 and Delete are the explorer's commands (explorerCommands), run before this handler.
+    // Cmd+Backspace (macOS has no Delete key on most keyboards, as in Finder and VS Code) stays
+    // here only until explorer.delete declares EXPLORER_KEYS.deleteMac; then remove this line.
     else if (e.key === 'Backspace' && e.metaKey && row) askDelete(row.entry.path)
     else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && treeRef.current) {
       const el = row && treeRef.current.querySelector(`[data-path="${CSS.escape(row.entry.path)}"]`)

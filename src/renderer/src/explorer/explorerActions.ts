@@ -21,6 +21,8 @@ export interface ExplorerActions {
 export const EXPLORER_KEYS = {
   rename: 'f2',
   delete: 'delete',
+  /** Delete's second key, for macOS keyboards without a Delete key (Finder's and VS Code's). */
+  deleteMac: 'meta+backspace',
   deletePermanently: 'shift+delete',
   copyPath: 'shift+alt+c',
   copyRelativePath: 'mod+shift+alt+c',
@@ -33,7 +35,8 @@ export const explorerActions = new ObservableValue<ExplorerActions | undefined>(
  * Whether keyboard focus is on the explorer's tree itself (its F2 / Delete keys apply only then).
  * Not merely inside it: the inline name box lives in the tree, and Delete there edits the name.
  */
-export function explorerTreeFocused(): boolean {
-  if (typeof document === 'undefined') return false
-  return document.activeElement?.getAttribute('data-testid') === 'explorer-tree'
+export function explorerTreeFocused(
+  focused: Element | null = typeof document === 'undefined' ? null : document.activeElement,
+): boolean {
+  return focused?.getAttribute('data-testid') === 'explorer-tree'
 }
