@@ -1,31 +1,15 @@
 import type { HearthApi } from '@shared/contract'
 import { HearthError } from '@shared/errors'
-import { pathUnder } from '@shared/paths'
 import { ObservableValue } from '../util/observableValue'
 import type { DocView, EditorSnapshot } from './docView'
+import { baseName, deleteDocs, moveDocs, type Doc, type DocTable } from './documentMoves'
 import { openDocuments } from './openDocuments'
 import type { BufferFactory, TextBuffer } from './textBuffer'
-
-interface Doc {
-  view: DocView
-  buffer: TextBuffer | undefined
-  /** The disk version the buffer is based on (sent as baseVersion on save). */
-  version: string | undefined
-  /** Buffer version id at the last load/save: dirty = it differs from the current one. */
-  savedVersionId: number
-  /** Bumped per disk read, so a slow read never overwrites a newer one. */
-  readSeq: number
-  /** A change event arrived while the first read was in flight: read again after it. */
-  staleWhileLoading: boolean
-  unsubscribe: (() => void) | undefined
-}
 
 export interface Position {
   line: number
   column: number
 }
-
-const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1) || path
 
 /**
  * Open documents and their life cycle: load, edit (dirty tracking), save with conflict detection,
@@ -40,6 +24,23 @@ export class EditorStore {
   private revealSeq = 0
   private disposed = false
   private readonly offEvents: (() => void)[]
+
+  /** What documentMoves needs of this store's tabs. */
+  private readonly table: DocTable = {
+    paths: () => [...this.order],
+    doc: (path) => this.docs.get(path),
+    close: (path) => this.close(path),
+    rename: (doc, from, to) => {
+      this.docs.delete(from)
+      this.docs.set(to, doc)
+      this.order[this.order.indexOf(from)] = to
+      if (this.active === from) this.active = to
+    },
+    patch: (doc, change) => this.patch(doc, change),
+    load: (doc) => void this.load(doc),
+    adopt: (doc, buffer, dirty) => this.adopt(doc, buffer, dirty),
+    publish: () => this.publish(),
+  }
 
   constructor(
     private readonly api: HearthApi,
@@ -228,55 +229,14 @@ export class EditorStore {
     }
   }
 
-  /**
-   * `from` (a file or a folder) is now `to`: open documents under it take their new path and keep
-   * their text, unsaved edits, cursor and version (a rename keeps the bytes and the mtime, so a
-   * later save is still checked against the right version).
-   */
+  /** `from` (a file or a folder) is now `to`: see documentMoves.moveDocs. */
   moved(from: string, to: string): void {
-    let changed = false
-    for (const path of [...this.order]) {
-      const rest = pathUnder(path, from)
-      if (rest === null) continue
-      const doc = this.docs.get(path) as Doc
-      const next = to + rest
-      const there = this.docs.get(next)
-      if (there) {
-        // A tab was already open on the new name (its file had been deleted). A clean tab gives
-        // way; a tab with unsaved edits is never closed without asking.
-        if (there.view.dirty) {
-          if (!doc.view.dirty) this.close(path)
-          else {
-            // Both hold edits: keep both. The moved one's file is gone from its old name, and
-            // the one on the new name now has other bytes on disk; each bar says so, and a save
-            // asks before it overwrites anything.
-            this.patch(doc, { banner: { kind: 'deletedOnDisk' } })
-            this.patch(there, { banner: { kind: 'changedOnDisk' } })
-            changed = true
-          }
-          continue
-        }
-        this.close(next)
-      }
-      this.rekey(doc, path, next)
-      changed = true
-    }
-    if (changed) this.publish()
+    moveDocs(this.table, from, to)
   }
 
-  /**
-   * `path` (a file or a folder) was deleted through Hearth: its clean documents close, as in VS
-   * Code; one with unsaved edits stays open with the "deleted on disk" bar, so nothing is lost.
-   */
+  /** `path` (a file or a folder) was deleted through Hearth: see documentMoves.deleteDocs. */
   deleted(path: string): void {
-    for (const p of [...this.order]) {
-      if (pathUnder(p, path) === null) continue
-      const doc = this.docs.get(p) as Doc
-      if (doc.view.dirty) {
-        this.patch(doc, { banner: { kind: 'deletedOnDisk' } })
-        this.publish()
-      } else this.close(p)
-    }
+    deleteDocs(this.table, path)
   }
 
   dispose(): void {
@@ -285,24 +245,6 @@ export class EditorStore {
     for (const off of this.offEvents) off()
     for (const path of [...this.order]) this.close(path)
     if (mine) openDocuments.set({ docs: [], active: undefined })
-  }
-
-  private rekey(doc: Doc, from: string, to: string): void {
-    this.docs.delete(from)
-    this.docs.set(to, doc)
-    this.order[this.order.indexOf(from)] = to
-    if (this.active === from) this.active = to
-    const name = baseName(to)
-    if (doc.view.status !== 'ready' || !doc.buffer) {
-      // Not loaded (or refused): read it again under its new name.
-      this.patch(doc, { path: to, name })
-      void this.load(doc)
-      return
-    }
-    const wasDirty = doc.view.dirty
-    doc.unsubscribe?.()
-    this.adopt(doc, doc.buffer.moveTo(to), wasDirty)
-    this.patch(doc, { path: to, name, compare: undefined })
   }
 
   private adopt(doc: Doc, buffer: TextBuffer, dirty: boolean): void {
