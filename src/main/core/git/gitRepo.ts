@@ -1,6 +1,6 @@
 import { HearthError } from '@shared/errors'
 import type { GitRepoStatus, GitStatus } from '@shared/contract/git'
-import { NO_GIT, runGit } from './gitRunner'
+import { gitMessage, NO_GIT, plainLines, runGit } from './gitRunner'
 import { parsePorcelainV2 } from './porcelainV2'
 
 /** Where the workspace sits in its repository. */
@@ -43,14 +43,23 @@ export function noRepoStatus(err: unknown): GitStatus {
 /**
  * Every filter driver the repository's config (or the user's) names, each switched off for a
  * read: `filter.<name>.clean` would otherwise run on `git status` for a file whose stat changed.
- * A name `-c` cannot express (it holds '=') makes the read refuse rather than run it.
+ * A name `-c` cannot express (it holds '=') makes the read refuse rather than run it, and so does
+ * a config git cannot list (only exit 1, no `filter.*` key at all, means none).
  */
 export async function filtersOff(root: string): Promise<string[]> {
   let out: string
   try {
-    out = await runGit(root, ['config', '-z', '--get-regexp', '^filter\\.'], { kind: 'read' })
-  } catch {
-    return [] // exit 1: no such keys
+    // Exit 1: no such keys (and no output). Any other failure fails closed: a status run without
+    // knowing the filters could run one of them.
+    out = await runGit(root, ['config', '-z', '--get-regexp', '^filter\\.'], { kind: 'read', okExit: [1] })
+  } catch (err) {
+    // No git, not a repository, an untrusted folder, a timeout: those already say what to do.
+    if (err instanceof HearthError && err.details?.git !== 'failed') throw err
+    throw new HearthError(
+      'unavailable',
+      `git could not read this repository's settings (${plainLines(gitMessage(err), 2)}), so source control is paused. Fix the repository's config, or use git in a terminal.`,
+      { git: 'config' },
+    )
   }
   const names = new Set<string>()
   for (const entry of out.split('\0')) {

@@ -1,4 +1,4 @@
-import { simpleGit, type SimpleGit } from 'simple-git'
+import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git'
 import { HearthError } from '@shared/errors'
 import { publicEnv } from '../base/childEnv'
 
@@ -77,6 +77,11 @@ export interface GitRunOptions {
   /** Extra `-c` settings (e.g. the filters a read switches off). */
   config?: readonly string[]
   signal?: AbortSignal
+  /**
+   * Exit codes that mean an answer, not a failure (`git config --get-regexp`: 1, no such keys).
+   * Given, the run is strict: any other non-zero exit fails, even one with nothing on stderr.
+   */
+  okExit?: readonly number[]
 }
 
 /** Runs `git <args>` in `cwd` and returns stdout; failures are HearthErrors with a sentence. */
@@ -91,11 +96,25 @@ export async function runGit(cwd: string, args: readonly string[], opts: GitRunO
     timeout: { block: TIMEOUT_MS },
     trimmed: false,
     ...(opts.signal ? { abort: opts.signal } : {}),
+    ...(opts.okExit ? { errors: strictExit(opts.okExit) } : {}),
   }).env(childEnv(opts.kind === 'read'))
   try {
     return await git.raw([...args])
   } catch (err) {
     throw gitFailure(err, args, cwd)
+  }
+}
+
+/**
+ * simple-git fails a run only when git exits non-zero *and* says something on stderr; a caller
+ * that decides from the exit code gets every other non-zero exit as a failure, and its own
+ * codes as answers.
+ */
+function strictExit(ok: readonly number[]): SimpleGitOptions['errors'] {
+  return (error, result) => {
+    if (ok.includes(result.exitCode)) return undefined
+    if (error) return error
+    return result.exitCode === 0 ? undefined : Buffer.from(`git exited with code ${result.exitCode}`)
   }
 }
 
