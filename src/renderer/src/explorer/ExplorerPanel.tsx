@@ -1,7 +1,6 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
-import type { DragEvent, KeyboardEvent, MouseEvent } from 'react'
+import type { MouseEvent } from 'react'
 import { pathUnder } from '@shared/paths'
-import { GitDecorationBadge } from '../scm/GitDecorationBadge'
 import type { PanelProps } from '../workbench/contributionTypes'
 import { DeleteDialog } from './DeleteDialog'
 import { parentOf } from './entryNames'
@@ -10,7 +9,9 @@ import { ExplorerMenu } from './ExplorerMenu'
 import { menuItems } from './explorerMenuItems'
 import { ancestors, flattenTree, type DirState, type TreeRow } from './flattenTree'
 import { NameInput } from './NameInput'
+import { TreeItem } from './TreeItem'
 import { useExplorerEdits } from './useExplorerEdits'
+import { treeKeyDown } from './treeKeys'
 import { useTreeDrag } from './useTreeDrag'
 import './explorer.css'
 
@@ -194,34 +195,22 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
     setMenu({ x: e.clientX, y: e.clientY, path })
   }
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    // The workbench's key table ran a command for this key already (explorerCommands).
-    if (e.defaultPrevented) return
-    const i = rows.findIndex((r) => r.entry.path === selected)
-    const row = rows[i]
-    const move = (j: number): void => {
-      const target = rows[Math.max(0, Math.min(rows.length - 1, j))]
-      if (target) setSelected(target.entry.path)
-    }
-    if (e.key === 'ArrowDown') move(i + 1)
-    else if (e.key === 'ArrowUp') move(i < 0 ? 0 : i - 1)
-    else if (e.key === 'ArrowRight' && row?.entry.kind === 'dir' && !row.expanded) toggle(row.entry.path)
-    else if (e.key === 'ArrowLeft' && row) {
-      if (row.expanded) toggle(row.entry.path)
-      else move(rows.findLastIndex((r, j) => j < i && r.depth < row.depth))
-    } else if (e.key === 'Enter' && row) activate(row)
-    // F2 and Delete are the explorer's commands (explorerCommands), run before this handler.
-    // Cmd+Backspace (macOS has no Delete key on most keyboards, as in Finder and VS Code) stays
-    // here only until explorer.delete declares EXPLORER_KEYS.deleteMac; then remove this line.
-    else if (e.key === 'Backspace' && e.metaKey && row) askDelete(row.entry.path)
-    else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && treeRef.current) {
-      const el = row && treeRef.current.querySelector(`[data-path="${CSS.escape(row.entry.path)}"]`)
-      const r = (el ?? treeRef.current).getBoundingClientRect()
-      setMenu({ x: r.left + 24, y: r.bottom, path: row?.entry.path })
-    } else if (e.key === 'Escape') setMenu(undefined)
-    else return
-    e.preventDefault()
-  }
+  const onKeyDown = treeKeyDown({
+    rows,
+    selected,
+    select: setSelected,
+    toggle,
+    activate,
+    askDelete,
+    openMenuAt: (path) => {
+      const tree = treeRef.current
+      if (!tree) return
+      const el = path !== undefined && tree.querySelector(`[data-path="${CSS.escape(path)}"]`)
+      const r = (el || tree).getBoundingClientRect()
+      setMenu({ x: r.left + 24, y: r.bottom, path })
+    },
+    closeMenu: () => setMenu(undefined),
+  })
 
   useEffect(() => {
     if (!visible || !selected) return
@@ -372,76 +361,5 @@ export function ExplorerPanel({ api, openFile, visible, activePath }: PanelProps
         />
       )}
     </div>
-  )
-}
-
-function TreeItem({
-  row,
-  selected,
-  active,
-  dropTarget,
-  onClick,
-  onContextMenu,
-  onDragStart,
-  onDragEnd,
-  onDragOver,
-  onDrop,
-}: {
-  row: TreeRow
-  selected: boolean
-  active: boolean
-  dropTarget: boolean
-  onClick: () => void
-  onContextMenu: (e: MouseEvent) => void
-  onDragStart: (e: DragEvent) => void
-  onDragEnd: () => void
-  onDragOver: (e: DragEvent) => void
-  onDrop: (e: DragEvent) => void
-}) {
-  const { entry, depth, expanded, state } = row
-  const isDir = entry.kind === 'dir'
-  const classes = [
-    'tree-item',
-    selected && 'selected',
-    active && 'active',
-    entry.ignored && 'ignored',
-    entry.kind === 'symlink' && 'symlink',
-    dropTarget && 'drop-target',
-  ]
-  return (
-    <>
-      <div
-        className={classes.filter(Boolean).join(' ')}
-        role="treeitem"
-        aria-expanded={isDir ? expanded : undefined}
-        aria-selected={selected}
-        data-testid="explorer-item"
-        data-path={entry.path}
-        data-kind={entry.kind}
-        style={{ paddingLeft: 8 + depth * 12 }}
-        onClick={onClick}
-        onContextMenu={onContextMenu}
-        draggable
-        onDragStart={onDragStart}
-        onDragEnd={onDragEnd}
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        title={entry.kind === 'symlink' ? `${entry.path} (link outside the workspace)` : entry.path}
-      >
-        <span className="twistie">{isDir ? (expanded ? '▾' : '▸') : ''}</span>
-        <span className="tree-name">{entry.name}</span>
-        <GitDecorationBadge path={entry.path} isDir={isDir} />
-      </div>
-      {isDir && expanded && state?.kind === 'loading' && (
-        <div className="tree-note" style={{ paddingLeft: 20 + (depth + 1) * 12 }}>
-          Loading…
-        </div>
-      )}
-      {isDir && expanded && state?.kind === 'error' && (
-        <div className="tree-note error" style={{ paddingLeft: 20 + (depth + 1) * 12 }}>
-          {state.message}
-        </div>
-      )}
-    </>
   )
 }
