@@ -1,6 +1,6 @@
 import { HearthError } from '@shared/errors'
 import type { GitRepoStatus, GitStatus } from '@shared/contract/git'
-import { gitMessage, NO_GIT, plainLines, runGit } from './gitRunner'
+import { gitMessage, NO_GIT, plainLines, runGit, runGitBytes } from './gitRunner'
 import { parsePorcelainV2 } from './porcelainV2'
 
 /** Where the workspace sits in its repository. */
@@ -105,7 +105,15 @@ export async function readStatus(repo: RepoInfo, signal?: AbortSignal): Promise<
 export const MAX_DIFF_BYTES = 5 * 1024 * 1024
 
 export type BlobText =
-  { kind: 'text'; text: string; bom: boolean } | { kind: 'absent' } | { kind: 'unavailable'; why: string }
+  | {
+      kind: 'text'
+      text: string
+      bom: boolean
+      /** False: not valid UTF-8, shown with U+FFFD in its place (never to be written back). */
+      utf8: boolean
+    }
+  | { kind: 'absent' }
+  | { kind: 'unavailable'; why: string }
 
 /**
  * A file's content at `rev` ('HEAD', or '' for the index) as text. `cat-file blob` prints the
@@ -121,10 +129,19 @@ export async function blobText(repo: RepoInfo, rev: string, path: string): Promi
   }
   if (size > MAX_DIFF_BYTES)
     return { kind: 'unavailable', why: `too large to compare here (${(size / 1048576).toFixed(1)} MB)` }
-  const text = await runGit(repo.root, ['cat-file', 'blob', spec], { kind: 'read' })
-  if (text.slice(0, 8000).includes('\0')) return { kind: 'unavailable', why: 'a binary file' }
+  const bytes = await runGitBytes(repo.root, ['cat-file', 'blob', spec], { kind: 'read' })
+  if (bytes.subarray(0, 8000).includes(0)) return { kind: 'unavailable', why: 'a binary file' }
+  let text: string
+  let utf8 = true
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    // Still shown (the diff is for reading), but a hunk staged from it would store U+FFFD.
+    text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
+    utf8 = false
+  }
   const bom = text.startsWith('\uFEFF')
-  return { kind: 'text', text: bom ? text.slice(1) : text, bom }
+  return { kind: 'text', text: bom ? text.slice(1) : text, bom, utf8 }
 }
 
 /** Whether HEAD names a commit (false on a branch with no commit yet). */

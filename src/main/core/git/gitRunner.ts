@@ -86,7 +86,34 @@ export interface GitRunOptions {
 
 /** Runs `git <args>` in `cwd` and returns stdout; failures are HearthErrors with a sentence. */
 export async function runGit(cwd: string, args: readonly string[], opts: GitRunOptions): Promise<string> {
-  const git: SimpleGit = simpleGit({
+  const git = gitFor(cwd, opts)
+  try {
+    return await git.raw([...args])
+  } catch (err) {
+    throw gitFailure(err, args, cwd)
+  }
+}
+
+/** As runGit, but stdout as bytes (a blob's content, to decode strictly: no lossy UTF-8). */
+export async function runGitBytes(
+  cwd: string,
+  args: readonly string[],
+  opts: GitRunOptions,
+): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  const git = gitFor(cwd, opts).outputHandler((_command, stdout) => {
+    stdout.on('data', (c: Buffer | string) => chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c)))
+  })
+  try {
+    await git.raw([...args])
+  } catch (err) {
+    throw gitFailure(err, args, cwd)
+  }
+  return Buffer.concat(chunks)
+}
+
+function gitFor(cwd: string, opts: GitRunOptions): SimpleGit {
+  return simpleGit({
     baseDir: cwd,
     config: [...(opts.kind === 'read' ? READ_ONLY : ALWAYS), ...(opts.config ?? [])],
     // Our own -c settings only; simple-git refuses any other unsafe key or variable.
@@ -98,11 +125,6 @@ export async function runGit(cwd: string, args: readonly string[], opts: GitRunO
     ...(opts.signal ? { abort: opts.signal } : {}),
     ...(opts.okExit ? { errors: strictExit(opts.okExit) } : {}),
   }).env(childEnv(opts.kind === 'read'))
-  try {
-    return await git.raw([...args])
-  } catch (err) {
-    throw gitFailure(err, args, cwd)
-  }
 }
 
 /**

@@ -216,6 +216,11 @@ export class GitService implements Disposable {
         'conflict',
         `The staged copy of ${path} changed meanwhile. Look at the diff again and retry.`,
       )
+    if (now.kind === 'text' && !now.utf8)
+      throw new HearthError(
+        'invalid_argument',
+        `${path} is not UTF-8 text in the index: stage the whole file.`,
+      )
     if (now.kind === 'text' && now.bom)
       throw new HearthError(
         'invalid_argument',

@@ -28,7 +28,8 @@ async function loadSides(api: HearthApi, req: DiffRequest): Promise<Sides> {
   if (modified === undefined) {
     try {
       const file = await api.call('file.read', { path: req.path })
-      // The workspace hands text with \n line ends; staging a hunk needs the file's own.
+      // The workspace hands text with \n line ends; a staged hunk starts from the file's own (and
+      // hunkText gives its lines the index's ends where the index has LF, as `git add` would).
       modified = file.eol === '\r\n' ? file.text.replace(/\n/g, '\r\n') : file.text
     } catch (err) {
       const code = (err as { code?: string }).code

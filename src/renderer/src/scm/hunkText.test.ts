@@ -38,4 +38,28 @@ describe('hunk texts', () => {
     expect(applyChange('x\r\ny\r\nz\r\nw', 'x\r\nw', deleted)).toBe('x\r\nw')
     expect(revertChange('x\r\ny\r\nz\r\nw', 'x\r\nw', deleted)).toBe('x\r\ny\r\nz\r\nw')
   })
+
+  it("inserted lines take the target's LF line ends (a CRLF file, an LF index: autocrlf, eol)", () => {
+    // Working file CRLF (as checked out with core.autocrlf=true), index LF: staging one hunk must
+    // not put \r\n into the index, as `git add` would not.
+    expect(applyChange('a\nb\nc\n', 'a\r\nB\r\nc\r\n', replaced)).toBe('a\nB\nc\n')
+    expect(applyChange('a\nb\nc\nd\ne\n', 'a\r\nb\r\nc\r\nd\r\nnew\r\ne\r\n', inserted)).toBe(
+      'a\nb\nc\nd\nnew\ne\n',
+    )
+    // Unstaging: HEAD's lines (CRLF) go back into an LF index as LF.
+    expect(revertChange('a\r\nb\r\nc\r\n', 'a\nB\nc\n', replaced)).toBe('a\nb\nc\n')
+    // A last line without its end stays without one.
+    const last = { ...replaced, originalStartLineNumber: 2, modifiedStartLineNumber: 2 }
+    expect(applyChange('a\nb', 'a\r\nB', last)).toBe('a\nB')
+    // A CRLF target keeps CRLF; a target with no line end at all says nothing: lines as they are.
+    expect(applyChange('a\r\nb\r\n', 'a\r\nB\r\n', replaced)).toBe('a\r\nB\r\n')
+    expect(
+      applyChange('', 'x\r\n', {
+        ...inserted,
+        originalStartLineNumber: 0,
+        modifiedStartLineNumber: 1,
+        modifiedEndLineNumber: 1,
+      }),
+    ).toBe('x\r\n')
+  })
 })

@@ -17,6 +17,17 @@ function span(start: number, end: number): [number, number] {
 }
 
 /**
+ * Lines moved into `target` with its line ends: an LF target (the index of a repository with
+ * core.autocrlf or an eol attribute, while the working file has CRLF) gets LF lines, as `git add`
+ * would store them. A target with CRLF, or with no line end at all (nothing to go by), takes the
+ * lines as they are.
+ */
+function endingsFor(target: string, lines: string[]): string[] {
+  if (!target.includes('\n') || target.includes('\r\n')) return lines
+  return lines.map((l) => (l.endsWith('\r\n') ? `${l.slice(0, -2)}\n` : l))
+}
+
+/**
  * The left side with one change taken from the right: staging a hunk of the working tree into
  * the index text (left: index, right: file).
  */
@@ -25,7 +36,7 @@ export function applyChange(original: string, modified: string, c: LineChange): 
   const m = linesOf(modified)
   const [oFrom, oTo] = span(c.originalStartLineNumber, c.originalEndLineNumber)
   const [mFrom, mTo] = span(c.modifiedStartLineNumber, c.modifiedEndLineNumber)
-  return [...o.slice(0, oFrom), ...m.slice(mFrom, mTo), ...o.slice(oTo)].join('')
+  return [...o.slice(0, oFrom), ...endingsFor(original, m.slice(mFrom, mTo)), ...o.slice(oTo)].join('')
 }
 
 /**
@@ -37,5 +48,5 @@ export function revertChange(original: string, modified: string, c: LineChange):
   const m = linesOf(modified)
   const [oFrom, oTo] = span(c.originalStartLineNumber, c.originalEndLineNumber)
   const [mFrom, mTo] = span(c.modifiedStartLineNumber, c.modifiedEndLineNumber)
-  return [...m.slice(0, mFrom), ...o.slice(oFrom, oTo), ...m.slice(mTo)].join('')
+  return [...m.slice(0, mFrom), ...endingsFor(modified, o.slice(oFrom, oTo)), ...m.slice(mTo)].join('')
 }
