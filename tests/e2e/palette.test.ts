@@ -11,7 +11,7 @@ import {
   tempDir,
   type ServedHearth,
 } from '../helpers/serve'
-import { tab, waitForEditor } from './editorFlows'
+import { editorText, focusEditorEnd, item, tab, waitForEditor, waitSaved } from './editorFlows'
 
 const FILES: Record<string, string> = {
   'src/a/index.js': 'export const a = 1\n',
@@ -170,6 +170,42 @@ describe.skipIf(SKIP_E2E)('command palette and quick open in Chromium (hearth se
     )
     await page.keyboard.press('Escape')
     await expect(view.count()).resolves.toBe(0)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('the palette opened from the explorer runs Rename… on its selection with a file open; Escape gives the tree focus back', async () => {
+    await expect(page.getByTestId('tab').count()).resolves.toBeGreaterThan(0)
+    const focusedId = () => page.evaluate('document.activeElement?.getAttribute("data-testid")')
+    await page.keyboard.press('Control+Shift+E')
+    await item(page, 'README.md').click()
+    await expect.poll(focusedId).toBe('explorer-tree')
+    await page.keyboard.press('Control+Shift+P')
+    await page.getByTestId('quickopen').waitFor()
+    await page.keyboard.press('Escape')
+    await expect.poll(focusedId).toBe('explorer-tree')
+
+    await page.keyboard.press('Control+Shift+P')
+    const input = page.getByTestId('quickopen-input')
+    await input.pressSequentially('explorer rename')
+    await expect.poll(() => paletteItems(page).first().getAttribute('data-command')).toBe('explorer.rename')
+    await input.press('Enter')
+    const nameInput = page.getByTestId('explorer-name-input')
+    await nameInput.waitFor()
+    await expect(nameInput.inputValue()).resolves.toBe('README.md')
+    await page.keyboard.press('Escape')
+    await nameInput.waitFor({ state: 'detached' })
+  })
+
+  it('Ctrl+K S in the editor saves all, and the next character typed lands in the file', async () => {
+    await tab(page, 'notes.txt').click()
+    await waitForEditor(page, 'notes.txt', 'line three')
+    await focusEditorEnd(page)
+    await page.keyboard.type('y')
+    await page.keyboard.press('Control+k')
+    await page.keyboard.press('s')
+    await waitSaved(page, 'notes.txt')
+    await page.keyboard.type('x')
+    await expect.poll(() => editorText(page)).toContain('yx')
     expect(pageErrors).toEqual([])
   })
 })

@@ -16,6 +16,14 @@ export interface CommandContext {
   activePath: string | undefined
   /** The editor, once Monaco has loaded. */
   editor: MonacoEditor.IStandaloneCodeEditor | undefined
+  /** How the command was asked for: by its key, or picked in the palette. */
+  source: 'key' | 'palette'
+  /**
+   * The element that had keyboard focus when the command was asked for; for a palette pick, the
+   * one that had it before the palette opened. A command on a focused view (the explorer's
+   * selection) reads it here: document.activeElement may by then be the palette or the editor.
+   */
+  focused: Element | null
 }
 
 /**

@@ -16,15 +16,11 @@ function inExplorer(ctx: CommandContext, act: (a: ExplorerActions) => void): voi
 
 /**
  * The selection commands run from their keys only while the tree has focus, and from the palette
- * (opened from the tree, it lists them) when picked with Enter or a click, never from a key typed
- * in the palette's box (Delete there edits the query).
+ * when it was opened from the tree (it lists them then). A key typed in the palette's box finds
+ * the box focused, not the tree, so Delete there edits the query.
  */
-function onSelection(): boolean {
-  if (explorerActions.get()?.selection() === undefined) return false
-  if (explorerTreeFocused()) return true
-  const inPalette = document.activeElement?.closest('[data-testid="quickopen"]') != null
-  const e = window.event
-  return inPalette && !(e instanceof KeyboardEvent && e.key !== 'Enter')
+function onSelection(ctx: CommandContext): boolean {
+  return explorerActions.get()?.selection() !== undefined && explorerTreeFocused(ctx.focused)
 }
 const hasActive = (ctx: CommandContext): boolean => ctx.activePath !== undefined
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { WatcherStatus, WorkspaceInfo } from '@shared/contract/workspace'
 import { ConfirmClose } from '../dialogs/ConfirmClose'
@@ -157,8 +157,28 @@ export function Workbench({
     if (store.activePath) activeEditor()?.focus()
   }, [store])
 
+  // What had focus before the palette, a pick or the shortcuts view opened: a command picked in
+  // the palette acts as if from there (the explorer's Rename… on the tree's selection), and
+  // closing gives focus back to it, not always to the editor.
+  const focusBefore = useRef<Element | null>(null)
+  const rememberFocus = (): void => {
+    const el = document.activeElement
+    // Opened by a command picked in one of these (a pick after the palette): keep the first.
+    if (el?.closest('.overlay')) return
+    focusBefore.current = el
+  }
+  const restoreFocus = (): void => {
+    const el = focusBefore.current
+    const usable =
+      el instanceof HTMLElement && el.isConnected && el !== document.body && !el.closest('.overlay')
+    // Monaco's own textarea may belong to a tab since closed or hidden: ask the active editor.
+    if (usable && !el.closest('[data-testid="editor"]')) el.focus()
+    else focusEditor()
+  }
+
   const actions: WorkbenchActions = {
     quickOpen: (prefix = '') => {
+      rememberFocus()
       setQuickOpenSeq((n) => n + 1)
       setQuickOpen((v) => (v === prefix ? undefined : prefix))
     },
@@ -181,36 +201,43 @@ export function Workbench({
     togglePanel: () => setPanelVisible((v) => !v),
     hasBottomPanel: () => bottomPanels.length > 0,
     showKeyboardShortcuts: () => {
+      rememberFocus()
       setQuickOpen(undefined)
       setShortcutsOpen(true)
     },
     pick: <T extends PickItem>(items: readonly T[], placeholder: string) =>
-      new Promise<T | undefined>((resolve) =>
+      new Promise<T | undefined>((resolve) => {
+        rememberFocus()
         setQuickPick({
           kind: 'pick',
           items,
           placeholder,
           resolve: (item) => resolve(item as T | undefined),
-        }),
-      ),
-    showInfo: (title, lines) => setQuickPick({ kind: 'info', title, lines }),
+        })
+      }),
+    showInfo: (title, lines) => {
+      rememberFocus()
+      setQuickPick({ kind: 'info', title, lines })
+    },
     focusEditor,
   }
 
-  const context = (): WorkbenchContext => ({
+  const context = (source: 'key' | 'palette'): WorkbenchContext => ({
     api,
     openFile,
     showPanel,
     activePath: store.activePath,
     editor: activeEditor(),
+    source,
+    focused: source === 'palette' ? focusBefore.current : document.activeElement,
     workbench: actions,
   })
 
   /** Runs a command if it can run now; false leaves its key to others (Monaco, the browser). */
-  const runCommand = (id: string): boolean => {
+  const runCommand = (id: string, source: 'key' | 'palette' = 'key'): boolean => {
     const command = commandById(id)
     if (!command) return false
-    const ctx = context()
+    const ctx = context(source)
     if (command.enabled && !command.enabled(ctx)) return false
     try {
       const done = command.run(ctx)
@@ -228,7 +255,7 @@ export function Workbench({
 
   /** What the palette lists when it opens: the commands that can run now, then the editor's actions. */
   const paletteEntries = (): PaletteEntry[] => {
-    const ctx = context()
+    const ctx = context('palette')
     const ours: PaletteEntry[] = allCommands()
       .filter((c) => !c.enabled || c.enabled(ctx))
       .map((c) => ({
@@ -238,7 +265,7 @@ export function Workbench({
         run: () => {
           // "Recently used" is the palette's own memory, as in VS Code (keys do not count).
           noteCommandRun(c.id)
-          runCommand(c.id)
+          runCommand(c.id, 'palette')
         },
       }))
     const known = new Set(ours.map((e) => e.id))
@@ -336,7 +363,7 @@ export function Workbench({
           recentCommands={userState.get().recentCommands}
           onClose={() => {
             setQuickOpen(undefined)
-            focusEditor()
+            restoreFocus()
           }}
           onPick={(path) => {
             setQuickOpen(undefined)
@@ -344,7 +371,8 @@ export function Workbench({
           }}
           onRun={(entry) => {
             setQuickOpen(undefined)
-            focusEditor()
+            // Focus goes back first, so a command that moves it (a rename box, a terminal) keeps it.
+            restoreFocus()
             entry.run()
           }}
         />
@@ -355,7 +383,7 @@ export function Workbench({
           request={quickPick}
           onClose={() => {
             setQuickPick(undefined)
-            focusEditor()
+            restoreFocus()
           }}
         />
       )}
@@ -365,7 +393,7 @@ export function Workbench({
           isMac={isMac}
           onClose={() => {
             setShortcutsOpen(false)
-            focusEditor()
+            restoreFocus()
           }}
         />
       )}
