@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { leftToShell } from './useShortcuts'
+import { leftToShell, mayArmChord } from './useShortcuts'
 
 const press = (key: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean }, inTerminal = true) =>
   ({
@@ -23,5 +23,26 @@ describe('keys in the terminal', () => {
   it('changes nothing outside the terminal', () => {
     const e = press('w', { ctrl: true }, false)
     expect(leftToShell(e, 'file.closeEditor')).toBe(false)
+  })
+})
+
+describe('chord starts', () => {
+  const at = (key: string, mods: { ctrl?: boolean; meta?: boolean }, where: string | undefined) =>
+    ({
+      key,
+      ctrlKey: !!mods.ctrl,
+      metaKey: !!mods.meta,
+      shiftKey: false,
+      altKey: false,
+      target: { closest: (sel: string) => (sel === where ? {} : null) },
+    }) as unknown as KeyboardEvent
+
+  it("arms no chord on the shell's Ctrl+K, so the next s or p still reaches the shell", () => {
+    expect(mayArmChord(at('k', { ctrl: true }, '.xterm'))).toBe(false)
+    expect(mayArmChord(at('k', { meta: true }, '.xterm'))).toBe(true)
+  })
+  it('leaves chords in the editor to Monaco, and arms them everywhere else', () => {
+    expect(mayArmChord(at('k', { ctrl: true }, '.monaco-editor'))).toBe(false)
+    expect(mayArmChord(at('k', { ctrl: true }, undefined))).toBe(true)
   })
 })

@@ -15,11 +15,27 @@ const CHORD_MS = 2000
 const SKIP_SHELL = new Set(['workbench.quickOpen', 'workbench.showCommands', 'view.togglePanel'])
 
 export function leftToShell(e: KeyboardEvent, command: string): boolean {
+  if (SKIP_SHELL.has(command) || command.startsWith('terminal.')) return false
+  return isShellKey(e)
+}
+
+/** Ctrl+letter in a terminal: readline's (Ctrl+K kills the line), unless a command above keeps it. */
+function isShellKey(e: KeyboardEvent): boolean {
   const target = e.target as Element | null
   if (!target?.closest?.('.xterm')) return false
-  if (SKIP_SHELL.has(command) || command.startsWith('terminal.')) return false
   // Cmd on macOS is no shell key: Cmd+B still toggles the sidebar from the terminal.
   return e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey && /^[a-z]$/i.test(e.key)
+}
+
+const inEditor = (e: KeyboardEvent): boolean => !!(e.target as Element | null)?.closest?.('.monaco-editor')
+
+/**
+ * Whether a press that starts one of our chords may arm it. Not in a terminal when the shell has
+ * the key (its Ctrl+K must not make the next `s` Save All), nor in an editor, where Monaco owns
+ * our chords (keyboard/editorChords.ts) and would otherwise be left waiting for a second stroke.
+ */
+export function mayArmChord(e: KeyboardEvent): boolean {
+  return !isShellKey(e) && !inEditor(e)
 }
 
 /**
@@ -35,18 +51,27 @@ export function useShortcuts(table: readonly Keybinding[], dispatch: (command: s
   tableRef.current = table
   useEffect(() => {
     let prefix: { key: string; at: number } | undefined
+    // When a chord start went on to Monaco, which then waits for its second stroke.
+    let editorChordAt = 0
     const onKey = (e: KeyboardEvent): void => {
       if (e.repeat && e.key !== 'Tab') return
       // Modifier presses alone neither run nor cancel a chord.
       if (e.key === 'Control' || e.key === 'Shift' || e.key === 'Alt' || e.key === 'Meta') return
       const pending = prefix && Date.now() - prefix.at < CHORD_MS ? prefix.key : undefined
+      const monacoArmed = Date.now() - editorChordAt < CHORD_MS && inEditor(e)
       prefix = undefined
+      editorChordAt = 0
       const r = resolveKey(e, isMac, pending, tableRef.current)
-      if (r.prefix) prefix = { key: r.prefix, at: Date.now() }
+      if (r.prefix) {
+        if (mayArmChord(e)) prefix = { key: r.prefix, at: Date.now() }
+        else if (inEditor(e)) editorChordAt = Date.now()
+      }
       if (!r.command || leftToShell(e, r.command)) return
       if (!dispatchRef.current(r.command)) return
       e.preventDefault()
-      e.stopPropagation()
+      // Monaco, armed by a chord start, must see this key to leave its chord mode (it is not one
+      // of its chords: those are ours there); otherwise it would eat the next typed character.
+      if (!monacoArmed) e.stopPropagation()
     }
     window.addEventListener('keydown', onKey, true)
     return () => window.removeEventListener('keydown', onKey, true)

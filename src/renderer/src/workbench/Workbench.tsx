@@ -11,6 +11,7 @@ import { allCommands, commandById, commandLabel, keybindingTable, keyLabel } fro
 import type { PickItem, WorkbenchActions, WorkbenchContext } from '../commands/workbenchActions'
 import { formatKey } from '../keyboard/keybindings'
 import { ShortcutsView, type ShortcutRow } from '../keyboard/ShortcutsView'
+import { editorOwnsChords } from '../keyboard/editorChords'
 import { isMac, useShortcuts } from '../keyboard/useShortcuts'
 import { loadMonaco } from '../monaco/loadMonaco'
 import { monacoBuffers } from '../monaco/monacoBuffers'
@@ -252,6 +253,13 @@ export function Workbench({
 
   const table = useMemo(() => keybindingTable(), [])
   useShortcuts(table, runCommand)
+  const runRef = useRef(runCommand)
+  runRef.current = runCommand
+  useEffect(() => {
+    if (!monaco) return
+    const owned = editorOwnsChords(monaco, table, (id) => runRef.current(id), isMac)
+    return () => owned.dispose()
+  }, [monaco, table])
 
   /** What the palette lists when it opens: the commands that can run now, then the editor's actions. */
   const paletteEntries = (): PaletteEntry[] => {
