@@ -215,6 +215,7 @@ async function measureTree(
   ws: string,
   runs: number,
   serve: boolean,
+  cacheDir: string,
 ): Promise<Record<string, unknown>> {
   const samples: Record<string, Sample[]> = {}
   const add = (k: string, s: Sample): void => void (samples[k] ??= []).push(s)
@@ -227,7 +228,7 @@ async function measureTree(
     loads.push(loadavg()[0] ?? 0)
     const base = mkdtempSync(join(tmpdir(), `hearth-fp-${name}-`))
     try {
-      const env = { ...process.env, HEARTH_DATA_DIR: join(base, 'data') }
+      const env = { ...process.env, HEARTH_DATA_DIR: join(base, 'data'), HEARTH_CACHE_DIR: cacheDir }
       // The engines take turns inside each run, so load from other processes spreads over all.
       const fts = await runNode(
         [CLI, 'index', ws, '--db', join(base, 'fts'), '--embedder', 'none', '--json'],
@@ -296,17 +297,15 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0] ?? 0
   // The first database made on a machine runs initdb and leaves the template every later one is
   // copied from (pgTemplate.ts): made here once, measured on its own, so the trees measure the
-  // usual case (warmUp: initdb only where this machine had no template yet).
+  // usual case (warmUp: the first index on a machine, initdb included).
+  // One cache dir (where the template lives) for every run: a fresh HEARTH_DATA_DIR alone would
+  // put a new, empty cache inside it, and every index would run initdb.
+  const cacheDir = join(root, 'cache')
   mkdirSync(join(root, 'empty'))
-  const warm = await runNode([
-    CLI,
-    'index',
-    join(root, 'empty'),
-    '--db',
-    join(root, 'empty-db'),
-    '--embedder',
-    'none',
-  ])
+  const warm = await runNode(
+    [CLI, 'index', join(root, 'empty'), '--db', join(root, 'empty-db'), '--embedder', 'none'],
+    { ...process.env, HEARTH_DATA_DIR: join(root, 'empty-data'), HEARTH_CACHE_DIR: cacheDir },
+  )
   const firstDatabase = { wallMs: Math.round(warm.wallMs), peakMb: Math.round(warm.peakMb) }
   try {
     for (const t of trees) {
@@ -316,7 +315,7 @@ async function main(): Promise<void> {
       else if (t === '10k') copyTree(realSources(10_000), ws)
       else throw new Error(`unknown tree ${t}`)
       const n = t === '10k' ? Number(process.env.BENCH_RUNS_10K ?? 1) : runs
-      results.push(await measureTree(t, ws, n, true))
+      results.push(await measureTree(t, ws, n, true, cacheDir))
       process.stderr.write(`footprint: ${t} done\n`)
     }
   } finally {
