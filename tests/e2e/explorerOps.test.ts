@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -220,6 +220,33 @@ describe.skipIf(SKIP_E2E)('explorer file operations in Chromium (hearth serve)',
     const notice = page.getByTestId('explorer-notice')
     await expect(notice.innerText()).resolves.toContain('Cannot move src into itself.')
     expect(existsSync(join(ws, 'src/lib'))).toBe(true)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('a rename onto a tab that still holds unsaved edits (its file deleted) is refused inline, nothing lost', async () => {
+    await writeFile(join(ws, 'notes/one.md'), 'one\n')
+    await writeFile(join(ws, 'notes/two.md'), 'two\n')
+    if ((await item(page, 'notes').getAttribute('aria-expanded')) !== 'true')
+      await item(page, 'notes').click()
+    await item(page, 'notes/two.md').click()
+    await waitForEditor(page, 'notes/two.md', 'two')
+    await focusEditorEnd(page)
+    await page.keyboard.type('kept edits')
+    await expect(tab(page, 'notes/two.md').getAttribute('data-dirty')).resolves.toBe('true')
+    await rm(join(ws, 'notes/two.md'))
+    await item(page, 'notes/two.md').waitFor({ state: 'detached' })
+
+    await item(page, 'notes/one.md').click()
+    await page.keyboard.press('F2')
+    await nameInput().fill('two.md')
+    await nameInput().press('Enter')
+    await expect(page.getByTestId('explorer-name-error').innerText()).resolves.toBe(
+      'two.md is open with unsaved changes. Save or close that tab first.',
+    )
+    await nameInput().press('Escape')
+    expect(await readFile(join(ws, 'notes/one.md'), 'utf8')).toBe('one\n')
+    expect(existsSync(join(ws, 'notes/two.md'))).toBe(false)
+    await expect(tab(page, 'notes/two.md').getAttribute('data-dirty')).resolves.toBe('true')
     expect(pageErrors).toEqual([])
   })
 })
