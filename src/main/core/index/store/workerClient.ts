@@ -51,6 +51,24 @@ function errorFrom(e: { code: string; message: string; reason?: string }): Heart
 export class WorkerDied extends Error {}
 
 /**
+ * What a worker's 'error' event means. A worker whose own code could not load (the app's files
+ * replaced or removed under a running Hearth, e.g. by a rebuild) says nothing about the database:
+ * it must not count as damage, or the caller would set a good index aside and rebuild it.
+ */
+export function workerFailure(label: string, err: Error & { code?: unknown }): Error {
+  const cannotLoad =
+    err.code === 'ERR_MODULE_NOT_FOUND' ||
+    err.code === 'MODULE_NOT_FOUND' ||
+    /Cannot find module/.test(err.message)
+  return cannotLoad
+    ? new HearthError(
+        'internal',
+        `${label} could not load its code (${err.message}). Hearth's files changed while it ran: restart Hearth.`,
+      )
+    : new WorkerDied(`${label} crashed: ${err.message}`)
+}
+
+/**
  * Request/response over one worker thread, typed by the api object it serves: a call names one
  * of its methods and passes that method's argument. A packed batch's buffer is transferred both
  * ways (packedBatch.ts). A dead worker fails every pending and later call.
@@ -71,7 +89,7 @@ export class WorkerClient<Api> {
       if (msg.ok) w.resolve(msg.result)
       else w.reject(errorFrom(msg.error))
     })
-    this.worker.on('error', (err) => this.fail(new WorkerDied(`${label} crashed: ${err.message}`)))
+    this.worker.on('error', (err) => this.fail(workerFailure(label, err)))
     this.worker.on('exit', (code) => {
       if (!this.stopping) this.fail(new WorkerDied(`${label} exited (code ${code})`))
     })
