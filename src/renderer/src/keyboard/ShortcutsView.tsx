@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
-import type { KeyboardEvent } from 'react'
 import { fuzzyScore } from '../quickopen/fuzzyScore'
+import { PickerDialog } from '../quickopen/PickerDialog'
 import { formatKey } from './keybindings'
 import '../quickopen/palette.css'
 
@@ -53,67 +53,53 @@ export function ShortcutsView({
 }) {
   const [query, setQuery] = useState('')
   const shown = useMemo(() => filterShortcuts(rows, query, isMac), [rows, query, isMac])
-  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
-    if (e.key !== 'Escape') return
-    e.preventDefault()
-    onClose()
-  }
   return (
-    <div className="overlay" onMouseDown={onClose}>
-      <div
-        className="quick-open shortcuts"
-        data-testid="shortcuts-view"
-        role="dialog"
-        aria-label="Keyboard shortcuts"
-        onMouseDown={(e) => e.stopPropagation()}
-      >
-        <input
-          autoFocus
-          className="quick-open-input"
-          data-testid="shortcuts-search"
-          placeholder="Search commands or keys (e.g. “toggle”, “ctrl+k”)"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={onKeyDown}
-          spellCheck={false}
-        />
-        <div className="quick-open-list">
-          <table>
-            <colgroup>
-              <col className="shortcut-col-command" />
-              <col className="shortcut-col-keys" />
-              <col />
-            </colgroup>
-            <thead>
-              <tr>
-                <th>Command</th>
-                <th>Keys</th>
-                <th>Id</th>
+    <PickerDialog testId="shortcuts-view" className="shortcuts" label="Keyboard shortcuts" onClose={onClose}>
+      <input
+        autoFocus
+        className="quick-open-input"
+        data-testid="shortcuts-search"
+        placeholder="Search commands or keys (e.g. “toggle”, “ctrl+k”)"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        spellCheck={false}
+      />
+      <div className="quick-open-list">
+        <table>
+          <colgroup>
+            <col className="shortcut-col-command" />
+            <col className="shortcut-col-keys" />
+            <col />
+          </colgroup>
+          <thead>
+            <tr>
+              <th>Command</th>
+              <th>Keys</th>
+              <th>Id</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.id} data-testid="shortcut-row" data-command={r.id}>
+                <td>{r.label}</td>
+                <td className="shortcut-keys">
+                  {labelsOf(r, isMac).map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
+                </td>
+                <td className="shortcut-id" title={r.id}>
+                  {r.id}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((r) => (
-                <tr key={r.id} data-testid="shortcut-row" data-command={r.id}>
-                  <td>{r.label}</td>
-                  <td className="shortcut-keys">
-                    {labelsOf(r, isMac).map((k) => (
-                      <kbd key={k}>{k}</kbd>
-                    ))}
-                  </td>
-                  <td className="shortcut-id" title={r.id}>
-                    {r.id}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {shown.length === 0 && <div className="quick-open-note">No command or key matches.</div>}
-        </div>
-        <div className="shortcut-note">
-          Editing keys (find, replace, comment, multi-cursor…) are the editor&apos;s, as in VS Code; they are
-          listed with the editor&apos;s actions. docs/KEYBOARD.md has this table.
-        </div>
+            ))}
+          </tbody>
+        </table>
+        {shown.length === 0 && <div className="quick-open-note">No command or key matches.</div>}
       </div>
-    </div>
+      <div className="shortcut-note">
+        Editing keys (find, replace, comment, multi-cursor…) are the editor&apos;s, as in VS Code; they are
+        listed with the editor&apos;s actions. docs/KEYBOARD.md has this table.
+      </div>
+    </PickerDialog>
   )
 }

@@ -1,7 +1,8 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
-import type { KeyboardEvent, ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import type { HearthApi } from '@shared/contract'
 import { rankCommands, type PaletteEntry } from './commandItems'
+import { PickerDialog, useListNavigation } from './PickerDialog'
 import { createRanker, rankPaths } from './rankPaths'
 import { filesWithRecentFirst, type FileHit } from './recentFiles'
 import './palette.css'
@@ -38,7 +39,6 @@ export function QuickOpen(props: Props) {
   const commandMode = query.startsWith('>')
   const [files, setFiles] = useState<FileList>({ kind: 'loading' })
   const [wantFiles, setWantFiles] = useState(!commandMode)
-  const [index, setIndex] = useState(0)
   const deferred = useDeferredValue(query)
   const listRef = useRef<HTMLDivElement>(null)
   const [entries] = useState(props.commands)
@@ -71,6 +71,7 @@ export function QuickOpen(props: Props) {
     [deferred, entries, props.recentCommands],
   )
   const count = commandMode ? commandHits.length : fileHits.length
+  const { index, setIndex, onKeyDown } = useListNavigation(count, (i) => accept(i), { wrap: true })
 
   // With nothing typed the active file tops the recent list: start on the one before it, so
   // Ctrl+P Enter goes back to the previous file as in VS Code.
@@ -99,97 +100,79 @@ export function QuickOpen(props: Props) {
     if (path) props.onPick(path)
   }
 
-  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
-    const page = 10
-    if (e.key === 'ArrowDown') setIndex((i) => (count === 0 ? 0 : (i + 1) % count))
-    else if (e.key === 'ArrowUp') setIndex((i) => (count === 0 ? 0 : (i - 1 + count) % count))
-    else if (e.key === 'PageDown') setIndex((i) => Math.min(count - 1, i + page))
-    else if (e.key === 'PageUp') setIndex((i) => Math.max(0, i - page))
-    else if (e.key === 'Enter') accept(index)
-    else if (e.key === 'Escape') onClose()
-    else return
-    e.preventDefault()
-  }
-
   return (
-    <div className="overlay" onMouseDown={onClose}>
-      <div
-        className="quick-open"
-        data-testid="quickopen"
-        data-mode={commandMode ? 'commands' : 'files'}
-        role="dialog"
-        aria-label={commandMode ? 'Command palette' : 'Go to file'}
-        onMouseDown={(e) => e.stopPropagation()}
-      >
-        <input
-          autoFocus
-          className="quick-open-input"
-          data-testid="quickopen-input"
-          placeholder={
-            commandMode ? 'Type a command name' : 'Search files by name (fuzzy), or > for commands'
-          }
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={onKeyDown}
-          spellCheck={false}
-          role="combobox"
-          aria-expanded="true"
-          aria-controls="quick-open-list"
-          aria-activedescendant={count > 0 ? `quick-open-item-${index}` : undefined}
-        />
-        <div className="quick-open-list" id="quick-open-list" role="listbox" ref={listRef}>
-          {commandMode ? (
-            <>
-              {commandHits.length === 0 && <div className="quick-open-note">No matching commands.</div>}
-              {commandHits.map((h, i) => (
-                <Row
-                  key={h.entry.id}
-                  index={i}
-                  selected={i === index}
-                  onHover={setIndex}
-                  onClick={() => accept(i)}
-                  group={groupLabel(commandHits, i, 'recently used', 'other commands')}
-                  testId="palette-item"
-                  data={{ 'data-command': h.entry.id }}
-                >
-                  <span className="quick-open-name">
-                    {marked(h.entry.label, h.positions, 0, h.entry.label.length)}
-                  </span>
-                  {h.entry.keys && <kbd className="palette-keys">{h.entry.keys}</kbd>}
-                </Row>
-              ))}
-            </>
-          ) : (
-            <>
-              {files.kind === 'loading' && <div className="quick-open-note">Listing files…</div>}
-              {files.kind === 'error' && <div className="quick-open-note error">{files.message}</div>}
-              {files.kind === 'ready' && fileHits.length === 0 && (
-                <div className="quick-open-note">No matching files.</div>
-              )}
-              {fileHits.map((h, i) => (
-                <Row
-                  key={h.path}
-                  index={i}
-                  selected={i === index}
-                  onHover={setIndex}
-                  onClick={() => accept(i)}
-                  group={groupLabel(fileHits, i, 'recently opened', 'files')}
-                  testId="quickopen-item"
-                  data={{ 'data-path': h.path, 'data-recent': String(h.recent) }}
-                >
-                  <PathLabel path={h.path} positions={h.positions} />
-                </Row>
-              ))}
-              {files.kind === 'ready' && files.truncated && (
-                <div className="quick-open-note">
-                  Only the first {files.paths.length.toLocaleString()} files are searched.
-                </div>
-              )}
-            </>
-          )}
-        </div>
+    <PickerDialog
+      testId="quickopen"
+      data-mode={commandMode ? 'commands' : 'files'}
+      label={commandMode ? 'Command palette' : 'Go to file'}
+      onClose={onClose}
+    >
+      <input
+        autoFocus
+        className="quick-open-input"
+        data-testid="quickopen-input"
+        placeholder={commandMode ? 'Type a command name' : 'Search files by name (fuzzy), or > for commands'}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={onKeyDown}
+        spellCheck={false}
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="quick-open-list"
+        aria-activedescendant={count > 0 ? `quick-open-item-${index}` : undefined}
+      />
+      <div className="quick-open-list" id="quick-open-list" role="listbox" ref={listRef}>
+        {commandMode ? (
+          <>
+            {commandHits.length === 0 && <div className="quick-open-note">No matching commands.</div>}
+            {commandHits.map((h, i) => (
+              <Row
+                key={h.entry.id}
+                index={i}
+                selected={i === index}
+                onHover={setIndex}
+                onClick={() => accept(i)}
+                group={groupLabel(commandHits, i, 'recently used', 'other commands')}
+                testId="palette-item"
+                data={{ 'data-command': h.entry.id }}
+              >
+                <span className="quick-open-name">
+                  {marked(h.entry.label, h.positions, 0, h.entry.label.length)}
+                </span>
+                {h.entry.keys && <kbd className="palette-keys">{h.entry.keys}</kbd>}
+              </Row>
+            ))}
+          </>
+        ) : (
+          <>
+            {files.kind === 'loading' && <div className="quick-open-note">Listing files…</div>}
+            {files.kind === 'error' && <div className="quick-open-note error">{files.message}</div>}
+            {files.kind === 'ready' && fileHits.length === 0 && (
+              <div className="quick-open-note">No matching files.</div>
+            )}
+            {fileHits.map((h, i) => (
+              <Row
+                key={h.path}
+                index={i}
+                selected={i === index}
+                onHover={setIndex}
+                onClick={() => accept(i)}
+                group={groupLabel(fileHits, i, 'recently opened', 'files')}
+                testId="quickopen-item"
+                data={{ 'data-path': h.path, 'data-recent': String(h.recent) }}
+              >
+                <PathLabel path={h.path} positions={h.positions} />
+              </Row>
+            ))}
+            {files.kind === 'ready' && files.truncated && (
+              <div className="quick-open-note">
+                Only the first {files.paths.length.toLocaleString()} files are searched.
+              </div>
+            )}
+          </>
+        )}
       </div>
-    </div>
+    </PickerDialog>
   )
 }
 

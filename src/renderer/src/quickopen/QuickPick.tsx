@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
-import type { KeyboardEvent } from 'react'
 import type { PickItem } from '../commands/workbenchActions'
 import { fuzzyScore } from './fuzzyScore'
+import { PickerDialog, useListNavigation } from './PickerDialog'
 import './palette.css'
 
 export type QuickPickRequest =
@@ -19,7 +19,6 @@ export type QuickPickRequest =
  */
 export function QuickPick({ request, onClose }: { request: QuickPickRequest; onClose: () => void }) {
   const [query, setQuery] = useState('')
-  const [index, setIndex] = useState(0)
   const items = request.kind === 'pick' ? request.items : []
   const hits = useMemo(
     () => items.filter((it) => query.trim() === '' || fuzzyScore(query.replace(/\s+/g, ''), it.label)),
@@ -29,74 +28,65 @@ export function QuickPick({ request, onClose }: { request: QuickPickRequest; onC
     onClose()
     if (request.kind === 'pick') request.resolve(item)
   }
-  const onKeyDown = (e: KeyboardEvent<HTMLElement>): void => {
-    if (e.key === 'ArrowDown') setIndex((i) => Math.min(hits.length - 1, i + 1))
-    else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1))
-    else if (e.key === 'Enter') done(request.kind === 'pick' ? hits[index] : undefined)
-    else if (e.key === 'Escape') done(undefined)
-    else return
-    e.preventDefault()
-  }
+  const { index, setIndex, onKeyDown } = useListNavigation(hits.length, (i) =>
+    done(request.kind === 'pick' ? hits[i] : undefined),
+  )
   return (
-    <div className="overlay" onMouseDown={() => done(undefined)}>
-      <div
-        className="quick-open"
-        data-testid="quickpick"
-        role="dialog"
-        aria-label={request.kind === 'pick' ? request.placeholder : request.title}
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={request.kind === 'info' ? onKeyDown : undefined}
-        tabIndex={-1}
-      >
-        {request.kind === 'pick' ? (
-          <>
-            <input
-              autoFocus
-              className="quick-open-input"
-              data-testid="quickpick-input"
-              placeholder={request.placeholder}
-              value={query}
-              onChange={(e) => {
-                setQuery(e.target.value)
-                setIndex(0)
-              }}
-              onKeyDown={onKeyDown}
-              spellCheck={false}
-            />
-            <div className="quick-open-list" role="listbox">
-              {hits.length === 0 && <div className="quick-open-note">Nothing matches.</div>}
-              {hits.map((it, i) => (
-                <div
-                  key={it.label + String(i)}
-                  role="option"
-                  aria-selected={i === index}
-                  className="quick-open-item"
-                  data-testid="quickpick-item"
-                  onMouseMove={() => setIndex(i)}
-                  onClick={() => done(it)}
-                >
-                  <span className="quick-open-name quick-pick-label">{it.label}</span>
-                  {it.detail && <span className="quick-open-dir">{it.detail}</span>}
-                </div>
-              ))}
-            </div>
-          </>
-        ) : (
-          <>
-            <div className="quick-pick-title">{request.title}</div>
-            <div className="quick-open-list" data-testid="quickpick-info">
-              {request.lines.map((l, i) => (
-                <div key={i} className="quick-pick-info">
-                  {l}
-                </div>
-              ))}
-            </div>
-            <button type="button" autoFocus className="quick-pick-close" onClick={() => done(undefined)}>
-              Close
-            </button>
-          </>
-        )}
-      </div>
-    </div>
+    <PickerDialog
+      testId="quickpick"
+      label={request.kind === 'pick' ? request.placeholder : request.title}
+      onClose={() => done(undefined)}
+      onKeyDown={request.kind === 'info' ? onKeyDown : undefined}
+      tabIndex={-1}
+    >
+      {request.kind === 'pick' ? (
+        <>
+          <input
+            autoFocus
+            className="quick-open-input"
+            data-testid="quickpick-input"
+            placeholder={request.placeholder}
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value)
+              setIndex(0)
+            }}
+            onKeyDown={onKeyDown}
+            spellCheck={false}
+          />
+          <div className="quick-open-list" role="listbox">
+            {hits.length === 0 && <div className="quick-open-note">Nothing matches.</div>}
+            {hits.map((it, i) => (
+              <div
+                key={it.label + String(i)}
+                role="option"
+                aria-selected={i === index}
+                className="quick-open-item"
+                data-testid="quickpick-item"
+                onMouseMove={() => setIndex(i)}
+                onClick={() => done(it)}
+              >
+                <span className="quick-open-name quick-pick-label">{it.label}</span>
+                {it.detail && <span className="quick-open-dir">{it.detail}</span>}
+              </div>
+            ))}
+          </div>
+        </>
+      ) : (
+        <>
+          <div className="quick-pick-title">{request.title}</div>
+          <div className="quick-open-list" data-testid="quickpick-info">
+            {request.lines.map((l, i) => (
+              <div key={i} className="quick-pick-info">
+                {l}
+              </div>
+            ))}
+          </div>
+          <button type="button" autoFocus className="quick-pick-close" onClick={() => done(undefined)}>
+            Close
+          </button>
+        </>
+      )}
+    </PickerDialog>
   )
 }

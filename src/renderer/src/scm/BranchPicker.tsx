@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { KeyboardEvent } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { GitBranch } from '@shared/contract/git'
+import { PickerDialog, useListNavigation } from '../quickopen/PickerDialog'
 import { applyStatus } from './gitState'
 import type { BranchPickerMode } from './scmEvents'
 
@@ -22,7 +22,6 @@ export function BranchPicker({
 }) {
   const [branches, setBranches] = useState<GitBranch[] | undefined>()
   const [query, setQuery] = useState('')
-  const [index, setIndex] = useState(0)
   const [error, setError] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
 
@@ -63,80 +62,63 @@ export function BranchPicker({
     )
   }
 
-  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
-    if (e.key === 'ArrowDown') setIndex((i) => Math.min(items.length - 1, i + 1))
-    else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1))
-    else if (e.key === 'Enter') choose(items[index])
-    else if (e.key === 'Escape') onClose()
-    else return
-    e.preventDefault()
-  }
+  const { index, setIndex, onKeyDown } = useListNavigation(items.length, (i) => choose(items[i]))
 
   return (
-    <div className="overlay" onMouseDown={onClose}>
-      <div
-        className="quick-open"
-        data-testid="branch-picker"
-        role="dialog"
-        aria-label="Switch branch"
-        onMouseDown={(e) => e.stopPropagation()}
-      >
-        <input
-          autoFocus
-          className="quick-open-input"
-          data-testid="branch-picker-input"
-          placeholder={
-            mode === 'create'
-              ? 'Name of the new branch (Enter to create and switch)'
-              : 'Switch to a branch, or type a new name to create one'
-          }
-          value={query}
-          disabled={busy}
-          onChange={(e) => {
-            setQuery(e.target.value)
-            setIndex(0)
-            setError(undefined)
-          }}
-          onKeyDown={onKeyDown}
-          spellCheck={false}
-        />
-        {error && (
-          <div className="scm-error picker-error" data-testid="branch-picker-error" role="alert">
-            {error}
-          </div>
-        )}
-        <div className="quick-open-list" role="listbox">
-          {mode === 'switch' && !branches && !error && (
-            <div className="quick-open-note">Reading branches…</div>
-          )}
-          {items.map((it, i) => (
-            <div
-              key={it.kind === 'create' ? '+create' : it.branch.name}
-              role="option"
-              aria-selected={i === index}
-              className="quick-open-item"
-              data-testid="branch-picker-item"
-              data-branch={it.kind === 'branch' ? it.branch.name : ''}
-              onMouseMove={() => setIndex(i)}
-              onClick={() => choose(it)}
-            >
-              {it.kind === 'create' ? (
-                <span className="quick-open-name">+ Create new branch “{it.name}”</span>
-              ) : (
-                <>
-                  <span className="quick-open-name">
-                    {it.branch.name}
-                    {it.branch.current ? ' (current)' : ''}
-                  </span>
-                  <span className="quick-open-dir">
-                    {it.branch.commit} {it.branch.subject}
-                  </span>
-                </>
-              )}
-            </div>
-          ))}
+    <PickerDialog testId="branch-picker" label="Switch branch" onClose={onClose}>
+      <input
+        autoFocus
+        className="quick-open-input"
+        data-testid="branch-picker-input"
+        placeholder={
+          mode === 'create'
+            ? 'Name of the new branch (Enter to create and switch)'
+            : 'Switch to a branch, or type a new name to create one'
+        }
+        value={query}
+        disabled={busy}
+        onChange={(e) => {
+          setQuery(e.target.value)
+          setIndex(0)
+          setError(undefined)
+        }}
+        onKeyDown={onKeyDown}
+        spellCheck={false}
+      />
+      {error && (
+        <div className="scm-error picker-error" data-testid="branch-picker-error" role="alert">
+          {error}
         </div>
+      )}
+      <div className="quick-open-list" role="listbox">
+        {mode === 'switch' && !branches && !error && <div className="quick-open-note">Reading branches…</div>}
+        {items.map((it, i) => (
+          <div
+            key={it.kind === 'create' ? '+create' : it.branch.name}
+            role="option"
+            aria-selected={i === index}
+            className="quick-open-item"
+            data-testid="branch-picker-item"
+            data-branch={it.kind === 'branch' ? it.branch.name : ''}
+            onMouseMove={() => setIndex(i)}
+            onClick={() => choose(it)}
+          >
+            {it.kind === 'create' ? (
+              <span className="quick-open-name">+ Create new branch “{it.name}”</span>
+            ) : (
+              <>
+                <span className="quick-open-name">
+                  {it.branch.name}
+                  {it.branch.current ? ' (current)' : ''}
+                </span>
+                <span className="quick-open-dir">
+                  {it.branch.commit} {it.branch.subject}
+                </span>
+              </>
+            )}
+          </div>
+        ))}
       </div>
-    </div>
+    </PickerDialog>
   )
 }
