@@ -49,7 +49,8 @@ export const explorerCommands: readonly Command[] = [
     id: 'explorer.delete',
     title: 'Delete (to the Trash)',
     category: 'Explorer',
-    keys: [EXPLORER_KEYS.delete],
+    // Cmd+Backspace: most Mac keyboards have no Delete key (Finder's and VS Code's key).
+    keys: [EXPLORER_KEYS.delete, EXPLORER_KEYS.deleteMac],
     enabled: onSelection,
     run: (ctx) => inExplorer(ctx, (a) => a.remove()),
   },

@@ -38,9 +38,6 @@ export function treeKeyDown(t: TreeKeyTarget): (e: KeyboardEvent<HTMLDivElement>
       if (row.expanded) t.toggle(row.entry.path)
       else move(rows.findLastIndex((r, j) => j < i && r.depth < row.depth))
     } else if (e.key === 'Enter' && row) t.activate(row)
-    // Cmd+Backspace (macOS has no Delete key on most keyboards, as in Finder and VS Code) stays
-    // here only until explorer.delete declares EXPLORER_KEYS.deleteMac; then remove this line.
-    else if (e.key === 'Backspace' && e.metaKey && row) t.askDelete(row.entry.path)
     else if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) t.openMenuAt(row?.entry.path)
     else if (e.key === 'Escape') t.closeMenu()
     else return
