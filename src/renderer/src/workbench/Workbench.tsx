@@ -6,22 +6,21 @@ import { EditorStore } from '../documents/editorStore'
 import type { CursorInfo } from '../editor/cursorInfo'
 import { EditorArea } from '../editor/EditorArea'
 import { activeEditor } from '../commands/activeEditor'
-import { editorActions } from '../commands/editorActions'
-import { allCommands, commandById, commandLabel, keybindingTable, keyLabel } from '../commands/registry'
+import { commandRunner } from '../commands/commandRunner'
+import { keybindingTable, keyLabel } from '../commands/registry'
+import { useFocusReturn } from '../commands/useFocusReturn'
 import type { PickItem, WorkbenchActions, WorkbenchContext } from '../commands/workbenchActions'
-import { formatKey } from '../keyboard/keybindings'
-import { ShortcutsView, type ShortcutRow } from '../keyboard/ShortcutsView'
+import { ShortcutsView } from '../keyboard/ShortcutsView'
 import { editorOwnsChords } from '../keyboard/editorChords'
 import { isMac, useShortcuts } from '../keyboard/useShortcuts'
 import { loadMonaco } from '../monaco/loadMonaco'
 import { monacoBuffers } from '../monaco/monacoBuffers'
 import { setFileOpener } from '../monaco/fileOpener'
 import { useMonaco } from '../monaco/useMonaco'
-import type { PaletteEntry } from '../quickopen/commandItems'
 import { QuickOpen } from '../quickopen/QuickOpen'
 import { QuickPick, type QuickPickRequest } from '../quickopen/QuickPick'
 import { ScmDiffView } from '../scm/ScmDiffView'
-import { noteCommandRun, userState } from '../session/userState'
+import { userState } from '../session/userState'
 import { useWorkbenchSession } from '../session/useWorkbenchSession'
 import { StatusBar } from '../status/StatusBar'
 import { TabBar } from '../tabs/TabBar'
@@ -158,24 +157,9 @@ export function Workbench({
     if (store.activePath) activeEditor()?.focus()
   }, [store])
 
-  // What had focus before the palette, a pick or the shortcuts view opened: a command picked in
-  // the palette acts as if from there (the explorer's Rename… on the tree's selection), and
-  // closing gives focus back to it, not always to the editor.
-  const focusBefore = useRef<Element | null>(null)
-  const rememberFocus = (): void => {
-    const el = document.activeElement
-    // Opened by a command picked in one of these (a pick after the palette): keep the first.
-    if (el?.closest('.overlay')) return
-    focusBefore.current = el
-  }
-  const restoreFocus = (): void => {
-    const el = focusBefore.current
-    const usable =
-      el instanceof HTMLElement && el.isConnected && el !== document.body && !el.closest('.overlay')
-    // Monaco's own textarea may belong to a tab since closed or hidden: ask the active editor.
-    if (usable && !el.closest('[data-testid="editor"]')) el.focus()
-    else focusEditor()
-  }
+  const focus = useFocusReturn(focusEditor)
+  const rememberFocus = focus.remember
+  const restoreFocus = focus.restore
 
   const actions: WorkbenchActions = {
     quickOpen: (prefix = '') => {
@@ -230,26 +214,12 @@ export function Workbench({
     activePath: store.activePath,
     editor: activeEditor(),
     source,
-    focused: source === 'palette' ? focusBefore.current : document.activeElement,
+    focused: source === 'palette' ? focus.before.current : document.activeElement,
     workbench: actions,
   })
 
-  /** Runs a command if it can run now; false leaves its key to others (Monaco, the browser). */
-  const runCommand = (id: string, source: 'key' | 'palette' = 'key'): boolean => {
-    const command = commandById(id)
-    if (!command) return false
-    const ctx = context(source)
-    if (command.enabled && !command.enabled(ctx)) return false
-    try {
-      const done = command.run(ctx)
-      if (done) void done.catch((err: unknown) => reportCommandFailure(commandLabel(command), err))
-    } catch (err) {
-      reportCommandFailure(commandLabel(command), err)
-    }
-    return true
-  }
-  const reportCommandFailure = (label: string, err: unknown): void =>
-    actions.showInfo(`${label} failed`, [err instanceof Error ? err.message : String(err)])
+  const commands = commandRunner(context, (title, lines) => actions.showInfo(title, lines))
+  const runCommand = commands.run
 
   const table = useMemo(() => keybindingTable(), [])
   useShortcuts(table, runCommand)
@@ -260,46 +230,6 @@ export function Workbench({
     const owned = editorOwnsChords(monaco, table, (id) => runRef.current(id), isMac)
     return () => owned.dispose()
   }, [monaco, table])
-
-  /** What the palette lists when it opens: the commands that can run now, then the editor's actions. */
-  const paletteEntries = (): PaletteEntry[] => {
-    const ctx = context('palette')
-    const ours: PaletteEntry[] = allCommands()
-      .filter((c) => !c.enabled || c.enabled(ctx))
-      .map((c) => ({
-        id: c.id,
-        label: commandLabel(c),
-        keys: c.keys?.[0] ? formatKey(c.keys[0], isMac) : '',
-        run: () => {
-          // "Recently used" is the palette's own memory, as in VS Code (keys do not count).
-          noteCommandRun(c.id)
-          runCommand(c.id, 'palette')
-        },
-      }))
-    const known = new Set(ours.map((e) => e.id))
-    // The editor's actions act on an open file; with none they would do nothing.
-    const editor = editorActions(ctx.activePath ? ctx.editor : undefined, reportCommandFailure)
-      .filter((a) => !known.has(a.id))
-      .map((a) => ({
-        id: a.id,
-        label: a.label,
-        keys: a.keys,
-        run: () => {
-          noteCommandRun(a.id)
-          a.run()
-        },
-      }))
-    return [...ours, ...editor]
-  }
-
-  const shortcutRows = (): ShortcutRow[] => [
-    ...allCommands()
-      .map((c) => ({ id: c.id, label: commandLabel(c), keys: c.keys ?? [] }))
-      .sort((a, b) => a.label.localeCompare(b.label)),
-    ...editorActions(activeEditor(), reportCommandFailure)
-      .filter((a) => !commandById(a.id))
-      .map((a) => ({ id: a.id, label: `Editor: ${a.label}`, keys: [], keyLabels: a.keys ? [a.keys] : [] })),
-  ]
 
   const activeDoc = snapshot.docs.find((d) => d.path === snapshot.active)
   const closing = confirmClose ? store.view(confirmClose) : undefined
@@ -367,7 +297,7 @@ export function Workbench({
           initialValue={quickOpen}
           recentFiles={session.get().recentFiles}
           activePath={snapshot.active}
-          commands={paletteEntries}
+          commands={commands.paletteEntries}
           recentCommands={userState.get().recentCommands}
           onClose={() => {
             setQuickOpen(undefined)
@@ -397,7 +327,7 @@ export function Workbench({
       )}
       {shortcutsOpen && (
         <ShortcutsView
-          rows={shortcutRows()}
+          rows={commands.shortcutRows()}
           isMac={isMac}
           onClose={() => {
             setShortcutsOpen(false)
