@@ -70,11 +70,9 @@ describe.skipIf(SKIP_E2E)('language features in Chromium (hearth serve)', () => 
 
   /** The rendered span of the editor's line containing `lineText` whose text is exactly `token`. */
   const token = (lineText: string, tokenText: string): Locator =>
-    page
-      .locator('[data-testid="editor"] .view-line', { hasText: lineText })
-      .locator('span > span', {
-        hasText: new RegExp(`^${tokenText.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
-      })
+    page.locator('[data-testid="editor"] .view-line', { hasText: lineText }).locator('span > span', {
+      hasText: new RegExp(`^${tokenText.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
+    })
 
   it('marks a type error that comes from another file, and nothing for packages that are not loaded', async () => {
     await item(page, 'src').click()

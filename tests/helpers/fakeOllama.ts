@@ -79,12 +79,15 @@ export class FakeOllama extends ProtocolServer {
     if (method === 'POST' && path === '/api/chat') return this.chat(model, body as ChatBody)
     if (method === 'POST' && path === '/api/show')
       return json(200, {
-        parameters: this.show.numCtx !== undefined ? `num_ctx                        ${this.show.numCtx}` : '',
+        parameters:
+          this.show.numCtx !== undefined ? `num_ctx                        ${this.show.numCtx}` : '',
         template: '{{ .Prompt }}',
         details: { family: 'qwen2', parameter_size: '1.5B' },
         model_info: {
           'general.architecture': 'qwen2',
-          ...(this.show.contextLength !== undefined ? { 'qwen2.context_length': this.show.contextLength } : {}),
+          ...(this.show.contextLength !== undefined
+            ? { 'qwen2.context_length': this.show.contextLength }
+            : {}),
         },
       })
     if (method !== 'POST' || path !== '/api/generate') return json(404, { error: 'not found' })
