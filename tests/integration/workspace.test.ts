@@ -18,7 +18,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ArgsOf, EventName, MethodName, ResultOf } from '../../src/shared/contract'
 import { HearthError } from '../../src/shared/errors'
 import { Core } from '../../src/main/core/createCore'
-import { WorkspaceWatcher } from '../../src/main/core/files/workspaceWatcher'
 
 /**
  * The real workspace service and chokidar watcher, driven through the real dispatcher (so every
@@ -63,9 +62,17 @@ async function until<T>(get: () => T | undefined, ms = 5000): Promise<T> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
+/** Waits for the folder's watcher (behind the workspace's change source) to finish its first scan. */
 async function watcherReady(): Promise<void> {
   const w = core.workspace.watcher
-  if (w instanceof WorkspaceWatcher) await w.ready
+  if (!w || w.state.status !== 'starting') return
+  await new Promise<void>((resolve) => {
+    const off = w.onState((st) => {
+      if (st.status === 'starting') return
+      off()
+      resolve()
+    })
+  })
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
