@@ -1,3 +1,4 @@
+import { startSashDrag } from './sashDrag'
 import { useCallback, useState } from 'react'
 import type { PointerEvent } from 'react'
 import { isMac } from '../keyboard/useShortcuts'
@@ -30,19 +31,10 @@ export function BottomPanelArea(props: Omit<PanelProps, 'visible'>) {
     (e: PointerEvent<HTMLElement>) => {
       const startY = e.clientY
       const startH = height
-      const target = e.currentTarget
-      target.setPointerCapture(e.pointerId)
       // The editor above keeps at least MIN_PANEL_HEIGHT too.
       const max = (): number => Math.max(MIN_PANEL_HEIGHT, window.innerHeight - 160)
       const clamp = (y: number): number => Math.max(MIN_PANEL_HEIGHT, Math.min(max(), startH + startY - y))
-      const move = (ev: globalThis.PointerEvent): void => setHeight(clamp(ev.clientY))
-      const up = (ev: globalThis.PointerEvent): void => {
-        target.removeEventListener('pointermove', move)
-        target.removeEventListener('pointerup', up)
-        savePanelHeight(clamp(ev.clientY))
-      }
-      target.addEventListener('pointermove', move)
-      target.addEventListener('pointerup', up)
+      startSashDrag(e, 'y', clamp, setHeight, savePanelHeight)
     },
     [height],
   )

@@ -1,3 +1,4 @@
+import { startSashDrag } from './sashDrag'
 import { useCallback, useState } from 'react'
 import type { PointerEvent } from 'react'
 
@@ -29,17 +30,8 @@ export function useSidebarWidth(): {
     (e: PointerEvent<HTMLElement>) => {
       const startX = e.clientX
       const startW = width
-      const target = e.currentTarget
-      target.setPointerCapture(e.pointerId)
-      const move = (ev: globalThis.PointerEvent): void =>
-        setWidth(Math.max(MIN, Math.min(MAX, startW + ev.clientX - startX)))
-      const up = (ev: globalThis.PointerEvent): void => {
-        target.removeEventListener('pointermove', move)
-        target.removeEventListener('pointerup', up)
-        localStorage.setItem(KEY, String(Math.max(MIN, Math.min(MAX, startW + ev.clientX - startX))))
-      }
-      target.addEventListener('pointermove', move)
-      target.addEventListener('pointerup', up)
+      const widthAt = (x: number): number => Math.max(MIN, Math.min(MAX, startW + x - startX))
+      startSashDrag(e, 'x', widthAt, setWidth, (w) => localStorage.setItem(KEY, String(w)))
     },
     [width],
   )
