@@ -10,6 +10,9 @@ export default defineConfig({
   main: {
     resolve: { alias: { '@shared': shared } },
     build: {
+      // zod is bundled rather than loaded from node_modules: as an external it is about a hundred
+      // ES modules, each resolved, read and compiled apart — a large share of a CLI command's start.
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { HearthError, fromWireError } from '@shared/errors'
-import { ContractClient } from '@shared/rpc/client'
+import { searchEvents, searchMethods } from '@shared/contract/search'
+import { TableClient } from '@shared/rpc/tableClient'
 import { isServerMessage } from '@shared/rpc/wire'
 import { DENIED_ID, type IndexSocketAuth } from '../core/index/cliSocket/protocol'
 import { LineChannel } from '../core/index/cliSocket/lineChannel'
@@ -13,7 +14,7 @@ const CONNECT_TIMEOUT_MS = 2000
 
 export interface IndexSocketConnection {
   /** The contract, as far as the index socket serves it (search.query, index.status). */
-  client: ContractClient
+  client: TableClient
   /** The server's refusal (a wrong or missing token), once it arrived. */
   denied(): HearthError | null
   close(): void
@@ -53,17 +54,22 @@ export async function connectIndexSocket(dbDir: string): Promise<IndexSocketConn
   })
   const channel = new LineChannel(socket, MAX_ANSWER_BYTES)
   let denied: HearthError | null = null
-  const client = new ContractClient({
-    send: (msg) => channel.send(msg),
-    onMessage: (receive) => {
-      channel.onMessage((m) => {
-        if (!isServerMessage(m)) return
-        if (m.t === 'err' && m.id === DENIED_ID) denied = fromWireError(m.error)
-        else receive(m)
-      })
-      return () => channel.onMessage(() => undefined)
+  // The search domain alone: the index socket serves nothing else, and building every domain's
+  // schemas would add to each `hearth search` process's start.
+  const client = new TableClient(
+    {
+      send: (msg) => channel.send(msg),
+      onMessage: (receive) => {
+        channel.onMessage((m) => {
+          if (!isServerMessage(m)) return
+          if (m.t === 'err' && m.id === DENIED_ID) denied = fromWireError(m.error)
+          else receive(m)
+        })
+        return () => channel.onMessage(() => undefined)
+      },
     },
-  })
+    { methods: searchMethods, events: searchEvents },
+  )
   socket.on('error', () => socket.destroy())
   socket.on('close', () =>
     client.failAll(denied?.message ?? 'the Hearth process holding the index closed the connection'),

@@ -17,15 +17,6 @@ export interface LiteralFlags {
   exclude?: string[] | undefined
 }
 
-export const LITERAL_USAGE = [
-  '  --mode literal   exact text (or --regex), every matching line; needs no index',
-  '    --regex          the query is a JavaScript regular expression',
-  '    --case-sensitive match case (default: any case)',
-  '    --word           whole words only',
-  '    --glob G         only files matching G (repeatable, or comma-separated)',
-  '    --exclude G      leave out files matching G (repeatable)',
-]
-
 /**
  * `hearth search --mode literal`: the app's literal search on the folder's files (the walk with
  * the index's ignore rules; binary, oversized and minified files left out as the index does), one

@@ -6,7 +6,7 @@ import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import { describeError, storeReasonOf } from '../../core/index/store/storeErrors'
 import { openSearchTarget, type SearchAnswer } from '../searchTarget'
 import { type Command, intOption, parse, UsageError } from '../command'
-import { LITERAL_USAGE, runLiteralSearch } from './literalSearchCmd'
+import { LITERAL_USAGE } from './literalUsage'
 
 const MODES = ['hybrid', 'vector', 'fts'] as const
 
@@ -51,6 +51,9 @@ export const searchCommand: Command = {
     const mode = values.mode ?? 'hybrid'
     if (mode === 'literal') {
       if (positionals.length === 0) throw new UsageError('missing query')
+      // Loaded only for this mode: the literal search's walker and worker pool are not a ranked
+      // search's start-up cost.
+      const { runLiteralSearch } = await import('./literalSearchCmd')
       return runLiteralSearch(values, positionals.join(' '))
     }
     if (!(MODES as readonly string[]).includes(mode))
