@@ -197,6 +197,17 @@ describe('workspace service over the contract', () => {
     expect(await until(() => fileChanged('src/main.ts')[0])).toMatchObject({ kind: 'created' })
   })
 
+  it('reports an outside edit even when another reader reads the new text before the watcher does', async () => {
+    // The TS project or chat's sources may read a file between the write and the watcher's batch:
+    // the open editor must still hear of it.
+    const f = await call('file.read', { path: 'src/main.ts' })
+    writeFileSync(join(ws, 'src', 'main.ts'), 'export const a = 4 // read early\n')
+    const early = await call('file.read', { path: 'src/main.ts' })
+    expect(early.version).not.toBe(f.version)
+    const ev = await until(() => fileChanged('src/main.ts')[0])
+    expect(ev).toEqual({ path: 'src/main.ts', kind: 'changed', version: early.version })
+  })
+
   it('tells the explorer which folders changed', async () => {
     writeFileSync(join(ws, 'src', 'brand-new.ts'), 'n')
     const ev = await until(() => events.find((e) => e.event === 'workspace.treeChanged'))

@@ -68,7 +68,7 @@ interface Session {
   watcher: WorkspaceWatcher | null
   /** The watcher's changes plus our own creates, moves and deletes (what the index follows). */
   changes: DirectChanges | null
-  /** rel → the version the editor last saw (read, saved, or was told about); '' = deleted. */
+  /** rel → the version editors were last told of (first read, saved, or an event); '' = deleted. */
   known: Map<string, string>
   /** Batches are handled one after another so events for a path come out in order. */
   changeChain: Promise<void>
@@ -250,7 +250,11 @@ export class WorkspaceService implements Disposable {
     } else if (!writable) {
       readOnlyReason = 'you do not have permission to write this file'
     }
-    this.track(s, rel, version)
+    // A read makes the file one the editors hear about, but never moves the version they were last
+    // told of: others read too (the TS project, chat's sources), and one landing between a write on
+    // disk and the watcher's batch would mark the change as seen, so an open editor would never
+    // reload. An editor that read the new version itself ignores the event (same version).
+    this.track(s, rel, s.known.get(rel) ?? version)
     const out: FileContent = {
       path: rel,
       ...decoded,

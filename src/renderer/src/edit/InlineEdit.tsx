@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { HearthApi } from '@shared/contract'
 import type { editor as MonacoEditor, IRange } from 'monaco-editor'
 import type { Monaco } from '../monaco/monacoSetup'
+import { openDocuments } from '../documents/openDocuments'
 import { applyHunks, type LineChange } from './hunks'
 
 export interface EditTarget {
@@ -45,6 +46,16 @@ export function InlineEdit({ monaco, editor, api, target, onClose, proposal }: P
   )
   const abort = useRef<AbortController | undefined>(undefined)
   useEffect(() => () => abort.current?.abort(), [])
+  // The file changed on disk after the edit was asked for: the lines it was made for may no longer
+  // be the file's, even where the buffer still holds them (unsaved edits are not reloaded).
+  const changedOnDisk = useRef(false)
+  useEffect(
+    () =>
+      api.on('file.changed', (c) => {
+        if (c.path === target.path) changedOnDisk.current = true
+      }),
+    [api, target.path],
+  )
 
   const run = async (): Promise<void> => {
     const text = instruction.trim()
@@ -84,13 +95,8 @@ export function InlineEdit({ monaco, editor, api, target, onClose, proposal }: P
     const model = editor.getModel()
     if (!model) return onClose()
     const now = model.getValueInRange(target.range, monaco.editor.EndOfLinePreference.LF)
-    if (now !== target.code) {
-      setPhase({
-        kind: 'error',
-        message: proposal
-          ? 'The file changed since this review opened, so nothing was applied. Apply the code block again.'
-          : 'The code changed while the edit was being written, so nothing was applied. Select it again and press Ctrl+I.',
-      })
+    if (changedOnDisk.current || now !== target.code) {
+      setPhase({ kind: 'error', message: refusal(changedOnDisk.current, target.path, !!proposal) })
       return
     }
     // One undo step: Ctrl+Z takes the whole edit back.
@@ -158,6 +164,19 @@ export function InlineEdit({ monaco, editor, api, target, onClose, proposal }: P
       )}
     </div>
   )
+}
+
+/** Why an accept was refused, and what to do next. */
+function refusal(onDisk: boolean, path: string, applied: boolean): string {
+  const again = applied ? 'apply the code block again' : 'select the lines and press Ctrl+I again'
+  if (!onDisk)
+    return applied
+      ? 'The file changed since this review opened, so nothing was applied. Apply the code block again.'
+      : 'The code changed while the edit was being written, so nothing was applied. Select it again and press Ctrl+I.'
+  const dirty = openDocuments.get().docs.some((d) => d.path === path && d.dirty)
+  return dirty
+    ? `The file changed on disk since this review opened, so nothing was applied. Your unsaved edits are kept: use Compare or Reload in the bar above, then ${again}.`
+    : `The file changed on disk since this review opened, so nothing was applied. The editor now shows the new text; ${again}.`
 }
 
 function Review(props: {
