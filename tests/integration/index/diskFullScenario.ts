@@ -14,7 +14,6 @@ import type { IndexStatus } from '../../../src/shared/contract/search'
 import { EventBus } from '../../../src/main/core/base/eventBus'
 import { IndexService } from '../../../src/main/core/index/indexService'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
-import { VectorDb } from '../../../src/main/core/index/store/vectorDb'
 import { describeError, storeReasonOf } from '../../../src/main/core/index/store/storeErrors'
 import { runCli, until } from './cliHelpers'
 import { sourceText } from './freshWalk'
@@ -94,7 +93,6 @@ addFiles('more', 20, 2000)
 fill(0)
 out.full = await index()
 out.fullIndexDb = await openFails(async () => (await IndexDb.open(db)).db)
-out.fullVectorDb = await openFails(async () => (await VectorDb.open(db)).db)
 out.fullSetAside = setAside(db)
 
 // Nearly full: the index opens and answers; what would need more room fails, and says why.

@@ -102,14 +102,16 @@ describe('index data directory safety (real PGlite, real processes)', () => {
     async () => {
       const db = join(tmp.dir, 'db-half-made')
       expect((await runCli(['index', ws, '--db', db, '--json'])).code).toBe(0)
+      const whole = join(tmp.dir, 'db-half-made-whole')
+      cpSync(join(db, 'pg'), whole, { recursive: true })
       // What a process killed while the template's tar was unpacking leaves: the making mark,
       // PG_VERSION (the tar's first entry) and part of the rest.
       rmSync(join(db, 'pg'), { recursive: true, force: true })
       mkdirSync(join(db, 'pg'))
-      copyFileSync(join(db, 'vectors', 'PG_VERSION'), join(db, 'pg', 'PG_VERSION'))
+      copyFileSync(join(whole, 'PG_VERSION'), join(db, 'pg', 'PG_VERSION'))
       // One database's folder (a lean cluster has only `postgres`: no template1 in base/1).
-      const [oid = '5'] = readdirSync(join(db, 'vectors', 'base'))
-      cpSync(join(db, 'vectors', 'base', oid), join(db, 'pg', 'base', oid), { recursive: true })
+      const [oid = '5'] = readdirSync(join(whole, 'base'))
+      cpSync(join(whole, 'base', oid), join(db, 'pg', 'base', oid), { recursive: true })
       writeFileSync(join(db, 'pg.making'), '')
       const again = await runCli(['index', ws, '--db', db, '--json'])
       expect(again.code, again.stderr).toBe(0)

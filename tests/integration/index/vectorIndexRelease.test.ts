@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HNSW_FROM_ROWS, VectorDb } from '../../../src/main/core/index/store/vectorDb'
+import { IndexDb } from '../../../src/main/core/index/store/indexDb'
+import { HNSW_FROM_ROWS } from '../../../src/main/core/index/store/vectorDb'
 
-// White box: which PGlite instance the VectorDb runs on (a restart replaces it).
-const pgOf = (v: VectorDb): PGlite => (v as unknown as { db: PGlite }).db
+// White box: which PGlite instance the index's database runs on (a restart replaces it).
+const pgOf = (d: IndexDb): PGlite => (d as unknown as { db: PGlite }).db
 
 /** A deterministic unit-ish vector of `dims` components. */
 const vec = (i: number, dims: number): number[] =>
@@ -14,10 +15,10 @@ const vec = (i: number, dims: number): number[] =>
 
 /**
  * After the HNSW build (maintenance_work_mem up to 512 MB of WASM heap, which never shrinks) the
- * vector database restarts on disk, so an idle index does not keep the build's memory; the index
+ * index's database restarts on disk, so an idle index does not keep the build's memory; the index
  * and the vectors are all there after it, and after a reopen (real PGlite on disk).
  */
-describe('the vector database lets go of the HNSW build memory', () => {
+describe('the index database lets go of the HNSW build memory', () => {
   let dir: string
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hearth-vecrelease-'))
@@ -28,8 +29,9 @@ describe('the vector database lets go of the HNSW build memory', () => {
 
   it('restarts after the build and answers the same nearest vectors, before and after a reopen', async () => {
     const dims = 8
-    let { db } = await VectorDb.open(dir)
-    await db.setEmbedder('test-embedder', dims)
+    let { db: idx } = await IndexDb.open(dir)
+    await idx.setEmbedder('test-embedder', dims)
+    let db = idx.vectors
     const items = Array.from({ length: HNSW_FROM_ROWS + 50 }, (_, i) => ({
       hash: `h${i}`,
       vector: vec(i, dims),
@@ -38,18 +40,20 @@ describe('the vector database lets go of the HNSW build memory', () => {
     expect(await db.needsIndex()).toBe(true)
     const exact = (await db.nearest(vec(77, dims), 3)).map((h) => h.hash)
     expect(exact[0]).toBe('h77')
-    const before = pgOf(db)
+    const before = pgOf(idx)
     const r = await db.maintainIndex()
     expect(r.built).toBe(true)
     // A new Postgres instance (the old one and its heap are gone), with the index in place.
-    expect(pgOf(db)).not.toBe(before)
+    expect(pgOf(idx)).not.toBe(before)
     expect(before.closed).toBe(true)
     expect(await db.needsIndex()).toBe(false)
     expect((await db.nearest(vec(77, dims), 3)).map((h) => h.hash)[0]).toBe('h77')
-    await db.close()
-    ;({ db } = await VectorDb.open(dir))
+    await idx.close()
+    ;({ db: idx } = await IndexDb.open(dir))
+    db = idx.vectors
     expect(await db.rows()).toBe(items.length)
+    expect(await db.needsIndex()).toBe(false)
     expect((await db.nearest(vec(77, dims), 3)).map((h) => h.hash)[0]).toBe('h77')
-    await db.close()
+    await idx.close()
   }, 300_000)
 })

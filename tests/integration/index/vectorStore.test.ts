@@ -22,7 +22,7 @@ const source = (i: number): string =>
   `// ${TOPICS[i % TOPICS.length] ?? ''}\nexport function step${i}(input: string): string {\n  return input.trim() + '${i}'\n}\n`
 const CLEAN = { badFiles: [], orphanChunks: 0, backlogMiscount: 0, vectorsMissing: 0 }
 
-describe('vectors in a database of their own, beside the full-text one (real PGlite on disk, two workers)', () => {
+describe('vectors in the index database, beside the full-text tables (real PGlite on disk)', () => {
   let root: string
   let dataDir: string
 
@@ -40,7 +40,7 @@ describe('vectors in a database of their own, beside the full-text one (real PGl
     await rm(dataDir, { recursive: true, force: true })
   })
 
-  it('fills the vector database: every chunk text has its vector, and hybrid search uses them', async () => {
+  it('stores the vectors: every chunk text has its vector, and hybrid search uses them', async () => {
     const embedder = new CountingEmbedder()
     const idx = await WorkspaceIndex.open({ root, dbDir: dataDir, embedder })
     try {
@@ -79,7 +79,7 @@ describe('vectors in a database of their own, beside the full-text one (real PGl
       const todo = await store.call('pendingEmbeds', { limit: 1000 })
       expect(todo).toHaveLength(FILES)
       const vectors = await embedder.embed(todo.map((t) => t.text))
-      // The vector database commits; the process dies before the full-text one records it.
+      // The vectors commit; the process dies before the backlog records them.
       await store.call('vecPut', {
         items: todo.map((t, i) => ({ hash: t.hash, vector: Array.from(vectors[i] ?? []) })),
       })
@@ -100,34 +100,18 @@ describe('vectors in a database of their own, beside the full-text one (real PGl
     }
   }, 60_000)
 
-  it('a corrupt vector database is set aside and refilled; full-text search goes on meanwhile', async () => {
-    scribblePg(join(dataDir, 'vectors'))
-
-    // Search only first: the backlog is everything again, and hybrid says it runs on full text.
-    const reader = await WorkspaceIndex.open({
-      root,
-      dbDir: dataDir,
-      embedder: new CodeHashEmbedder(),
-      readOnly: true,
-    })
-    try {
-      expect(reader.store.opened.rebuilt?.setAsideTo).toMatch(/vectors\.corrupt-/)
-      const st = await reader.stats()
-      expect(st).toMatchObject({ files: FILES, pending: FILES, embedder: new CodeHashEmbedder().id })
-      const r = await reader.search('retry request backoff', { mode: 'hybrid' })
-      expect(r.mode).toBe('fts')
-      expect(r.notice).toMatch(/full-text results only/)
-      expect(r.results.length).toBeGreaterThan(0)
-    } finally {
-      await reader.close()
-    }
-
+  it('a corrupt database is set aside and rebuilt: full text first, then every vector again', async () => {
+    scribblePg(join(dataDir, 'pg'))
     const embedder = new CountingEmbedder()
     const idx = await WorkspaceIndex.open({ root, dbDir: dataDir, embedder })
     try {
-      expect(idx.store.opened.rebuilt).toBeNull()
+      expect(idx.store.opened.rebuilt?.setAsideTo).toMatch(/pg\.corrupt-/)
+      await idx.fullScan()
+      expect(await idx.stats()).toMatchObject({ files: FILES, chunks: FILES })
+      const fts = await idx.search('retry request backoff', { mode: 'fts' })
+      expect(fts.results.length).toBeGreaterThan(0)
       await idx.waitForEmbeddings()
-      // The cache went with the corrupt directory: every text is embedded once more.
+      // The vectors went with the corrupt directory: every text is embedded once more.
       expect(embedder.texts).toBe(FILES)
       expect(await idx.store.call('verify', {})).toEqual(CLEAN)
       const r = await idx.search('retry request backoff', { mode: 'hybrid' })

@@ -7,13 +7,13 @@ type Embedder = { id: string; dimensions: number }
 
 /**
  * The embedding backlog of the full-text database: the chunk texts (`pending`) still waiting for
- * a vector from the current embedder, and what it knows of the vector database (`vec_hashes`, the
+ * a vector from the current embedder, and what it knows of the vectors (`vec_hashes`, the
  * embedder, the vector epoch). Every call takes the PGlite handle IndexDb has now.
  */
 export class Backlog {
   private constructor(
     private embedder: Embedder | null,
-    /** The vector database's epoch that `vec_hashes` and `pending` were last synced with. */
+    /** The vector epoch that `vec_hashes` and `pending` were last synced with. */
     private epoch: string | null,
     /**
      * Rows in `pending`, kept here like IndexDb's chunk count: every search asks stats() whether
@@ -45,7 +45,7 @@ export class Backlog {
   }
 
   /**
-   * Follows the vector database (IndexStore calls this after opening it and after choosing an
+   * Follows the vector side (IndexDb calls this after opening the database and after choosing an
    * embedder there): a new epoch means its vectors started over, so every chunk text is queued
    * again. Same epoch and embedder: nothing to do.
    */
@@ -104,7 +104,7 @@ export class Backlog {
   }
 
   /**
-   * Bookkeeping after the vector database stored (or found) vectors: `embedded` have one now,
+   * Bookkeeping after the vector side stored (or found) vectors: `embedded` have one now,
    * `dropped` got none and never will (the embedder returned nothing usable), so neither stays in
    * the backlog. Returns how many left the backlog.
    */

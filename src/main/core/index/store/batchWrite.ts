@@ -135,7 +135,7 @@ export async function writeBatch(
 }
 
 /**
- * New chunk hashes without a vector in the vector database are queued (the embedding queue looks
+ * New chunk hashes without a vector are queued (the embedding queue looks
  * in the vector cache before it embeds: IndexStore). Returns how many were queued.
  */
 async function linkVectors(tx: Pick<PGlite, 'query'>, hashes: string[]): Promise<number> {

@@ -8,7 +8,7 @@ export type Row = Record<string, unknown>
 type Queryable = Pick<PGlite, 'query'>
 
 /**
- * For filtered searches: the chunks of the vector database's nearest hashes (a text may be in
+ * For filtered searches: the chunks of the nearest hashes (a text may be in
  * several chunks, a hash may belong to no chunk any more), filtered, nearest first, scored
  * 1 − cosine distance. Unfiltered searches map only the hashes they show (chunkTexts).
  */

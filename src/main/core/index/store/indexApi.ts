@@ -3,12 +3,14 @@ import { unpackBatch } from './packedBatch'
 import { makePrepareApi } from './prepareApi'
 import { setAside } from './setAside'
 import { damageOf, describeError, StoreDamage, StoreFailure } from './storeErrors'
-import type { FileCandidate, FtsArgs, OpenResult, PackedBatch, SearchFilter, VectorState } from './storeTypes'
+import type { FileCandidate, FtsArgs, OpenResult, PackedBatch, SearchFilter } from './storeTypes'
+import { makeVectorApi } from './vectorApi'
 
 /**
- * The full-text worker's calls (IndexStore sends them): IndexDb's methods, each taking one
- * argument object (see protocol.ts), and prepareFiles (the fallback when the prepare worker
- * died). Every call but `open` and prepareFiles fails until `open` and after `close`.
+ * The store worker's calls (IndexStore sends them): IndexDb's methods, each taking one argument
+ * object (see protocol.ts), its vector side's (makeVectorApi), and prepareFiles (the fallback
+ * when the prepare worker died). Every call but `open` and prepareFiles fails until `open` and
+ * after `close`.
  *
  * A call that fails on damaged data (a GIN index cut short: every search failed, for ever) is
  * mended here and tried once more: a damaged index is rebuilt from its table. A damaged table
@@ -18,8 +20,8 @@ import type { FileCandidate, FtsArgs, OpenResult, PackedBatch, SearchFilter, Vec
 export function makeIndexApi() {
   let db: IndexDb | null = null
   let dataDir: string | null = null
-  /** The vector database's state as last synced: a database started anew syncs it again. */
-  let vectors: VectorState | null = null
+  /** The embedder last chosen: a database started anew chooses it again. */
+  let embedder: { id: string; dimensions: number } | null = null
   const need = (): IndexDb => {
     if (!db) throw new Error('index store is not open')
     return db
@@ -29,8 +31,9 @@ export function makeIndexApi() {
     db = null
     await damaged.close(false).catch(() => undefined)
     if (damaged.pgDir) setAside(damaged.pgDir)
-    db = (await IndexDb.open(dataDir)).db
-    if (vectors) await db.syncVectors(vectors)
+    const fresh = (await IndexDb.open(dataDir)).db
+    if (embedder) await fresh.setEmbedder(embedder.id, embedder.dimensions)
+    db = fresh
   }
 
   /** Runs `f` on the database, mending damage it meets (see above). */
@@ -56,6 +59,7 @@ export function makeIndexApi() {
 
   return {
     ...makePrepareApi(),
+    ...makeVectorApi(need, mended),
     open: async (a: { dataDir: string | null; fresh?: boolean }): Promise<OpenResult> => {
       dataDir = a.dataDir
       const opened = await IndexDb.open(a.dataDir, undefined, { fresh: a.fresh ?? false })
@@ -69,12 +73,12 @@ export function makeIndexApi() {
     writePrepared: (a: PackedBatch) => mended((d) => d.writePrepared(unpackBatch(a))),
     deleteFiles: (a: { paths: string[] }) => mended((d) => d.deleteFiles(a.paths)),
     /**
-     * Records that the vector database is in `epoch` (IndexStore, at open and on setEmbedder). A
-     * different epoch than last recorded voids `vec_hashes` and queues every chunk.
+     * Chooses the embedder: a different one than the vectors are of starts a new vector epoch,
+     * which voids `vec_hashes` and queues every chunk text again (IndexDb.setEmbedder).
      */
-    syncVectors: (a: { state: VectorState }) => {
-      vectors = a.state
-      return mended((d) => d.syncVectors(a.state))
+    setEmbedder: (a: { id: string; dimensions: number }) => {
+      embedder = { id: a.id, dimensions: a.dimensions }
+      return mended((d) => d.setEmbedder(a.id, a.dimensions))
     },
     /** These hashes have a vector now (`embedded`) or never will (`dropped`). */
     markEmbedded: (a: { embedded: string[]; dropped: string[] }) =>

@@ -71,7 +71,7 @@ export async function verify(db: Queryable, backlog: number, embedding: boolean)
   }
 }
 
-/** Chunk texts recorded as having a vector in the vector database (verify checks they do). */
+/** Chunk texts recorded as having a vector (verify checks they do). */
 export async function linkedHashes(db: Queryable): Promise<string[]> {
   const r = await db.query<{ hash: string }>(
     'SELECT DISTINCT c.hash FROM chunks c JOIN vec_hashes v ON v.hash = c.hash',

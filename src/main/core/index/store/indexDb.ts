@@ -29,13 +29,15 @@ import type {
   VerifyResult,
 } from './storeTypes'
 import { TERM_STATS_SLICE_ROWS, TermCounts } from './termCounts'
+import { VectorDb } from './vectorDb'
 
 export { embedText, prepareBatch } from './prepareBatch'
 
 /**
- * The index's full-text database (PGlite with pg_trgm): files, chunks, term statistics, the
- * embedding backlog; the vectors are in VectorDb. Runs inside the store worker (see worker.ts) so
- * its synchronous WASM work never blocks the main thread; usable directly in tests.
+ * The index's database (PGlite with pg_trgm and pgvector): files, chunks, term statistics, the
+ * embedding backlog, and the vectors (VectorDb, `vectors`, on the same handle). Runs inside the
+ * store worker (see worker.ts) so its synchronous WASM work never blocks the main thread; usable
+ * directly in tests.
  *
  * The work is done by one module per concern, each given the PGlite handle: writing batches
  * (batchWrite.ts), the files and their removal (fileRows.ts), the embedding backlog (backlog.ts),
@@ -56,12 +58,17 @@ export class IndexDb {
     private readonly terms: TermCounts,
   ) {}
 
+  /** The vector side of this database (set by open, on this object's handle). */
+  vectors!: VectorDb
+
   /**
    * Opens (creating if needed) the database under `dataDir/pg`, or in memory for null. A data
    * directory that fails to open or migrate, or whose tables are found damaged (indexChecks.ts
    * checkRows, integrity.ts), is renamed aside and rebuilt once: the index is derived data, and a
-   * crash loop on a bad directory would be worse than a re-index. `fresh`: a new empty database
-   * whatever is there (`hearth index --force`).
+   * crash loop on a bad directory would be worse than a re-index. `fresh`: the full-text tables
+   * start empty whatever they hold (`hearth index --force`); the vectors, a cache keyed by chunk
+   * text, are kept, so the rebuild embeds nothing it embedded before. The backlog follows the
+   * vector side's epoch before this returns (Backlog.sync).
    */
   static async open(
     dataDir: string | null,
@@ -74,14 +81,17 @@ export class IndexDb {
       MIGRATIONS,
       'index',
       async (pg, version, cache, health) => {
+        if (opts.fresh) await clearFullText(pg)
         const files = await FileMirror.load(pg)
         const chunks = await checkRows(pg, health.state === 'unclean')
         const backlog = await Backlog.load(pg)
         await cache.measure(pg)
         const terms = await TermCounts.load(pg, chunks)
-        return new IndexDb(pg, version, cache, files, chunks, backlog, terms)
+        const db = new IndexDb(pg, version, cache, files, chunks, backlog, terms)
+        db.vectors = await VectorDb.load({ pg: () => db.db, release: () => db.fitCache(true) })
+        await db.syncVectors(db.vectors.current)
+        return db
       },
-      opts,
     )
     return {
       db,
@@ -109,14 +119,16 @@ export class IndexDb {
   }
 
   /**
-   * Sizes Postgres' buffer cache to what full-text searches read (PgCache): the GIN index, the
-   * lookup indexes, and a share of the chunk rows.
+   * Sizes Postgres' buffer cache to what searches read (PgCache): the GIN index, the lookup
+   * indexes, the vector index, and a share of the chunk and vector rows. `release`: restart
+   * anyway (after an HNSW build, to give back its memory).
    */
-  private async fitCache(): Promise<void> {
+  private async fitCache(release = false): Promise<void> {
     this.db = await this.cache.fit(
       this.db,
-      ['chunks_tsv', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey'],
-      ['chunks'],
+      ['chunks_tsv', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey', 'embeddings_hnsw', 'embeddings_pkey'],
+      ['chunks', 'embeddings'],
+      release,
     )
   }
 
@@ -165,9 +177,18 @@ export class IndexDb {
     return known.length
   }
 
-  /** Follows the vector database's epoch and embedder (Backlog.sync). */
+  /** Follows the vector side's epoch and embedder (Backlog.sync). */
   async syncVectors(state: VectorState): Promise<{ reset: boolean }> {
     return this.backlog.sync(this.db, state)
+  }
+
+  /**
+   * Chooses the embedder: the vector side starts a new epoch if it changed, and the backlog
+   * follows it (every chunk text queued again; those with a vector already leave it at the next
+   * read, IndexStore.unembedded).
+   */
+  async setEmbedder(id: string, dimensions: number): Promise<{ reset: boolean }> {
+    return this.syncVectors(await this.vectors.setEmbedder(id, dimensions))
   }
 
   /** The next texts to embed; hashes whose chunks were all deleted are dropped from the backlog. */
@@ -191,7 +212,7 @@ export class IndexDb {
     return searchFts(this.db, args, { ndoc, counted, chunks: this.chunkCount })
   }
 
-  /** For filtered searches: the chunks of the vector database's nearest hashes (chunkQueries.ts). */
+  /** For filtered searches: the chunks of the nearest hashes (chunkQueries.ts). */
   async hitsByHash(
     hashes: string[],
     distances: number[],
@@ -270,7 +291,7 @@ export class IndexDb {
     return verify(this.db, this.backlog.size, this.backlog.current !== null)
   }
 
-  /** Chunk texts recorded as having a vector in the vector database (verify checks they do). */
+  /** Chunk texts recorded as having a vector (verify checks they do). */
   async linkedHashes(): Promise<string[]> {
     return linkedHashes(this.db)
   }
@@ -284,4 +305,16 @@ export class IndexDb {
     if (clean) await closeDatabase(this.db, this.cache.pgDir)
     else await this.db.close()
   }
+}
+
+/**
+ * Empties the full-text tables and the backlog for a forced rebuild (`fresh`), in one
+ * transaction; the vectors and the schema stay. TRUNCATE gives the tables new, empty files: the
+ * old rows' space goes back to the disk at once.
+ */
+async function clearFullText(pg: PGlite): Promise<void> {
+  await pg.transaction(async (tx) => {
+    await tx.query('TRUNCATE files, chunks, pending, vec_hashes')
+    await tx.query(`DELETE FROM meta WHERE key NOT LIKE 'vectors\\_%'`)
+  })
 }

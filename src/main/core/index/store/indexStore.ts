@@ -1,4 +1,5 @@
 import { ensurePrivateDirSync } from '../../files/dataDir'
+import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { HearthError } from '@shared/errors'
 import { DataDirLock } from './dataDirLock'
@@ -16,11 +17,7 @@ import {
   type StoreOp,
   type StoreOwnCalls,
   type StoreStats,
-  VECTOR_CALLS,
-  type VectorApi,
   type VerifyResult,
-  type WorkerApis,
-  type WorkerRole,
 } from './protocol'
 import { openOrSetAside } from './setAside'
 import { StoreFailure } from './storeErrors'
@@ -28,26 +25,26 @@ import { WorkerClient, WorkerDied } from './workerClient'
 
 export { WorkerDied } from './workerClient'
 
-/** The calls answered here rather than passed on to one worker as they are. */
+/** The calls answered here rather than passed on to the worker as they are. */
 type OwnOp =
   keyof StoreOwnCalls | 'prepareFiles' | 'pendingEmbeds' | 'pendingEmbedsFor' | 'stats' | 'verify' | 'close'
 
 /**
- * The main thread's handle on a workspace's index: owns the data-directory lock and the two worker
- * threads that run its databases, and forwards calls to them. The full-text database (IndexDb:
- * files, chunks, term statistics, the embedding backlog) and the vector database (VectorDb:
- * vectors, their cache, the HNSW index) are separate PGlite instances so a hybrid search's two
- * halves run side by side on two cores, and the vector index build never holds up full-text
- * search. The calls that span both are split here (setEmbedder, the backlog, putEmbeddings,
- * searchVector, maintainVectorIndex); the rest go to the worker whose api has them (protocol.ts).
- * The CPU half of indexing (read, hash, chunk:
- * `prepareFiles`) goes to a third worker, so it overlaps the store's writes.
+ * The main thread's handle on a workspace's index: owns the data-directory lock and the worker
+ * thread that runs its one database (IndexDb: files, chunks, term statistics, the embedding
+ * backlog, and the vectors with their HNSW index, VectorDb), and forwards calls to it. One
+ * PGlite instance per index: a second one for the vectors cost ≈100 MB of resident memory and
+ * ≈8 MB of disk that no setting moved (docs/BENCHMARKS.md "Footprint"); what it bought, a hybrid
+ * search's two halves side by side on two cores, was a few milliseconds. The calls made of
+ * several worker calls are answered here (the backlog, putEmbeddings, searchVector,
+ * maintainVectorIndex, verify); the rest go to the worker as they are (protocol.ts). The CPU half
+ * of indexing (read, hash, chunk: `prepareFiles`) goes to a second worker, so it overlaps the
+ * store's writes.
  *
- * Consistency between the two without a shared transaction: the vector database is written
- * first and the full-text one records the result after, so a crash in between leaves a hash in the
- * backlog that already has its vector; the next backlog read finds it there (vecFromCache) instead
- * of embedding it again. Whenever the vector table starts over (new embedder, directory rebuilt)
- * its epoch changes and the full-text database queues every chunk again (syncVectors).
+ * A vector is stored before the backlog records it (two transactions), so a crash in between
+ * leaves a hash in the backlog that already has its vector; the next backlog read finds it there
+ * (vecFromCache) instead of embedding it again. Whenever the embedder changes, the vector epoch
+ * does and the backlog queues every chunk again (Backlog.sync).
  */
 export class IndexStore {
   /** How long the prepare worker outlives its last batch (stopPrepWhenIdle; tests shorten it). */
@@ -56,30 +53,36 @@ export class IndexStore {
   /** prepareFiles calls in flight, and the timer that stops the prepare worker once idle. */
   private prepBusy = 0
   private prepIdle: NodeJS.Timeout | null = null
-  /** A vector index build in flight: vector searches would wait minutes for it. */
+  /**
+   * A vector index build in flight: it holds the worker (every call waits for it), so stats are
+   * answered from `lastStats` meanwhile and searches know not to ask for vectors.
+   */
   private building = false
+  private lastStats: StoreStats
 
   private constructor(
     private readonly db: WorkerClient<IndexApi>,
-    /** null: opened for full-text search only (`vectors: false`). */
-    private readonly vec: WorkerClient<VectorApi> | null,
-    private vecCacheKb: number,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string | null,
     readonly opened: OpenResult,
     private prep: WorkerClient<PrepareApi> | null,
-  ) {}
+  ) {
+    this.lastStats = opened.stats
+  }
 
   /**
-   * Locks `dataDir` (null: in memory, no lock), starts the workers and opens the databases. If a
+   * Locks `dataDir` (null: in memory, no lock), starts the worker and opens the database. If the
    * worker itself dies while opening (a data directory bad enough to abort the engine), that
    * directory is set aside and opened fresh once; a second failure is reported, not retried. A
    * disk that cannot take writes fails the open with reason `disk_full` or `not_writable`, and
-   * the directory is kept as it is. `fresh`: the full-text database starts empty, whatever is
-   * there (a forced rebuild; the vectors, a cache keyed by chunk text, are kept). `vectors: false`:
-   * the vector database is not opened (a full-text search reads none of it, and starting a second
-   * PGlite is most of a cold `hearth search --mode fts`); such a store only reads, and every call
-   * that needs vectors fails.
+   * the directory is kept as it is. `fresh`: the full-text tables start empty, whatever is there
+   * (a forced rebuild; the vectors, a cache keyed by chunk text, are kept). `vectors` is accepted
+   * for callers that only search full text; the vectors are in the same database, so it changes
+   * nothing.
+   *
+   * An index made before the vectors joined the full-text database has a second database,
+   * `vectors/`, beside `pg/`: it is deleted here (with its set-aside copies), and its vectors are
+   * made again (derived data; reading them would start a second PGlite, the cost being removed).
    */
   static async open(
     dataDir: string | null,
@@ -88,8 +91,9 @@ export class IndexStore {
     // An index holds the workspace's text: for its user only, wherever --db puts it.
     if (dataDir) ensurePrivateDirSync(dataDir)
     const lock = dataDir ? DataDirLock.acquire(dataDir) : null
+    if (dataDir) removeOldVectorDatabase(dataDir)
     // A new index on disk is about to be filled: its first scan prepares every file. Start the
-    // prepare worker now, while the databases open (seconds for a new one), not when the scan
+    // prepare worker now, while the database opens (a second for a new one), not when the scan
     // hands it its first batch (its start took ≈0.7 s from source, ≈0.1 s built). Otherwise it
     // starts on the first prepareFiles, if any file changed at all.
     const prep =
@@ -97,49 +101,10 @@ export class IndexStore {
         ? WorkerClient.start('index prepare worker', 'prepare')
         : null
     try {
-      const [main, vec] = await Promise.allSettled([
-        openWorker('index worker', 'index', dataDir, 'pg', (c) =>
-          c.call('open', { dataDir, fresh: opts.fresh ?? false }),
-        ),
-        opts.vectors === false
-          ? null
-          : openWorker('index vector worker', 'vector', dataDir, 'vectors', (c) =>
-              c.call('vecOpen', { dataDir }),
-            ),
-      ])
-      if (main.status === 'rejected' || vec.status === 'rejected') {
-        if (main.status === 'fulfilled') await main.value.client.terminate()
-        if (vec.status === 'fulfilled') await vec.value?.client.terminate()
-        throw main.status === 'rejected' ? main.reason : (vec as PromiseRejectedResult).reason
-      }
-      const db = main.value.client
-      const opened = main.value.result
-      const v = vec.value
-      const reindexed = [...(opened.reindexed ?? []), ...(v?.result.reindexed ?? [])]
-      try {
-        // Without the vector side nothing is written, so the backlog is left as it is.
-        if (v) await db.call('syncVectors', { state: v.result.state })
-        const stats = await db.call('stats', {})
-        const vecKb = v?.result.cacheKb ?? 0
-        return new IndexStore(
-          db,
-          v?.client ?? null,
-          vecKb,
-          lock,
-          dataDir,
-          {
-            ...opened,
-            stats: { ...stats, cacheMb: stats.cacheMb + vecKb / 1024 },
-            rebuilt: opened.rebuilt ?? v?.result.rebuilt ?? null,
-            ...(reindexed.length > 0 ? { reindexed } : {}),
-          },
-          prep,
-        )
-      } catch (err) {
-        await db.terminate()
-        await v?.client.terminate()
-        throw err
-      }
+      const { client, result } = await openWorker(dataDir, (c) =>
+        c.call('open', { dataDir, fresh: opts.fresh ?? false }),
+      )
+      return new IndexStore(client, lock, dataDir, result, prep)
     } catch (err) {
       await prep?.terminate()
       lock?.release()
@@ -148,12 +113,11 @@ export class IndexStore {
   }
 
   /**
-   * The calls answered here, keyed like the workers' api objects: those that span both databases
-   * or need care. Every other call goes to the worker whose api has it (route).
+   * The calls answered here, keyed like the worker's api object: those made of several worker
+   * calls or that need care. Every other call goes to the worker as it is (route).
    */
   private readonly own: { [K in OwnOp]: (a: OpArgs<K>) => Promise<OpResult<K>> } = {
     prepareFiles: (a) => this.prepareFiles(a),
-    setEmbedder: (a) => this.setEmbedder(a),
     pendingEmbeds: (a) => this.unembedded(() => this.db.call('pendingEmbeds', a)),
     pendingEmbedsFor: (a) => this.unembedded(() => this.db.call('pendingEmbedsFor', a)),
     putEmbeddings: (a) => this.putEmbeddings(a),
@@ -170,19 +134,11 @@ export class IndexStore {
     return this.route(op, args) as Promise<OpResult<K>>
   }
 
-  /** Answers a call here (own), or sends it to the worker whose api has it. */
+  /** Answers a call here (own), or sends it to the worker. */
   private route(op: StoreOp, args: unknown): Promise<unknown> {
     if (Object.hasOwn(this.own, op)) return (this.own[op as OwnOp] as (a: unknown) => Promise<unknown>)(args)
-    if (Object.hasOwn(VECTOR_CALLS, op))
-      return this.vec ? this.vec.send(op, args) : Promise.reject(fullTextOnly())
     if (Object.hasOwn(INDEX_CALLS, op)) return this.db.send(op, args)
     return Promise.reject(new HearthError('internal', `index store: no call named '${String(op)}'`))
-  }
-
-  /** The vector worker; throws when this store was opened for full-text search only. */
-  private vectors(): WorkerClient<VectorApi> {
-    if (!this.vec) throw fullTextOnly()
-    return this.vec
   }
 
   private async prepareFiles(a: OpArgs<'prepareFiles'>): Promise<PackedBatch> {
@@ -214,21 +170,15 @@ export class IndexStore {
     this.prepIdle.unref()
   }
 
-  private async setEmbedder(a: OpArgs<'setEmbedder'>): Promise<OpResult<'setEmbedder'>> {
-    const state = await this.vectors().call('vecSetEmbedder', a)
-    return this.db.call('syncVectors', { state })
-  }
-
   /**
-   * The next backlog texts (from `next`) that need the embedder: those whose vector the vector
-   * database already has (its cache, from an earlier embedding of the same text) are recorded and
-   * skipped.
+   * The next backlog texts (from `next`) that need the embedder: those that have a vector of
+   * this embedder already (from an earlier embedding of the same text) are recorded and skipped.
    */
   private async unembedded(next: () => Promise<PendingEmbed[]>): Promise<PendingEmbed[]> {
     for (;;) {
       const batch = await next()
       if (batch.length === 0) return batch
-      const have = new Set(await this.vectors().call('vecFromCache', { hashes: batch.map((b) => b.hash) }))
+      const have = new Set(await this.db.call('vecFromCache', { hashes: batch.map((b) => b.hash) }))
       if (have.size === 0) return batch
       await this.db.call('markEmbedded', { embedded: [...have], dropped: [] })
       const rest = batch.filter((b) => !have.has(b.hash))
@@ -238,7 +188,7 @@ export class IndexStore {
   }
 
   private async putEmbeddings(a: OpArgs<'putEmbeddings'>): Promise<number> {
-    const stored = await this.vectors().call('vecPut', a)
+    const stored = await this.db.call('vecPut', a)
     const ok = new Set(stored)
     // A vector the embedder got wrong (wrong length, NaN, all zeros) is dropped from the backlog, not
     // retried forever.
@@ -250,7 +200,7 @@ export class IndexStore {
   private async searchVector(a: OpArgs<'searchVector'>): Promise<StoreHit[]> {
     // Filters apply to chunks, after the nearest-neighbour cut: over-fetch when one is set.
     const k = Math.trunc(a.limit * (a.filter?.pathRegex || a.filter?.languages ? 8 : 1))
-    const nn = await this.vectors().call('vecNearest', { vector: a.vector, k })
+    const nn = await this.db.call('vecNearest', { vector: a.vector, k })
     if (nn.length === 0) return []
     const hits: OpArgs<'hitsByHash'> = {
       hashes: nn.map((n) => n.hash),
@@ -261,45 +211,44 @@ export class IndexStore {
     return this.db.call('hitsByHash', hits)
   }
 
-  /** Builds the HNSW index when the vectors are complete and many (VectorDb.maintainIndex). */
+  /**
+   * Builds the HNSW index when the vectors are complete and many (VectorDb.maintainIndex). The
+   * build holds the worker (≈15 s at 8k vectors): stats say so meanwhile (`building`).
+   */
   private async maintainVectorIndex(): Promise<OpResult<'maintainVectorIndex'>> {
-    const st = await this.db.call('stats', {})
-    if (!st.embedder || st.pending > 0 || !(await this.vectors().call('vecNeedsIndex', {})))
+    const st = await this.stats()
+    if (!st.embedder || st.pending > 0 || !(await this.db.call('vecNeedsIndex', {})))
       return { built: false, ms: 0 }
     this.building = true
     try {
-      const r = await this.vectors().call('vecMaintain', {})
-      this.vecCacheKb = r.cacheKb
-      return { built: r.built, ms: r.ms }
+      return await this.db.call('vecMaintain', {})
     } finally {
       this.building = false
     }
   }
 
+  /** The worker's stats; while a vector index build holds it, the last ones, saying so. */
   private async stats(): Promise<StoreStats> {
-    const s = await this.db.call('stats', {})
-    const out = { ...s, cacheMb: s.cacheMb + this.vecCacheKb / 1024 }
-    return this.building ? { ...out, vectorIndexBuilding: true } : out
+    if (this.building) return { ...this.lastStats, vectorIndexBuilding: true }
+    this.lastStats = await this.db.call('stats', {})
+    return this.lastStats
   }
 
-  /** The full-text database's checks, plus: every text it records as embedded has its vector. */
+  /** The database's checks, plus: every text it records as embedded has its vector. */
   private async verify(): Promise<VerifyResult> {
     const v = await this.db.call('verify', {})
     const linked = await this.db.call('linkedHashes', {})
-    const missing = await this.vectors().call('vecMissing', { hashes: linked })
+    const missing = await this.db.call('vecMissing', { hashes: linked })
     return { ...v, vectorsMissing: v.vectorsMissing + missing }
   }
 
   private async closeDbs(): Promise<null> {
-    await Promise.all([
-      this.db.dead ? null : this.db.call('close', {}),
-      !this.vec || this.vec.dead ? null : this.vec.call('close', {}),
-    ])
+    if (!this.db.dead) await this.db.call('close', {})
     return null
   }
 
   get alive(): boolean {
-    return !this.db.dead && !(this.vec?.dead ?? false) && !this.closed
+    return !this.db.dead && !this.closed
   }
 
   async close(): Promise<void> {
@@ -310,15 +259,10 @@ export class IndexStore {
       this.closed = true
       if (this.prepIdle) clearTimeout(this.prepIdle)
       await this.db.terminate()
-      await this.vec?.terminate()
       await this.prep?.terminate()
       this.lock?.release()
     }
   }
-}
-
-function fullTextOnly(): HearthError {
-  return new HearthError('unavailable', 'index store opened for full-text search only')
 }
 
 /** A store failure raised on this thread (setAside.ts) as the HearthError every other one is. */
@@ -328,24 +272,18 @@ function asHearthError(err: unknown): unknown {
 }
 
 /**
- * Starts a store worker serving `role` and opens its database (`open`). A worker that dies while
- * opening (a directory bad enough to abort the engine) gets its directory set aside and one more
- * try (openOrSetAside).
+ * Starts the store worker and opens the database (`open`). A worker that dies while opening (a
+ * directory bad enough to abort the engine) gets its directory set aside and one more try
+ * (openOrSetAside).
  */
-async function openWorker<
-  R extends WorkerRole,
-  T extends { rebuilt: { setAsideTo: string; reason: string } | null },
->(
-  label: string,
-  role: R,
+async function openWorker(
   dataDir: string | null,
-  sub: string,
-  open: (client: WorkerClient<WorkerApis[R]>) => Promise<T>,
-): Promise<{ client: WorkerClient<WorkerApis[R]>; result: T }> {
+  open: (client: WorkerClient<IndexApi>) => Promise<OpenResult>,
+): Promise<{ client: WorkerClient<IndexApi>; result: OpenResult }> {
   const { db: opened, rebuilt } = await openOrSetAside(
-    dataDir ? join(dataDir, sub) : null,
+    dataDir ? join(dataDir, 'pg') : null,
     async () => {
-      const client = WorkerClient.start(label, role)
+      const client = WorkerClient.start('index worker', 'index')
       try {
         return { client, result: await open(client) }
       } catch (err) {
@@ -357,4 +295,21 @@ async function openWorker<
   )
   if (rebuilt) opened.result.rebuilt = rebuilt
   return opened
+}
+
+/**
+ * The second database of an index made before the vectors moved into the first (`vectors/`, its
+ * set-aside and discarded copies, a making mark): deleted, never opened. Best effort: what cannot
+ * be deleted now is tried again at the next open, and costs only disk.
+ */
+function removeOldVectorDatabase(dataDir: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(dataDir)
+  } catch {
+    return
+  }
+  for (const n of names)
+    if (n === 'vectors' || n.startsWith('vectors.'))
+      rmSync(join(dataDir, n), { recursive: true, force: true })
 }

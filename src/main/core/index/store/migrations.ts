@@ -2,8 +2,8 @@
  * Versioned schema. Each migration runs once, in its own transaction, recorded in
  * schema_migrations. Never edit a released migration: add the next one.
  *
- * This is the full-text database. The vectors live in a database of their own (vectorDb.ts, with
- * its own migrations), so the two kinds of search run side by side in two workers.
+ * One database holds the index: the full-text tables and, since version 7, the vectors
+ * (vectorDb.ts). From version 2 to 6 the vectors lived in a second database of their own.
  */
 export interface Migration {
   version: number
@@ -135,6 +135,26 @@ export const MIGRATIONS: Migration[] = [
        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
       `DROP TABLE term_stats`,
       `DROP TABLE IF EXISTS term_stats_next`,
+    ],
+  },
+  {
+    version: 7,
+    statements: [
+      // The vectors come back into this database (one PGlite per index instead of two: ≈100 MB of
+      // resident memory and ≈8 MB of disk less, docs/BENCHMARKS.md "Footprint"). One table is both
+      // the vectors searched and the cache of earlier embeddings (they were stored twice, in
+      // `vecs` and `embed_cache`): the current embedder's rows are the ones searched. Keyed by
+      // hash first: a key led by the embedder made the planner prefer it to the HNSW index.
+      // The old vector database is not read (IndexStore removes it): what vec_hashes recorded of
+      // it is void, and the new vector epoch (vectorDb.ts) queues every chunk text again.
+      `CREATE TABLE embeddings (
+        hash text NOT NULL,
+        embedder text NOT NULL,
+        embedding vector NOT NULL,
+        PRIMARY KEY (hash, embedder)
+      )`,
+      `DELETE FROM vec_hashes`,
+      `DELETE FROM meta WHERE key IN ('vector_epoch', 'embedder')`,
     ],
   },
 ]

@@ -14,11 +14,11 @@ import {
   templateFile,
 } from './pgTemplate'
 import { checkOnOpen, clearShutdown, type DirHealth, readShutdown, recordShutdown } from './integrity'
-import { discard, openOrSetAside, removeDiscarded } from './setAside'
+import { openOrSetAside, removeDiscarded } from './setAside'
 
 /**
- * What the two databases of an index (full-text in IndexDb, vectors in VectorDb) share: how
- * Postgres is started, how its buffer cache is sized, and how a broken directory is set aside.
+ * How an index's database (IndexDb, with its vectors in VectorDb) is run: how Postgres is
+ * started, how its buffer cache is sized, and how a broken directory is set aside.
  */
 
 /**
@@ -56,7 +56,7 @@ type Queryable = Pick<PGlite, 'query'>
  * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config);
  * with none saved (PgCache.fit saves one), the cache is `defaultKb`, not Postgres' 128 MB default:
  * a PGlite instance touches its whole buffer pool as it starts, so that default alone was ≈120 MB
- * of resident memory per database, two per index, whatever the index's size.
+ * of resident memory per database, whatever the index's size.
  * A directory with no database yet is filled from the template (pgTemplate.ts) when there is one.
  * `checks`: with amcheck loaded, for the full check after an unclean close (integrity.ts).
  */
@@ -312,7 +312,7 @@ export interface OpenedDatabase<T> {
  * caller's object on it (and may run checks of its own: `health` says whether the last close was
  * clean). A directory that fails any of that, or whose tables are damaged, is set aside and
  * rebuilt once (openOrSetAside), unless its disk cannot take writes now; Postgres is closed again
- * on every failure. `fresh`: start from an empty database whatever is there (a forced rebuild).
+ * on every failure.
  */
 export async function openDatabase<T>(
   pgDir: string | null,
@@ -320,12 +320,9 @@ export async function openDatabase<T>(
   migrations: { version: number; statements: string[] }[],
   what: string,
   init: (pg: PGlite, version: number, cache: PgCache, health: DirHealth) => Promise<T>,
-  opts: { fresh?: boolean } = {},
 ): Promise<OpenedDatabase<T>> {
-  if (pgDir) {
-    removeDiscarded(pgDir)
-    if (opts.fresh) discard(pgDir)
-  }
+  // Left by a `--force` of an earlier build (it discarded the whole directory), killed half way.
+  if (pgDir) removeDiscarded(pgDir)
   let reindexed: string[] = []
   const { db, rebuilt } = await openOrSetAside(pgDir, async (dir) => {
     const health = readShutdown(dir)

@@ -1,7 +1,8 @@
 /**
  * The calls the index store's workers answer, and the messages that carry them. Each worker's
- * calls are the methods of its api object, as in PGlite's own worker: makeIndexApi (the full-text
- * database), makeVectorApi (the vector database), makePrepareApi (the CPU half of indexing). A
+ * calls are the methods of its api object, as in PGlite's own worker: makeIndexApi (the index's
+ * one database, full text and vectors, the latter's calls made by makeVectorApi) and
+ * makePrepareApi (the CPU half of indexing). A
  * call's name is a method's, its argument the method's one argument object ({} for a method
  * without one), its result what the method returns. The data they carry is in storeTypes.ts.
  */
@@ -9,7 +10,6 @@
 import type { IndexApi } from './indexApi'
 import type { PrepareApi } from './prepareApi'
 import type { StoreHit, VectorArgs } from './storeTypes'
-import type { VectorApi } from './vectorApi'
 
 export type * from './storeTypes'
 export type { IndexApi } from './indexApi'
@@ -19,7 +19,6 @@ export type { VectorApi } from './vectorApi'
 /** Which api a worker thread serves (its workerData); worker.ts makes the object. */
 export interface WorkerApis {
   index: IndexApi
-  vector: VectorApi
   prepare: PrepareApi
 }
 export type WorkerRole = keyof WorkerApis
@@ -31,27 +30,25 @@ export type ArgsOf<F> = F extends (...args: infer P) => unknown ? (P extends [] 
 /** A call's result: what its method returns, awaited. */
 export type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never
 
-/** Calls that IndexStore answers itself, from calls to both databases (indexStore.ts). */
+/** Calls that IndexStore answers itself, from several calls to the store worker (indexStore.ts). */
 export interface StoreOwnCalls {
-  /** Chooses the embedder: the vector database starts `vecs` over if it changed, the backlog follows. */
-  setEmbedder(a: { id: string; dimensions: number }): Promise<{ reset: boolean }>
   putEmbeddings(a: { items: { hash: string; vector: number[] }[] }): Promise<number>
   searchVector(a: VectorArgs): Promise<StoreHit[]>
   maintainVectorIndex(): Promise<{ built: boolean; ms: number }>
 }
 
 /**
- * Every call IndexStore answers: its own, and the workers' (passed on to the worker whose api has
- * the call, some with care, see IndexStore). Opening is IndexStore.open's.
+ * Every call IndexStore answers: its own, and the store worker's (passed on, some with care, see
+ * IndexStore). Opening is IndexStore.open's.
  */
-export type StoreApi = StoreOwnCalls & Omit<IndexApi, 'open'> & Omit<VectorApi, 'vecOpen' | 'close'>
+export type StoreApi = StoreOwnCalls & Omit<IndexApi, 'open'>
 export type StoreOp = keyof StoreApi
 export type OpArgs<K extends StoreOp> = ArgsOf<StoreApi[K]>
 export type OpResult<K extends StoreOp> = ResultOf<StoreApi[K]>
 
 /**
- * The calls IndexStore passes on to each store worker as they are, by the api they belong to.
- * The types hold these to the api objects: every method named, nothing else.
+ * The calls IndexStore passes on to the store worker as they are. The type holds this to the api
+ * object: every method named, nothing else.
  */
 export const INDEX_CALLS: Record<Exclude<keyof IndexApi, 'open'>, true> = {
   prepareFiles: true,
@@ -59,7 +56,7 @@ export const INDEX_CALLS: Record<Exclude<keyof IndexApi, 'open'>, true> = {
   indexFiles: true,
   writePrepared: true,
   deleteFiles: true,
-  syncVectors: true,
+  setEmbedder: true,
   markEmbedded: true,
   pendingEmbeds: true,
   pendingEmbedsFor: true,
@@ -74,9 +71,6 @@ export const INDEX_CALLS: Record<Exclude<keyof IndexApi, 'open'>, true> = {
   linkedHashes: true,
   chunkList: true,
   close: true,
-}
-export const VECTOR_CALLS: Record<Exclude<keyof VectorApi, 'vecOpen' | 'close'>, true> = {
-  vecSetEmbedder: true,
   vecFromCache: true,
   vecPut: true,
   vecNearest: true,

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path'
 import { cannotWrite, probeWritable } from './diskSpace'
 import { describeError, hasReason, writeFailureOf } from './storeErrors'
 
-/** What a set-aside directory's name starts with, after its database's own name (`pg`, `vectors`). */
+/** What a set-aside directory's name starts with, after its database's own name (`pg`). */
 export const SET_ASIDE_MARK = '.corrupt-'
 
 /**
@@ -39,22 +39,9 @@ export function setAside(pgDir: string): string {
 }
 
 /**
- * Removes a database directory for a rebuild from nothing (`hearth index --force`): renamed first,
- * so a process killed meanwhile leaves either the whole directory or none, never half of one that
- * the next open would mistake for a damaged database.
+ * Leftovers of a forced rebuild by an earlier build, which renamed the whole directory to
+ * `<dir>.discarded-…` before deleting it, and was killed before it finished.
  */
-export function discard(pgDir: string): void {
-  const gone = `${pgDir}.discarded-${process.pid}-${Date.now()}`
-  try {
-    renameSync(pgDir, gone)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw err
-  }
-  rmSync(gone, { recursive: true, force: true })
-}
-
-/** Leftovers of a discard that a killed process did not finish. */
 export function removeDiscarded(pgDir: string): void {
   const parent = dirname(pgDir)
   const prefix = `${basename(pgDir)}.discarded-`

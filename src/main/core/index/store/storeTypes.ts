@@ -89,7 +89,7 @@ export interface StoreHit {
   startLine: number
   endLine: number
   language: string
-  /** The chunk text's hash (what the vector database keys its vectors by). */
+  /** The chunk text's hash (what the vectors are keyed by). */
   hash: string
   score: number
 }
@@ -131,27 +131,21 @@ export interface StoreStats {
   pending: number
   embedder: string | null
   dimensions: number | null
-  /** Postgres' buffer caches in MB, both databases together: sized to what searches read (PgCache). */
+  /** Postgres' buffer cache in MB: sized to what searches read (PgCache). */
   cacheMb: number
   /**
-   * The vector worker is building its HNSW index (minutes at 100k): a vector query would wait for
-   * it, so search answers from full text meanwhile (WorkspaceIndex.search).
+   * The store is building its HNSW index (≈15 s at 8k vectors, minutes at 100k): every query
+   * waits for it, a vector query would find it, so search answers from full text once it is done
+   * (WorkspaceIndex.search).
    */
   vectorIndexBuilding?: boolean
 }
 
-/** Which embedder the vector database holds vectors of, and the life of its `vecs` table. */
+/** Which embedder's vectors searches use, and the life of that choice (vectorDb.ts). */
 export interface VectorState {
-  /** Changes whenever `vecs` starts over (new embedder, directory rebuilt). */
+  /** Changes whenever the embedder does (and for a new database): the backlog's records are void. */
   epoch: string
   embedder: { id: string; dimensions: number } | null
-}
-
-export interface VectorOpenResult {
-  state: VectorState
-  rebuilt: { setAsideTo: string; reason: string } | null
-  cacheKb: number
-  reindexed?: string[]
 }
 
 export interface OpenResult {

@@ -2,10 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { makeIndexApi } from './indexApi'
 import { transferOf } from './packedBatch'
 import { makePrepareApi } from './prepareApi'
-import type { IndexApi, StoreRequest, StoreResponse, VectorApi, WorkerApis, WorkerRole } from './protocol'
+import type { IndexApi, StoreRequest, StoreResponse, WorkerApis, WorkerRole } from './protocol'
 import { RequestQueue } from './requestQueue'
 import { failureMessage } from './storeErrors'
-import { makeVectorApi } from './vectorApi'
 
 /**
  * Entry of the index store's worker threads. PGlite runs synchronously on the thread that owns it
@@ -14,7 +13,7 @@ import { makeVectorApi } from './vectorApi'
  * Requests run strictly one at a time, in arrival order, except that a search's queries go before
  * the waiting steps of a term-statistics recount (requestQueue.ts).
  *
- * One entry for the three workers IndexStore starts: its workerData says which api it serves
+ * One entry for the two workers IndexStore starts: its workerData says which api it serves
  * (protocol.ts), and a request names a method of that api object.
  */
 const port = parentPort
@@ -22,7 +21,6 @@ if (!port) throw new Error('index store worker: not started as a worker thread')
 
 const makers: { [R in WorkerRole]: () => WorkerApis[R] } = {
   index: makeIndexApi,
-  vector: makeVectorApi,
   prepare: makePrepareApi,
 }
 const role = workerData as unknown
@@ -56,7 +54,7 @@ const INTERACTIVE = new Set<string>([
   'stats',
   'symbolSnippets',
   'vecNearest',
-] satisfies (keyof IndexApi | keyof VectorApi)[])
+] satisfies (keyof IndexApi)[])
 const BACKGROUND: keyof IndexApi = 'refreshTermStatsStep'
 const queue = new RequestQueue<StoreRequest>(
   answer,
