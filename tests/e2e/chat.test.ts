@@ -14,7 +14,7 @@ import {
   tempDir,
   type ServedHearth,
 } from '../helpers/serve'
-import { item, waitForEditor, waitSaved } from './editorFlows'
+import { item, tab, waitForEditor, waitSaved } from './editorFlows'
 
 /**
  * The chat panel end to end: Chromium → WebSocket contract → `hearth serve` → ChatService (the
@@ -127,9 +127,7 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     await expect.poll(() => answer.locator('pre code span').count()).toBeGreaterThan(0)
     const cite = answer.getByTestId('chat-citation')
     await expect.poll(() => cite.innerText()).toMatch(/^\[1\] src\/retry\.js:\d+-\d+$/)
-    const sent = (openai.requests.at(-1)?.body as { messages: { content: string }[] }).messages.at(
-      -1,
-    )?.content
+    const sent = lastPrompt(openai)
     expect(sent).toContain('delay *= 2')
     await answer.locator('a[href="#cite-1"]').click()
     await waitForEditor(page, 'src/retry.js', 'retryWithBackoff')
@@ -185,9 +183,7 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     await box.press('Enter')
     const review = page.getByTestId('inline-edit-review')
     await review.waitFor({ timeout: 30_000 })
-    const sent = (openai.requests.at(-1)?.body as { messages: { content: string }[] }).messages.at(
-      -1,
-    )?.content
+    const sent = lastPrompt(openai)
     expect(sent).toContain('Code to rewrite:\n```javascript\nexport const RED = "#f00"')
     expect(sent?.endsWith('Instruction: use six-digit colors')).toBe(true)
     const boxes = review.getByRole('checkbox')
@@ -247,8 +243,7 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     expect(await input.inputValue()).toBe('compare with ')
     await input.press('Enter')
     await expect.poll(() => panel.getByTestId('chat-answer').count(), { timeout: 30_000 }).toBeGreaterThan(0)
-    const sent =
-      (openai.requests.at(-1)?.body as { messages: { content: string }[] }).messages.at(-1)?.content ?? ''
+    const sent = lastPrompt(openai)
     expect(sent).toMatch(/\[1\] src\/colors\.js:1-\d+\n```javascript\nexport const RED = /)
     expect(sent).toMatch(/\[2\] src\/retry\.js:\d+-\d+\n/)
     expect(sent).toContain('delay *= 2')
@@ -361,7 +356,51 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
       close()
     }
   })
+
+  it('Ctrl+I with unsaved edits: a change on disk during the review is refused; the edits are kept, with the bar', async () => {
+    await page.keyboard.press('Control+Shift+E')
+    await item(page, 'src/colors.js').click()
+    await waitForEditor(page, 'src/colors.js', 'GRAY')
+    const disk = join(served.workspace, 'src/colors.js')
+    const lines = page.locator('[data-testid="editor"] .view-lines').first()
+    await lines.click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type('// mine')
+    await tab(page, 'src/colors.js').and(page.locator('[data-dirty="true"]')).waitFor()
+    await page.keyboard.press('Control+a')
+    await page.keyboard.press('Control+i')
+    const box = page.getByLabel('Edit instruction')
+    await box.fill('use six-digit colors')
+    await box.press('Enter')
+    const review = page.getByTestId('inline-edit-review')
+    await review.waitFor({ timeout: 30_000 })
+    const theirs = `${await readFile(disk, 'utf8')}export const TEAL = "#088"\n`
+    await writeFile(disk, theirs)
+    await page.locator('[data-testid="doc-banner"][data-kind="changedOnDisk"]').waitFor({ timeout: 15_000 })
+    await review.getByRole('button', { name: 'Accept all' }).click()
+    const note = page.getByTestId('inline-edit')
+    await expect
+      .poll(() => note.innerText(), { timeout: 5000 })
+      .toContain(
+        'The file changed on disk since this review opened, so nothing was applied. Your unsaved edits are kept',
+      )
+    await note.getByRole('button', { name: 'Close', exact: true }).click()
+    expect((await lines.innerText()).replace(/[\s\u00a0]+/g, '')).toContain('//mine')
+    expect(await readFile(disk, 'utf8')).toBe(theirs)
+    await page.getByTestId('banner-reload').click()
+    await waitSaved(page, 'src/colors.js')
+    await expect.poll(() => waitText(page)).toContain('TEAL')
+  })
 })
+
+/**
+ * The last message of the newest chat request the server got (health checks of the route reach it
+ * too, and may come after the question).
+ */
+function lastPrompt(openai: FakeOpenAi): string {
+  const chat = openai.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)
+  return (chat?.body as { messages: { content: string }[] } | undefined)?.messages.at(-1)?.content ?? ''
+}
 
 /**
  * The editor's text without any whitespace: Monaco draws a color swatch before each hex color,
