@@ -122,7 +122,7 @@ export class FakeHub {
       'accept-ranges': this.noRanges ? 'none' : 'bytes',
       etag: this.noHash
         ? `"${createHash('sha1').update(f.bytes).digest('hex')}"`
-        : `"${FakeHub.sha256(f.bytes)}"`,
+        : `"${this.hashOf(f.bytes)}"`,
     }
     if (m && !this.noRanges) {
       start = Number(m[1])

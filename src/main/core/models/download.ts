@@ -145,8 +145,8 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
       hub.response.discard()
       throw err
     }
-    // The hash reads each 4 MB buffer once it is written, not every network chunk as it comes:
-    // fewer, larger updates, and nothing between the socket and the next write.
+    // The hash reads each chunk as it arrives, beside the write of the block before it. Should a
+    // write fail, this hash is dropped: the next attempt hashes what reached the disk.
     const writer = new PartialWriter(fh, start, (buf) => hash.update(buf))
     try {
       await fh.truncate(start)

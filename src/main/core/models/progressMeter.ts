@@ -15,6 +15,7 @@ export interface DownloadProgress {
 const EVERY_MS = 250
 /** The rate is measured over this window: long enough to be steady, short enough to follow changes. */
 const WINDOW_MS = 5000
+const SAMPLE_MS = 100
 
 /** Turns byte counts into throttled progress reports with a rate and an ETA. */
 export class ProgressMeter {
@@ -29,7 +30,14 @@ export class ProgressMeter {
   update(phase: DownloadPhase, bytes: number, totalBytes: number | undefined, force = false): void {
     const t = this.now()
     if (phase === 'downloading') {
-      this.samples.push({ at: t, bytes })
+      // One sample per SAMPLE_MS (the latest overwrites): a fast download reports thousands of
+      // chunks a second, and the rate needs only the window's ends.
+      const last = this.samples[this.samples.length - 1]
+      const prev = this.samples[this.samples.length - 2]
+      if (last && prev && t - prev.at < SAMPLE_MS) {
+        last.at = t
+        last.bytes = bytes
+      } else this.samples.push({ at: t, bytes })
       while (this.samples.length > 2 && t - (this.samples[0]?.at ?? t) > WINDOW_MS) this.samples.shift()
     }
     if (!this.report || (!force && t - this.lastReport < EVERY_MS)) return

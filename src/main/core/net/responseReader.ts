@@ -24,18 +24,31 @@ export function readResponse(
     consumed = true
     const it = incoming[Symbol.asyncIterator]() as AsyncIterator<Buffer>
     let chunks = 0
+    // One coarse watchdog for the stall deadline rather than a timer armed and cleared per chunk
+    // (thousands a second on a fast download): it fires between idleMs and idleMs + a quarter.
+    let waitingSince: number | undefined
+    const watchdog = setInterval(
+      () => {
+        if (waitingSince !== undefined && performance.now() - waitingSince >= idleMs)
+          guard.fail(stalledError(label, idleMs, chunks))
+      },
+      Math.max(5, Math.min(1000, idleMs / 4)),
+    )
+    // The socket keeps the process alive while a read waits; a body left unread must not.
+    watchdog.unref()
+    incoming.once('close', () => clearInterval(watchdog))
     try {
       for (;;) {
         const early = guard.failed()
         if (early) throw early
-        const idle = setTimeout(() => guard.fail(stalledError(label, idleMs, chunks)), idleMs)
+        waitingSince = performance.now()
         let r: IteratorResult<Buffer>
         try {
           r = await it.next()
         } catch (err) {
           throw guard.failed() ?? mapNodeError(err as Error, label)
         } finally {
-          clearTimeout(idle)
+          waitingSince = undefined
         }
         // The guard may have failed while we awaited.
         const late = guard.failed()
@@ -45,6 +58,7 @@ export function readResponse(
         yield r.value
       }
     } finally {
+      clearInterval(watchdog)
       guard.finish()
       if (!incoming.complete) incoming.destroy()
     }
