@@ -1,13 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
@@ -168,7 +159,7 @@ describe('damage inside the tables is found and mended (real PGlite data directo
   )
 
   it(
-    '`hearth index --force` rebuilds from nothing: every chunk after chunk-table damage, in a new database',
+    '`hearth index --force` rebuilds the full text from nothing (every chunk after chunk-table damage) and keeps the vectors',
     async () => {
       const dir = copy()
       cut(dir, 'chunks')
@@ -176,14 +167,28 @@ describe('damage inside the tables is found and mended (real PGlite data directo
       expect(damaged.code, damaged.stderr).toBe(0)
       expect(JSON.parse(damaged.stdout)).toMatchObject({ files: 120, chunks: expected.length })
 
-      // A file left in the old directory is gone: a new database, not the old one re-filled.
-      const dir2 = copy()
-      writeFileSync(join(dir2, 'pg', 'left-behind'), 'x')
-      const forced = await runCli(['index', ws, '--db', dir2, '--embedder', 'hash', '--json', '--force'])
+      // Every file is indexed again; the vectors (keyed by chunk text, in the same database) stay,
+      // so nothing is embedded again.
+      const vecRows = async (): Promise<number> => {
+        const store = await IndexStore.open(dir)
+        try {
+          return await store.call('vecRows', {})
+        } finally {
+          await store.close()
+        }
+      }
+      const before = await vecRows()
+      expect(before).toBeGreaterThan(0)
+      const forced = await runCli(['index', ws, '--db', dir, '--embedder', 'hash', '--json', '--force'])
       expect(forced.code, forced.stderr).toBe(0)
-      expect(existsSync(join(dir2, 'pg', 'left-behind'))).toBe(false)
-      expect(JSON.parse(forced.stdout)).toMatchObject({ files: 120, chunks: expected.length, indexed: 120 })
-      expect(readdirSync(dir2).filter((n) => n.startsWith('pg.'))).toEqual([])
+      expect(JSON.parse(forced.stdout)).toMatchObject({
+        files: 120,
+        chunks: expected.length,
+        indexed: 120,
+        pendingEmbeddings: 0,
+      })
+      expect(await vecRows()).toBe(before)
+      expect(readdirSync(dir).filter((n) => n.startsWith('pg.') && !n.startsWith('pg.corrupt-'))).toEqual([])
     },
     SLOW,
   )
