@@ -8,6 +8,7 @@ import { ConversationStore } from './chat/conversationStore'
 import { editMessages, extractRewrite } from './chat/inlineEdit'
 import { DEFAULT_CONTEXT_TOKENS, estimateTokens } from './chat/promptBudget'
 import { CHAT_SETUP_IN_APP, withChatSetupHint } from './chat/setupHint'
+import { readWorkspaceText } from './chat/workspaceText'
 import type { ChatMessage } from './inference/chat/chatTypes'
 import { indexDirFor } from './index/indexLocation'
 import type { IndexService } from './index/indexService'
@@ -46,7 +47,12 @@ export function chatHandlers(d: ChatDeps): HandlersFor<keyof typeof chatMethods>
         throw err
       }
     },
-    readFile: async (path) => (await d.workspace.read(path)).text,
+    readFile: async (path) => {
+      const guard = d.workspace.guard
+      if (!guard)
+        throw new HearthError('unavailable', 'open a folder first: questions are answered from its code')
+      return readWorkspaceText(guard, path)
+    },
   }
   const service = new ChatService({ route: d.route, sources: ports })
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildChatMessages } from './chatPrompt'
-import { gatherSources, type SourcePorts } from './chatSources'
+import { gatherSources, linesIn, type SourcePorts } from './chatSources'
 import { citationsIn } from './citations'
 
 const FILES = new Map<string, string>([
@@ -86,6 +86,40 @@ describe('gatherSources', () => {
       [2, 'symbol', 'src/retry.ts', 5, 6],
     ])
     expect(s[1]?.text).toBe('const retry5 = 5\nconst retry6 = 6')
+  })
+
+  it('reads the retrieved files all at once, and leaves out one that cannot be read any more', async () => {
+    const p = ports([
+      { path: 'src/retry.ts', startLine: 3, endLine: 4 },
+      { path: 'src/gone.ts', startLine: 1, endLine: 2 },
+      { path: 'README.md', startLine: 1, endLine: 1 },
+    ])
+    const started: string[] = []
+    const release: (() => void)[] = []
+    const read = p.readFile.bind(p)
+    p.readFile = (path) => {
+      started.push(path)
+      return new Promise<void>((r) => release.push(r)).then(() => read(path))
+    }
+    const gathering = gatherSources('q', { codebase: true }, p)
+    await new Promise((r) => setTimeout(r, 0))
+    // Every read is under way before any has answered.
+    expect(started).toEqual(['src/retry.ts', 'src/gone.ts', 'README.md'])
+    for (const r of release) r()
+    const s = await gathering
+    expect(s.map((x) => [x.n, x.path, x.startLine, x.endLine])).toEqual([
+      [1, 'src/retry.ts', 3, 4],
+      [2, 'README.md', 1, 1],
+    ])
+  })
+
+  it('takes a range of lines as a split would, CRLF and a last line without an ending too', () => {
+    for (const text of ['a\nb\r\nc\n', 'a\nb\nc', '', '\n\n', 'one line', 'x\r\ny\r\n'])
+      for (let start = 1; start <= 5; start++)
+        for (let end = start - 1; end <= 5; end++)
+          expect(linesIn(text, start, end), JSON.stringify([text, start, end])).toEqual(
+            text.split(/\r?\n/).slice(start - 1, end),
+          )
   })
 
   it('asks nothing of the index without @codebase', async () => {

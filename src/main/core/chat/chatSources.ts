@@ -90,27 +90,52 @@ export async function gatherSources(
     const s = req.selection
     add(s.path, s.startLine, s.text.split(/\r?\n/), 'selection')
   }
-  const read = new Map<string, Promise<string[]>>()
-  const linesOf = (path: string): Promise<string[]> => {
+  const read = new Map<string, Promise<string>>()
+  const textOf = (path: string): Promise<string> => {
     let p = read.get(path)
     if (!p) {
-      p = ports.readFile(path, signal).then((t) => t.split(/\r?\n/))
+      p = ports.readFile(path, signal)
       read.set(path, p)
     }
     return p
   }
-  for (const path of req.files ?? []) add(path, 1, await linesOf(path), 'file')
+  for (const path of req.files ?? []) add(path, 1, (await textOf(path)).split(/\r?\n/), 'file')
   // After whole files: a symbol inside a file already sent is not sent twice.
-  for (const m of req.symbols ?? []) {
-    const lines = await linesOf(m.path)
-    add(m.path, m.startLine, lines.slice(m.startLine - 1, m.endLine), 'symbol')
-  }
+  for (const m of req.symbols ?? [])
+    add(m.path, m.startLine, linesIn(await textOf(m.path), m.startLine, m.endLine), 'symbol')
   if (req.codebase && left > 0) {
     const hits = await ports.search(question, budget.retrieve, signal)
-    for (const h of hits) {
-      const lines = await linesOf(h.path)
-      add(h.path, h.startLine, lines.slice(h.startLine - 1, h.endLine), 'codebase')
+    // Read all at once: each read waits on the disk and the path guard's folder checks, not on
+    // the read before it. A file gone or unreadable since it was indexed is left out; the other
+    // hits still answer.
+    const texts = hits.map((h) => textOf(h.path).catch(() => undefined))
+    for (const [i, h] of hits.entries()) {
+      const text = await texts[i]
+      if (text !== undefined) add(h.path, h.startLine, linesIn(text, h.startLine, h.endLine), 'codebase')
     }
+  }
+  return out
+}
+
+/**
+ * Lines `start`..`end` (1-based, inclusive) of `text` as `split(/\r?\n/)` would give them, found
+ * without splitting the whole file: a retrieved chunk is a few dozen lines of a file that may have
+ * tens of thousands.
+ */
+export function linesIn(text: string, start: number, end: number): string[] {
+  let pos = 0
+  for (let line = 1; line < start; line++) {
+    const nl = text.indexOf('\n', pos)
+    if (nl < 0) return []
+    pos = nl + 1
+  }
+  const out: string[] = []
+  for (let line = Math.max(start, 1); line <= end; line++) {
+    const nl = text.indexOf('\n', pos)
+    const raw = nl < 0 ? text.slice(pos) : text.slice(pos, nl)
+    out.push(nl >= 0 && raw.endsWith('\r') ? raw.slice(0, -1) : raw)
+    if (nl < 0) break
+    pos = nl + 1
   }
   return out
 }
