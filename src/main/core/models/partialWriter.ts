@@ -2,21 +2,26 @@ import type { FileHandle } from 'node:fs/promises'
 
 /** Bytes gathered before each write to the partial file. */
 const WRITE_BYTES = 4 * 1024 * 1024
+/** Blocks that may be waiting for the disk before the download waits for them. */
+const QUEUED_BLOCKS = 3
 /** Written bytes between flushes to the disk while the download runs. */
-const SYNC_BYTES = 64 * 1024 * 1024
+const SYNC_BYTES = 16 * 1024 * 1024
 
 /**
  * Writes a download to its partial file in large writes, one in flight while the next is being
  * received: one awaited write per network chunk (tens of KB) held the download to a fraction of
  * curl's speed on the same file. The network chunks go to the disk as they are, in one `writev`
  * per block: gathering them into one buffer first cost a copy and a fresh 4 MB allocation per block
- * (page faults, garbage collection), a measurable share of the download's CPU. At most two blocks
- * (≈8 MB) are held.
+ * (page faults, garbage collection), a measurable share of the download's CPU. At most
+ * QUEUED_BLOCKS + 1 blocks (≈16 MB) are held.
  */
 export class PartialWriter {
   private pending: Uint8Array[] = []
   private pendingBytes = 0
-  private inFlight: Promise<void> = Promise.resolve()
+  /** The last block's write; each block's write starts after the one before it. */
+  private chain: Promise<void> = Promise.resolve()
+  /** Blocks handed to the disk and not yet known to be written. */
+  private blocks: Promise<void>[] = []
   /** End of what has been handed to the disk (written or being written). */
   private queuedEnd: number
   /** Bytes confirmed on disk: where a resume would start. */
@@ -53,7 +58,8 @@ export class PartialWriter {
   /** Writes everything received; throws the first write failure. */
   async finish(): Promise<void> {
     await this.handOff()
-    await this.inFlight
+    this.blocks = []
+    await this.chain
     await this.syncing
   }
 
@@ -65,14 +71,21 @@ export class PartialWriter {
     this.queuedEnd += bytes
     this.pending = []
     this.pendingBytes = 0
-    // One write at a time, in order: wait for the previous (and surface its failure) first.
-    await this.inFlight
-    this.inFlight = writeAll(this.fh, bufs, at).then(() => {
-      this.written = at + bytes
-      this.flushNow()
-    })
-    // Seen here so a failure is not "unhandled" before the next push or finish awaits it.
-    this.inFlight.catch(() => undefined)
+    // Written in order, one at a time; a failed write fails the ones after it.
+    const block = this.chain
+      .then(() => writeAll(this.fh, bufs, at))
+      .then(() => {
+        this.written = at + bytes
+        this.flushNow()
+      })
+    // Seen here so a failure is not "unhandled" before a later push or finish awaits it.
+    block.catch(() => undefined)
+    this.chain = block
+    this.blocks.push(block)
+    // A few blocks may wait for the disk while the next are received: a write that stalls (the
+    // file system committing a flush) then does not stall the download. Awaiting the oldest
+    // surfaces a write failure.
+    while (this.blocks.length > QUEUED_BLOCKS) await this.blocks.shift()
   }
 
   /**
@@ -99,7 +112,7 @@ async function writeAll(fh: FileHandle, bufs: Uint8Array[], pos: number): Promis
 }
 
 /** `bufs` less its first `n` bytes. */
-function skip(bufs: Uint8Array[], n: number): Uint8Array[] {
+export function skip(bufs: Uint8Array[], n: number): Uint8Array[] {
   let i = 0
   while (i < bufs.length && n >= (bufs[i] as Uint8Array).length) n -= (bufs[i++] as Uint8Array).length
   const rest = bufs.slice(i)
