@@ -10,9 +10,10 @@
  *      node-llama-cpp's LlamaChat on its own model instance.
  *    Time to first token and tokens/s, medians and p95; target: Hearth's TTFT ≤ direct + 5 ms (p50).
  * 2. Retrieval: gathering @codebase sources (hybrid search + reading the ranges through the path
- *    guard + the token budget) for 60 questions on an index of the real tree (`--files`, default
- *    20,000 files ≈ 90k chunks); target p95 ≤ 50 ms. The search and what follows it are timed
- *    apart. Also the @ picker's symbol lookup by prefix on the same index.
+ *    guard + the token budget) for 30 questions, each asked twice (first asks and repeats reported
+ *    apart), on an index of the real tree (`--files`, default 20,000 files ≈ 90k chunks); target
+ *    p95 ≤ 50 ms. The search and what follows it are timed apart. Also the @ picker's symbol
+ *    lookup by prefix on the same index.
  *
  * usage: npx tsx --tsconfig tsconfig.node.json bench/chat.ts [--runs N] [--files N] [--skip-retrieval]
  */
@@ -223,6 +224,30 @@ const QUESTIONS = [
   'how is a directory walked recursively',
   'how are file changes watched',
   'how is an abort signal used to cancel a request',
+  'how is a glob pattern matched against a path',
+  'where are command line arguments parsed',
+  'how is a source map decoded',
+  'how are promises run with limited concurrency',
+  'how is a url query string built',
+  'how is a stream piped with backpressure',
+  'where are environment variables read',
+  'how is a temporary directory created',
+  'how is a yaml document loaded',
+  'how are colors written to the terminal',
+  'how is a date formatted',
+  'how is a base64 string decoded',
+  'how is a websocket message framed',
+  'how is a checksum computed for a file',
+  'how are errors wrapped with a cause',
+  'how is a file written atomically',
+  'how are regular expressions escaped',
+  'how is a syntax tree traversed by a visitor',
+]
+/** Not among the measured questions: they warm the code paths, not the pages the others need. */
+const WARM_UP = [
+  'what does this package export',
+  'how is the logger configured',
+  'where is the main entry point',
 ]
 
 async function retrieval(): Promise<Record<string, unknown>> {
@@ -248,17 +273,21 @@ async function retrieval(): Promise<Record<string, unknown>> {
       },
       readFile: (path: string) => readWorkspaceText(guard, path),
     }
-    for (const q of QUESTIONS.slice(0, 3)) await gatherSources(q, { codebase: true }, ports) // warm-up
-    const ms: number[] = []
+    for (const q of WARM_UP) await gatherSources(q, { codebase: true }, ports)
+    // Each question twice, all once before any again: a question's first ask reads its pages of
+    // the index (full-text postings, the HNSW graph's neighbourhood) into the database's buffers,
+    // the repeat finds them there. Users mostly ask new questions.
+    const first: number[] = []
+    const repeat: number[] = []
     const searches: number[] = []
     const after: number[] = []
     const sent: number[] = []
     const load = [loadavg()[0] ?? NaN]
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 2 * QUESTIONS.length; i++) {
       const t0 = performance.now()
       const s = await gatherSources(QUESTIONS[i % QUESTIONS.length] ?? '', { codebase: true }, ports)
       const total = performance.now() - t0
-      ms.push(total)
+      ;(i < QUESTIONS.length ? first : repeat).push(total)
       searches.push(searchMs)
       after.push(total - searchMs)
       sent.push(s.length)
@@ -289,7 +318,9 @@ async function retrieval(): Promise<Record<string, unknown>> {
     return {
       files: st.files,
       chunks: st.chunks,
-      gatherMs: stats(ms),
+      gatherMs: stats([...first, ...repeat]),
+      gatherFirstAskMs: stats(first),
+      gatherRepeatMs: stats(repeat),
       searchMs: stats(searches),
       readAndBudgetMs: stats(after),
       sourcesSentP50: pct(sent, 50),
