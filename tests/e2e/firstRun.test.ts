@@ -209,4 +209,18 @@ describe.skipIf(SKIP_E2E)('first run in Chromium: getting started to ghost text'
     const written = await readFile(join(dataDir, 'settings.json'), 'utf8')
     expect(written).toContain(`"${recommended?.gguf.file}"`)
   })
+
+  it('the palette reopens the page; Escape leaves it for the editor', async () => {
+    await page.keyboard.press('Control+Shift+P')
+    const input = page.getByTestId('quickopen-input')
+    await input.pressSequentially('getting started')
+    await input.press('Enter')
+    const gs = page.getByTestId('getting-started')
+    await gs.waitFor({ timeout: 10_000 })
+    // Set up already: the page says completions work instead of offering the download first.
+    await expect(page.getByTestId('setup-working').innerText()).resolves.toContain('Completions already work')
+    await page.keyboard.press('Escape')
+    await gs.waitFor({ state: 'detached', timeout: 10_000 })
+    await expect(page.getByTestId('workbench').isVisible()).resolves.toBe(true)
+  })
 })

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { CatalogueEntry } from '@shared/contract/models'
 import { formatBytes, progressFraction, progressText } from '@shared/format'
 import type { ModelManagerState } from './useModelManager'
@@ -34,6 +34,20 @@ function ProgressRow({
 export function GettingStarted({ state, onClose }: { state: ModelManagerState; onClose: () => void }) {
   const { overview: o } = state
   const [finished, setFinished] = useState<string>()
+  // Escape leaves the page like "I'll do it later" (a download already started goes on; Settings ▸
+  // Models shows it): a page over the whole window must not need the mouse to get past. Caught
+  // before the editor beneath, which may still hold the focus, can take the key for itself.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      // A picker opened over the page (the palette) takes its own Escape.
+      if (e.key !== 'Escape' || document.querySelector('[data-testid="quickopen"]')) return
+      e.preventDefault()
+      e.stopPropagation()
+      void state.setSetupDone(true).finally(onClose)
+    }
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [state, onClose])
   if (!o) return null
   const rec = o.recommended.find((r) => r.task === 'completion')
   const entry: CatalogueEntry | undefined = o.catalogue.find((c) => c.id === rec?.id)
@@ -161,7 +175,7 @@ export function GettingStarted({ state, onClose }: { state: ModelManagerState; o
                 </li>
                 <li>
                   <button type="button" className="link" onClick={close} data-testid="setup-later">
-                    I’ll do it later
+                    I’ll do it later <kbd>Esc</kbd>
                   </button>
                 </li>
               </ul>
