@@ -15,6 +15,11 @@
  *  - peers, each its own plain `node -e` process (PEER): SQLite FTS5 (better-sqlite3) with the trigram and the word
  *    (unicode61) tokenizer, and MiniSearch (its index saved as JSON): one row / document per file.
  *
+ * The first database made on a machine runs initdb and leaves the template every later one is copied
+ * from: that happens once, before the trees, and is reported on its own (`warmUp`). Every measured
+ * run checks that the template was not made again meanwhile (`templateRemade`, which must be 0: a
+ * row that ran initdb measures initdb, ≈0.75–1.2 GB, not an index).
+ *
  * Peak RSS is the process's high-water mark (/usr/bin/time -f %M; Linux). Trees: `small` (a
  * 74-file package: tsconfig-paths), `zod` (zod's 840 files), `10k` (bench/realTree.ts: 10,000
  * JS/TS/MD/JSON files from node_modules). BENCH_TREES=small,zod,10k picks them (default
@@ -210,6 +215,12 @@ function summary(xs: number[]): { median: number; p95: number; n: number } {
 
 type Sample = Record<string, number>
 
+/** The template's file in `cacheDir` and its last change (null: there is none). */
+function templateStamp(cacheDir: string): string | null {
+  const name = readdirSync(cacheDir).find((n) => /^pglite-template-.*\.tar$/.test(n))
+  return name ? `${name}@${statSync(join(cacheDir, name)).mtimeMs}` : null
+}
+
 async function measureTree(
   name: string,
   ws: string,
@@ -224,6 +235,8 @@ async function measureTree(
   const listFile = join(tmpdir(), `hearth-fp-files-${process.pid}-${name}.json`)
   writeFileSync(listFile, JSON.stringify(filesOf(ws)))
   const loads: number[] = []
+  const template = templateStamp(cacheDir)
+  let templateRemade = 0
   for (let r = 0; r < runs; r++) {
     loads.push(loadavg()[0] ?? 0)
     const base = mkdtempSync(join(tmpdir(), `hearth-fp-${name}-`))
@@ -268,6 +281,7 @@ async function measureTree(
       const help = await runNode([CLI, '--help'], env)
       add('hearthHelp', { wallMs: help.wallMs, peakMb: help.peakMb })
       if (serve && r === 0) serveResult = await serveIdle(ws, join(base, 'data'))
+      if (templateStamp(cacheDir) !== template) templateRemade++
     } finally {
       rmSync(base, { recursive: true, force: true })
     }
@@ -278,6 +292,7 @@ async function measureTree(
     files: filesOf(ws).length,
     runs,
     loadavg1: loads.map(round),
+    templateRemade,
   }
   for (const [k, list] of Object.entries(samples)) {
     const keys = Object.keys(list[0] ?? {})
@@ -307,6 +322,7 @@ async function main(): Promise<void> {
     { ...process.env, HEARTH_DATA_DIR: join(root, 'empty-data'), HEARTH_CACHE_DIR: cacheDir },
   )
   const firstDatabase = { wallMs: Math.round(warm.wallMs), peakMb: Math.round(warm.peakMb) }
+  if (!templateStamp(cacheDir)) throw new Error(`the warm-up left no template in ${cacheDir}`)
   try {
     for (const t of trees) {
       const ws = join(root, t)
