@@ -9,13 +9,15 @@
  *   completion through the embedded engine (model load included);
  * - throughput: the model manager's download (sha256, fsync, atomic move included) of a large file
  *   vs `curl -L -o` of the same URL, and vs `curl` then `sha256sum` (the same guarantee by hand),
- *   runs alternating, the server in its own process; target ≥ 0.9× curl.
+ *   runs alternating (each run starts with another contender; `sync` between runs, so no run
+ *   flushes the one before it), the server in its own process; target ≥ 0.9× curl.
  *
- * usage: npx tsx --tsconfig tsconfig.node.json bench/firstRun.ts [--mb 256] [--runs 3]   (prints JSON)
+ * usage: npx tsx --tsconfig tsconfig.node.json bench/firstRun.ts [--mb 256] [--runs 3] [--throughput-only]
+ *   (prints JSON)
  */
 import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { CATALOGUE } from '../src/main/core/models/catalogue'
@@ -26,12 +28,16 @@ import type { ModelsOverview } from '../src/shared/contract/models'
 import { FakeHub } from '../tests/helpers/fakeHub'
 import { testModel } from '../tests/helpers/testModels'
 
-const { values } = parseArgs({ options: { mb: { type: 'string' }, runs: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { mb: { type: 'string' }, runs: { type: 'string' }, 'throughput-only': { type: 'boolean' } },
+})
 const MB = Number(values.mb ?? 256)
 const RUNS = Number(values.runs ?? 3)
 const MODEL = testModel('stories260K-fim-test.gguf')
 const run = promisify(execFile)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+/** The slow tail of a rate (the 10th percentile: the p95 of times, for few runs the slowest). */
+const p10 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 10)] ?? NaN
 const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d
 
 async function steps(hub: FakeHub): Promise<Record<string, number>> {
@@ -112,50 +118,56 @@ async function throughput(): Promise<Record<string, number>> {
 
 async function measure(hubUrl: string): Promise<Record<string, number>> {
   const url = `${hubUrl}/bench/big-GGUF/resolve/main/big.gguf`
-  const ours: number[] = []
-  const curl: number[] = []
-  const curlSha: number[] = []
   const http = new HttpClient()
+  const contenders: Record<string, (dir: string) => Promise<unknown>> = {
+    hearth: (dir) =>
+      new ModelManager({ http, modelsDir: dir, offline: () => false, env: { HF_ENDPOINT: hubUrl } }).pull(
+        'hf:bench/big-GGUF/big.gguf',
+      ),
+    curl: (dir) => run('curl', ['-sSfL', '-o', join(dir, 'curl.gguf'), url]),
+    // What a careful user does by hand: download, then check the sha256 (Hearth does both).
+    curlThenSha256sum: (dir) =>
+      run('sh', [
+        '-c',
+        `curl -sSfL -o "$1" "$2" && sha256sum "$1" > /dev/null`,
+        'sh',
+        join(dir, 'c.gguf'),
+        url,
+      ]),
+  }
+  const names = Object.keys(contenders)
+  const mbps: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
   try {
     for (let i = 0; i < RUNS; i++) {
-      const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-dl-'))
-      try {
-        let t = performance.now()
-        await new ModelManager({
-          http,
-          modelsDir: dir,
-          offline: () => false,
-          env: { HF_ENDPOINT: hubUrl },
-        }).pull('hf:bench/big-GGUF/big.gguf')
-        ours.push(MB / ((performance.now() - t) / 1000))
-        t = performance.now()
-        await run('curl', ['-sSfL', '-o', join(dir, 'curl.gguf'), url])
-        curl.push(MB / ((performance.now() - t) / 1000))
-        // What a careful user does by hand: download, then check the sha256 (Hearth does both).
-        t = performance.now()
-        await run('sh', [
-          '-c',
-          `curl -sSfL -o "$1" "$2" && sha256sum "$1" > /dev/null`,
-          'sh',
-          join(dir, 'c2.gguf'),
-          url,
-        ])
-        curlSha.push(MB / ((performance.now() - t) / 1000))
-      } finally {
-        await rm(dir, { recursive: true, force: true })
+      // Each run starts with another contender, so none always follows the same one.
+      for (const name of [...names.slice(i % names.length), ...names.slice(0, i % names.length)]) {
+        const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-dl-'))
+        try {
+          const t = performance.now()
+          await contenders[name]?.(dir)
+          mbps[name]?.push(MB / ((performance.now() - t) / 1000))
+        } finally {
+          await rm(dir, { recursive: true, force: true })
+          // The last file's dirty pages go to the disk here, not during the next contender's run.
+          await run('sync')
+        }
       }
     }
   } finally {
     http.dispose()
   }
-  const o = median(ours)
-  const c = median(curl)
-  const cs = median(curlSha)
+  const o = median(mbps.hearth ?? [])
+  const c = median(mbps.curl ?? [])
+  const cs = median(mbps.curlThenSha256sum ?? [])
+  const ratios = (mbps.hearth ?? []).map((h, i) => h / (mbps.curl?.[i] ?? NaN))
   return {
     hearthMBps: round(o),
+    hearthP10MBps: round(p10(mbps.hearth ?? [])),
     curlMBps: round(c),
+    curlP10MBps: round(p10(mbps.curl ?? [])),
     curlThenSha256sumMBps: round(cs),
     ratio: round(o / c),
+    ratioOfRunsMedian: round(median(ratios)),
     ratioVsCurlThenSha256sum: round(o / cs),
     target: 0.9,
   }
@@ -169,10 +181,12 @@ try {
   const result = {
     bench: 'first-run',
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memGB: Math.round(totalmem() / 1024 ** 3) },
+    loadAverageAtStart: round(loadavg()[0] ?? NaN),
     fileMB: MB,
     runs: RUNS,
-    steps: await steps(hub),
+    steps: values['throughput-only'] ? undefined : await steps(hub),
     throughput: await throughput(),
+    loadAverageAtEnd: round(loadavg()[0] ?? NaN),
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 } finally {

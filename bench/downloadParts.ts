@@ -1,0 +1,158 @@
+/**
+ * Where a model download's time and CPU go, beside curl on the same file in the same run: each
+ * part of the model manager's download on its own against the bench mirror (bench/hubServer.ts,
+ * its own process), runs rotating so no part always follows the same one.
+ *
+ * - curl: `curl -L -o` (its own process; CPU from /usr/bin/time);
+ * - receive: the HttpClient's body, bytes dropped;
+ * - receive+sha256: and hashed as they arrive;
+ * - receive+sha256+write: and written by the PartialWriter (periodic flushes, no final fsync);
+ * - download: downloadHubFile (all of it: fsync, sha256 check, atomic move);
+ * - fresh 64 KB buffers / one reused 64 KB buffer: no network, the memory side of the receive.
+ *
+ * For each: median MB/s, and median CPU ms per run of this process's main thread, its other threads
+ * (libuv writes and flushes, GC helpers) and the mirror process.
+ *
+ * usage: npx tsx --tsconfig tsconfig.node.json bench/downloadParts.ts [--mb 256] [--runs 7]
+ */
+import { execFile, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtemp, open, rm } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs, promisify } from 'node:util'
+import { downloadHubFile } from '../src/main/core/models/download'
+import { requestHubFile } from '../src/main/core/models/hubRequest'
+import { PartialWriter } from '../src/main/core/models/partialWriter'
+import { HttpClient } from '../src/main/core/net/httpClient'
+
+const { values } = parseArgs({ options: { mb: { type: 'string' }, runs: { type: 'string' } } })
+const MB = Number(values.mb ?? 256)
+const RUNS = Number(values.runs ?? 7)
+const run = promisify(execFile)
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+
+/** CPU ms of a process or one of its threads, from /proc (Linux). */
+function cpuMs(path: string): number {
+  const f = readFileSync(path, 'utf8')
+  const a = f.slice(f.lastIndexOf(')') + 2).split(' ')
+  return (Number(a[11]) + Number(a[12])) * (1000 / 100)
+}
+const threadsMs = (): Map<string, number> =>
+  new Map(readdirSync('/proc/self/task').map((t) => [t, cpuMs(`/proc/self/task/${t}/stat`)]))
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(import.meta.dirname, 'hubServer.ts'), '--mb', String(MB)],
+  {
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, '..', 'tsconfig.node.json') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+)
+const hubUrl = await new Promise<string>((resolve) =>
+  child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+)
+const url = new URL(`${hubUrl}/bench/big-GGUF/resolve/main/big.gguf`)
+const http = new HttpClient()
+let curlCpu = 0
+
+async function receive(dir: string, hash: boolean, write: boolean): Promise<void> {
+  const { response } = await requestHubFile(http, url, { offset: 0, label: 'bench' })
+  const h = createHash('sha256')
+  const fh = write ? await open(join(dir, 'part'), 'w') : undefined
+  const w = fh ? new PartialWriter(fh, 0, hash ? (b) => h.update(b) : undefined) : undefined
+  for await (const chunk of response.body) {
+    if (w) await w.push(chunk)
+    else if (hash) h.update(chunk)
+  }
+  await w?.finish()
+  await fh?.close()
+  h.digest()
+}
+
+const parts: Record<string, (dir: string) => Promise<unknown>> = {
+  curl: async (dir) => {
+    const { stderr } = await run('/usr/bin/time', [
+      '-f',
+      '%U %S',
+      'curl',
+      '-sSfL',
+      '-o',
+      join(dir, 'c'),
+      url.href,
+    ])
+    const [u, s] = stderr.trim().split(/\s+/).map(Number)
+    curlCpu = ((u ?? NaN) + (s ?? NaN)) * 1000
+  },
+  receive: (dir) => receive(dir, false, false),
+  'receive+sha256': (dir) => receive(dir, true, false),
+  'receive+sha256+write': (dir) => receive(dir, true, true),
+  download: (dir) => downloadHubFile({ http, url, dir, fileName: 'big.gguf' }),
+  // No network: touching as many freshly allocated 64 KB buffers as the receive path gets from
+  // Node (one per socket read), against one reused buffer (what curl reads into).
+  'fresh 64 KB buffers': () => {
+    let keep: Buffer[] = []
+    for (let i = 0; i < MB * 16; i++) {
+      keep.push(Buffer.allocUnsafeSlow(65536).fill(i & 255))
+      if (keep.length > 512) keep = []
+    }
+    return Promise.resolve()
+  },
+  'one reused 64 KB buffer': () => {
+    const b = Buffer.allocUnsafeSlow(65536)
+    for (let i = 0; i < MB * 16; i++) b.fill(i & 255)
+    return Promise.resolve()
+  },
+}
+const names = Object.keys(parts)
+const stats = new Map(
+  names.map((n) => [
+    n,
+    { mbps: [] as number[], main: [] as number[], other: [] as number[], mirror: [] as number[] },
+  ]),
+)
+const load = loadavg()[0] ?? NaN
+try {
+  for (let i = 0; i < RUNS; i++) {
+    for (const name of [...names.slice(i % names.length), ...names.slice(0, i % names.length)]) {
+      const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-parts-'))
+      try {
+        const mirror0 = cpuMs(`/proc/${child.pid}/stat`)
+        const t0 = threadsMs()
+        const t = performance.now()
+        await parts[name]?.(dir)
+        const s = stats.get(name)
+        if (!s) continue
+        s.mbps.push(MB / ((performance.now() - t) / 1000))
+        const t1 = threadsMs()
+        const main = String(process.pid)
+        let other = 0
+        for (const [tid, ms] of t1) if (tid !== main) other += ms - (t0.get(tid) ?? 0)
+        s.main.push(name === 'curl' ? curlCpu : (t1.get(main) ?? 0) - (t0.get(main) ?? 0))
+        s.other.push(name === 'curl' ? 0 : other)
+        s.mirror.push(cpuMs(`/proc/${child.pid}/stat`) - mirror0)
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    }
+  }
+} finally {
+  http.dispose()
+  child.kill('SIGTERM')
+}
+const out = Object.fromEntries(
+  [...stats].map(([n, s]) => [
+    n,
+    {
+      MBps: Math.round(median(s.mbps)),
+      mainThreadCpuMs: Math.round(median(s.main)),
+      otherThreadsCpuMs: Math.round(median(s.other)),
+      mirrorCpuMs: Math.round(median(s.mirror)),
+    },
+  ]),
+)
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? '' }
+process.stdout.write(
+  `${JSON.stringify({ bench: 'download-parts', machine, loadAverageAtStart: load, fileMB: MB, runs: RUNS, parts: out, loadAverageAtEnd: loadavg()[0] })}\n`,
+)
