@@ -4,10 +4,10 @@ import { HearthError } from '@shared/errors'
 import { ChatService } from '../../core/chat/chatService'
 import type { SourcePorts } from '../../core/chat/chatSources'
 import { CHAT_SETUP_IN_CLI, withChatSetupHint } from '../../core/chat/setupHint'
+import { readWorkspaceText } from '../../core/chat/workspaceText'
 import { PathGuard } from '../../core/files/pathGuard'
 import { canonicalRoot, indexDirFor } from '../../core/index/indexLocation'
 import { FIM_PROVIDER_KINDS, fimOverrideFrom } from '../../core/router/fimFlags'
-import { readFile } from '../../core/workspace/fileAccess'
 import { type Command, intOption, parse, UsageError } from '../command'
 import { openSearchTarget, type SearchTarget } from '../searchTarget'
 import { commandRouting } from './commandRouting'
@@ -81,7 +81,8 @@ export const askCommand: Command = {
       const ports: SourcePorts = {
         search: async (q, limit) =>
           search ? (await search.search(q, { mode: 'hybrid', limit, maxPerFile: 2 })).results : [],
-        readFile: async (path) => (await readFile(guard, path)).buf.toString('utf8'),
+        // Decoded as the panel and the editor decode it: BOM dropped, binary refused.
+        readFile: (path) => readWorkspaceText(guard, path),
       }
       const chat = new ChatService({ route: routing.router.chat(), sources: ports, maxTokens, timeoutMs })
       const ac = new AbortController()
