@@ -40,9 +40,9 @@ function buildKey(): string | null {
     const versions = ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'].map((name) =>
       packageVersion(req.resolve(name), name),
     )
-    // `lean2`: the layout of pgInstance's trimmed cluster (1 MB WAL segments, no template
-    // databases, no information_schema or catalog comments); a template saved before is not reused.
-    cachedKey = versions.every((v) => v && /^[\w.+-]+$/.test(v)) ? `${versions.join('-')}-lean2` : null
+    // `lean1`: the layout of pgInstance's trimmed cluster (1 MB WAL segments, no template
+    // databases); a template saved before that is not reused.
+    cachedKey = versions.every((v) => v && /^[\w.+-]+$/.test(v)) ? `${versions.join('-')}-lean1` : null
   } catch {
     cachedKey = null
   }
