@@ -46,8 +46,11 @@ export const IndexStatus = z.object({
   /** Chunks still waiting for an embedding. */
   embedBacklog: z.number().int().nonnegative(),
   embedder: z.string().nullable(),
-  /** Embedding state: running, idle, paused (budget), unavailable (embedder unreachable), none. */
-  embedState: z.enum(['idle', 'running', 'paused', 'unavailable', 'stopped', 'none']),
+  /**
+   * Embedding state: running, idle, paused (budget), unavailable (embedder unreachable), none;
+   * building: the vector index is being built (once per index), and searches wait for it.
+   */
+  embedState: z.enum(['idle', 'running', 'paused', 'unavailable', 'stopped', 'none', 'building']),
   paused: z.boolean(),
   /** Why paused / unavailable / in error, for the status bar tooltip. */
   reason: z.string().optional(),

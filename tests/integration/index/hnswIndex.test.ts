@@ -49,12 +49,21 @@ describe('an index past the HNSW size builds the index and searches it (real PGl
   })
 
   it('builds HNSW once the backlog drains; its nearest texts are the exact ones; verify is clean', async () => {
-    const idx = await WorkspaceIndex.open({ root, dbDir: null, embedder: new CodeHashEmbedder() })
+    const states: string[] = []
+    const idx = await WorkspaceIndex.open({
+      root,
+      dbDir: null,
+      embedder: new CodeHashEmbedder(),
+      onEmbedState: (s) => states.push(s.status),
+    })
     try {
       const scan = await idx.fullScan()
       expect(scan.indexed).toBe(FILES)
       const drained = await idx.waitForEmbeddings()
       expect(drained?.status).toBe('idle')
+      // The status said so while the build held the store (searches wait for it), then idle.
+      expect(states.lastIndexOf('building')).toBeGreaterThan(states.lastIndexOf('running'))
+      expect(states.at(-1)).toBe('idle')
       // The backlog is empty and the vectors are many: the index was built, nothing is pending.
       expect(await idx.store.call('vecNeedsIndex', {})).toBe(false)
       const st = await idx.stats()

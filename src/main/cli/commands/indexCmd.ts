@@ -81,6 +81,7 @@ export const indexCommand: Command = {
       },
       onEmbedState: (s) => {
         if (s.status === 'unavailable') bar.update(`embeddings unavailable: ${s.reason ?? ''}`)
+        else if (s.status === 'building') bar.update('building the vector index…')
       },
     }).catch(disposing(routing))
     const idx = await opening.catch(storeTrouble(dbDir))

@@ -13,11 +13,14 @@ export interface EmbedQueueStore {
 
 /** Most texts moved between store and embedder per round (one read, one write transaction). */
 const STORE_BATCH = 512
+/** How long the vector index upkeep may take before the status says it is building one. */
+const BUILD_NOTICE_MS = 400
 /** Recently opened files kept at the front of the backlog. */
 const MAX_PRIORITY = 16
 
 export interface EmbedQueueState {
-  status: 'idle' | 'running' | 'paused' | 'unavailable' | 'stopped'
+  /** building: the vector index is being built (it holds the store: searches wait). */
+  status: 'idle' | 'running' | 'paused' | 'unavailable' | 'stopped' | 'building'
   /** Why it is paused or unavailable, for the status bar. */
   reason?: string
   /** Texts embedded since start. */
@@ -202,7 +205,14 @@ export class EmbedQueue implements BudgetConsumer {
       if (batch.length === 0) {
         if (this.sinceMaintenance > 0) {
           this.sinceMaintenance = 0
-          await this.store.call('maintainVectorIndex', {})
+          // A build holds the store for seconds to minutes (searches wait): said once the call
+          // outlasts the check that finds nothing to build, which answers in milliseconds.
+          const saying = setTimeout(() => this.set('building'), BUILD_NOTICE_MS)
+          try {
+            await this.store.call('maintainVectorIndex', {})
+          } finally {
+            clearTimeout(saying)
+          }
         }
         this.set('idle')
         for (const w of this.drainWaiters.splice(0)) w.resolve(this.state)

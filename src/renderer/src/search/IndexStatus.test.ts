@@ -31,6 +31,12 @@ describe('describeIndexStatus', () => {
     expect(d.tone).toBe('warning')
     expect(d.title).toContain('ollama down')
   })
+  it('says the vector index is being built, and that searches wait for it', () => {
+    const d = describeIndexStatus({ ...base, embedState: 'building' })
+    expect(d.text).toContain('building vector index')
+    expect(d.tone).toBe('busy')
+    expect(d.title).toContain('searches wait')
+  })
   it('counts in the singular for one', () => {
     expect(describeIndexStatus({ ...base, files: 1, chunks: 1 }).text).toBe('1 file · 1 chunk')
   })

@@ -38,6 +38,12 @@ export function describeIndexStatus(s: Status): {
   if (s.state === 'indexing' && s.progress) {
     return { text: `Indexing ${n(s.progress.done)}/${n(s.progress.total)}`, title, tone: 'busy' }
   }
+  if (s.embedState === 'building')
+    return {
+      text: `${counts} · building vector index…`,
+      title: `${title}\nThe vector index is built once per index; searches wait until it is done.`,
+      tone: 'busy',
+    }
   if (s.embedState === 'unavailable')
     return { text: `${counts} · embeddings unavailable`, title, tone: 'warning' }
   return { text: `${counts}${backlog}`, title, tone: backlog ? 'busy' : 'normal' }
