@@ -59,8 +59,11 @@ export function useListNavigation(
   setIndex: (i: number | ((i: number) => number)) => void
   onKeyDown: (e: KeyboardEvent<HTMLElement>) => void
 } {
-  const [index, setIndex] = useState(0)
+  const [selected, setIndex] = useState(0)
   const last = Math.max(0, count - 1)
+  // A list that just shrank (typing narrowed it) can hold a row number past its end until its
+  // owner's reset lands, which an Enter typed at once can beat: that row is the top one, not none.
+  const index = selected <= last ? selected : 0
   const onKeyDown = (e: KeyboardEvent<HTMLElement>): void => {
     const page = 10
     if (e.key === 'ArrowDown')
