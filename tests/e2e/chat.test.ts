@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { FakeOpenAi } from '../helpers/fakeOpenAi'
 import { retrySource } from '../helpers/retryFixture'
 import {
@@ -176,13 +176,7 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     await waitForEditor(page, 'src/colors.js', 'GRAY')
     const disk = join(served.workspace, 'src/colors.js')
     await page.locator('[data-testid="editor"] .view-lines').click()
-    await page.keyboard.press('Control+a')
-    await page.keyboard.press('Control+i')
-    const box = page.getByLabel('Edit instruction')
-    await box.fill('use six-digit colors')
-    await box.press('Enter')
-    const review = page.getByTestId('inline-edit-review')
-    await review.waitFor({ timeout: 30_000 })
+    const review = await inlineEditAll(page, 'use six-digit colors')
     const sent = lastPrompt(openai)
     expect(sent).toContain('Code to rewrite:\n```javascript\nexport const RED = "#f00"')
     expect(sent?.endsWith('Instruction: use six-digit colors')).toBe(true)
@@ -208,13 +202,7 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     const disk = join(served.workspace, 'src/colors.js')
     const before = await readFile(disk, 'utf8')
     await page.locator('[data-testid="editor"] .view-lines').click()
-    await page.keyboard.press('Control+a')
-    await page.keyboard.press('Control+i')
-    const box = page.getByLabel('Edit instruction')
-    await box.fill('use six-digit colors')
-    await box.press('Enter')
-    const review = page.getByTestId('inline-edit-review')
-    await review.waitFor({ timeout: 30_000 })
+    const review = await inlineEditAll(page, 'use six-digit colors')
     await review.getByRole('button', { name: 'Reject' }).click()
     await review.waitFor({ state: 'detached' })
     await expect.poll(() => waitText(page)).toContain('exportconstGRAY="#888"')
@@ -367,13 +355,7 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
     await page.keyboard.press('Control+End')
     await page.keyboard.type('// mine')
     await tab(page, 'src/colors.js').and(page.locator('[data-dirty="true"]')).waitFor()
-    await page.keyboard.press('Control+a')
-    await page.keyboard.press('Control+i')
-    const box = page.getByLabel('Edit instruction')
-    await box.fill('use six-digit colors')
-    await box.press('Enter')
-    const review = page.getByTestId('inline-edit-review')
-    await review.waitFor({ timeout: 30_000 })
+    const review = await inlineEditAll(page, 'use six-digit colors')
     const theirs = `${await readFile(disk, 'utf8')}export const TEAL = "#088"\n`
     await writeFile(disk, theirs)
     await page.locator('[data-testid="doc-banner"][data-kind="changedOnDisk"]').waitFor({ timeout: 15_000 })
@@ -400,6 +382,18 @@ describe.skipIf(SKIP_E2E)('chat panel in Chromium (hearth serve + OpenAI chat pr
 function lastPrompt(openai: FakeOpenAi): string {
   const chat = openai.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)
   return (chat?.body as { messages: { content: string }[] } | undefined)?.messages.at(-1)?.content ?? ''
+}
+
+/** Ctrl+I on the whole active file with `instruction`; resolves once the review shows. */
+async function inlineEditAll(page: Page, instruction: string): Promise<Locator> {
+  await page.keyboard.press('Control+a')
+  await page.keyboard.press('Control+i')
+  const box = page.getByLabel('Edit instruction')
+  await box.fill(instruction)
+  await box.press('Enter')
+  const review = page.getByTestId('inline-edit-review')
+  await review.waitFor({ timeout: 30_000 })
+  return review
 }
 
 /**

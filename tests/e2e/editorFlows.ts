@@ -47,3 +47,11 @@ export async function focusEditorEnd(page: Page): Promise<void> {
 export async function waitSaved(page: Page, path: string): Promise<void> {
   await tab(page, path).and(page.locator('[data-dirty="false"]')).waitFor({ timeout: 10_000 })
 }
+
+/** Runs a command from the palette (Ctrl+Shift+P) by typing `name` and pressing Enter. */
+export async function runCommand(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P')
+  const input = page.getByTestId('quickopen-input')
+  await input.pressSequentially(name)
+  await input.press('Enter')
+}

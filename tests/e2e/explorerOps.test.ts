@@ -14,7 +14,7 @@ import {
   tempDir,
   type ServedHearth,
 } from '../helpers/serve'
-import { focusEditorEnd, item, tab, waitForEditor, waitSaved } from './editorFlows'
+import { focusEditorEnd, item, runCommand, tab, waitForEditor, waitSaved } from './editorFlows'
 
 const POLL = { timeout: 20_000, interval: 100 }
 
@@ -186,18 +186,13 @@ describe.skipIf(SKIP_E2E)('explorer file operations in Chromium (hearth serve)',
   })
 
   it('the palette reveals the active file in the explorer and renames it', async () => {
-    await page.keyboard.press('Control+Shift+P')
-    const input = page.getByTestId('quickopen-input')
-    await input.pressSequentially('reveal active file')
-    await input.press('Enter')
+    await runCommand(page, 'reveal active file')
     await expect
       .poll(() => page.evaluate('document.activeElement?.getAttribute("data-testid")'))
       .toBe('explorer-tree')
     await expect(item(page, 'src/gamma.ts').getAttribute('aria-selected')).resolves.toBe('true')
 
-    await page.keyboard.press('Control+Shift+P')
-    await input.pressSequentially('rename active file')
-    await input.press('Enter')
+    await runCommand(page, 'rename active file')
     await nameInput().waitFor()
     await nameInput().fill('delta.ts')
     await nameInput().press('Enter')

@@ -15,7 +15,7 @@ import {
   tempDir,
   type ServedHearth,
 } from '../helpers/serve'
-import { item, waitForEditor } from './editorFlows'
+import { item, runCommand, waitForEditor } from './editorFlows'
 import { testModel } from '../helpers/testModels'
 
 if (SKIP_E2E) console.warn('e2e: HEARTH_SKIP_E2E=1, browser tests skipped')
@@ -211,10 +211,7 @@ describe.skipIf(SKIP_E2E)('first run in Chromium: getting started to ghost text'
   })
 
   it('the palette reopens the page; Escape leaves it for the editor', async () => {
-    await page.keyboard.press('Control+Shift+P')
-    const input = page.getByTestId('quickopen-input')
-    await input.pressSequentially('getting started')
-    await input.press('Enter')
+    await runCommand(page, 'getting started')
     const gs = page.getByTestId('getting-started')
     await gs.waitFor({ timeout: 10_000 })
     // Set up already: the page says completions work instead of offering the download first.
