@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CodeHashEmbedder } from '../../../src/main/core/inference/codeHashEmbedder'
 import { chunkFile } from '../../../src/main/core/index/chunker'
 import { embedText } from '../../../src/main/core/index/store/indexDb'
-import { HNSW_FROM_ROWS } from '../../../src/main/core/index/store/vectorDb'
+import { INDEX_FROM_ROWS } from '../../../src/main/core/index/store/vectorDb'
 import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
 
-// One chunk per file, each text its own: just over the size from which vectors get an HNSW index.
-const FILES = HNSW_FROM_ROWS + 100
+// One chunk per file, each text its own: just over the size from which vectors get an index.
+const FILES = INDEX_FROM_ROWS + 100
 const SYL = ['ka', 'lo', 'mi', 'nu', 'pe', 'ri', 'so', 'ta', 'vu', 'ze', 'bo', 'di', 'fa', 'gu', 'he', 'jo']
 // Three made-up words per file, so that queries made of them have distinct nearest texts.
 const word = (i: number, k: number): string =>
@@ -30,7 +30,7 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return dot / (Math.sqrt(na * nb) || 1)
 }
 
-describe('an index past the HNSW size builds the index and searches it (real PGlite, real embedder)', () => {
+describe('an index past the vector index size builds the index and searches it (real PGlite, real embedder)', () => {
   let root: string
 
   beforeAll(async () => {
@@ -48,7 +48,7 @@ describe('an index past the HNSW size builds the index and searches it (real PGl
     await rm(root, { recursive: true, force: true })
   })
 
-  it('builds HNSW once the backlog drains; its nearest texts are the exact ones; verify is clean', async () => {
+  it('builds the vector index once the backlog drains; its nearest texts are the exact ones; verify is clean', async () => {
     const states: string[] = []
     const idx = await WorkspaceIndex.open({
       root,
@@ -61,7 +61,7 @@ describe('an index past the HNSW size builds the index and searches it (real PGl
       expect(scan.indexed).toBe(FILES)
       const drained = await idx.waitForEmbeddings()
       expect(drained?.status).toBe('idle')
-      // The status said so while the build held the store (searches wait for it), then idle.
+      // The status said so while the build ran (searches answer from full text meanwhile), then idle.
       expect(states.lastIndexOf('building')).toBeGreaterThan(states.lastIndexOf('running'))
       expect(states.at(-1)).toBe('idle')
       // The backlog is empty and the vectors are many: the index was built, nothing is pending.
@@ -69,7 +69,7 @@ describe('an index past the HNSW size builds the index and searches it (real PGl
       const st = await idx.stats()
       expect(st.pending).toBe(0)
       expect(st.vectorIndexBuilding).toBeFalsy()
-      // HNSW is approximate: its nearest text must be the exact one (computed here from the same
+      // IVFFlat is approximate: its nearest text must be the exact one (computed here from the same
       // embedder over the same texts) for nearly every query.
       const emb = new CodeHashEmbedder()
       const chunks = Array.from({ length: FILES }, (_, i) => {
@@ -107,6 +107,6 @@ describe('an index past the HNSW size builds the index and searches it (real PGl
     } finally {
       await idx.close()
     }
-    // 5,000 files embedded and an HNSW build: well past the default 30 s on a loaded machine.
+    // 5,000 files embedded and an index build: well past the default 30 s on a loaded machine.
   }, 180_000)
 })

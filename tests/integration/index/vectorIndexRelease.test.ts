@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import type { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
-import { HNSW_FROM_ROWS } from '../../../src/main/core/index/store/vectorDb'
+import { INDEX_FROM_ROWS } from '../../../src/main/core/index/store/vectorDb'
+import { IVF_STEP_ROWS } from '../../../src/main/core/index/store/vectorSteps'
 
 // White box: which PGlite instance the index's database runs on (a restart replaces it).
 const pgOf = (d: IndexDb): PGlite => (d as unknown as { db: PGlite }).db
@@ -14,11 +15,13 @@ const vec = (i: number, dims: number): number[] =>
   Array.from({ length: dims }, (_, k) => Math.sin(i * 12.9898 + k * 78.233) + (k === i % dims ? 2 : 0))
 
 /**
- * After the HNSW build (maintenance_work_mem up to 512 MB of WASM heap, which never shrinks) the
- * index's database restarts on disk, so an idle index does not keep the build's memory; the index
- * and the vectors are all there after it, and after a reopen (real PGlite on disk).
+ * The vector index is built in steps (searches are answered in between). A build stopped part way
+ * (the process closed or killed between steps) reopens with every vector found, and the next
+ * upkeep goes on from there. After the last step the index's database restarts on disk, so an idle
+ * index does not keep the build's memory (a WASM heap never shrinks); the index and the vectors are
+ * all there after it, and after a reopen (real PGlite on disk).
  */
-describe('the index database lets go of the HNSW build memory', () => {
+describe('the vector index is built in steps, survives a stop part way, and lets go of the build memory', () => {
   let dir: string
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hearth-vecrelease-'))
@@ -32,7 +35,7 @@ describe('the index database lets go of the HNSW build memory', () => {
     let { db: idx } = await IndexDb.open(dir)
     await idx.setEmbedder('test-embedder', dims)
     let db = idx.vectors
-    const items = Array.from({ length: HNSW_FROM_ROWS + 50 }, (_, i) => ({
+    const items = Array.from({ length: INDEX_FROM_ROWS + 50 }, (_, i) => ({
       hash: `h${i}`,
       vector: vec(i, dims),
     }))
@@ -40,9 +43,25 @@ describe('the index database lets go of the HNSW build memory', () => {
     expect(await db.needsIndex()).toBe(true)
     const exact = (await db.nearest(vec(77, dims), 3)).map((h) => h.hash)
     expect(exact[0]).toBe('h77')
+    // Two steps (create over a sample, one move), then the database closes mid-build.
+    for (let i = 0; i < 2; i++) expect((await db.maintainStep()).more).toBe(true)
+    await idx.close()
+    ;({ db: idx } = await IndexDb.open(dir))
+    db = idx.vectors
+    // Half built: the index and the tail together still find the exact nearest vectors.
+    expect(await db.needsIndex()).toBe(true)
+    expect((await db.nearest(vec(77, dims), 3)).map((h) => h.hash)).toEqual(exact)
     const before = pgOf(idx)
-    const r = await db.maintainIndex()
+    let steps = 0
+    let r = await db.maintainStep()
+    for (; r.more; steps++) {
+      // Postgres restarts only after the last step.
+      expect(pgOf(idx)).toBe(before)
+      r = await db.maintainStep()
+    }
     expect(r.built).toBe(true)
+    // Each step moves at most IVF_STEP_ROWS rows: the rest of the build took several.
+    expect(steps).toBeGreaterThanOrEqual(Math.floor(items.length / IVF_STEP_ROWS) - 1)
     // A new Postgres instance (the old one and its heap are gone), with the index in place.
     expect(pgOf(idx)).not.toBe(before)
     expect(before.closed).toBe(true)

@@ -121,12 +121,12 @@ export class IndexDb {
   /**
    * Sizes Postgres' buffer cache to what searches read (PgCache): the GIN index, the lookup
    * indexes, the vector index, and a share of the chunk and vector rows. `release`: restart
-   * anyway (after an HNSW build, to give back its memory).
+   * anyway (after a vector index build, to give back its memory).
    */
   private async fitCache(release = false): Promise<void> {
     this.db = await this.cache.fit(
       this.db,
-      ['chunks_tsv', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey', 'embeddings_hnsw', 'embeddings_pkey'],
+      ['chunks_tsv', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey', 'embeddings_pkey', ...(this.vectors?.indexNames() ?? [])],
       ['chunks', 'embeddings'],
       release,
     )

@@ -213,16 +213,23 @@ export class IndexStore {
   }
 
   /**
-   * Builds the HNSW index when the vectors are complete and many (VectorDb.maintainIndex). The
-   * build holds the worker (≈15 s at 8k vectors): stats say so meanwhile (`building`).
+   * Builds or grows the vector index when the vectors are complete and many
+   * (VectorDb.maintainStep), one short step per worker call: searches queued meanwhile are
+   * answered between steps (the worker takes a search's queries first). While it runs, stats say
+   * so (`building`) and searches answer from full text (the index is not whole yet).
    */
   private async maintainVectorIndex(): Promise<OpResult<'maintainVectorIndex'>> {
     const st = await this.stats()
     if (!st.embedder || st.pending > 0 || !(await this.db.call('vecNeedsIndex', {})))
       return { built: false, ms: 0 }
     this.building = true
+    let ms = 0
     try {
-      return await this.db.call('vecMaintain', {})
+      for (;;) {
+        const r = await this.db.call('vecMaintain', {})
+        ms += r.ms
+        if (!r.more) return { built: r.built, ms }
+      }
     } finally {
       this.building = false
     }

@@ -157,4 +157,17 @@ export const MIGRATIONS: Migration[] = [
       `DELETE FROM meta WHERE key IN ('vector_epoch', 'embedder')`,
     ],
   },
+  {
+    version: 8,
+    statements: [
+      // The vector index is IVFFlat built in steps (vectorSteps.ts): a row is in the index of its
+      // generation, 0 for none yet (scanned exactly). A constant default adds the column without
+      // rewriting the table. The HNSW index (one build statement that held every search) goes;
+      // the next upkeep builds the new one in steps.
+      `DROP INDEX IF EXISTS embeddings_hnsw`,
+      `ALTER TABLE embeddings ADD COLUMN ivf_gen int NOT NULL DEFAULT 0`,
+      // Finds the rows a build step moves (the tail, an older generation), and counts rows per embedder.
+      `CREATE INDEX embeddings_gen ON embeddings (embedder, ivf_gen)`,
+    ],
+  },
 ]

@@ -12,7 +12,7 @@ export function makeVectorApi(need: () => IndexDb, mended: <R>(f: (d: IndexDb) =
     vecPut: (a: { items: { hash: string; vector: number[] }[] }) => mended((d) => d.vectors.put(a.items)),
     vecNearest: (a: { vector: number[]; k: number }) => mended((d) => d.vectors.nearest(a.vector, a.k)),
     vecNeedsIndex: () => need().vectors.needsIndex(),
-    vecMaintain: () => need().vectors.maintainIndex(),
+    vecMaintain: () => need().vectors.maintainStep(),
     vecRows: () => need().vectors.rows(),
     vecMissing: (a: { hashes: string[] }) => mended((d) => d.vectors.missing(a.hashes)),
   }

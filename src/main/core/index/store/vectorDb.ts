@@ -2,21 +2,29 @@ import { randomUUID } from 'node:crypto'
 import type { PGlite } from '@electric-sql/pglite'
 import { checkpointIfDue, count, getMeta, setMeta } from './pgInstance'
 import type { VectorState } from './storeTypes'
+import {
+  createGen,
+  dropIvf,
+  ivfIndexName,
+  loadIvf,
+  moveStep,
+  nearestSql,
+  nextStep,
+  setProbes,
+  type IvfState,
+} from './vectorSteps'
 
 /**
- * Vector search is an exact scan up to this many vectors, then HNSW. Measured here (bench/
- * vectorIndex.ts, docs/BENCHMARKS.md "## Index"): an exact scan is fine at a few thousand rows but
- * ~0.5-1 s at 100k; halfvec was no faster in WASM; bit-quantised scan + re-rank ≈50-90 ms at 100k
- * with poor recall; HNSW answers in a few ms but makes every insert ~17× slower. So: no index while
- * small, and HNSW built in one pass (much cheaper than row by row) once the backlog has drained.
- * From 5,000: at 8k vectors the exact scan (12.8 ms p50 in the bench, 17.9 ms in a real index) was
- * slower than the full-text query and so the whole hybrid search's critical path; HNSW there
- * answers in 3.4 ms and builds in 15 s.
+ * Vector search is an exact scan up to INDEX_FROM_ROWS vectors, then an IVFFlat index built in
+ * short steps (vectorSteps.ts). Measured before (bench/vectorIndex.ts): an exact scan is fine at a
+ * few thousand rows but ~0.5-1 s at 100k; halfvec was no faster in WASM; bit-quantised scan +
+ * re-rank ≈50-90 ms at 100k with poor recall; per-row HNSW inserts ~17× slower than a bulk build.
+ * HNSW itself answered fastest but its bulk build is one statement that held the store worker (and
+ * every search) for ≈30 s on a 10k-file tree; the options side by side: bench/vectorOptions.ts.
  */
-export const HNSW_FROM_ROWS = 5_000
-
-/** The partial HNSW index over the current embedder's rows of `embeddings`. */
-const HNSW = 'embeddings_hnsw'
+export { INDEX_FROM_ROWS } from './vectorSteps'
+/** The former name (the index was HNSW), still read by bench/index.ts. */
+export { INDEX_FROM_ROWS as HNSW_FROM_ROWS } from './vectorSteps'
 
 /**
  * What the vector side needs of the database it shares with the full-text tables (IndexDb owns
@@ -25,7 +33,7 @@ const HNSW = 'embeddings_hnsw'
  */
 export interface VectorHost {
   pg(): PGlite
-  /** Re-sizes the buffer cache and restarts Postgres (PgCache.fit with `release`). */
+  /** Re-sizes the buffer cache and restarts Postgres (PgCache.fit with `release`): after a build. */
   release(): Promise<void>
 }
 
@@ -45,8 +53,10 @@ export interface VectorHost {
  */
 export class VectorDb {
   private state: VectorState = { epoch: '', embedder: null }
-  /** Whether the HNSW index over the current embedder's rows exists. */
-  private indexed = false
+  /** The vector index over the current embedder's rows (null: none yet). */
+  private ivf: IvfState | null = null
+  /** The last build step moved rows: a VACUUM is the next step (only known here; see nextStep). */
+  private vacuumDue = false
 
   private constructor(private readonly host: VectorHost) {}
 
@@ -64,7 +74,7 @@ export class VectorDb {
     }
     const emb = await getMeta(db, 'vectors_embedder')
     v.state = { epoch, embedder: emb ? (JSON.parse(emb) as VectorState['embedder']) : null }
-    v.indexed = (await count(db, `SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = '${HNSW}'`)) > 0
+    v.ivf = await loadIvf(db)
     return v
   }
 
@@ -88,19 +98,20 @@ export class VectorDb {
   /**
    * Chooses the embedder whose vectors searches use. A different id or dimension starts a new epoch
    * (the backlog queues every text again; those with a vector of this embedder already are found in
-   * `embeddings`, fromCache) and drops the previous embedder's HNSW index.
+   * `embeddings`, fromCache) and drops the previous embedder's vector index.
    */
   async setEmbedder(id: string, dimensions: number): Promise<VectorState> {
     const cur = this.state.embedder
     if (cur && cur.id === id && cur.dimensions === dimensions) return this.state
     const next: VectorState = { epoch: randomUUID(), embedder: { id, dimensions } }
     await this.db.transaction(async (tx) => {
-      await tx.query(`DROP INDEX IF EXISTS ${HNSW}`)
+      await dropIvf(tx, this.ivf)
       await setMeta(tx, 'vectors_embedder', JSON.stringify(next.embedder))
       await setMeta(tx, 'vectors_epoch', next.epoch)
     })
     this.state = next
-    this.indexed = false
+    this.ivf = null
+    this.vacuumDue = false
     return next
   }
 
@@ -127,72 +138,73 @@ export class VectorDb {
     const good = items.filter((i) => i.vector.length === emb.dimensions && storable(i.vector))
     if (good.length === 0) return []
     const hashes = good.map((i) => i.hash)
+    // Into the newest index generation when there is one (an IVFFlat insert is one list lookup),
+    // else the tail that the next build takes in.
+    const gen = this.ivf?.live.at(-1)?.gen ?? 0
     await this.db.query(
-      `INSERT INTO embeddings (hash, embedder, embedding)
-       SELECT h, $1, v::vector FROM unnest($2::text[], $3::text[]) AS u(h, v)
-       ON CONFLICT (hash, embedder) DO UPDATE SET embedding = EXCLUDED.embedding`,
-      [key, hashes, good.map((i) => vectorLiteral(i.vector))],
+      `INSERT INTO embeddings (hash, embedder, embedding, ivf_gen)
+       SELECT h, $1, v::vector, $4 FROM unnest($2::text[], $3::text[]) AS u(h, v)
+       ON CONFLICT (hash, embedder) DO UPDATE SET embedding = EXCLUDED.embedding, ivf_gen = EXCLUDED.ivf_gen`,
+      [key, hashes, good.map((i) => vectorLiteral(i.vector)), gen],
     )
     await checkpointIfDue(this.db)
     return hashes
   }
 
   /**
-   * The `k` nearest chunk texts by cosine distance (HNSW once built, else an exact scan). The
-   * embedder is written into the query, not passed as a parameter, and the vectors cast to its
-   * dimensions: that is the shape the partial HNSW index is declared with, so the planner uses it.
+   * The `k` nearest chunk texts by cosine distance: through the vector index where it covers the
+   * rows, exactly where it does not yet (nearestSql). The vectors are cast to the embedder's
+   * dimensions: that is the shape the partial index is declared with, so the planner uses it.
    */
   async nearest(vector: number[], k: number): Promise<{ hash: string; d: number }[]> {
     const emb = this.state.embedder
     const key = this.key()
     if (!emb || !key || vector.length !== emb.dimensions) return []
-    const dims = Math.trunc(emb.dimensions)
-    const r = await this.db.query<{ hash: string; d: number }>(
-      `SELECT hash, embedding::vector(${dims}) <=> $1::vector(${dims}) AS d FROM embeddings
-       WHERE embedder = ${sqlText(key)} ORDER BY d LIMIT ${Math.trunc(k)}`,
-      [vectorLiteral(vector)],
-    )
+    await setProbes(this.db, this.ivf)
+    const r = await this.db.query<{ hash: string; d: number }>(nearestSql(this.ivf, key, emb.dimensions, k), [
+      vectorLiteral(vector),
+    ])
     return r.rows
   }
 
   /**
-   * Builds the HNSW index once the current embedder has enough vectors (the caller knows the
-   * backlog is empty: a bulk build is far cheaper than HNSW maintenance per insert during the
-   * initial fill). A partial index over this embedder's rows, on the vectors cast to its
-   * dimensions (the column itself holds every embedder's). Blocks the store worker while it runs:
-   * ≈15 s at 8k vectors here, ≈40 s at 20k; searches wait for it (IndexStore says so).
+   * One step of vector index upkeep (vectorSteps.ts), each ≈a second or less, so that the store
+   * worker answers the searches queued meanwhile before the next. The caller calls again while
+   * `more`, and only once the backlog is empty (the initial fill goes into the tail, scanned
+   * exactly, and the index is built over all of it). After the last step Postgres is restarted to
+   * give back the memory the build grew (a WASM heap never shrinks).
    */
-  async maintainIndex(): Promise<{ built: boolean; ms: number }> {
+  async maintainStep(): Promise<{ built: boolean; ms: number; more: boolean }> {
     const emb = this.state.embedder
     const key = this.key()
-    if (!emb || !key || !(await this.needsIndex())) return { built: false, ms: 0 }
+    if (!emb || !key) return { built: false, ms: 0, more: false }
     const t0 = performance.now()
-    await this.db.query(`SET maintenance_work_mem = '512MB'`)
-    try {
-      await this.db.query(
-        `CREATE INDEX ${HNSW} ON embeddings USING hnsw ((embedding::vector(${Math.trunc(emb.dimensions)})) vector_cosine_ops)
-         WHERE embedder = ${sqlText(key)}`,
-      )
-    } finally {
-      await this.db.query('RESET maintenance_work_mem')
+    const step = nextStep(this.ivf, await this.rows(), this.vacuumDue)
+    if (step === 'none') return { built: false, ms: 0, more: false }
+    if (step === 'create') this.ivf = await createGen(this.db, this.ivf, key, await this.rows(), emb.dimensions)
+    else if (step === 'move' && this.ivf) {
+      const r = await moveStep(this.db, this.ivf)
+      this.ivf = r.state
+      this.vacuumDue = this.ivf.complete
+    } else if (step === 'vacuum') {
+      this.vacuumDue = false
+      await this.db.query('VACUUM embeddings')
     }
-    this.indexed = true
-    const ms = Math.round(performance.now() - t0)
     await checkpointIfDue(this.db)
-    // The graph is most of what a vector search reads. Restarted in any case: the build's memory
-    // (up to maintenance_work_mem) would otherwise stay resident while the index is open.
-    await this.host.release()
-    return { built: true, ms }
+    const more = nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
+    if (!more) await this.host.release()
+    return { built: !more, ms: Math.round(performance.now() - t0), more }
   }
 
-  /** Whether maintainIndex would build (it blocks the store for seconds to minutes: callers say so first). */
+  /** Whether maintainStep has a step to take (callers say the index is being built first). */
   async needsIndex(): Promise<boolean> {
-    const key = this.key()
-    if (!key || this.indexed) return false
-    return (
-      (await count(this.db, 'SELECT count(*)::int AS n FROM embeddings WHERE embedder = $1', [key])) >=
-      HNSW_FROM_ROWS
-    )
+    if (!this.key()) return false
+    return nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
+  }
+
+  /** The names of the vector index's parts (the buffer cache is sized to what searches read). */
+  indexNames(): string[] {
+    return (this.ivf?.live ?? []).map((g) => ivfIndexName(g.gen))
   }
 
   /** How many of `hashes` have no vector of the current embedder (verify). */
@@ -209,11 +221,6 @@ export class VectorDb {
     if (!key) return Promise.resolve(0)
     return count(this.db, 'SELECT count(*)::int AS n FROM embeddings WHERE embedder = $1', [key])
   }
-}
-
-/** A text as an SQL literal (an embedder id is ours, but may hold a quote). */
-function sqlText(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`
 }
 
 /**

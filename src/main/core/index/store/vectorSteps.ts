@@ -1,0 +1,181 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite'
+import { getMeta, setMeta } from './pgInstance'
+
+/**
+ * The vector index of `embeddings`, built in short steps so that the store worker answers searches
+ * in between (one PGlite, one thread: a single CREATE INDEX held every query for its whole length,
+ * ≈30 s on a 10k-file tree, minutes at 100k chunks).
+ *
+ * IVFFlat (pgvector), not HNSW: bench/vectorOptions.ts on real chunks (docs/BENCHMARKS.md,
+ * "Index"): HNSW can only be built in one statement (or row by row, far slower), while an IVFFlat
+ * index learns its lists from the rows present when it is created and takes further rows cheaply
+ * (each goes to its nearest list). So a build is: one step that marks a sample of rows and creates
+ * the index over them (k-means on the sample only), then steps that each move IVF_STEP_ROWS more
+ * rows into it, then VACUUM. Rows join the index by their `ivf_gen` column (the index is partial:
+ * this embedder, this generation); the rows no index covers yet (`ivf_gen` 0, the tail) are
+ * scanned exactly by every query, so a half-built index answers with every row.
+ *
+ * Lists are fixed when an index is created: once the rows have grown so that the right number of
+ * lists has doubled (≈4× the rows), a new generation is built the same way while the old one still
+ * serves, and the old index is dropped once every row has moved. Each step is one transaction
+ * (a kill mid-build reopens as a consistent half-built index, and the next upkeep goes on from there).
+ */
+
+/** From this many vectors an index pays for itself (an exact scan of 8k took longer than the full-text query). */
+export const INDEX_FROM_ROWS = 5_000
+
+/** Rows moved into the index per step: each step ≈0.3-0.6 s on a loaded 2-core machine. */
+export const IVF_STEP_ROWS = 2_000
+
+/** Lists of an index over `rows` vectors: √rows keeps the lists scanned and the list lengths balanced. */
+export function ivfLists(rows: number): number {
+  return Math.max(16, Math.round(Math.sqrt(rows)))
+}
+
+/** Lists a query reads: chosen with bench/vectorOptions.ts for recall at least HNSW's (ef_search 100). */
+export function ivfProbes(lists: number): number {
+  return Math.max(4, Math.ceil(Math.sqrt(lists)))
+}
+
+/**
+ * The rows an index is created over (its k-means sample). pgvector takes up to 50 per list; 20
+ * per list kept the creating step near a second at 100k vectors with the same recall.
+ */
+export function ivfSample(lists: number): number {
+  return lists * 20
+}
+
+/** One index generation: `embeddings_ivf_<gen>` over the rows whose ivf_gen is gen. */
+export interface IvfGen {
+  gen: number
+  lists: number
+}
+
+/** What the vector index is, saved in meta with the index changes (one transaction each). */
+export interface IvfState {
+  /** The embedder key the generations index (setEmbedder drops them). */
+  key: string
+  /** Oldest first; the newest is where new vectors go. At most two (during a rebuild). */
+  live: IvfGen[]
+  /** Whether every row of `key` is in the newest generation (nothing left to move). */
+  complete: boolean
+}
+
+const STATE = 'vectors_ivf'
+/** The next generation number, never reused (rows of another embedder keep theirs). */
+const NEXT = 'vectors_ivf_next'
+
+export const ivfIndexName = (gen: number): string => `embeddings_ivf_${Math.trunc(gen)}`
+
+export async function loadIvf(db: PGlite): Promise<IvfState | null> {
+  const s = await getMeta(db, STATE)
+  return s ? (JSON.parse(s) as IvfState) : null
+}
+
+/** Drops every generation's index (a new embedder, or a state that is not this key's). */
+export async function dropIvf(tx: Transaction, state: IvfState | null): Promise<void> {
+  for (const g of state?.live ?? []) await tx.query(`DROP INDEX IF EXISTS ${ivfIndexName(g.gen)}`)
+  await tx.query(`DELETE FROM meta WHERE key = '${STATE}'`)
+}
+
+/** A text as an SQL literal (an embedder id is ours, but may hold a quote). */
+export function sqlText(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`
+}
+
+export type IvfStep = 'create' | 'move' | 'vacuum' | 'none'
+
+/**
+ * The next upkeep step for `rows` vectors of `key`, or 'none'. 'vacuum' follows the last move (the
+ * moves left one dead row version each) and is only known in memory: after a crash it is skipped,
+ * which costs space, not answers.
+ */
+export function nextStep(state: IvfState | null, rows: number, vacuumDue: boolean): IvfStep {
+  if (vacuumDue) return 'vacuum'
+  if (!state || state.live.length === 0) return rows >= INDEX_FROM_ROWS ? 'create' : 'none'
+  if (!state.complete) return 'move'
+  const newest = state.live[state.live.length - 1]
+  return newest && ivfLists(rows) >= 2 * newest.lists ? 'create' : 'none'
+}
+
+/**
+ * Creates a new generation over a sample of the rows (one transaction): the sample is the rows
+ * with the lowest content hashes (a hash order is a random order), read through the primary key.
+ */
+export async function createGen(db: PGlite, state: IvfState | null, key: string, rows: number, dims: number) {
+  const lists = ivfLists(rows)
+  return db.transaction(async (tx) => {
+    const gen = Number((await getMeta(tx, NEXT)) ?? '1')
+    await setMeta(tx, NEXT, String(gen + 1))
+    // The first generation of this embedder's life: rows an earlier life indexed (the vectors are
+    // also a cache) start in the tail like the rest, or no step would ever move them.
+    if (!state?.live.length)
+      await tx.query(`UPDATE embeddings SET ivf_gen = 0 WHERE embedder = ${sqlText(key)} AND ivf_gen <> 0`)
+    await tx.query(
+      `UPDATE embeddings SET ivf_gen = ${gen} WHERE embedder = ${sqlText(key)} AND hash IN
+         (SELECT hash FROM embeddings WHERE embedder = ${sqlText(key)} ORDER BY hash LIMIT ${ivfSample(lists)})`,
+    )
+    await tx.query(
+      `CREATE INDEX ${ivfIndexName(gen)} ON embeddings USING ivfflat ((embedding::vector(${Math.trunc(dims)})) vector_cosine_ops)
+       WITH (lists = ${lists}) WHERE embedder = ${sqlText(key)} AND ivf_gen = ${gen}`,
+    )
+    const next: IvfState = { key, live: [...(state?.live ?? []), { gen, lists }], complete: false }
+    await setMeta(tx, STATE, JSON.stringify(next))
+    return next
+  })
+}
+
+/**
+ * Moves up to IVF_STEP_ROWS rows into the newest generation: the tail first, then the older
+ * generation's rows. When none are left, the state says complete and the older index is dropped
+ * (same transaction). Returns the new state and whether rows were moved.
+ */
+export async function moveStep(db: PGlite, state: IvfState): Promise<{ state: IvfState; moved: number }> {
+  const newest = state.live[state.live.length - 1]
+  if (!newest) return { state, moved: 0 }
+  const key = sqlText(state.key)
+  return db.transaction(async (tx) => {
+    let moved = 0
+    for (const from of [0, ...state.live.slice(0, -1).map((g) => g.gen)]) {
+      const r = await tx.query(
+        `UPDATE embeddings SET ivf_gen = ${newest.gen} WHERE embedder = ${key} AND hash IN
+           (SELECT hash FROM embeddings WHERE embedder = ${key} AND ivf_gen = ${from} LIMIT ${IVF_STEP_ROWS - moved})`,
+      )
+      moved += r.affectedRows ?? 0
+      if (moved >= IVF_STEP_ROWS) return { state, moved }
+    }
+    for (const g of state.live.slice(0, -1)) await tx.query(`DROP INDEX IF EXISTS ${ivfIndexName(g.gen)}`)
+    const next: IvfState = { key: state.key, live: [newest], complete: true }
+    await setMeta(tx, STATE, JSON.stringify(next))
+    return { state: next, moved }
+  })
+}
+
+/** The probes setting each Postgres instance was given (a restart makes a new one). */
+const probesSet = new WeakMap<PGlite, number>()
+
+/** Sets ivfflat.probes for `state`'s lists on `db`, if it is not already. */
+export async function setProbes(db: PGlite, state: IvfState | null): Promise<void> {
+  const lists = Math.max(0, ...(state?.live ?? []).map((g) => g.lists))
+  if (lists === 0) return
+  const probes = ivfProbes(lists)
+  if (probesSet.get(db) === probes) return
+  await db.query(`SET ivfflat.probes = ${probes}`)
+  probesSet.set(db, probes)
+}
+
+/**
+ * The nearest-rows query: each generation through its index, the tail exactly, merged. Key and
+ * generations are written into the text (not parameters) so the planner matches the partial indexes.
+ */
+export function nearestSql(state: IvfState | null, key: string, dims: number, k: number): string {
+  const d = Math.trunc(dims)
+  const part = (gen: number | null): string =>
+    `SELECT hash, embedding::vector(${d}) <=> $1::vector(${d}) AS d FROM embeddings
+     WHERE embedder = ${sqlText(key)}${gen === null ? '' : ` AND ivf_gen = ${gen}`} ORDER BY d LIMIT ${Math.trunc(k)}`
+  const gens = state?.key === key ? state.live.map((g) => g.gen) : []
+  // No index: every row is scanned, whatever generation an earlier life left it in.
+  if (gens.length === 0) return part(null)
+  const parts = [...gens, 0].map((g) => `(${part(g)})`)
+  return `SELECT hash, d FROM (${parts.join(' UNION ALL ')}) u ORDER BY d LIMIT ${Math.trunc(k)}`
+}
