@@ -1,5 +1,5 @@
 import { stem } from 'porter2'
-import { MAX_SEARCH_TOKEN, tokenWords } from '../text/identifiers'
+import { MAX_SEARCH_TOKEN, TOKEN_MEMO_LIMIT, tokenWords } from '../text/identifiers'
 import { SLICE_HASH_SEED, SliceTable, sliceHashStep } from './sliceTable'
 
 /**
@@ -40,7 +40,7 @@ export function lexemeOf(word: string): string | null {
   let l = stemMemo.get(word)
   if (l === undefined) {
     l = /^[a-z]+$/.test(word) ? stem(word) : word
-    if (stemMemo.size > 200_000) stemMemo.clear()
+    if (stemMemo.size > TOKEN_MEMO_LIMIT) stemMemo.clear()
     stemMemo.set(word, l)
   }
   return l
@@ -64,7 +64,7 @@ export function tokenLexemes(tok: string): readonly string[] {
   let lexemes = tokenMemo.get(tok)
   if (!lexemes) {
     lexemes = tokenWords(tok).flatMap((w) => lexemeOf(w) ?? [])
-    if (tokenMemo.size > 200_000) tokenMemo.clear()
+    if (tokenMemo.size > TOKEN_MEMO_LIMIT) tokenMemo.clear()
     tokenMemo.set(tok, lexemes)
   }
   return lexemes
@@ -84,6 +84,8 @@ interface Lexeme {
 }
 
 const lexemes = new Map<string, Lexeme>()
+/** Lexemes kept between batches (a batch's own are never dropped mid-batch: see LexemeCollector). */
+const LEXEME_TABLE_LIMIT = 50_000
 
 function lexemeRef(text: string): Lexeme {
   let l = lexemes.get(text)
@@ -142,7 +144,7 @@ function scanTokens(text: string, visit: (lexemes: readonly Lexeme[]) => void): 
     if (e === undefined) {
       const tok = text.slice(start, i)
       e = { lexemes: tokenLexemes(tok).map(lexemeRef), seenIn: 0 }
-      if (tokenTable.size >= 200_000) tokenTable.clear()
+      if (tokenTable.size >= TOKEN_MEMO_LIMIT) tokenTable.clear()
       tokenTable.add(tok, h, e)
     }
     if (e.seenIn !== scan) {
@@ -184,7 +186,7 @@ export class LexemeCollector {
   constructor() {
     // The lexeme table is bounded between batches only: within one, each lexeme text must be one
     // object (two would each be counted for a chunk holding both). The token table refers to it.
-    if (lexemes.size > 500_000) {
+    if (lexemes.size > LEXEME_TABLE_LIMIT) {
       lexemes.clear()
       tokenTable.clear()
     }
