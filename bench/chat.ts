@@ -16,8 +16,12 @@
  *    lookup by prefix on the same index.
  *
  * usage: npx tsx --tsconfig tsconfig.node.json bench/chat.ts [--runs N] [--files N] [--skip-retrieval]
+ *        [--skip-overhead] [--index-dir DIR]
+ * `--index-dir`: the tree and its index are kept in DIR (made on the first run, reused after: the
+ * 90k-chunk index takes minutes to build). A reused index is opened anew, so its first asks still
+ * meet a cold buffer cache, as after the app opens a project.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -32,10 +36,17 @@ import { WorkspaceIndex } from '../src/main/core/index/workspaceIndex'
 import { RoutingServices } from '../src/main/core/router/routingServices'
 import { FakeOpenAi } from '../tests/helpers/fakeOpenAi'
 import { testModel } from '../tests/helpers/testModels'
+import { QUESTIONS, WARM_UP } from './chatQuestions'
 import { copyTree, realSources } from './realTree'
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string' }, files: { type: 'string' }, 'skip-retrieval': { type: 'boolean' } },
+  options: {
+    runs: { type: 'string' },
+    files: { type: 'string' },
+    'skip-retrieval': { type: 'boolean' },
+    'skip-overhead': { type: 'boolean' },
+    'index-dir': { type: 'string' },
+  },
 })
 const RUNS = Number(values.runs ?? 30)
 const FILES = Number(values.files ?? 20_000)
@@ -211,49 +222,14 @@ function summarise(hearth: Sample[], direct: Sample[]): Record<string, unknown> 
   }
 }
 
-const QUESTIONS = [
-  'how is a json configuration file parsed',
-  'where are http requests retried with a timeout',
-  'how do I deep clone an object',
-  'how are event listeners removed',
-  'how is a string converted to camel case',
-  'where is a module path resolved',
-  'how are semantic versions compared',
-  'how is html escaped',
-  'how are options merged with defaults',
-  'how is a directory walked recursively',
-  'how are file changes watched',
-  'how is an abort signal used to cancel a request',
-  'how is a glob pattern matched against a path',
-  'where are command line arguments parsed',
-  'how is a source map decoded',
-  'how are promises run with limited concurrency',
-  'how is a url query string built',
-  'how is a stream piped with backpressure',
-  'where are environment variables read',
-  'how is a temporary directory created',
-  'how is a yaml document loaded',
-  'how are colors written to the terminal',
-  'how is a date formatted',
-  'how is a base64 string decoded',
-  'how is a websocket message framed',
-  'how is a checksum computed for a file',
-  'how are errors wrapped with a cause',
-  'how is a file written atomically',
-  'how are regular expressions escaped',
-  'how is a syntax tree traversed by a visitor',
-]
-/** Not among the measured questions: they warm the code paths, not the pages the others need. */
-const WARM_UP = [
-  'what does this package export',
-  'how is the logger configured',
-  'where is the main entry point',
-]
-
 async function retrieval(): Promise<Record<string, unknown>> {
-  const root = mkdtempSync(join(tmpdir(), 'hearth-bench-chat-tree-'))
-  const dbDir = mkdtempSync(join(tmpdir(), 'hearth-bench-chat-db-'))
-  copyTree(realSources(FILES), root)
+  const kept = values['index-dir']
+  const root = kept ? join(kept, 'tree') : mkdtempSync(join(tmpdir(), 'hearth-bench-chat-tree-'))
+  const dbDir = kept ? join(kept, 'db') : mkdtempSync(join(tmpdir(), 'hearth-bench-chat-db-'))
+  if (!kept || !existsSync(root)) {
+    mkdirSync(root, { recursive: true })
+    copyTree(realSources(FILES), root)
+  }
   const idx = await WorkspaceIndex.open({ root, dbDir, embedder: new CodeHashEmbedder() })
   try {
     await idx.fullScan()
@@ -331,8 +307,10 @@ async function retrieval(): Promise<Record<string, unknown>> {
     }
   } finally {
     await idx.close()
-    rmSync(root, { recursive: true, force: true })
-    rmSync(dbDir, { recursive: true, force: true })
+    if (!kept) {
+      rmSync(root, { recursive: true, force: true })
+      rmSync(dbDir, { recursive: true, force: true })
+    }
   }
 }
 
@@ -340,7 +318,7 @@ const out = {
   bench: 'chat',
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '' },
   runs: RUNS,
-  overhead: { http: await overheadHttp(), embedded: await overheadEmbedded() },
+  ...(values['skip-overhead'] ? {} : { overhead: { http: await overheadHttp(), embedded: await overheadEmbedded() } }),
   ...(values['skip-retrieval'] ? {} : { retrieval: await retrieval() }),
 }
 process.stdout.write(`${JSON.stringify(out)}\n`)
