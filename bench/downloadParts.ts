@@ -4,9 +4,11 @@
  * its own process), runs rotating so no part always follows the same one.
  *
  * - curl: `curl -L -o` (its own process; CPU from /usr/bin/time);
- * - receive: the HttpClient's body, bytes dropped;
- * - receive+sha256: and hashed as they arrive;
- * - receive+sha256+write: and written by the PartialWriter (periodic flushes, no final fsync);
+ * - receive (node:http): the body through HttpClient.request, bytes dropped (the old path);
+ * - receive: the download's body reader (bulkGet: socket reads into one reused buffer), dropped;
+ * - receive+sha256: and hashed as they arrive, on the main thread;
+ * - receive+sha256+write: into the HashingWriter instead (hash on its worker thread, writes on
+ *   libuv's, periodic flushes, no final fsync);
  * - download: downloadHubFile (all of it: fsync, sha256 check, atomic move);
  * - fresh 64 KB buffers / one reused 64 KB buffer: no network, the memory side of the receive.
  *
@@ -24,7 +26,7 @@ import { join } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
 import { downloadHubFile } from '../src/main/core/models/download'
 import { requestHubFile } from '../src/main/core/models/hubRequest'
-import { PartialWriter } from '../src/main/core/models/partialWriter'
+import { HashingWriter } from '../src/main/core/models/hashingWriter'
 import { HttpClient } from '../src/main/core/net/httpClient'
 
 const { values } = parseArgs({ options: { mb: { type: 'string' }, runs: { type: 'string' } } })
@@ -57,18 +59,38 @@ const url = new URL(`${hubUrl}/bench/big-GGUF/resolve/main/big.gguf`)
 const http = new HttpClient()
 let curlCpu = 0
 
+/** The body through node:http (HttpClient.request), bytes dropped: what the download used before. */
+async function receiveNodeHttp(): Promise<void> {
+  let res = await http.request(url, { label: 'bench' })
+  while (res.status === 302) {
+    res.discard()
+    res = await http.request(new URL(String(res.headers.location), url), { label: 'bench' })
+  }
+  for await (const chunk of res.body) void chunk
+}
+
 async function receive(dir: string, hash: boolean, write: boolean): Promise<void> {
   const { response } = await requestHubFile(http, url, { offset: 0, label: 'bench' })
   const h = createHash('sha256')
   const fh = write ? await open(join(dir, 'part'), 'w') : undefined
-  const w = fh ? new PartialWriter(fh, 0, hash ? (b) => h.update(b) : undefined) : undefined
-  for await (const chunk of response.body) {
-    if (w) await w.push(chunk)
-    else if (hash) h.update(chunk)
+  const w = fh ? await HashingWriter.open(fh, 0) : undefined
+  try {
+    await response.pipe(
+      w ?? {
+        take: (b) => {
+          if (hash) h.update(b)
+          return true
+        },
+        ready: () => Promise.resolve(),
+      },
+    )
+    await w?.finish()
+    if (w) await w.digest()
+    else h.digest()
+  } finally {
+    await w?.close()
+    await fh?.close()
   }
-  await w?.finish()
-  await fh?.close()
-  h.digest()
 }
 
 const parts: Record<string, (dir: string) => Promise<unknown>> = {
@@ -85,6 +107,7 @@ const parts: Record<string, (dir: string) => Promise<unknown>> = {
     const [u, s] = stderr.trim().split(/\s+/).map(Number)
     curlCpu = ((u ?? NaN) + (s ?? NaN)) * 1000
   },
+  'receive (node:http)': () => receiveNodeHttp(),
   receive: (dir) => receive(dir, false, false),
   'receive+sha256': (dir) => receive(dir, true, false),
   'receive+sha256+write': (dir) => receive(dir, true, true),

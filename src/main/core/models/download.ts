@@ -7,7 +7,7 @@ import { formatBytes } from '@shared/format'
 import type { HttpClient } from '../net/httpClient'
 import { requestHubFile, type HubFileHeaders } from './hubRequest'
 import { DownloadLock } from './downloadLock'
-import { PartialWriter } from './partialWriter'
+import { HashingWriter } from './hashingWriter'
 import { ProgressMeter, type DownloadProgress } from './progressMeter'
 
 export type { DownloadProgress } from './progressMeter'
@@ -133,34 +133,38 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
     resumed ||= start > 0
     const total = info.totalBytes
     if (total !== undefined) await checkFreeSpace(o, total - start)
-    const hash = createHash('sha256')
     let fh
+    let writer
     try {
-      if (start > 0) {
-        meter.update('checking', start, total)
-        await hashExisting(partial, start, hash)
-      }
       fh = await fsp.open(partial, start > 0 ? 'r+' : 'w', 0o600)
+      await fh.truncate(start)
+      // The bytes already on disk are hashed (by the writer's thread) before new ones are added.
+      if (start > 0) meter.update('checking', start, total)
+      writer = await HashingWriter.open(fh, start)
     } catch (err) {
       hub.response.discard()
+      await fh?.close().catch(() => undefined)
       throw err
     }
-    // The hash reads each chunk as it arrives, beside the write of the block before it. Should a
-    // write fail, this hash is dropped: the next attempt hashes what reached the disk.
-    const writer = new PartialWriter(fh, start, (buf) => hash.update(buf))
     try {
-      await fh.truncate(start)
       meter.update('downloading', start, total, true)
-      for await (const chunk of hub.response.body) {
-        downloaded += chunk.length
-        await writer.push(chunk)
-        meter.update('downloading', writer.received, total)
-      }
+      const w = writer
+      // Each socket read goes straight into the writer's ring, with no promise per read.
+      await hub.response.pipe({
+        take: (bytes) => {
+          downloaded += bytes.length
+          const more = w.take(bytes)
+          meter.update('downloading', w.received, total)
+          return more
+        },
+        ready: () => w.ready(),
+      })
       await writer.finish()
       await fh.sync()
     } catch (err) {
       // The connection broke or was cancelled: what arrived is good, keep it for the resume.
       if (!isDiskError(err)) await writer.finish().catch(() => undefined)
+      await writer.close()
       await fh.close().catch(() => undefined)
       if (isDiskError(err))
         throw new HearthError(
@@ -175,12 +179,18 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
       throw err
     }
     const pos = writer.written
-    await fh.close()
+    let digest: string
+    try {
+      digest = await writer.digest()
+    } finally {
+      await writer.close()
+      await fh.close()
+    }
     if (total !== undefined && pos !== total) {
       if (attempt < retries) continue
       throw new HearthError('invalid_result', `${label} ended the download at ${pos} of ${total} bytes`)
     }
-    return await finishFile(partial, metaPath, target, sha256, pos, downloaded, resumed, meter, label, hash)
+    return await finishFile(partial, metaPath, target, sha256, pos, downloaded, resumed, meter, label, digest)
   }
 }
 
@@ -194,11 +204,11 @@ async function finishFile(
   resumed: boolean,
   meter: ProgressMeter,
   label: string,
-  hash?: Hash,
+  computed?: string,
 ): Promise<DownloadResult> {
   meter.update('verifying', bytes, bytes, true)
   let digest: string
-  if (hash) digest = hash.digest('hex')
+  if (computed !== undefined) digest = computed
   else {
     const h = createHash('sha256')
     await hashExisting(partial, bytes, h)

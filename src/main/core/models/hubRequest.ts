@@ -1,5 +1,6 @@
 import { HearthError } from '@shared/errors'
-import type { HttpClient, HttpResponse } from '../net/httpClient'
+import type { HttpClient } from '../net/httpClient'
+import { bulkGet, type BulkResponse } from './bulkGet'
 
 /** What the hub says about a file besides its bytes. */
 export interface HubFileHeaders {
@@ -10,7 +11,7 @@ export interface HubFileHeaders {
 }
 
 export interface HubResponse {
-  response: HttpResponse
+  response: BulkResponse
   info: HubFileHeaders
   /** Offset of the first body byte (0 unless the server answered a range). */
   start: number
@@ -20,7 +21,7 @@ const MAX_REDIRECTS = 5
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const SHA256 = /^[0-9a-f]{64}$/
 
-function header(res: HttpResponse, name: string): string | undefined {
+function header(res: BulkResponse, name: string): string | undefined {
   const v = res.headers[name]
   return Array.isArray(v) ? v[0] : v
 }
@@ -34,7 +35,7 @@ function shaOf(etag: string | undefined): string | undefined {
   return SHA256.test(v) ? v : undefined
 }
 
-function readInfo(res: HttpResponse, into: HubFileHeaders): void {
+function readInfo(res: BulkResponse, into: HubFileHeaders): void {
   into.sha256 ??= shaOf(header(res, 'x-linked-etag'))
   const linkedSize = Number(header(res, 'x-linked-size'))
   if (Number.isSafeInteger(linkedSize) && linkedSize > 0) into.totalBytes ??= linkedSize
@@ -63,7 +64,8 @@ export async function requestHubFile(
     const headers: Record<string, string> = { 'user-agent': 'hearth' }
     if (opts.offset > 0) headers.range = `bytes=${opts.offset}-`
     if (opts.token && current.origin === url.origin) headers.authorization = `Bearer ${opts.token}`
-    const res = await http.request(current, {
+    // Each hop on a connection of its own whose body is read without node:http (see bulkGet).
+    const res = await bulkGet(http, current, {
       headers,
       signal: opts.signal,
       responseTimeoutMs: 30_000,
@@ -92,7 +94,7 @@ export async function requestHubFile(
 }
 
 function finish(
-  res: HttpResponse,
+  res: BulkResponse,
   info: HubFileHeaders,
   opts: { offset: number; token?: string; label: string },
   url: URL,

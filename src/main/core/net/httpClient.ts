@@ -1,5 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
+import net from 'node:net'
+import tls from 'node:tls'
 import { HearthError } from '@shared/errors'
 import { allowAllPolicy, type ConnectionPolicy } from './connectionPolicy'
 import { fetchOver } from './fetchAdapter'
@@ -99,6 +101,34 @@ export class HttpClient implements Disposable {
         for (const l of this.connectListeners) l(info)
       },
     })
+  }
+
+  /**
+   * A fresh connection to `url`'s origin (TLS for https, the certificate checked) under the same
+   * policies as `request` — the URL, then every resolved address — and counted like its
+   * connections; the socket reads into `onread`'s buffer. For bulk bodies (a model download)
+   * whose per-chunk cost through node:http (a fresh buffer per socket read, a copy per body
+   * chunk in the parser) was most of the download's CPU. Throws when a policy refuses the URL; a
+   * refused address fails the socket with an 'error'.
+   */
+  connect(url: URL, onread: net.OnReadOpts): net.Socket {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new HearthError('invalid_argument', `only http and https URLs are supported (${url.protocol})`)
+    this.policy.checkUrl(url)
+    processConnectionPolicy().checkUrl(url)
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+    const common = { host, port, lookup: this.lookup, onread }
+    const socket =
+      url.protocol === 'https:'
+        ? tls.connect({ ...common, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
+        : net.connect(common)
+    socket.once('connect', () => {
+      this.connections++
+      const info = { host: url.hostname, port, remoteAddress: socket.remoteAddress }
+      for (const l of this.connectListeners) l(info)
+    })
+    return socket
   }
 
   /**
