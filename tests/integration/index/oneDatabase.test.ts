@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CodeHashEmbedder } from '../../../src/main/core/inference/codeHashEmbedder'
+import { MIGRATIONS } from '../../../src/main/core/index/store/migrations'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
 import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
@@ -118,7 +119,7 @@ describe('one database per index: full text and vectors together (real PGlite on
     const { db } = await IndexDb.open(dbDir)
     const pg = rawPg(db)
     await pg.exec(`DROP TABLE embeddings;
-      DELETE FROM schema_migrations WHERE version = 7;
+      DELETE FROM schema_migrations WHERE version >= 7;
       DELETE FROM meta WHERE key LIKE 'vectors\\_%';
       INSERT INTO meta (key, value) VALUES ('vector_epoch', 'old-epoch') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
       DELETE FROM pending;
@@ -132,7 +133,7 @@ describe('one database per index: full text and vectors together (real PGlite on
     idx = await WorkspaceIndex.open({ root: ws, dbDir, embedder: again })
     try {
       expect(idx.store.opened.rebuilt).toBeNull()
-      expect(idx.store.opened.schemaVersion).toBe(7)
+      expect(idx.store.opened.schemaVersion).toBe(MIGRATIONS.at(-1)?.version)
       expect(readdirSync(dbDir).filter((n) => n.startsWith('vectors'))).toEqual([])
       // The full text is as it was: nothing to index again, searchable at once.
       expect(await idx.fullScan()).toMatchObject({ indexed: 0 })

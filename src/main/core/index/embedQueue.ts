@@ -19,7 +19,7 @@ const BUILD_NOTICE_MS = 400
 const MAX_PRIORITY = 16
 
 export interface EmbedQueueState {
-  /** building: the vector index is being built (it holds the store: searches wait). */
+  /** building: the vector index is being built (in steps; searches answer from full text meanwhile). */
   status: 'idle' | 'running' | 'paused' | 'unavailable' | 'stopped' | 'building'
   /** Why it is paused or unavailable, for the status bar. */
   reason?: string
@@ -205,8 +205,9 @@ export class EmbedQueue implements BudgetConsumer {
       if (batch.length === 0) {
         if (this.sinceMaintenance > 0) {
           this.sinceMaintenance = 0
-          // A build holds the store for seconds to minutes (searches wait): said once the call
-          // outlasts the check that finds nothing to build, which answers in milliseconds.
+          // A build takes seconds to minutes (in short steps; searches use full text meanwhile):
+          // said once the call outlasts the check that finds nothing to build, which answers in
+          // milliseconds.
           const saying = setTimeout(() => this.set('building'), BUILD_NOTICE_MS)
           try {
             await this.store.call('maintainVectorIndex', {})

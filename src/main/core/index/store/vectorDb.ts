@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { PGlite } from '@electric-sql/pglite'
 import { checkpointIfDue, count, getMeta, setMeta } from './pgInstance'
 import type { VectorState } from './storeTypes'
+import { IvfTraining } from './ivfTraining'
 import {
   createGen,
   dropIvf,
   ivfIndexName,
+  ivfLists,
   loadIvf,
   moveStep,
   nearestSql,
@@ -57,6 +59,8 @@ export class VectorDb {
   private ivf: IvfState | null = null
   /** The last build step moved rows: a VACUUM is the next step (only known here; see nextStep). */
   private vacuumDue = false
+  /** The lists of the next index generation, being learnt (in memory: a restart starts over). */
+  private training: IvfTraining | null = null
 
   private constructor(private readonly host: VectorHost) {}
 
@@ -112,6 +116,7 @@ export class VectorDb {
     this.state = next
     this.ivf = null
     this.vacuumDue = false
+    this.training = null
     return next
   }
 
@@ -179,10 +184,18 @@ export class VectorDb {
     const key = this.key()
     if (!emb || !key) return { built: false, ms: 0, more: false }
     const t0 = performance.now()
-    const step = nextStep(this.ivf, await this.rows(), this.vacuumDue)
+    const rows = await this.rows()
+    const step = nextStep(this.ivf, rows, this.vacuumDue)
     if (step === 'none') return { built: false, ms: 0, more: false }
-    if (step === 'create') this.ivf = await createGen(this.db, this.ivf, key, await this.rows(), emb.dimensions)
-    else if (step === 'move' && this.ivf) {
+    if (step === 'create') {
+      // Lists are fixed when training starts (vectors added meanwhile do not start it over).
+      if (this.training?.key !== key) this.training = new IvfTraining(key, ivfLists(rows), emb.dimensions, rows)
+      const centroids = await this.training.step(this.db)
+      if (centroids) {
+        this.training = null
+        this.ivf = await createGen(this.db, this.ivf, key, centroids, emb.dimensions)
+      }
+    } else if (step === 'move' && this.ivf) {
       const r = await moveStep(this.db, this.ivf)
       this.ivf = r.state
       this.vacuumDue = this.ivf.complete

@@ -6,43 +6,52 @@ import { getMeta, setMeta } from './pgInstance'
  * in between (one PGlite, one thread: a single CREATE INDEX held every query for its whole length,
  * ≈30 s on a 10k-file tree, minutes at 100k chunks).
  *
- * IVFFlat (pgvector), not HNSW: bench/vectorOptions.ts on real chunks (docs/BENCHMARKS.md,
- * "Index"): HNSW can only be built in one statement (or row by row, far slower), while an IVFFlat
- * index learns its lists from the rows present when it is created and takes further rows cheaply
- * (each goes to its nearest list). So a build is: one step that marks a sample of rows and creates
- * the index over them (k-means on the sample only), then steps that each move IVF_STEP_ROWS more
- * rows into it, then VACUUM. Rows join the index by their `ivf_gen` column (the index is partial:
- * this embedder, this generation); the rows no index covers yet (`ivf_gen` 0, the tail) are
- * scanned exactly by every query, so a half-built index answers with every row.
+ * IVFFlat (pgvector), not HNSW: bench/vectorOptions.ts on real chunks. HNSW can only be built in
+ * one statement (or row by row, far slower), while an IVFFlat index takes rows cheaply once its
+ * lists exist (each row goes to its nearest list). pgvector learns the lists inside CREATE INDEX
+ * (one long statement again), so they are learnt here in steps (ivfTraining.ts) and the index is
+ * created over exactly those centroids: placeholder rows holding them, indexed and deleted in the
+ * same transaction (pgvector's k-means over as many points as lists keeps them as they are). Then
+ * steps that each move a bounded number of rows into it, then VACUUM. Rows join the index by their
+ * `ivf_gen` column (the index is partial: this embedder, this generation); the rows no index
+ * covers yet (`ivf_gen` 0, the tail) are scanned exactly by every query, so a half-built index
+ * answers with every row.
  *
  * Lists are fixed when an index is created: once the rows have grown so that the right number of
  * lists has doubled (≈4× the rows), a new generation is built the same way while the old one still
- * serves, and the old index is dropped once every row has moved. Each step is one transaction
- * (a kill mid-build reopens as a consistent half-built index, and the next upkeep goes on from there).
+ * serves, and the old index is dropped once every row has moved. Each step that changes the
+ * database is one transaction (a kill mid-build reopens as a consistent half-built index, and the
+ * next upkeep goes on from there).
  */
 
 /** From this many vectors an index pays for itself (an exact scan of 8k took longer than the full-text query). */
 export const INDEX_FROM_ROWS = 5_000
 
-/** Rows moved into the index per step: each step ≈0.3-0.6 s on a loaded 2-core machine. */
+/**
+ * Vector-centroid distances one step computes (training or moving rows): ≈0.1-0.3 s of the
+ * worker's thread, so a search queued behind a step waits no longer than that.
+ */
+export const STEP_PAIRS = 500_000
+
+/** Most rows moved into the index per step (fewer with many lists: ivfStepRows). */
 export const IVF_STEP_ROWS = 2_000
+
+/** Rows per move step: each costs one distance per list, kept near STEP_PAIRS a step. */
+export function ivfStepRows(lists: number): number {
+  return Math.max(250, Math.min(IVF_STEP_ROWS, Math.floor(STEP_PAIRS / lists)))
+}
 
 /** Lists of an index over `rows` vectors: √rows keeps the lists scanned and the list lengths balanced. */
 export function ivfLists(rows: number): number {
   return Math.max(16, Math.round(Math.sqrt(rows)))
 }
 
-/** Lists a query reads: chosen with bench/vectorOptions.ts for recall at least HNSW's (ef_search 100). */
-export function ivfProbes(lists: number): number {
-  return Math.max(4, Math.ceil(Math.sqrt(lists)))
-}
-
 /**
- * The rows an index is created over (its k-means sample). pgvector takes up to 50 per list; 20
- * per list kept the creating step near a second at 100k vectors with the same recall.
+ * Lists a query reads: 2·√lists, chosen with bench/vectorOptions.ts for recall at least that of the
+ * HNSW index it replaces (ef_search 100); √lists fell short of it.
  */
-export function ivfSample(lists: number): number {
-  return lists * 20
+export function ivfProbes(lists: number): number {
+  return Math.max(8, 2 * Math.ceil(Math.sqrt(lists)))
 }
 
 /** One index generation: `embeddings_ivf_<gen>` over the rows whose ivf_gen is gen. */
@@ -99,26 +108,28 @@ export function nextStep(state: IvfState | null, rows: number, vacuumDue: boolea
 }
 
 /**
- * Creates a new generation over a sample of the rows (one transaction): the sample is the rows
- * with the lowest content hashes (a hash order is a random order), read through the primary key.
+ * Creates a new generation whose lists are `centroids` (one transaction): they are written as
+ * placeholder rows of that generation, indexed, and deleted again (never seen outside it).
  */
-export async function createGen(db: PGlite, state: IvfState | null, key: string, rows: number, dims: number) {
-  const lists = ivfLists(rows)
+export async function createGen(db: PGlite, state: IvfState | null, key: string, centroids: Float32Array[], dims: number) {
+  const lists = centroids.length
+  const k = sqlText(key)
   return db.transaction(async (tx) => {
     const gen = Number((await getMeta(tx, NEXT)) ?? '1')
     await setMeta(tx, NEXT, String(gen + 1))
     // The first generation of this embedder's life: rows an earlier life indexed (the vectors are
     // also a cache) start in the tail like the rest, or no step would ever move them.
-    if (!state?.live.length)
-      await tx.query(`UPDATE embeddings SET ivf_gen = 0 WHERE embedder = ${sqlText(key)} AND ivf_gen <> 0`)
+    if (!state?.live.length) await tx.query(`UPDATE embeddings SET ivf_gen = 0 WHERE embedder = ${k} AND ivf_gen <> 0`)
     await tx.query(
-      `UPDATE embeddings SET ivf_gen = ${gen} WHERE embedder = ${sqlText(key)} AND hash IN
-         (SELECT hash FROM embeddings WHERE embedder = ${sqlText(key)} ORDER BY hash LIMIT ${ivfSample(lists)})`,
+      `INSERT INTO embeddings (hash, embedder, embedding, ivf_gen)
+       SELECT 'ivf-centroid-' || i, ${k}, v::vector, ${gen} FROM unnest($1::text[]) WITH ORDINALITY AS u(v, i)`,
+      [centroids.map((c) => `[${Array.from(c, (x) => x.toFixed(7)).join(',')}]`)],
     )
     await tx.query(
       `CREATE INDEX ${ivfIndexName(gen)} ON embeddings USING ivfflat ((embedding::vector(${Math.trunc(dims)})) vector_cosine_ops)
-       WITH (lists = ${lists}) WHERE embedder = ${sqlText(key)} AND ivf_gen = ${gen}`,
+       WITH (lists = ${lists}) WHERE embedder = ${k} AND ivf_gen = ${gen}`,
     )
+    await tx.query(`DELETE FROM embeddings WHERE embedder = ${k} AND ivf_gen = ${gen}`)
     const next: IvfState = { key, live: [...(state?.live ?? []), { gen, lists }], complete: false }
     await setMeta(tx, STATE, JSON.stringify(next))
     return next
@@ -126,7 +137,7 @@ export async function createGen(db: PGlite, state: IvfState | null, key: string,
 }
 
 /**
- * Moves up to IVF_STEP_ROWS rows into the newest generation: the tail first, then the older
+ * Moves up to ivfStepRows rows into the newest generation: the tail first, then the older
  * generation's rows. When none are left, the state says complete and the older index is dropped
  * (same transaction). Returns the new state and whether rows were moved.
  */
@@ -134,15 +145,16 @@ export async function moveStep(db: PGlite, state: IvfState): Promise<{ state: Iv
   const newest = state.live[state.live.length - 1]
   if (!newest) return { state, moved: 0 }
   const key = sqlText(state.key)
+  const most = ivfStepRows(newest.lists)
   return db.transaction(async (tx) => {
     let moved = 0
     for (const from of [0, ...state.live.slice(0, -1).map((g) => g.gen)]) {
       const r = await tx.query(
         `UPDATE embeddings SET ivf_gen = ${newest.gen} WHERE embedder = ${key} AND hash IN
-           (SELECT hash FROM embeddings WHERE embedder = ${key} AND ivf_gen = ${from} LIMIT ${IVF_STEP_ROWS - moved})`,
+           (SELECT hash FROM embeddings WHERE embedder = ${key} AND ivf_gen = ${from} LIMIT ${most - moved})`,
       )
       moved += r.affectedRows ?? 0
-      if (moved >= IVF_STEP_ROWS) return { state, moved }
+      if (moved >= most) return { state, moved }
     }
     for (const g of state.live.slice(0, -1)) await tx.query(`DROP INDEX IF EXISTS ${ivfIndexName(g.gen)}`)
     const next: IvfState = { key: state.key, live: [newest], complete: true }

@@ -1,0 +1,108 @@
+import type { PGlite } from '@electric-sql/pglite'
+import { sqlText, STEP_PAIRS } from './vectorSteps'
+/** Sample vectors per list the centroids are learnt from (pgvector itself takes up to 50). */
+const SAMPLE_PER_LIST = 16
+/** Rows read per loading step. */
+const LOAD_ROWS = 1_000
+/** Lloyd iterations over the sample. */
+const ITERATIONS = 8
+
+/**
+ * Learns the lists (centroids) of an IVFFlat index in short steps, on this worker's thread between
+ * its other calls. pgvector learns them inside CREATE INDEX, in one statement: that k-means was
+ * ≈24 s at 100k vectors (316 lists, a 6k-row sample) on a loaded 2-core machine, with every search
+ * waiting for it. Here: the sample is read a thousand rows a step (the rows with the lowest content
+ * hashes: a hash order is a random order), then spherical k-means (cosine, as the index) runs
+ * STEP_PAIRS distances a step. The index is then created over exactly these centroids
+ * (vectorSteps.createGen). Held in memory only: a restart trains again from the start.
+ */
+export class IvfTraining {
+  private readonly sample: Float32Array[] = []
+  private lastHash = ''
+  private loaded = false
+  private centroids: Float32Array[] = []
+  private sums: Float64Array[] = []
+  private counts: Int32Array = new Int32Array(0)
+  private iteration = 0
+  private cursor = 0
+
+  constructor(
+    readonly key: string,
+    readonly lists: number,
+    private readonly dims: number,
+    rows: number,
+    private readonly want = Math.min(rows, lists * SAMPLE_PER_LIST),
+  ) {}
+
+  /** One step; the centroids (unit vectors) once trained, else null. */
+  async step(db: PGlite): Promise<Float32Array[] | null> {
+    if (!this.loaded) {
+      await this.load(db)
+      return null
+    }
+    const n = this.sample.length
+    const end = Math.min(n, this.cursor + Math.max(1, Math.floor(STEP_PAIRS / this.centroids.length)))
+    for (let i = this.cursor; i < end; i++) {
+      const x = this.sample[i] as Float32Array
+      const best = nearestCentroid(this.centroids, x)
+      const s = this.sums[best] as Float64Array
+      for (let k = 0; k < x.length; k++) s[k] = (s[k] ?? 0) + (x[k] ?? 0)
+      this.counts[best] = (this.counts[best] ?? 0) + 1
+    }
+    this.cursor = end
+    if (end < n) return null
+    // One iteration done: each centroid moves to its members' mean direction; an empty one takes a
+    // sample point no other started from, so the lists stay distinct.
+    this.centroids = this.sums.map((s, c) =>
+      (this.counts[c] ?? 0) > 0 ? unit(Float32Array.from(s)) : (this.sample[(c + this.iteration + 1) * 7919 % n] as Float32Array),
+    )
+    this.iteration++
+    this.cursor = 0
+    this.resetSums()
+    return this.iteration >= ITERATIONS ? this.centroids : null
+  }
+
+  private async load(db: PGlite): Promise<void> {
+    const r = await db.query<{ hash: string; v: number[] }>(
+      `SELECT hash, embedding::real[] AS v FROM embeddings WHERE embedder = ${sqlText(this.key)} AND hash > $1
+       ORDER BY hash LIMIT ${Math.min(LOAD_ROWS, this.want - this.sample.length)}`,
+      [this.lastHash],
+    )
+    for (const row of r.rows) {
+      if (row.v.length === this.dims) this.sample.push(unit(Float32Array.from(row.v)))
+      this.lastHash = row.hash
+    }
+    if (r.rows.length > 0 && this.sample.length < this.want) return
+    this.loaded = true
+    // Initial centroids: points spread evenly through the sample (itself in random order).
+    const n = this.sample.length
+    const k = Math.min(this.lists, n)
+    this.centroids = Array.from({ length: k }, (_, c) => this.sample[Math.floor((c * n) / k)] as Float32Array)
+    this.resetSums()
+  }
+
+  private resetSums(): void {
+    this.sums = this.centroids.map(() => new Float64Array(this.dims))
+    this.counts = new Int32Array(this.centroids.length)
+  }
+}
+
+function nearestCentroid(centroids: Float32Array[], x: Float32Array): number {
+  let best = 0
+  let bestDot = -Infinity
+  for (let c = 0; c < centroids.length; c++) {
+    const m = centroids[c] as Float32Array
+    let dot = 0
+    for (let k = 0; k < x.length; k++) dot += (x[k] as number) * (m[k] as number)
+    if (dot > bestDot) [best, bestDot] = [c, dot]
+  }
+  return best
+}
+
+function unit(v: Float32Array): Float32Array {
+  let n = 0
+  for (const x of v) n += x * x
+  const s = n > 0 ? 1 / Math.sqrt(n) : 0
+  for (let k = 0; k < v.length; k++) v[k] = (v[k] ?? 0) * s
+  return v
+}
