@@ -126,7 +126,8 @@ export function bulkGet(http: HttpClient, url: URL, o: BulkGetOptions): Promise<
       const te = String(parsed.headers['transfer-encoding'] ?? '').toLowerCase()
       const len = Number(parsed.headers['content-length'])
       if (te && te !== 'identity') chunked = new ChunkedDecoder(o.label)
-      else if (parsed.headers['content-length'] !== undefined && Number.isSafeInteger(len) && len >= 0) left = len
+      else if (parsed.headers['content-length'] !== undefined && Number.isSafeInteger(len) && len >= 0)
+        left = len
       response = {
         ...parsed,
         pipe: (s) =>

@@ -229,7 +229,7 @@ export class HashingWriter implements BodySink {
 
 /** Writes `view` at `pos`, going on after a short write from where it stopped. */
 async function writeAll(fh: FileHandle, view: Uint8Array, pos: number): Promise<void> {
-  for (let off = 0; off < view.length; ) {
+  for (let off = 0; off < view.length;) {
     const { bytesWritten } = await fh.write(view, off, view.length - off, pos + off)
     off += bytesWritten
   }

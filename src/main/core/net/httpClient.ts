@@ -121,7 +121,11 @@ export class HttpClient implements Disposable {
     const common = { host, port, lookup: this.lookup, onread }
     const socket =
       url.protocol === 'https:'
-        ? tls.connect({ ...common, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
+        ? tls.connect({
+            ...common,
+            servername: net.isIP(host) ? undefined : host,
+            ALPNProtocols: ['http/1.1'],
+          })
         : net.connect(common)
     socket.once('connect', () => {
       this.connections++
