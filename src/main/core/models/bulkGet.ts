@@ -10,9 +10,17 @@ const READ_BYTES = 256 * 1024
 /** Longest status line and headers accepted. */
 const MAX_HEAD = 64 * 1024
 
-/** Where a body goes: `take` sees a view of the read buffer, valid only during the call. */
+/** Where a body goes. */
 export interface BodySink {
-  /** Takes all of `bytes` (at most READ_BYTES); false: give no more before `ready()` resolves. */
+  /**
+   * Memory of the sink's own where the next socket read may land (the bytes then need no copy),
+   * or undefined for the reader's buffer. Asked before each read.
+   */
+  space?(): Uint8Array | undefined
+  /**
+   * Takes all of `bytes` (a view of the last `space()` or of the reader's buffer, valid only during
+   * the call; at most READ_BYTES unless in the sink's space); false: give no more before `ready()`.
+   */
   take(bytes: Uint8Array): boolean
   ready(): Promise<void>
 }
@@ -150,7 +158,10 @@ export function bulkGet(http: HttpClient, url: URL, o: BulkGetOptions): Promise<
 
     let socket: Socket
     try {
-      socket = http.connect(url, { buffer: Buffer.allocUnsafe(READ_BYTES), callback: onRead })
+      const own = Buffer.allocUnsafe(READ_BYTES)
+      // Body reads land in the sink's memory when it offers some: no copy on the receive side.
+      const next = (): Uint8Array => (head === undefined && !done ? sink?.space?.() : undefined) ?? own
+      socket = http.connect(url, { buffer: next, callback: onRead })
     } catch (err) {
       reject(err instanceof Error ? err : new Error(String(err)))
       return

@@ -149,8 +149,9 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
     try {
       meter.update('downloading', start, total, true)
       const w = writer
-      // Each socket read goes straight into the writer's ring, with no promise per read.
+      // Each socket read lands in the writer's ring (no copy), with no promise per read.
       await hub.response.pipe({
+        space: () => w.space(),
         take: (bytes) => {
           downloaded += bytes.length
           const more = w.take(bytes)

@@ -6,6 +6,10 @@ import type { BodySink } from './bulkGet'
 const SLOT_BYTES = 2 * 1024 * 1024
 /** Blocks in the ring: at most this many (16 MB) are being filled, hashed or written at once. */
 const SLOTS = 8
+/** Smallest room in a block worth a socket read of its own; a block with less is sent as it is. */
+const MIN_READ = 64 * 1024
+/** Largest `take` that may have to be copied (the body reader's own buffer). */
+const MAX_COPY = 256 * 1024
 /** Written bytes between flushes to the disk while the download runs. */
 const SYNC_BYTES = 16 * 1024 * 1024
 
@@ -49,8 +53,8 @@ interface FromWorker {
 /**
  * Writes a download to its partial file and computes its sha256, with the hash on a worker thread
  * beside the receive (one core hashed, received and wrote before, and the download could go no
- * faster than that core). The bytes are copied once, into a ring of blocks shared with the
- * worker; a full block is hashed by the worker and written by the file system's threads at the
+ * faster than that core). The socket reads land in a ring of blocks shared with the worker (see
+ * `space`); a full block is hashed by the worker and written by the file system's threads at the
  * same time, in file order, and its slot is reused once both are done. `written` moves only past
  * written blocks; a write failure fails the next `ready`, `push` or `finish`, and `digest` then
  * refuses (the next attempt hashes what reached the disk, so no wrong hash survives a failure).
@@ -109,12 +113,35 @@ export class HashingWriter implements BodySink {
   }
 
   /**
-   * Copies `bytes` into the ring. False: the ring is nearly full — pass no more than the rest of
-   * the current socket read (≤ one block in all since the last `true`), then wait for `ready()`.
+   * Room in the block being filled for the next socket read to land in, so the received bytes
+   * are not copied at all (copying into shared memory is V8's slow, tear-free copy); undefined
+   * when the ring is full.
+   */
+  space(): Uint8Array | undefined {
+    if (this.failure) return undefined
+    if (this.slot !== undefined && SLOT_BYTES - this.fill < MIN_READ) this.dispatch()
+    this.slot ??= this.free.pop()
+    if (this.slot === undefined) return undefined
+    return new Uint8Array(this.ring, this.slot * SLOT_BYTES + this.fill, SLOT_BYTES - this.fill)
+  }
+
+  /**
+   * Takes `bytes`: a read that landed in `space()` is only counted, other bytes are copied into
+   * the ring. False: the ring is nearly full — pass no more than the rest of the current socket
+   * read (≤ MAX_COPY in all since the last `true`), then wait for `ready()`.
    */
   take(bytes: Uint8Array): boolean {
     // After a failure nothing more is kept, and `ready` rejects with it.
     if (this.failure) return false
+    const here = this.slot !== undefined ? this.slot * SLOT_BYTES + this.fill : -1
+    if (bytes.buffer === this.ring && bytes.byteOffset === here) {
+      this.fill += bytes.length
+      if (this.fill === SLOT_BYTES) this.dispatch()
+    } else this.copy(bytes)
+    return this.free.length > 0 || (this.slot !== undefined && SLOT_BYTES - this.fill >= MAX_COPY)
+  }
+
+  private copy(bytes: Uint8Array): void {
     let from = 0
     while (from < bytes.length) {
       this.slot ??= this.free.pop()
@@ -125,19 +152,20 @@ export class HashingWriter implements BodySink {
       from += n
       if (this.fill === SLOT_BYTES) this.dispatch()
     }
-    return this.free.length > 0
   }
 
   /** Resolves once `take` may be called again; rejects with a write or hash failure. */
   ready(): Promise<void> {
-    return this.until(() => this.free.length > 0)
+    return this.until(
+      () => this.free.length > 0 || (this.slot !== undefined && SLOT_BYTES - this.fill >= MAX_COPY),
+    )
   }
 
   /** `take` for chunks of any size, waiting whenever the ring is full. */
   async push(chunk: Uint8Array): Promise<void> {
-    for (let at = 0; at < chunk.length; at += SLOT_BYTES) {
+    for (let at = 0; at < chunk.length; at += MAX_COPY) {
       if (this.failure) throw this.failure
-      if (!this.take(chunk.subarray(at, at + SLOT_BYTES))) await this.ready()
+      if (!this.take(chunk.subarray(at, at + MAX_COPY))) await this.ready()
     }
   }
 
@@ -165,7 +193,13 @@ export class HashingWriter implements BodySink {
   /** Hands the block being filled to the worker (hash) and the file (write), in file order. */
   private dispatch(): void {
     const slot = this.slot
-    if (slot === undefined || this.fill === 0) return
+    if (slot === undefined) return
+    if (this.fill === 0) {
+      // Offered by `space()` and not used: back to the free ones.
+      this.free.push(slot)
+      this.slot = undefined
+      return
+    }
     const len = this.fill
     const at = this.dispatchedEnd
     this.slot = undefined
