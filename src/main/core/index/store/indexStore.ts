@@ -228,7 +228,8 @@ export class IndexStore {
       for (;;) {
         const r = await this.db.call('vecMaintain', {})
         ms += r.ms
-        if (!r.more) return { built: r.built, ms }
+        // Closing stops between steps: what is done so far is consistent, the next open goes on.
+        if (!r.more || this.closed) return { built: r.built, ms }
       }
     } finally {
       this.building = false

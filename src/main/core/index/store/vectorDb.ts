@@ -14,6 +14,7 @@ import {
   nextStep,
   setProbes,
   type IvfState,
+  type IvfStep,
 } from './vectorSteps'
 
 /**
@@ -179,19 +180,20 @@ export class VectorDb {
    * exactly, and the index is built over all of it). After the last step Postgres is restarted to
    * give back the memory the build grew (a WASM heap never shrinks).
    */
-  async maintainStep(): Promise<{ built: boolean; ms: number; more: boolean }> {
+  async maintainStep(): Promise<{ built: boolean; ms: number; more: boolean; step: IvfStep | 'train' }> {
     const emb = this.state.embedder
     const key = this.key()
-    if (!emb || !key) return { built: false, ms: 0, more: false }
+    if (!emb || !key) return { built: false, ms: 0, more: false, step: 'none' }
     const t0 = performance.now()
     const rows = await this.rows()
-    const step = nextStep(this.ivf, rows, this.vacuumDue)
-    if (step === 'none') return { built: false, ms: 0, more: false }
+    let step: IvfStep | 'train' = nextStep(this.ivf, rows, this.vacuumDue)
+    if (step === 'none') return { built: false, ms: 0, more: false, step }
     if (step === 'create') {
       // Lists are fixed when training starts (vectors added meanwhile do not start it over).
       if (this.training?.key !== key) this.training = new IvfTraining(key, ivfLists(rows), emb.dimensions, rows)
       const centroids = await this.training.step(this.db)
-      if (centroids) {
+      if (!centroids) step = 'train'
+      else {
         this.training = null
         this.ivf = await createGen(this.db, this.ivf, key, centroids, emb.dimensions)
       }
@@ -206,7 +208,7 @@ export class VectorDb {
     await checkpointIfDue(this.db)
     const more = nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
     if (!more) await this.host.release()
-    return { built: !more, ms: Math.round(performance.now() - t0), more }
+    return { built: !more, ms: Math.round(performance.now() - t0), more, step }
   }
 
   /** Whether maintainStep has a step to take (callers say the index is being built first). */

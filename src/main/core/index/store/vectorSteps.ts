@@ -31,10 +31,10 @@ export const INDEX_FROM_ROWS = 5_000
  * Vector-centroid distances one step computes (training or moving rows): ≈0.1-0.3 s of the
  * worker's thread, so a search queued behind a step waits no longer than that.
  */
-export const STEP_PAIRS = 500_000
+export const STEP_PAIRS = 300_000
 
 /** Most rows moved into the index per step (fewer with many lists: ivfStepRows). */
-export const IVF_STEP_ROWS = 2_000
+export const IVF_STEP_ROWS = 1_000
 
 /** Rows per move step: each costs one distance per list, kept near STEP_PAIRS a step. */
 export function ivfStepRows(lists: number): number {
