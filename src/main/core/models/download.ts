@@ -87,111 +87,125 @@ async function downloadLocked(o: DownloadOptions, target: string, label: string)
   let resumed = false
   let downloaded = 0
   for (let attempt = 0; ; attempt++) {
-    const meta = await readMeta(metaPath)
-    let have = await sizeOf(partial)
-    // A partial from another URL or another version of the file is not ours to continue.
-    if (have > 0 && (!meta || meta.url !== o.url.href || (o.sha256 && meta.sha256 !== o.sha256))) {
-      await fsp.rm(partial, { force: true })
-      have = 0
-    }
-    let hub
+    // The hashing thread boots while the request goes out (its start-up is tens of ms).
+    const writer = HashingWriter.spawn()
     try {
-      hub = await requestHubFile(o.http, o.url, {
-        offset: have,
-        token: o.token,
-        signal: o.signal,
-        label,
-        check: (info) => void expectedSha(o, info, label),
-      })
-    } catch (err) {
-      if (attempt < retries && retryable(err, o.signal)) {
-        await pause(attempt, o.signal)
+      const meta = await readMeta(metaPath)
+      let have = await sizeOf(partial)
+      // A partial from another URL or another version of the file is not ours to continue.
+      if (have > 0 && (!meta || meta.url !== o.url.href || (o.sha256 && meta.sha256 !== o.sha256))) {
+        await fsp.rm(partial, { force: true })
+        have = 0
+      }
+      let hub
+      try {
+        hub = await requestHubFile(o.http, o.url, {
+          offset: have,
+          token: o.token,
+          signal: o.signal,
+          label,
+          check: (info) => void expectedSha(o, info, label),
+        })
+      } catch (err) {
+        if (attempt < retries && retryable(err, o.signal)) {
+          await pause(attempt, o.signal)
+          continue
+        }
+        throw err
+      }
+      const info = hub.info
+      const sha256 = expectedSha(o, info, label)
+      if (have > 0 && meta && meta.sha256 !== sha256) {
+        // The file changed on the hub since the partial was written: start over.
+        hub.response.discard()
+        await fsp.rm(partial, { force: true })
+        await writeMeta(metaPath, { url: o.url.href, sha256, totalBytes: info.totalBytes })
         continue
       }
-      throw err
-    }
-    const info = hub.info
-    const sha256 = expectedSha(o, info, label)
-    if (have > 0 && meta && meta.sha256 !== sha256) {
-      // The file changed on the hub since the partial was written: start over.
-      hub.response.discard()
-      await fsp.rm(partial, { force: true })
       await writeMeta(metaPath, { url: o.url.href, sha256, totalBytes: info.totalBytes })
-      continue
-    }
-    await writeMeta(metaPath, { url: o.url.href, sha256, totalBytes: info.totalBytes })
-    if (hub.response.status === 416 || (hub.response.status === 206 && hub.start !== have)) {
-      hub.response.discard()
-      if (hub.response.status === 416 && info.totalBytes === have) {
-        return await finishFile(partial, metaPath, target, sha256, have, downloaded, resumed, meter, label)
+      if (hub.response.status === 416 || (hub.response.status === 206 && hub.start !== have)) {
+        hub.response.discard()
+        if (hub.response.status === 416 && info.totalBytes === have) {
+          return await finishFile(partial, metaPath, target, sha256, have, downloaded, resumed, meter, label)
+        }
+        await fsp.rm(partial, { force: true })
+        if (attempt < retries) continue
+        throw new HearthError('invalid_result', `${label} did not resume the download where it stopped`)
       }
-      await fsp.rm(partial, { force: true })
-      if (attempt < retries) continue
-      throw new HearthError('invalid_result', `${label} did not resume the download where it stopped`)
-    }
-    const start = hub.response.status === 206 ? hub.start : 0
-    resumed ||= start > 0
-    const total = info.totalBytes
-    if (total !== undefined) await checkFreeSpace(o, total - start)
-    let fh
-    let writer
-    try {
-      fh = await fsp.open(partial, start > 0 ? 'r+' : 'w', 0o600)
-      await fh.truncate(start)
-      // The bytes already on disk are hashed (by the writer's thread) before new ones are added.
-      if (start > 0) meter.update('checking', start, total)
-      writer = await HashingWriter.open(fh, start)
-    } catch (err) {
-      hub.response.discard()
-      await fh?.close().catch(() => undefined)
-      throw err
-    }
-    try {
-      meter.update('downloading', start, total, true)
-      const w = writer
-      // Each socket read lands in the writer's ring (no copy), with no promise per read.
-      await hub.response.pipe({
-        space: () => w.space(),
-        take: (bytes) => {
-          downloaded += bytes.length
-          const more = w.take(bytes)
-          meter.update('downloading', w.received, total)
-          return more
-        },
-        ready: () => w.ready(),
-      })
-      await writer.finish()
-      await fh.sync()
-    } catch (err) {
-      // The connection broke or was cancelled: what arrived is good, keep it for the resume.
-      if (!isDiskError(err)) await writer.finish().catch(() => undefined)
-      await writer.close()
-      await fh.close().catch(() => undefined)
-      if (isDiskError(err))
-        throw new HearthError(
-          'unavailable',
-          `the disk is full: ${formatBytes(writer.written)} of the model are kept in ${o.dir} and the download resumes from there once space is freed`,
-          { cause: code(err) },
-        )
-      if (attempt < retries && retryable(err, o.signal)) {
-        await pause(attempt, o.signal)
-        continue
+      const start = hub.response.status === 206 ? hub.start : 0
+      resumed ||= start > 0
+      const total = info.totalBytes
+      if (total !== undefined) await checkFreeSpace(o, total - start)
+      let fh
+      try {
+        fh = await fsp.open(partial, start > 0 ? 'r+' : 'w', 0o600)
+        await fh.truncate(start)
+        // The bytes already on disk are hashed (by the writer's thread) before new ones are added.
+        if (start > 0) meter.update('checking', start, total)
+        await writer.begin(fh, start)
+      } catch (err) {
+        hub.response.discard()
+        await fh?.close().catch(() => undefined)
+        throw err
       }
-      throw err
-    }
-    const pos = writer.written
-    let digest: string
-    try {
-      digest = await writer.digest()
+      try {
+        meter.update('downloading', start, total, true)
+        const w = writer
+        // Each socket read lands in the writer's ring (no copy), with no promise per read.
+        await hub.response.pipe({
+          space: () => w.space(),
+          take: (bytes) => {
+            downloaded += bytes.length
+            const more = w.take(bytes)
+            meter.update('downloading', w.received, total)
+            return more
+          },
+          ready: () => w.ready(),
+        })
+        await writer.finish()
+        await fh.sync()
+      } catch (err) {
+        // The connection broke or was cancelled: what arrived is good, keep it for the resume.
+        if (!isDiskError(err)) await writer.finish().catch(() => undefined)
+        await fh.close().catch(() => undefined)
+        if (isDiskError(err))
+          throw new HearthError(
+            'unavailable',
+            `the disk is full: ${formatBytes(writer.written)} of the model are kept in ${o.dir} and the download resumes from there once space is freed`,
+            { cause: code(err) },
+          )
+        if (attempt < retries && retryable(err, o.signal)) {
+          await pause(attempt, o.signal)
+          continue
+        }
+        throw err
+      }
+      const pos = writer.written
+      let digest: string
+      try {
+        digest = await writer.digest()
+      } finally {
+        await fh.close()
+      }
+      if (total !== undefined && pos !== total) {
+        if (attempt < retries) continue
+        throw new HearthError('invalid_result', `${label} ended the download at ${pos} of ${total} bytes`)
+      }
+      return await finishFile(
+        partial,
+        metaPath,
+        target,
+        sha256,
+        pos,
+        downloaded,
+        resumed,
+        meter,
+        label,
+        digest,
+      )
     } finally {
       await writer.close()
-      await fh.close()
     }
-    if (total !== undefined && pos !== total) {
-      if (attempt < retries) continue
-      throw new HearthError('invalid_result', `${label} ended the download at ${pos} of ${total} bytes`)
-    }
-    return await finishFile(partial, metaPath, target, sha256, pos, downloaded, resumed, meter, label, digest)
   }
 }
 

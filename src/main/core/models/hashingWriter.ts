@@ -22,21 +22,24 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
 const { readSync } = require('node:fs')
-const { fd, start, ring, slotBytes } = workerData
+const { ring, slotBytes } = workerData
 const hash = createHash('sha256')
-try {
-  const buf = Buffer.allocUnsafe(4 * 1024 * 1024)
-  for (let at = 0; at < start; ) {
-    const n = readSync(fd, buf, 0, Math.min(buf.length, start - at), at)
-    if (n === 0) throw new Error('the partial file is shorter than its download')
-    hash.update(buf.subarray(0, n))
-    at += n
+function begin({ fd, start }) {
+  try {
+    const buf = Buffer.allocUnsafe(4 * 1024 * 1024)
+    for (let at = 0; at < start; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, start - at), at)
+      if (n === 0) throw new Error('the partial file is shorter than its download')
+      hash.update(buf.subarray(0, n))
+      at += n
+    }
+    parentPort.postMessage({ ready: true })
+  } catch (err) {
+    parentPort.postMessage({ error: String(err && err.message) })
   }
-  parentPort.postMessage({ ready: true })
-} catch (err) {
-  parentPort.postMessage({ error: String(err && err.message) })
 }
 parentPort.on('message', (m) => {
+  if (m.begin) return begin(m.begin)
   if (m.end) return parentPort.postMessage({ digest: hash.digest('hex') })
   hash.update(new Uint8Array(ring, m.slot * slotBytes, m.len))
   parentPort.postMessage({ hashed: m.slot })
@@ -78,33 +81,43 @@ export class HashingWriter implements BodySink {
   private syncedAt: number
   private syncing: Promise<void> = Promise.resolve()
 
-  private constructor(
-    private readonly fh: FileHandle,
-    start: number,
-  ) {
-    this.written = start
-    this.dispatchedEnd = start
-    this.syncedAt = start
+  private fh: FileHandle | undefined
+
+  private constructor() {
+    this.written = this.dispatchedEnd = this.syncedAt = 0
     for (let i = SLOTS - 1; i >= 0; i--) this.free.push(i)
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { fd: fh.fd, start, ring: this.ring, slotBytes: SLOT_BYTES },
+      workerData: { ring: this.ring, slotBytes: SLOT_BYTES },
     })
     this.worker.on('message', (m: FromWorker) => this.onMessage(m))
     this.worker.on('error', (err) => this.fail(err))
     this.worker.on('exit', () => this.fail(new Error('the download hashing thread stopped')))
   }
 
+  /** Starts the hashing thread; `begin` gives it the file. Always `close` it. */
+  static spawn(): HashingWriter {
+    return new HashingWriter()
+  }
+
   /** A writer for `fh` continuing at `start`, once the bytes before `start` are hashed. */
   static async open(fh: FileHandle, start: number): Promise<HashingWriter> {
-    const w = new HashingWriter(fh, start)
+    const w = new HashingWriter()
     try {
-      await w.until(() => w.started)
+      await w.begin(fh, start)
     } catch (err) {
       await w.close()
       throw err
     }
     return w
+  }
+
+  /** Gives the file, continuing at `start`; resolves once the bytes before `start` are hashed. */
+  async begin(fh: FileHandle, start: number): Promise<void> {
+    this.fh = fh
+    this.written = this.dispatchedEnd = this.syncedAt = start
+    this.worker.postMessage({ begin: { fd: fh.fd, start } })
+    await this.until(() => this.started)
   }
 
   /** Bytes received so far (written, being hashed and written, or in the block being filled). */
@@ -210,7 +223,7 @@ export class HashingWriter implements BodySink {
     const view = new Uint8Array(this.ring, slot * SLOT_BYTES, len)
     // Written in order, one at a time; a failed write fails the ones after it.
     this.chain = this.chain.then(async () => {
-      await writeAll(this.fh, view, at)
+      await writeAll(this.file(), view, at)
       this.written = at + len
       this.flushNow()
       this.done(slot)
@@ -230,6 +243,11 @@ export class HashingWriter implements BodySink {
     if (m.hashed !== undefined) this.done(m.hashed)
     if (m.digest !== undefined) this.digestValue = m.digest
     this.wake()
+  }
+
+  private file(): FileHandle {
+    if (!this.fh) throw new Error('HashingWriter: begin() first')
+    return this.fh
   }
 
   private wake(): void {
@@ -256,7 +274,8 @@ export class HashingWriter implements BodySink {
   private flushNow(): void {
     if (this.written - this.syncedAt < SYNC_BYTES) return
     this.syncedAt = this.written
-    this.syncing = this.syncing.then(() => this.fh.datasync())
+    const fh = this.file()
+    this.syncing = this.syncing.then(() => fh.datasync())
     this.syncing.catch(() => undefined)
   }
 }
