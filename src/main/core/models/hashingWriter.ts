@@ -4,8 +4,12 @@ import type { BodySink } from './bulkGet'
 
 /** Bytes per block: each is hashed by the worker and written to the file as one write. */
 const SLOT_BYTES = 2 * 1024 * 1024
-/** Blocks in the ring: at most this many (16 MB) are being filled, hashed or written at once. */
-const SLOTS = 8
+/**
+ * Blocks in the ring: at most this many (32 MB) are being filled, hashed or written at once. Room
+ * for the receive to run ahead while the hashing thread starts (tens of ms) or a flush stalls a
+ * write.
+ */
+const SLOTS = 16
 /** Smallest room in a block worth a socket read of its own; a block with less is sent as it is. */
 const MIN_READ = 64 * 1024
 /** Largest `take` that may have to be copied (the body reader's own buffer). */
@@ -112,12 +116,16 @@ export class HashingWriter implements BodySink {
     return w
   }
 
-  /** Gives the file, continuing at `start`; resolves once the bytes before `start` are hashed. */
+  /**
+   * Gives the file, continuing at `start`. A resume waits until the bytes before `start` are
+   * hashed; a fresh file does not wait for the thread to have started: the ring fills meanwhile
+   * and the thread catches up (it hashes faster than a socket delivers).
+   */
   async begin(fh: FileHandle, start: number): Promise<void> {
     this.fh = fh
     this.written = this.dispatchedEnd = this.syncedAt = start
     this.worker.postMessage({ begin: { fd: fh.fd, start } })
-    await this.until(() => this.started)
+    if (start > 0) await this.until(() => this.started)
   }
 
   /** Bytes received so far (written, being hashed and written, or in the block being filled). */
