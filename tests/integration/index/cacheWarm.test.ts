@@ -5,8 +5,13 @@ import { PGlite } from '@electric-sql/pglite'
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect'
 import { pg_buffercache } from '@electric-sql/pglite/contrib/pg_buffercache'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { warmCache } from '../../../src/main/core/index/store/cacheWarm'
-import { PgCache, type CacheSizing, startPg } from '../../../src/main/core/index/store/pgInstance'
+import { startWarming, warmCache } from '../../../src/main/core/index/store/cacheWarm'
+import {
+  PgCache,
+  type CacheSizing,
+  closeDatabase,
+  startPg,
+} from '../../../src/main/core/index/store/pgInstance'
 
 /** Pages of `rel` in Postgres' buffer cache now. */
 async function cached(pg: PGlite, rel: string): Promise<number> {
@@ -74,15 +79,31 @@ describe("warming Postgres' buffer cache with what searches read (real PGlite)",
     const cache = new PgCache(pgDir, sizing)
     await cache.measure(pg)
     pg = await cache.fit(pg, ['t_pkey'], ['t'])
-    const first = cache.lastWarm
+    // In the background: the store answers queries meanwhile.
+    const started = cache.warming
+    expect((await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]?.n).toBe(5000)
+    const first = await started
     expect(first?.pages).toBe(await pages(pg, 't_pkey'))
+    expect(cache.lastWarm).toBe(first)
     // Same Postgres: not again.
     pg = await cache.fit(pg, ['t_pkey'], ['t'])
-    expect(cache.lastWarm).toBe(first)
+    expect(cache.warming).toBe(started)
     // A restart (as after a vector index build) empties the cache: warmed again.
     pg = await cache.fit(pg, ['t_pkey'], ['t'], true)
-    expect(cache.lastWarm).not.toBe(first)
-    expect(cache.lastWarm?.pages).toBe(first?.pages)
-    await pg.close()
+    expect(cache.warming).not.toBe(started)
+    expect((await cache.warming)?.pages).toBe(first?.pages)
+    await closeDatabase(pg, pgDir)
+  })
+
+  it('a warm-up in progress is stopped before its database closes', async () => {
+    const pgDir = join(dir, 'closing')
+    const pg = await startPg(pgDir, undefined, false, 1024)
+    await pg.exec(`CREATE TABLE t (id int PRIMARY KEY, v text);
+      INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 100000) g;`)
+    const total = await pages(pg, 't_pkey')
+    const warming = startWarming(pg, ['t_pkey'], 64 * 1024)
+    await closeDatabase(pg, pgDir)
+    // Stopped part way (after its current slice), and resolved, not failed.
+    expect((await warming).pages).toBeLessThan(total)
   })
 })

@@ -2,8 +2,11 @@ import type { PGlite } from '@electric-sql/pglite'
 
 type Queryable = Pick<PGlite, 'query'>
 
-/** Pages read per statement: one statement holds the store worker, so a warm-up is cut in pieces. */
-const SLICE_PAGES = 2048
+/**
+ * Pages read per statement. A warm-up runs between the store's own queries (startWarming): a
+ * search that arrives meanwhile waits for one slice at most (≈2 MB read).
+ */
+const SLICE_PAGES = 256
 /**
  * The share of the buffer cache a warm-up may fill: the rest is left to the table pages searches
  * read (chunk rows, vectors), so warming never evicts what it read itself.
@@ -32,6 +35,7 @@ export async function warmCache(
   db: Queryable,
   relations: string[],
   cacheKb: number,
+  stopped: () => boolean = () => false,
 ): Promise<{ pages: number; ms: number }> {
   const t0 = performance.now()
   let pages = 0
@@ -50,6 +54,9 @@ export async function warmCache(
     for (const rel of r.rows) {
       const n = Math.min(rel.pages, left)
       for (let from = 0; from < n; from += SLICE_PAGES) {
+        // Back to the event loop: a request that arrived meanwhile queues its query first.
+        await new Promise((resolve) => setImmediate(resolve))
+        if (stopped()) return { pages: pages + from, ms: Math.round(performance.now() - t0) }
         await db.query(
           `SELECT count(get_raw_page($1::text, b::int))::int AS n FROM generate_series($2::int, $3::int) b`,
           [rel.name, from, Math.min(n, from + SLICE_PAGES) - 1],
@@ -63,4 +70,37 @@ export async function warmCache(
     // Best effort (see above): what was read stays read.
   }
   return { pages, ms: Math.round(performance.now() - t0) }
+}
+
+/** Warm-ups in progress, by database handle: stopped before that handle is closed. */
+const running = new WeakMap<object, { stop: boolean; done: Promise<unknown> }>()
+
+/**
+ * Starts warmCache in the background and returns its result's promise (never rejects). Its
+ * slices queue behind the queries the store's requests make (PGlite runs one at a time, a
+ * transaction whole), so the worker keeps answering: at 90k chunks the warm-up reads ≈300 MB,
+ * seconds of reads that would otherwise hold the request that started it. Stop it before
+ * closing `db` (stopWarming).
+ */
+export function startWarming(
+  db: Queryable,
+  relations: string[],
+  cacheKb: number,
+): Promise<{ pages: number; ms: number }> {
+  const run = { stop: false, done: Promise.resolve() as Promise<unknown> }
+  const done = warmCache(db, relations, cacheKb, () => run.stop)
+  run.done = done
+  running.set(db, run)
+  void done.finally(() => {
+    if (running.get(db) === run) running.delete(db)
+  })
+  return done
+}
+
+/** Stops a warm-up of `db` in progress (after its current slice); what it read stays read. */
+export async function stopWarming(db: Queryable): Promise<void> {
+  const run = running.get(db)
+  if (!run) return
+  run.stop = true
+  await run.done
 }

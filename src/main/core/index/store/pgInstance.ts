@@ -14,7 +14,7 @@ import {
   startMaking,
   templateFile,
 } from './pgTemplate'
-import { warmCache } from './cacheWarm'
+import { startWarming, stopWarming } from './cacheWarm'
 import { checkOnOpen, clearShutdown, type DirHealth, readShutdown, recordShutdown } from './integrity'
 import { openOrSetAside, removeDiscarded } from './setAside'
 
@@ -255,6 +255,8 @@ export class PgCache {
   private warmed = false
   /** What the last warm-up read, and how long it took (tests, benchmarks). */
   lastWarm: { pages: number; ms: number } | null = null
+  /** The last warm-up started (it runs in the background), resolved with what it read. */
+  warming: Promise<{ pages: number; ms: number }> | null = null
 
   constructor(
     readonly pgDir: string | null,
@@ -278,9 +280,10 @@ export class PgCache {
     const next = await this.resize(db, hot, tables, release)
     if (next !== db) this.warmed = false
     // Once per start of Postgres: what searches read, read now rather than by the first questions.
+    // In the background (between the store's queries): it takes seconds at 90k chunks.
     if (!this.warmed) {
       this.warmed = true
-      this.lastWarm = await warmCache(next, hot, this.kb)
+      this.warming = startWarming(next, hot, this.kb).then((w) => (this.lastWarm = w))
     }
     return next
   }
@@ -300,6 +303,7 @@ export class PgCache {
     if (want === this.kb && !release) return db
     if (want !== this.kb) await db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
     if (want < this.kb && !release) return db
+    await stopWarming(db)
     await db.close()
     let next: PGlite
     try {
@@ -360,6 +364,7 @@ export async function openDatabase<T>(
 
 /** Closes a database opened by openDatabase, and records that it was closed cleanly (integrity.ts). */
 export async function closeDatabase(pg: PGlite, pgDir: string | null): Promise<void> {
+  await stopWarming(pg)
   await pg.close()
   recordShutdown(pgDir)
 }
