@@ -8,12 +8,14 @@
  * usage: npx tsx --tsconfig tsconfig.node.json bench/vectorOptions.ts [rows=50000] [options=a,b]
  *   options: hnsw16 (m 16, ef_construction 64: the former build), hnsw8 (m 8, ef_construction 32),
  *            ivfflat (one statement), steps (IVFFlat trained on a sample, rows added in steps:
- *            what VectorDb.maintainIndex does, vectorSteps.ts)
+ *            the store's own VectorDb.maintainStep; ON_DISK=1 puts its database on disk)
  * Each option runs on a fresh database in the same process; RSS only grows (WASM memory is not
  * given back), so the order rotates between runs (`ROTATE=n`) and the gain is measured per option.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'
 import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
@@ -161,7 +163,9 @@ for (const opt of order) {
   } else if (opt === 'steps') {
     // The store's own code (VectorDb.maintainStep) on an in-memory index database. Hashes like the
     // store's (content hashes: their order is random, which is what the training sample relies on).
-    const { db: idx } = await IndexDb.open(null)
+    // ON_DISK=1: a database on disk, as the store's (the last step's restart is timed with it).
+    const dir = process.env.ON_DISK === '1' ? mkdtempSync(join(tmpdir(), 'hearth-vecopt-')) : null
+    const { db: idx } = await IndexDb.open(dir)
     await idx.setEmbedder('bench', dims)
     for (let i = 0; i < data.length; i += 1000)
       await idx.vectors.put(data.slice(i, i + 1000).map((v, j) => ({ hash: createHash('sha256').update(String(i + j)).digest('hex'), vector: JSON.parse(v) as number[] })))
@@ -192,6 +196,7 @@ for (const opt of order) {
       query: await measureBy(async (q) => (await idx.vectors.nearest(JSON.parse(q) as number[], K)).map((r) => r.d)),
     }
     await idx.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
   }
   result[opt] = { ...out, rssAfterMb: rssMb() }
   await db.close()

@@ -60,6 +60,8 @@ export class VectorDb {
   private ivf: IvfState | null = null
   /** The last build step moved rows: a VACUUM is the next step (only known here; see nextStep). */
   private vacuumDue = false
+  /** The build is done: the next step restarts Postgres to give back what it grew (its own step). */
+  private releaseDue = false
   /** The lists of the next index generation, being learnt (in memory: a restart starts over). */
   private training: IvfTraining | null = null
 
@@ -117,6 +119,7 @@ export class VectorDb {
     this.state = next
     this.ivf = null
     this.vacuumDue = false
+    this.releaseDue = false
     this.training = null
     return next
   }
@@ -177,16 +180,21 @@ export class VectorDb {
    * One step of vector index upkeep (vectorSteps.ts), each ≈a second or less, so that the store
    * worker answers the searches queued meanwhile before the next. The caller calls again while
    * `more`, and only once the backlog is empty (the initial fill goes into the tail, scanned
-   * exactly, and the index is built over all of it). After the last step Postgres is restarted to
+   * exactly, and the index is built over all of it). A last step of its own restarts Postgres to
    * give back the memory the build grew (a WASM heap never shrinks).
    */
-  async maintainStep(): Promise<{ built: boolean; ms: number; more: boolean; step: IvfStep | 'train' }> {
+  async maintainStep(): Promise<{ built: boolean; ms: number; more: boolean; step: IvfStep | 'train' | 'release' }> {
     const emb = this.state.embedder
     const key = this.key()
     if (!emb || !key) return { built: false, ms: 0, more: false, step: 'none' }
     const t0 = performance.now()
+    if (this.releaseDue) {
+      this.releaseDue = false
+      await this.host.release()
+      return { built: true, ms: Math.round(performance.now() - t0), more: false, step: 'release' }
+    }
     const rows = await this.rows()
-    let step: IvfStep | 'train' = nextStep(this.ivf, rows, this.vacuumDue)
+    let step: IvfStep | 'train' | 'release' = nextStep(this.ivf, rows, this.vacuumDue)
     if (step === 'none') return { built: false, ms: 0, more: false, step }
     if (step === 'create') {
       // Lists are fixed when training starts (vectors added meanwhile do not start it over).
@@ -206,15 +214,15 @@ export class VectorDb {
       await this.db.query('VACUUM embeddings')
     }
     await checkpointIfDue(this.db)
-    const more = nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
-    if (!more) await this.host.release()
-    return { built: !more, ms: Math.round(performance.now() - t0), more, step }
+    // The restart (a WASM heap never shrinks) follows the last step, as a step of its own.
+    this.releaseDue = nextStep(this.ivf, await this.rows(), this.vacuumDue) === 'none'
+    return { built: false, ms: Math.round(performance.now() - t0), more: true, step }
   }
 
   /** Whether maintainStep has a step to take (callers say the index is being built first). */
   async needsIndex(): Promise<boolean> {
     if (!this.key()) return false
-    return nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
+    return this.releaseDue || nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
   }
 
   /** The names of the vector index's parts (the buffer cache is sized to what searches read). */
