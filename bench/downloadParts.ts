@@ -7,13 +7,13 @@
  * - receive (node:http): the body through HttpClient.request, bytes dropped (the old path);
  * - receive: the download's body reader (bulkGet: socket reads into one reused buffer), dropped;
  * - receive+sha256: and hashed as they arrive, on the main thread;
- * - receive+sha256+write: into the HashingWriter instead (hash on its worker thread, writes on
- *   libuv's, periodic flushes, no final fsync);
+ * - receive+sha256+write: into the HashingWriter instead (reads land in its ring; hash on its
+ *   worker thread, writes on libuv's, periodic flushes, no final fsync);
  * - download: downloadHubFile (all of it: fsync, sha256 check, atomic move);
  * - fresh 64 KB buffers / one reused 64 KB buffer: no network, the memory side of the receive.
  *
  * For each: median MB/s, and median CPU ms per run of this process's main thread, its other threads
- * (libuv writes and flushes, GC helpers) and the mirror process.
+ * (the hashing thread, libuv writes and flushes, GC helpers) and the mirror process.
  *
  * usage: npx tsx --tsconfig tsconfig.node.json bench/downloadParts.ts [--mb 256] [--runs 7]
  */
@@ -143,6 +143,7 @@ try {
       try {
         const mirror0 = cpuMs(`/proc/${child.pid}/stat`)
         const t0 = threadsMs()
+        const p0 = cpuMs('/proc/self/stat')
         const t = performance.now()
         await parts[name]?.(dir)
         const s = stats.get(name)
@@ -150,8 +151,9 @@ try {
         s.mbps.push(MB / ((performance.now() - t) / 1000))
         const t1 = threadsMs()
         const main = String(process.pid)
-        let other = 0
-        for (const [tid, ms] of t1) if (tid !== main) other += ms - (t0.get(tid) ?? 0)
+        // The whole process less the main thread: threads that ended during the run (the hashing
+        // thread) count too, which a sum over the live ones would miss.
+        const other = cpuMs('/proc/self/stat') - p0 - ((t1.get(main) ?? 0) - (t0.get(main) ?? 0))
         s.main.push(name === 'curl' ? curlCpu : (t1.get(main) ?? 0) - (t0.get(main) ?? 0))
         s.other.push(name === 'curl' ? 0 : other)
         s.mirror.push(cpuMs(`/proc/${child.pid}/stat`) - mirror0)
