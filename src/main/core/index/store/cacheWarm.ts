@@ -22,6 +22,9 @@ const AM_ORDER = `CASE am.amname WHEN 'hnsw' THEN 0 WHEN 'ivfflat' THEN 0 WHEN '
  * of them there: a vector query walks pages spread over the whole vector index, the full-text one
  * the posting lists of its words, and each page missed is a read through PGlite's file system.
  * That made a question asked for the first time about twice as slow as the same one asked again.
+ * pgvector's IVFFlat scan reads its lists through a small ring of buffers (a bulk-read strategy),
+ * so the pages a vector query reads never stay cached: without a warm-up every ask, not only the
+ * first, read its lists (≈4,000 pages at 90k chunks) through the file system again.
  * PGlite has no pg_prewarm: pageinspect's get_raw_page reads a page through the buffer manager,
  * which leaves it in the cache.
  *
