@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { CodeHashEmbedder } from '../src/main/core/inference/codeHashEmbedder'
-import { HNSW_FROM_ROWS } from '../src/main/core/index/store/vectorDb'
+import { INDEX_FROM_ROWS } from '../src/main/core/index/store/vectorSteps'
 import { WorkspaceIndex } from '../src/main/core/index/workspaceIndex'
 import { WorkspaceWatcher } from '../src/main/core/files/workspaceWatcher'
 import { IgnoreRules } from '../src/main/core/files/ignoreRules'
@@ -185,7 +185,7 @@ async function indexAndMeasure(root: string, label: string): Promise<{ phase: Ph
     hybrid: await lat('hybrid'),
     fts: await lat('fts'),
     vector: await lat('vector'),
-    vectorIndex: st.chunks >= HNSW_FROM_ROWS ? 'hnsw' : 'exact scan',
+    vectorIndex: st.chunks >= INDEX_FROM_ROWS ? 'ivfflat' : 'exact scan',
     cacheMb: st.cacheMb,
     diskMb: {
       total: mb(dirBytes(dbDir)),

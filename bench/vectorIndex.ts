@@ -2,7 +2,8 @@
  * Measures the vector-search options for the index store on this machine (PGlite + pgvector):
  * exact scan over vector / halfvec, binary quantisation (bit hamming scan) + exact re-rank, HNSW.
  * Prints JSON. usage: npx tsx bench/vectorIndex.ts [rows=100000] [dims=256]
- * The store's choice (HNSW_FROM_ROWS in src/main/core/index/store/vectorDb.ts) and docs/BENCHMARKS.md cite this.
+ * The first comparison of the options; bench/vectorOptions.ts measures the store's choice (IVFFlat
+ * built in steps, src/main/core/index/store/vectorSteps.ts) beside HNSW on real chunks.
  */
 import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'

@@ -269,8 +269,8 @@ export class WorkspaceIndex implements BudgetConsumer {
     const embedder = this._embedder
     if (embedder) {
       const st = await this.stats()
-      // While the vector index is built (minutes at 100k chunks) a vector query would wait for
-      // it: full-text answers now, and says why.
+      // While the vector index is built (in steps, up to a minute at 100k chunks) its rows not
+      // indexed yet are scanned exactly, slow at that size: full text answers now, and says why.
       const ready =
         st.embedder === embedder.id && st.chunks > st.pending && !this.vectorReason && !st.vectorIndexBuilding
       vectors = { embedder, ready }

@@ -32,11 +32,11 @@ type OwnOp =
 /**
  * The main thread's handle on a workspace's index: owns the data-directory lock and the worker
  * thread that runs its one database (IndexDb: files, chunks, term statistics, the embedding
- * backlog, and the vectors with their HNSW index, VectorDb), and forwards calls to it. One
+ * backlog, and the vectors with their IVFFlat index, VectorDb), and forwards calls to it. One
  * PGlite instance per index: a second one for the vectors cost ≈100 MB of resident memory and
  * ≈8 MB of disk that no setting moved (docs/BENCHMARKS.md "Footprint"). Given up with it: a
- * hybrid search's two halves side by side on two cores (no cost measurable above the noise), and
- * full-text search while the HNSW index is built (a search now waits for the build). The calls
+ * hybrid search's two halves side by side on two cores (no cost measurable above the noise). The
+ * vector index is built in short steps (vectorSteps.ts), so searches are answered between them. The calls
  * made of several worker calls are answered here (the backlog, putEmbeddings, searchVector,
  * maintainVectorIndex, verify); the rest go to the worker as they are (protocol.ts). The CPU half
  * of indexing (read, hash, chunk: `prepareFiles`) goes to a second worker, so it overlaps the

@@ -34,7 +34,6 @@ export interface CacheSizing {
   stepKb: number
 }
 export const CACHE_SIZING: CacheSizing = { minKb: 16 * 1024, maxKb: 512 * 1024, stepKb: 32 * 1024 }
-const EF_SEARCH = 100
 /**
  * Checkpoint every 64 MB of WAL. wal_recycle=off: a checkpoint deletes the segments before it
  * instead of renaming them into future ones, so after one (at the latest the close's) the WAL on
@@ -172,8 +171,6 @@ async function bootPg(
   try {
     await pg.exec('CREATE EXTENSION IF NOT EXISTS vector')
     await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-    // HNSW returns at most ef_search rows; fusion wants a deep candidate list.
-    await pg.query(`SET hnsw.ef_search = ${EF_SEARCH}`)
     // GIN's pending list absorbs inserts and merges in bulk: a larger one merges less often.
     await pg.query(`SET gin_pending_list_limit = '16MB'`)
     return pg
@@ -270,7 +267,7 @@ export class PgCache {
 
   /**
    * Returns the database to use from now on: `db` itself, or a restarted one with a larger cache.
-   * `release`: restart anyway (after a step that grew the WASM heap, such as an HNSW build with its
+   * `release`: restart anyway (after a step that grew the WASM heap, such as a vector index build with its
    * maintenance_work_mem: a WASM memory never shrinks, so that peak stayed resident for as long as
    * the index was open; a new instance starts small, and a smaller saved size applies at once).
    */

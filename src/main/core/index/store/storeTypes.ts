@@ -134,9 +134,9 @@ export interface StoreStats {
   /** Postgres' buffer cache in MB: sized to what searches read (PgCache). */
   cacheMb: number
   /**
-   * The store is building its HNSW index (≈15 s at 8k vectors, minutes at 100k): every query
-   * waits for it, a vector query would find it, so search answers from full text once it is done
-   * (WorkspaceIndex.search).
+   * The store is building its vector index in short steps (vectorSteps.ts; searches are answered
+   * between steps). Until it is whole, the rows not in it yet are scanned exactly, which is slow at
+   * tens of thousands: search answers from full text meanwhile (WorkspaceIndex.search).
    */
   vectorIndexBuilding?: boolean
 }

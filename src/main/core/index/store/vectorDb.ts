@@ -26,8 +26,6 @@ import {
  * every search) for ≈30 s on a 10k-file tree; the options side by side: bench/vectorOptions.ts.
  */
 export { INDEX_FROM_ROWS } from './vectorSteps'
-/** The former name (the index was HNSW), still read by bench/index.ts. */
-export { INDEX_FROM_ROWS as HNSW_FROM_ROWS } from './vectorSteps'
 
 /**
  * What the vector side needs of the database it shares with the full-text tables (IndexDb owns

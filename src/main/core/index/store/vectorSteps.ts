@@ -49,7 +49,7 @@ export function ivfLists(rows: number): number {
 /**
  * Lists a query reads: 3·√lists. bench/vectorOptions.ts (real chunks, 20k) had 2·√lists on a par
  * with the HNSW index it replaces (ef_search 100) for recall@10 and above it for @60; texts that
- * differ in one made-up word each (tests/integration/index/hnswIndex.test.ts) needed more for the
+ * differ in one made-up word each (tests/integration/index/vectorIndexStatus.test.ts) needed more for the
  * exact nearest text first, as HNSW had it.
  */
 export function ivfProbes(lists: number): number {

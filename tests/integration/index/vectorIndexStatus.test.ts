@@ -34,7 +34,7 @@ describe('an index past the vector index size builds the index and searches it (
   let root: string
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'hearth-hnsw-'))
+    root = await mkdtemp(join(tmpdir(), 'hearth-vecindex-'))
     for (let d = 0; d < FILES; d += 500) {
       await mkdir(join(root, `part${d}`))
       await Promise.all(
