@@ -181,7 +181,12 @@ export class VectorDb {
    * exactly, and the index is built over all of it). A last step of its own restarts Postgres to
    * give back the memory the build grew (a WASM heap never shrinks).
    */
-  async maintainStep(): Promise<{ built: boolean; ms: number; more: boolean; step: IvfStep | 'train' | 'release' }> {
+  async maintainStep(): Promise<{
+    built: boolean
+    ms: number
+    more: boolean
+    step: IvfStep | 'train' | 'release'
+  }> {
     const emb = this.state.embedder
     const key = this.key()
     if (!emb || !key) return { built: false, ms: 0, more: false, step: 'none' }
@@ -196,7 +201,8 @@ export class VectorDb {
     if (step === 'none') return { built: false, ms: 0, more: false, step }
     if (step === 'create') {
       // Lists are fixed when training starts (vectors added meanwhile do not start it over).
-      if (this.training?.key !== key) this.training = new IvfTraining(key, ivfLists(rows), emb.dimensions, rows)
+      if (this.training?.key !== key)
+        this.training = new IvfTraining(key, ivfLists(rows), emb.dimensions, rows)
       const centroids = await this.training.step(this.db)
       if (!centroids) step = 'train'
       else {

@@ -113,7 +113,13 @@ export function nextStep(state: IvfState | null, rows: number, vacuumDue: boolea
  * Creates a new generation whose lists are `centroids` (one transaction): they are written as
  * placeholder rows of that generation, indexed, and deleted again (never seen outside it).
  */
-export async function createGen(db: PGlite, state: IvfState | null, key: string, centroids: Float32Array[], dims: number) {
+export async function createGen(
+  db: PGlite,
+  state: IvfState | null,
+  key: string,
+  centroids: Float32Array[],
+  dims: number,
+) {
   const lists = centroids.length
   const k = sqlText(key)
   return db.transaction(async (tx) => {
@@ -121,7 +127,8 @@ export async function createGen(db: PGlite, state: IvfState | null, key: string,
     await setMeta(tx, NEXT, String(gen + 1))
     // The first generation of this embedder's life: rows an earlier life indexed (the vectors are
     // also a cache) start in the tail like the rest, or no step would ever move them.
-    if (!state?.live.length) await tx.query(`UPDATE embeddings SET ivf_gen = 0 WHERE embedder = ${k} AND ivf_gen <> 0`)
+    if (!state?.live.length)
+      await tx.query(`UPDATE embeddings SET ivf_gen = 0 WHERE embedder = ${k} AND ivf_gen <> 0`)
     await tx.query(
       `INSERT INTO embeddings (hash, embedder, embedding, ivf_gen)
        SELECT 'ivf-centroid-' || i, ${k}, v::vector, ${gen} FROM unnest($1::text[]) WITH ORDINALITY AS u(v, i)`,
