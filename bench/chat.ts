@@ -324,7 +324,9 @@ const out = {
   bench: 'chat',
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '' },
   runs: RUNS,
-  ...(values['skip-overhead'] ? {} : { overhead: { http: await overheadHttp(), embedded: await overheadEmbedded() } }),
+  ...(values['skip-overhead']
+    ? {}
+    : { overhead: { http: await overheadHttp(), embedded: await overheadEmbedded() } }),
   ...(values['skip-retrieval'] ? {} : { retrieval: await retrieval() }),
 }
 process.stdout.write(`${JSON.stringify(out)}\n`)

@@ -45,7 +45,10 @@ for (let r = 0; r < ROUNDS; r++) {
   // stages are measured on the warmed cache.
   const cache = (db as unknown as { cache: { warming?: Promise<unknown> | null; lastWarm?: unknown } }).cache
   await cache.warming
-  const times = { first: { fts: [] as number[], vec: [] as number[], texts: [] as number[] }, repeat: { fts: [] as number[], vec: [] as number[], texts: [] as number[] } }
+  const times = {
+    first: { fts: [] as number[], vec: [] as number[], texts: [] as number[] },
+    repeat: { fts: [] as number[], vec: [] as number[], texts: [] as number[] },
+  }
   for (let i = 0; i < 2 * QUESTIONS.length; i++) {
     const q = QUESTIONS[i % QUESTIONS.length] ?? ''
     const t = i < QUESTIONS.length ? times.first : times.repeat
@@ -58,7 +61,10 @@ for (let r = 0; r < ROUNDS; r++) {
     const near = await db.vectors.nearest(Array.from(v ?? []), 96)
     t.vec.push(performance.now() - s)
     s = performance.now()
-    await db.chunkTexts(fts.slice(0, 12).map((h) => h.id), near.slice(0, 6).map((n) => n.hash))
+    await db.chunkTexts(
+      fts.slice(0, 12).map((h) => h.id),
+      near.slice(0, 6).map((n) => n.hash),
+    )
     t.texts.push(performance.now() - s)
   }
   const cacheMb = db.stats().cacheMb

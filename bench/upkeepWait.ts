@@ -29,12 +29,20 @@ if (!existsSync(tree)) {
   copyTree(realSources(files), tree)
 }
 const mod = async <T>(p: string): Promise<T> => (await import(pathToFileURL(join(src, p)).href)) as T
-const { WorkspaceIndex } = await mod<{ WorkspaceIndex: typeof Index }>('src/main/core/index/workspaceIndex.ts')
+const { WorkspaceIndex } = await mod<{ WorkspaceIndex: typeof Index }>(
+  'src/main/core/index/workspaceIndex.ts',
+)
 const { CodeHashEmbedder } = await mod<{ CodeHashEmbedder: typeof Embedder }>(
   'src/main/core/inference/codeHashEmbedder.ts',
 )
 
-const QUERIES = ['parse options', 'read file stream', 'error handler callback', 'promise resolve', 'buffer encoding']
+const QUERIES = [
+  'parse options',
+  'read file stream',
+  'error handler callback',
+  'promise resolve',
+  'buffer encoding',
+]
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b)
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0)
@@ -77,7 +85,10 @@ await idx.close()
 clearInterval(rss)
 rmSync(dbDir, { recursive: true, force: true })
 const by = Object.fromEntries(
-  Object.entries(waits).map(([k, v]) => [k, { searches: v.length, p50: pct(v, 50), p95: pct(v, 95), max: pct(v, 100) }]),
+  Object.entries(waits).map(([k, v]) => [
+    k,
+    { searches: v.length, p50: pct(v, 50), p95: pct(v, 95), max: pct(v, 100) },
+  ]),
 )
 console.log(
   JSON.stringify({

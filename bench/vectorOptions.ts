@@ -46,7 +46,8 @@ async function vectors(n: number): Promise<{ data: string[]; queries: string[] }
     const path = relOf(f)
     for (const c of chunkFile(path, readFileSync(f, 'utf8'))) {
       // Every 97th chunk is held out: its opening words are a query that is near, not equal, to data.
-      if (texts.length % 97 === 0 && held.length < QUERIES) held.push(c.text.split('\n').slice(0, 2).join(' '))
+      if (texts.length % 97 === 0 && held.length < QUERIES)
+        held.push(c.text.split('\n').slice(0, 2).join(' '))
       else texts.push(embedText(path, c.text))
     }
   }
@@ -105,11 +106,17 @@ async function measureBy(nearest: (q: string) => Promise<number[]>): Promise<Rec
     t.push(performance.now() - t0)
     const ex = exactOf[i] ?? []
     // A hit is a row at least as near as the exact k-th: near-duplicate chunks tie, and any of them is right.
-    const within = (k: number): number => ds.slice(0, k).filter((d) => d <= (ex[k - 1] ?? 0) + 1e-9).length / k
+    const within = (k: number): number =>
+      ds.slice(0, k).filter((d) => d <= (ex[k - 1] ?? 0) + 1e-9).length / k
     r10 += within(10)
     r60 += within(Math.min(K, ex.length))
   }
-  return { p50: pct(t, 50), p95: pct(t, 95), recall10: +(r10 / n).toFixed(3), recall60: +(r60 / n).toFixed(3) }
+  return {
+    p50: pct(t, 50),
+    p95: pct(t, 95),
+    recall10: +(r10 / n).toFixed(3),
+    recall60: +(r60 / n).toFixed(3),
+  }
 }
 
 /** Runs `f`, timing each statement it runs through `step`: total and the longest. */
@@ -125,7 +132,13 @@ async function timed(f: (step: (sql: string) => Promise<void>) => Promise<void>,
     if (performance.now() - s0 > longest) [longest, longestSql] = [performance.now() - s0, sql.slice(0, 40)]
     steps++
   })
-  return { buildMs: Math.round(performance.now() - t0), longestStepMs: Math.round(longest), longestSql, steps, rssGainMb: rssMb() - rss0 }
+  return {
+    buildMs: Math.round(performance.now() - t0),
+    longestStepMs: Math.round(longest),
+    longestSql,
+    steps,
+    rssGainMb: rssMb() - rss0,
+  }
 }
 
 const expr = `(embedding::vector(${dims}))`
@@ -140,7 +153,9 @@ for (const opt of order) {
     const [m, efc] = opt === 'hnsw16' ? [16, 64] : [8, 32]
     const b = await timed(async (step) => {
       await step(`SET maintenance_work_mem = '512MB'`)
-      await step(`CREATE INDEX h ON e USING hnsw (${expr} vector_cosine_ops) WITH (m = ${m}, ef_construction = ${efc}) WHERE embedder = 'x'`)
+      await step(
+        `CREATE INDEX h ON e USING hnsw (${expr} vector_cosine_ops) WITH (m = ${m}, ef_construction = ${efc}) WHERE embedder = 'x'`,
+      )
     }, db)
     const ef: Record<string, unknown> = {}
     for (const s of [40, 100]) {
@@ -152,7 +167,9 @@ for (const opt of order) {
     const lists = ivfLists(data.length)
     const b = await timed(async (step) => {
       await step(`SET maintenance_work_mem = '64MB'`)
-      await step(`CREATE INDEX i ON e USING ivfflat (${expr} vector_cosine_ops) WITH (lists = ${lists}) WHERE embedder = 'x'`)
+      await step(
+        `CREATE INDEX i ON e USING ivfflat (${expr} vector_cosine_ops) WITH (lists = ${lists}) WHERE embedder = 'x'`,
+      )
     }, db)
     const pr: Record<string, unknown> = {}
     for (const p of [ivfProbes(lists), 2 * ivfProbes(lists), 4 * ivfProbes(lists)]) {
@@ -168,7 +185,14 @@ for (const opt of order) {
     const { db: idx } = await IndexDb.open(dir)
     await idx.setEmbedder('bench', dims)
     for (let i = 0; i < data.length; i += 1000)
-      await idx.vectors.put(data.slice(i, i + 1000).map((v, j) => ({ hash: createHash('sha256').update(String(i + j)).digest('hex'), vector: JSON.parse(v) as number[] })))
+      await idx.vectors.put(
+        data.slice(i, i + 1000).map((v, j) => ({
+          hash: createHash('sha256')
+            .update(String(i + j))
+            .digest('hex'),
+          vector: JSON.parse(v) as number[],
+        })),
+      )
     let longest = 0
     let steps = 0
     const rss0 = rssMb()
@@ -193,7 +217,9 @@ for (const opt of order) {
         Object.entries(byKind).map(([k, v]) => [k, { n: v.length, p50: pct(v, 50), max: pct(v, 100) }]),
       ),
       rssGainMb: rssMb() - rss0,
-      query: await measureBy(async (q) => (await idx.vectors.nearest(JSON.parse(q) as number[], K)).map((r) => r.d)),
+      query: await measureBy(async (q) =>
+        (await idx.vectors.nearest(JSON.parse(q) as number[], K)).map((r) => r.d),
+      ),
     }
     await idx.close()
     if (dir) rmSync(dir, { recursive: true, force: true })

@@ -23,9 +23,8 @@ async function cached(pg: PGlite, rel: string): Promise<number> {
 }
 
 const pages = async (pg: Pick<PGlite, 'query'>, rel: string): Promise<number> =>
-  (
-    await pg.query<{ n: number }>(`SELECT (pg_relation_size($1::regclass) / 8192)::int AS n`, [rel])
-  ).rows[0]?.n ?? 0
+  (await pg.query<{ n: number }>(`SELECT (pg_relation_size($1::regclass) / 8192)::int AS n`, [rel])).rows[0]
+    ?.n ?? 0
 
 describe("warming Postgres' buffer cache with what searches read (real PGlite)", () => {
   let dir: string

@@ -126,7 +126,14 @@ export class IndexDb {
   private async fitCache(release = false): Promise<void> {
     this.db = await this.cache.fit(
       this.db,
-      ['chunks_tsv', 'chunks_hash', 'chunks_pkey', 'vec_hashes_pkey', 'embeddings_pkey', ...(this.vectors?.indexNames() ?? [])],
+      [
+        'chunks_tsv',
+        'chunks_hash',
+        'chunks_pkey',
+        'vec_hashes_pkey',
+        'embeddings_pkey',
+        ...(this.vectors?.indexNames() ?? []),
+      ],
       ['chunks', 'embeddings'],
       release,
     )

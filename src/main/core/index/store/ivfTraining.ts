@@ -62,7 +62,9 @@ export class IvfTraining {
     // One iteration done: each centroid moves to its members' mean direction; an empty one takes a
     // sample point no other started from, so the lists stay distinct.
     this.centroids = this.sums.map((s, c) =>
-      (this.counts[c] ?? 0) > 0 ? unit(Float32Array.from(s)) : (this.sample[(c + this.iteration + 1) * 7919 % n] as Float32Array),
+      (this.counts[c] ?? 0) > 0
+        ? unit(Float32Array.from(s))
+        : (this.sample[((c + this.iteration + 1) * 7919) % n] as Float32Array),
     )
     this.iteration++
     this.cursor = 0
@@ -84,7 +86,8 @@ export class IvfTraining {
     this.loaded = true
     this.nearest = new Float64Array(this.sample.length).fill(Infinity)
     this.centroids = []
-    if (this.sample.length > 0) this.addCentroid(this.sample[Math.floor(this.random() * this.sample.length)] as Float32Array)
+    if (this.sample.length > 0)
+      this.addCentroid(this.sample[Math.floor(this.random() * this.sample.length)] as Float32Array)
   }
 
   /** Adds seeds (k-means++): each costs one distance per sample point. */
