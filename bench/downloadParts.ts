@@ -17,9 +17,9 @@
  *
  * usage: npx tsx --tsconfig tsconfig.node.json bench/downloadParts.ts [--mb 256] [--runs 7]
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { mkdtemp, open, rm } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +28,7 @@ import { downloadHubFile } from '../src/main/core/models/download'
 import { requestHubFile } from '../src/main/core/models/hubRequest'
 import { HashingWriter } from '../src/main/core/models/hashingWriter'
 import { HttpClient } from '../src/main/core/net/httpClient'
+import { procCpuMs, startHubProcess } from './hubProcess'
 
 const { values } = parseArgs({ options: { mb: { type: 'string' }, runs: { type: 'string' } } })
 const MB = Number(values.mb ?? 256)
@@ -35,27 +36,12 @@ const RUNS = Number(values.runs ?? 7)
 const run = promisify(execFile)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
-/** CPU ms of a process or one of its threads, from /proc (Linux). */
-function cpuMs(path: string): number {
-  const f = readFileSync(path, 'utf8')
-  const a = f.slice(f.lastIndexOf(')') + 2).split(' ')
-  return (Number(a[11]) + Number(a[12])) * (1000 / 100)
-}
+const cpuMs = procCpuMs
 const threadsMs = (): Map<string, number> =>
   new Map(readdirSync('/proc/self/task').map((t) => [t, cpuMs(`/proc/self/task/${t}/stat`)]))
 
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(import.meta.dirname, 'hubServer.ts'), '--mb', String(MB)],
-  {
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, '..', 'tsconfig.node.json') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-)
-const hubUrl = await new Promise<string>((resolve) =>
-  child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
-)
-const url = new URL(`${hubUrl}/bench/big-GGUF/resolve/main/big.gguf`)
+const hub = await startHubProcess(MB)
+const url = hub.fileUrl
 const http = new HttpClient()
 let curlCpu = 0
 
@@ -141,7 +127,7 @@ try {
     for (const name of [...names.slice(i % names.length), ...names.slice(0, i % names.length)]) {
       const dir = await mkdtemp(join(tmpdir(), 'hearth-bench-parts-'))
       try {
-        const mirror0 = cpuMs(`/proc/${child.pid}/stat`)
+        const mirror0 = cpuMs(`/proc/${hub.pid}/stat`)
         const t0 = threadsMs()
         const p0 = cpuMs('/proc/self/stat')
         const t = performance.now()
@@ -156,7 +142,7 @@ try {
         const other = cpuMs('/proc/self/stat') - p0 - ((t1.get(main) ?? 0) - (t0.get(main) ?? 0))
         s.main.push(name === 'curl' ? curlCpu : (t1.get(main) ?? 0) - (t0.get(main) ?? 0))
         s.other.push(name === 'curl' ? 0 : other)
-        s.mirror.push(cpuMs(`/proc/${child.pid}/stat`) - mirror0)
+        s.mirror.push(cpuMs(`/proc/${hub.pid}/stat`) - mirror0)
       } finally {
         await rm(dir, { recursive: true, force: true })
       }
@@ -164,7 +150,7 @@ try {
   }
 } finally {
   http.dispose()
-  child.kill('SIGTERM')
+  hub.stop()
 }
 const out = Object.fromEntries(
   [...stats].map(([n, s]) => [

@@ -9,8 +9,7 @@
  * usage: npx tsx --tsconfig tsconfig.node.json bench/downloadPath.ts [--mb 256] [--runs 5]
  *   [--only direct,pull+sync,curl]   (prints JSON)
  */
-import { execFile, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +17,7 @@ import { parseArgs, promisify } from 'node:util'
 import { downloadHubFile, type DownloadProgress } from '../src/main/core/models/download'
 import { ModelManager } from '../src/main/core/models/modelManager'
 import { HttpClient } from '../src/main/core/net/httpClient'
+import { procCpuMs, startHubProcess } from './hubProcess'
 
 const { values } = parseArgs({
   options: { mb: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' } },
@@ -26,23 +26,10 @@ const MB = Number(values.mb ?? 256)
 const RUNS = Number(values.runs ?? 5)
 const run = promisify(execFile)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
-function cpuMs(path: string): number {
-  const f = readFileSync(path, 'utf8')
-  const a = f.slice(f.lastIndexOf(')') + 2).split(' ')
-  return (Number(a[11]) + Number(a[12])) * 10
-}
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(import.meta.dirname, 'hubServer.ts'), '--mb', String(MB)],
-  {
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, '..', 'tsconfig.node.json') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-)
-const hubUrl = await new Promise<string>((r) =>
-  child.stdout.once('data', (d: Buffer) => r(d.toString().trim())),
-)
-const url = new URL(`${hubUrl}/bench/big-GGUF/resolve/main/big.gguf`)
+const cpuMs = procCpuMs
+const hub = await startHubProcess(MB)
+const hubUrl = hub.url
+const url = hub.fileUrl
 const http = new HttpClient()
 let verifyAt = 0
 let bodyAt = 0
@@ -119,7 +106,7 @@ try {
   }
 } finally {
   http.dispose()
-  child.kill('SIGTERM')
+  hub.stop()
 }
 const out = Object.fromEntries(
   [...res].map(([n, r]) => [

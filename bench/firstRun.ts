@@ -19,7 +19,7 @@
  *   [--link-mbit 1000]
  *   (prints JSON)
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -31,6 +31,7 @@ import { HttpClient } from '../src/main/core/net/httpClient'
 import type { ModelsOverview } from '../src/shared/contract/models'
 import { FakeHub } from '../tests/helpers/fakeHub'
 import { testModel } from '../tests/helpers/testModels'
+import { startHubProcess } from './hubProcess'
 
 const { values } = parseArgs({
   options: {
@@ -99,32 +100,8 @@ async function steps(hub: FakeHub): Promise<Record<string, number>> {
   }
 }
 
-/** The mirror for the throughput runs, in a child process (see hubServer.ts). */
-async function startHubProcess(linkMbit?: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'hubServer.ts'),
-      '--mb',
-      String(MB),
-      ...(linkMbit ? ['--link-mbit', linkMbit] : []),
-    ],
-    {
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, '..', 'tsconfig.node.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))
-    child.once('exit', (code) => reject(new Error(`hub server exited (${code})`)))
-  })
-  return { url, stop: () => child.kill('SIGTERM') }
-}
-
 async function throughput(linkMbit?: string): Promise<Record<string, number>> {
-  const hub = await startHubProcess(linkMbit)
+  const hub = await startHubProcess(MB, linkMbit)
   try {
     return await measure(hub.url, linkMbit ? ['hearth', 'curl'] : undefined)
   } finally {
