@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { atomicWrite } from './atomicWrite'
-import { openConfinedDir, SymlinkSwapped, useProcFdForTests } from './confinedDir'
+import { openCheckedFile, openConfinedDir, SymlinkSwapped, useProcFdForTests } from './confinedDir'
 
 let base: string
 let ws: string
@@ -104,5 +104,37 @@ describe.skipIf(process.platform !== 'linux')('openConfinedDir on Linux (descrip
     expect(readdirSync(outside)).toEqual(['f.txt'])
     expect(readFileSync(join(outside, 'f.txt'), 'utf8')).toBe('outside')
     expect(readdirSync(join(ws, 'sub-real')).sort()).toEqual(['deep', 'f.txt'])
+  })
+})
+
+describe.skipIf(process.platform !== 'linux')('openCheckedFile', () => {
+  const read = async (abs: string): Promise<string | null> => {
+    const o = await openCheckedFile(abs, constants.O_RDONLY)
+    if (!o) return null
+    try {
+      return (await o.h.readFile()).toString()
+    } finally {
+      await o.h.close()
+    }
+  }
+
+  it('opens a file that is where it was checked', async () => {
+    expect(await read(join(ws, 'sub', 'f.txt'))).toBe('inside')
+  })
+
+  it('gives no handle for a folder swapped for a link after the check (the walk decides)', async () => {
+    const checked = join(ws, 'sub', 'f.txt')
+    swap()
+    // The open follows `sub` to the outside file; the kernel then names it there, not at `checked`.
+    expect(await read(checked)).toBeNull()
+  })
+
+  it('gives no handle for a link as the file, a folder, a missing file, or without /proc', async () => {
+    symlinkSync(join(outside, 'f.txt'), join(ws, 'link.txt'))
+    expect(await read(join(ws, 'link.txt'))).toBeNull()
+    expect(await read(join(ws, 'sub'))).toBeNull()
+    expect(await read(join(ws, 'nope.txt'))).toBeNull()
+    useProcFdForTests(false)
+    expect(await read(join(ws, 'sub', 'f.txt'))).toBeNull()
   })
 })

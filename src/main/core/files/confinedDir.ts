@@ -1,4 +1,4 @@
-import { constants } from 'node:fs'
+import { constants, type Stats } from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -79,6 +79,36 @@ function procFdWorks(): Promise<boolean> {
     }
   })()
   return procFd
+}
+
+/**
+ * Opens the existing file at `abs` (a real path the guard checked inside the workspace) for
+ * reading, without walking its folders: opened with O_NOFOLLOW, then the kernel is asked where the
+ * opened file is (`/proc/self/fd/N`). Only if that is still exactly `abs` is the handle returned:
+ * whatever was swapped or moved meanwhile, the file read is the one at the checked path. Null
+ * where that cannot be proven (no /proc, a symlink swapped in, anything not a regular file, a path
+ * the kernel names differently): the caller takes the folder walk, which tells which it was. One
+ * file open costs about a third of the walk's calls (a chat question reads a dozen at once).
+ */
+export async function openCheckedFile(
+  abs: string,
+  flags: number,
+): Promise<{ h: fsp.FileHandle; st: Stats } | null> {
+  if (!(await procFdWorks())) return null
+  let h: fsp.FileHandle
+  try {
+    h = await fsp.open(abs, flags | O_NOFOLLOW)
+  } catch {
+    return null
+  }
+  try {
+    const [st, where] = await Promise.all([h.stat(), fsp.readlink(`/proc/self/fd/${h.fd}`)])
+    if (st.isFile() && where === abs) return { h, st }
+  } catch {
+    // Falls through to the walk, which reports what is wrong.
+  }
+  await h.close().catch(() => undefined)
+  return null
 }
 
 /**

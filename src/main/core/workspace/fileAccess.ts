@@ -2,8 +2,14 @@ import { constants, type Stats } from 'node:fs'
 import { access, lstat, type FileHandle } from 'node:fs/promises'
 import { HearthError } from '@shared/errors'
 import { atomicWrite, type AtomicWriteFs } from '../files/atomicWrite'
-import { SymlinkSwapped, type ConfinedDir } from '../files/confinedDir'
-import { isCode, normalizeRelPath, type OpenedParent, type PathGuard } from '../files/pathGuard'
+import { openCheckedFile, SymlinkSwapped, type ConfinedDir } from '../files/confinedDir'
+import {
+  type GuardedPath,
+  isCode,
+  normalizeRelPath,
+  type OpenedParent,
+  type PathGuard,
+} from '../files/pathGuard'
 import { contentHash, makeVersion, versionHash } from '../files/textCodec'
 import { fsToHearth } from './workspaceTree'
 
@@ -31,6 +37,8 @@ export interface ReadResult {
 }
 
 export async function readFile(guard: PathGuard, path: string): Promise<ReadResult> {
+  const quick = await readChecked(guard, path)
+  if (quick) return quick
   return confined(guard, path, false, async ({ rel, name, dir }) => {
     const entry = await openEntry(dir, name)
     if (entry === 'missing') throw new HearthError('not_found', `${rel} does not exist`)
@@ -46,6 +54,37 @@ export async function readFile(guard: PathGuard, path: string): Promise<ReadResu
       await h.close()
     }
   })
+}
+
+/**
+ * readFile without the folder walk where the kernel can say where the opened file is
+ * (openCheckedFile); null sends the caller the walk's way (a missing file, a folder, a symlink
+ * swapped in, no /proc: the walk gives each its own answer).
+ */
+async function readChecked(guard: PathGuard, path: string): Promise<ReadResult | null> {
+  let g: GuardedPath
+  try {
+    g = await guard.resolve(path)
+  } catch (err) {
+    throw fsToHearth(err, safeRel(path))
+  }
+  const opened = g.exists ? await openCheckedFile(g.abs, READ_FLAGS) : null
+  if (!opened) return null
+  const { h, st } = opened
+  try {
+    if (st.size > MAX_OPEN_BYTES) throw tooLarge(g.rel, st.size)
+    const buf = await h.readFile()
+    if (buf.length > MAX_OPEN_BYTES) throw tooLarge(g.rel, buf.length)
+    const writable = await access(`/proc/self/fd/${h.fd}`, constants.W_OK).then(
+      () => true,
+      () => false,
+    )
+    return { rel: g.rel, buf, mtimeMs: st.mtimeMs, writable }
+  } catch (err) {
+    throw fsToHearth(err, g.rel)
+  } finally {
+    await h.close()
+  }
 }
 
 export interface SaveRequest {
