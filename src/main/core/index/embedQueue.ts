@@ -18,6 +18,15 @@ const BUILD_NOTICE_MS = 400
 /** Recently opened files kept at the front of the backlog. */
 const MAX_PRIORITY = 16
 
+/** A batch and its vectors, same order. */
+interface Embedded {
+  batch: PendingEmbed[]
+  vectors: Float32Array[]
+}
+
+/** How a write ended: stored, or left in the backlog after a full disk (ok), or failed (err). */
+type PutOutcome = { ok: true } | { ok: false; err: unknown }
+
 export interface EmbedQueueState {
   /** building: the vector index is being built (in steps; searches answer from full text meanwhile). */
   status: 'idle' | 'running' | 'paused' | 'unavailable' | 'stopped' | 'building'
@@ -41,6 +50,8 @@ export class EmbedQueue implements BudgetConsumer {
   private sinceMaintenance = 0
   private drainWaiters: { resolve: (s: EmbedQueueState) => void }[] = []
   private loopDone: Promise<void> = Promise.resolve()
+  /** The write of the last embedded batch, while the next one is embedded (startPut). */
+  private storing: Promise<PutOutcome> | null = null
   /** Aborts the embedder call in flight when the queue stops. */
   private readonly stopAc = new AbortController()
   /** Files to embed before the rest of the backlog, oldest first (bounded). */
@@ -171,17 +182,68 @@ export class EmbedQueue implements BudgetConsumer {
     }
   }
 
-  /** Prioritised files first; once they have no backlog left, the rest in store order. */
-  private async nextBatch(limit: number): Promise<PendingEmbed[]> {
+  /**
+   * Prioritised files first; once they have no backlog left, the rest in store order. `skip`: texts
+   * embedded but not yet stored (still in the backlog): asked for on top of `limit` and left out.
+   */
+  private async nextBatch(limit: number, skip: ReadonlySet<string>): Promise<PendingEmbed[]> {
+    const fresh = (b: PendingEmbed[]): PendingEmbed[] =>
+      skip.size === 0 ? b : b.filter((p) => !skip.has(p.hash)).slice(0, limit)
     if (this.priority.size > 0) {
-      const first = await this.store.call('pendingEmbedsFor', { limit, paths: [...this.priority] })
+      const first = fresh(
+        await this.store.call('pendingEmbedsFor', { limit: limit + skip.size, paths: [...this.priority] }),
+      )
       if (first.length > 0) return first
       this.priority.clear()
     }
-    return this.store.call('pendingEmbeds', { limit })
+    return fresh(await this.store.call('pendingEmbeds', { limit: limit + skip.size }))
+  }
+
+  /**
+   * Stores an embedded batch without waiting for it: the next batch is embedded on this thread
+   * while the store worker writes this one (the two run on two cores). Never rejects: the outcome
+   * is looked at by settle(), before the next backlog read.
+   */
+  private startPut(b: Embedded): Promise<PutOutcome> {
+    this.set('running')
+    return this.storeOrWait(() =>
+      this.store.call('putEmbeddings', {
+        items: b.batch.map((p, i) => ({ hash: p.hash, vector: Array.from(b.vectors[i] ?? []) })),
+      }),
+    ).then(
+      (put): PutOutcome => {
+        if (put !== null) {
+          this.state.embedded += b.batch.length
+          this.sinceMaintenance += b.batch.length
+        }
+        return { ok: true }
+      },
+      (err: unknown): PutOutcome => ({ ok: false, err }),
+    )
+  }
+
+  /** Waits for the batch being stored, if any; a store failure other than a full disk ends the loop. */
+  private async settle(): Promise<void> {
+    const p = this.storing
+    if (!p) return
+    const r = await p
+    if (this.storing === p) this.storing = null
+    if (!r.ok) throw r.err
   }
 
   private async loop(): Promise<void> {
+    try {
+      await this.run()
+    } finally {
+      // Nothing this queue embedded is written after stop() resolves: the last write is awaited.
+      await this.settle().catch(() => undefined)
+      this.running = false
+    }
+  }
+
+  private async run(): Promise<void> {
+    /** Embedded, not yet handed to the store (it is once the next backlog read has left it out). */
+    let ready: Embedded | null = null
     while (!this.stopped) {
       const b = this.budget
       if (b.paused || b.embedPerMinute <= 0) {
@@ -200,9 +262,18 @@ export class EmbedQueue implements BudgetConsumer {
       // but only as many as the rate allows in about a second.
       const perSecond = Number.isFinite(b.embedPerMinute) ? Math.ceil(b.embedPerMinute / 60) : STORE_BATCH
       const take = Math.max(size, Math.min(STORE_BATCH, perSecond))
-      const batch = await this.storeOrWait(() => this.nextBatch(take))
+      // The previous write is done before the backlog is read (its texts have left it by then);
+      // the batch embedded since is still in it, so the read leaves those out.
+      await this.settle()
+      const skip: ReadonlySet<string> = new Set(hashesOf(ready))
+      const batch: PendingEmbed[] | null = await this.storeOrWait((): Promise<PendingEmbed[]> =>
+        this.nextBatch(take, skip),
+      )
+      if (ready) this.storing = this.startPut(ready)
+      ready = null
       if (!batch) continue
       if (batch.length === 0) {
+        if (this.storing) continue // read again once it is stored: then the backlog is empty
         if (this.sinceMaintenance > 0) {
           this.sinceMaintenance = 0
           // A build takes seconds to minutes (in short steps; searches use full text meanwhile):
@@ -246,15 +317,7 @@ export class EmbedQueue implements BudgetConsumer {
         continue
       }
       if (this.stopped) break
-      this.set('running')
-      const put = await this.storeOrWait(() =>
-        this.store.call('putEmbeddings', {
-          items: batch.map((p, i) => ({ hash: p.hash, vector: Array.from(vectors[i] ?? []) })),
-        }),
-      )
-      if (put === null) continue
-      this.state.embedded += batch.length
-      this.sinceMaintenance += batch.length
+      ready = { batch, vectors }
       // Rate limit (texts per minute) and duty cycle (share of wall time spent embedding): the
       // stricter wins. Held against kick()s for new chunks; only a budget change (or stop) ends it early.
       const duty = b.embedDutyCycle ?? 1
@@ -262,10 +325,17 @@ export class EmbedQueue implements BudgetConsumer {
         Number.isFinite(b.embedPerMinute) ? t0 + (batch.length * 60_000) / b.embedPerMinute : 0,
         duty > 0 && duty < 1 ? t0 + (performance.now() - t0) / duty : 0,
       )
+      if (performance.now() < until) {
+        // Paced: stored now rather than after the pause (nothing to overlap it with meanwhile).
+        await this.settle()
+        this.storing = this.startPut(ready)
+        ready = null
+      }
       while (!this.stopped && this.budget === b && performance.now() < until) {
         await this.sleep(until - performance.now())
       }
     }
-    this.running = false
   }
 }
+
+const hashesOf = (b: Embedded | null): string[] => (b ? b.batch.map((p) => p.hash) : [])

@@ -22,6 +22,8 @@ export class IvfTraining {
   private lastHash = ''
   private loaded = false
   private centroids: Float32Array[] = []
+  /** The centroids in one array, row after row (the inner loop reads them in order). */
+  private matrix: Float32Array = new Float32Array(0)
   private sums: Float64Array[] = []
   private counts: Int32Array = new Int32Array(0)
   private iteration = 0
@@ -50,9 +52,10 @@ export class IvfTraining {
     }
     const n = this.sample.length
     const end = Math.min(n, this.cursor + Math.max(1, Math.floor(STEP_PAIRS / this.centroids.length)))
+    if (this.cursor === 0) this.matrix = packed(this.centroids, this.dims)
     for (let i = this.cursor; i < end; i++) {
       const x = this.sample[i] as Float32Array
-      const best = nearestCentroid(this.centroids, x)
+      const best = nearestCentroid(this.matrix, this.centroids.length, x)
       const s = this.sums[best] as Float64Array
       for (let k = 0; k < x.length; k++) s[k] = (s[k] ?? 0) + (x[k] ?? 0)
       this.counts[best] = (this.counts[best] ?? 0) + 1
@@ -73,13 +76,16 @@ export class IvfTraining {
   }
 
   private async load(db: PGlite): Promise<void> {
-    const r = await db.query<{ hash: string; v: number[] }>(
-      `SELECT hash, embedding::real[] AS v FROM embeddings WHERE embedder = ${sqlText(this.key)} AND hash > $1
+    // As text, parsed as JSON (a vector's text form is a JSON array): the real[] form was parsed
+    // element by element by PGlite's array parser, about twice the time.
+    const r = await db.query<{ hash: string; v: string }>(
+      `SELECT hash, embedding::text AS v FROM embeddings WHERE embedder = ${sqlText(this.key)} AND hash > $1
        ORDER BY hash LIMIT ${Math.min(LOAD_ROWS, this.want - this.sample.length)}`,
       [this.lastHash],
     )
     for (const row of r.rows) {
-      if (row.v.length === this.dims) this.sample.push(unit(Float32Array.from(row.v)))
+      const v = JSON.parse(row.v) as number[]
+      if (v.length === this.dims) this.sample.push(unit(Float32Array.from(v)))
       this.lastHash = row.hash
     }
     if (r.rows.length > 0 && this.sample.length < this.want) return
@@ -125,16 +131,34 @@ export class IvfTraining {
   }
 }
 
-function nearestCentroid(centroids: Float32Array[], x: Float32Array): number {
+function nearestCentroid(matrix: Float32Array, lists: number, x: Float32Array): number {
+  const dims = x.length
   let best = 0
   let bestDot = -Infinity
-  for (let c = 0; c < centroids.length; c++) {
-    const m = centroids[c] as Float32Array
-    let dot = 0
-    for (let k = 0; k < x.length; k++) dot += (x[k] as number) * (m[k] as number)
+  for (let c = 0, at = 0; c < lists; c++, at += dims) {
+    // Four sums: the additions do not wait on each other (≈2× the speed of one running sum).
+    let d0 = 0
+    let d1 = 0
+    let d2 = 0
+    let d3 = 0
+    let k = 0
+    for (; k + 3 < dims; k += 4) {
+      d0 += (x[k] as number) * (matrix[at + k] as number)
+      d1 += (x[k + 1] as number) * (matrix[at + k + 1] as number)
+      d2 += (x[k + 2] as number) * (matrix[at + k + 2] as number)
+      d3 += (x[k + 3] as number) * (matrix[at + k + 3] as number)
+    }
+    for (; k < dims; k++) d0 += (x[k] as number) * (matrix[at + k] as number)
+    const dot = d0 + d1 + d2 + d3
     if (dot > bestDot) [best, bestDot] = [c, dot]
   }
   return best
+}
+
+function packed(rows: Float32Array[], dims: number): Float32Array {
+  const m = new Float32Array(rows.length * dims)
+  rows.forEach((r, i) => m.set(r.subarray(0, dims), i * dims))
+  return m
 }
 
 function unit(v: Float32Array): Float32Array {

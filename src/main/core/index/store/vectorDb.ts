@@ -3,6 +3,8 @@ import type { PGlite } from '@electric-sql/pglite'
 import { checkpointIfDue, count, getMeta, setMeta } from './pgInstance'
 import type { VectorState } from './storeTypes'
 import { IvfTraining } from './ivfTraining'
+import { BINARY_ARRAYS } from './binaryArrays'
+import { vectorArrayBinary, vectorArrayOptions, vectorOids } from './vectorBinary'
 import {
   createGen,
   dropIvf,
@@ -148,11 +150,27 @@ export class VectorDb {
     // Into the newest index generation when there is one (an IVFFlat insert is one list lookup),
     // else the tail that the next build takes in.
     const gen = this.ivf?.live.at(-1)?.gen ?? 0
-    await this.db.query(
+    // The vectors in binary (vectorBinary.ts): as text literals they were most of this call's time.
+    const db = this.db
+    const oids = await vectorOids(db)
+    await db.query(
       `INSERT INTO embeddings (hash, embedder, embedding, ivf_gen)
-       SELECT h, $1, v::vector, $4 FROM unnest($2::text[], $3::text[]) AS u(h, v)
+       SELECT h, $1, v, $4 FROM unnest($2::text[], $3::vector[]) AS u(h, v)
        ON CONFLICT (hash, embedder) DO UPDATE SET embedding = EXCLUDED.embedding, ivf_gen = EXCLUDED.ivf_gen`,
-      [key, hashes, good.map((i) => vectorLiteral(i.vector)), gen],
+      [
+        key,
+        hashes,
+        vectorArrayBinary(
+          good.map((i) => i.vector),
+          emb.dimensions,
+          oids.element,
+        ),
+        gen,
+      ],
+      {
+        ...BINARY_ARRAYS,
+        serializers: { ...BINARY_ARRAYS.serializers, ...vectorArrayOptions(oids).serializers },
+      },
     )
     await checkpointIfDue(this.db)
     return hashes
