@@ -2,7 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
-import { collect, runCli, spawnCli, tempDir } from './cliHelpers'
+import { runHearth, spawnHearth } from '../../helpers/hearthCli'
+import { collect, tempDir } from './cliHelpers'
 import { freshWalk, sortKeys, sourceText } from './freshWalk'
 
 const KILLS = 20
@@ -46,7 +47,7 @@ describe('crash safety: SIGKILL while indexing (real CLI processes, real PGlite 
   it(
     `reopens after ${KILLS} kills with no half-indexed file; a re-index then changes nothing`,
     async () => {
-      const full = await runCli(['index', ws, '--db', db, '--json'])
+      const full = await runHearth(['index', ws, '--db', db, '--json'])
       expect(full.code, full.stderr).toBe(0)
       // How long a forced re-index takes here (a new database, every file chunked and written),
       // so that the kills land inside the work — opening, scanning, writing — not after it. The
@@ -56,7 +57,7 @@ describe('crash safety: SIGKILL while indexing (real CLI processes, real PGlite 
       let runMs = Infinity
       for (let i = 0; i < 2; i++) {
         const t0 = Date.now()
-        const timed = await runCli(['index', ws, '--db', db, '--json', '--force'])
+        const timed = await runHearth(['index', ws, '--db', db, '--json', '--force'])
         expect(timed.code, timed.stderr).toBe(0)
         runMs = Math.min(runMs, Date.now() - t0)
       }
@@ -64,7 +65,7 @@ describe('crash safety: SIGKILL while indexing (real CLI processes, real PGlite 
       for (let k = 0; k < KILLS; k++) {
         mutate()
         const forced = k % 4 !== 3
-        const child = spawnCli(['index', ws, '--db', db, '--json', ...(forced ? ['--force'] : [])])
+        const child = spawnHearth(['index', ws, '--db', db, '--json', ...(forced ? ['--force'] : [])])
         const done = collect(child)
         const t0 = Date.now()
         const delay = Math.floor(runMs * (0.1 + rand() * 0.85))
@@ -95,9 +96,9 @@ describe('crash safety: SIGKILL while indexing (real CLI processes, real PGlite 
         await store.close()
       }
       // Finish, then a second run finds nothing to do, and the index equals a fresh walk.
-      const finish = await runCli(['index', ws, '--db', db, '--json'])
+      const finish = await runHearth(['index', ws, '--db', db, '--json'])
       expect(finish.code, finish.stderr).toBe(0)
-      const again = await runCli(['index', ws, '--db', db, '--json'])
+      const again = await runHearth(['index', ws, '--db', db, '--json'])
       expect(JSON.parse(again.stdout)).toMatchObject({ indexed: 0, removed: 0, pendingEmbeddings: 0 })
       const check = await IndexStore.open(db)
       try {
@@ -105,7 +106,7 @@ describe('crash safety: SIGKILL while indexing (real CLI processes, real PGlite 
       } finally {
         await check.close()
       }
-      const found = await runCli(['search', '--db', db, '--json', 'u7Step2'])
+      const found = await runHearth(['search', '--db', db, '--json', 'u7Step2'])
       expect(found.code).toBe(0)
       expect((JSON.parse(found.stdout) as { results: { path: string }[] }).results[0]?.path).toBe(
         'pkg7/unit7.ts',

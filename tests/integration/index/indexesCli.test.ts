@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { IndexList } from '@shared/contract/indexes'
 import { indexDirFor } from '../../../src/main/core/index/indexLocation'
 import { META_FILE } from '../../../src/main/core/index/indexMeta'
-import { REPO, runCli, TSX } from './cliHelpers'
+import { runHearth } from '../../helpers/hearthCli'
+import { REPO, TSX } from './cliHelpers'
 
 // The real `hearth` CLI over a real data directory: `hearth index --json` says what the ignore
 // rules left out and why, and `hearth indexes` lists, removes and cleans up the indexes it made.
@@ -32,13 +33,13 @@ interface IndexJson {
 }
 
 async function index(ws: string): Promise<IndexJson> {
-  const r = await runCli(['index', ws, '--embedder', 'hash', '--json'], { env })
+  const r = await runHearth(['index', ws, '--embedder', 'hash', '--json'], { env })
   expect(r.code, r.stderr).toBe(0)
   return JSON.parse(r.stdout) as IndexJson
 }
 
 async function list(): Promise<IndexList> {
-  const r = await runCli(['indexes', 'list', '--json'], { env })
+  const r = await runHearth(['indexes', 'list', '--json'], { env })
   expect(r.code, r.stderr).toBe(0)
   return JSON.parse(r.stdout) as IndexList
 }
@@ -97,7 +98,7 @@ describe('hearth index and hearth indexes', () => {
       expect(git?.files).toBeGreaterThan(0)
       expect(git?.bytes).toBeGreaterThan(0)
       expect(Date.now() - (git?.lastUsedAt ?? 0)).toBeLessThan(10 * 60_000)
-      const human = await runCli(['indexes', 'list'], { env })
+      const human = await runHearth(['indexes', 'list'], { env })
       expect(human.stdout).toContain(gitWs)
       expect(human.stdout).toMatch(/MB in 2 indexes/)
 
@@ -119,7 +120,7 @@ describe('hearth index and hearth indexes', () => {
           holder.once('exit', (code) => reject(new Error(`the index holder exited (${code})`)))
         })
         expect((await list()).indexes.find((e) => e.folder === plainWs)?.inUse?.pid).toBe(holder.pid)
-        const refused = await runCli(['indexes', 'rm', plainWs], { env })
+        const refused = await runHearth(['indexes', 'rm', plainWs], { env })
         expect(refused.code).toBe(1)
         expect(refused.stderr).toContain(`is in use by a running Hearth process (pid ${holder.pid}`)
         expect(refused.stderr).not.toMatch(/\n\s+at /) // no stack
@@ -128,11 +129,11 @@ describe('hearth index and hearth indexes', () => {
         holder.kill('SIGTERM')
         await exited
       }
-      const removed = await runCli(['indexes', 'rm', basename(dbDir)], { env })
+      const removed = await runHearth(['indexes', 'rm', basename(dbDir)], { env })
       expect(removed.code, removed.stderr).toBe(0)
       expect(removed.stdout).toMatch(new RegExp(`removed the index of ${plainWs}: .* freed`))
       expect(existsSync(dbDir)).toBe(false)
-      const unknown = await runCli(['indexes', 'rm', plainWs], { env })
+      const unknown = await runHearth(['indexes', 'rm', plainWs], { env })
       expect(unknown.code).toBe(1)
       expect(unknown.stderr).toContain(`there is no index of ${plainWs}`)
     },
@@ -146,9 +147,9 @@ describe('hearth index and hearth indexes', () => {
       await index(goneWs)
       rmSync(goneWs, { recursive: true })
       expect((await list()).indexes.find((e) => e.folder === goneWs)?.folderExists).toBe(false)
-      const none = await runCli(['indexes', 'gc', '--older-than', '30'], { env })
+      const none = await runHearth(['indexes', 'gc', '--older-than', '30'], { env })
       expect(none.stdout).toContain('nothing to remove')
-      const gone = await runCli(['indexes', 'gc', '--missing'], { env })
+      const gone = await runHearth(['indexes', 'gc', '--missing'], { env })
       expect(gone.code, gone.stderr).toBe(0)
       expect(gone.stdout).toContain(`removed ${basename(indexDirFor(goneWs, dataDir))}`)
       expect(gone.stdout).toMatch(/freed \(1 index removed\)/)
@@ -158,13 +159,13 @@ describe('hearth index and hearth indexes', () => {
       const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { lastUsedAt: string }
       meta.lastUsedAt = new Date(Date.now() - 40 * 86_400_000).toISOString()
       writeFileSync(metaPath, JSON.stringify(meta))
-      const old = await runCli(['indexes', 'gc', '--older-than', '30', '--json'], { env })
+      const old = await runHearth(['indexes', 'gc', '--older-than', '30', '--json'], { env })
       expect(old.code, old.stderr).toBe(0)
       const r = JSON.parse(old.stdout) as { removed: { folder: string }[]; freedBytes: number }
       expect(r.removed.map((e) => e.folder)).toEqual([gitWs])
       expect(r.freedBytes).toBeGreaterThan(0)
       expect((await list()).indexes).toEqual([])
-      const usage = await runCli(['indexes', 'gc'], { env })
+      const usage = await runHearth(['indexes', 'gc'], { env })
       expect(usage.code).toBe(2)
       expect(usage.stderr).toContain('--older-than DAYS, --missing, or both')
     },

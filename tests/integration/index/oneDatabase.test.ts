@@ -6,7 +6,8 @@ import { MIGRATIONS } from '../../../src/main/core/index/store/migrations'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
 import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
-import { collect, runCli, spawnCli, tempDir } from './cliHelpers'
+import { runHearth, spawnHearth } from '../../helpers/hearthCli'
+import { collect, tempDir } from './cliHelpers'
 import { rawPg } from './rawPg'
 
 /** The real built-in embedder, counting the texts it was asked to embed. */
@@ -39,7 +40,10 @@ async function sql<T>(dbDir: string, q: string): Promise<T[]> {
   }
 }
 
-describe('one database per index: full text and vectors together (real PGlite on disk)', () => {
+// Each test has its own database directory (the workspace they share is only read), so the first
+// two run at once; the kill test runs alone, so that no other test's load moves where its timed
+// kills land.
+describe.concurrent('one database per index: full text and vectors together (real PGlite on disk)', () => {
   const tmp = tempDir('onedb')
   const ws = join(tmp.dir, 'ws')
 
@@ -147,41 +151,45 @@ describe('one database per index: full text and vectors together (real PGlite on
     }
   }, 120_000)
 
-  it('a process killed while it writes chunks and vectors leaves an index that opens clean and finishes', async () => {
-    const dbDir = join(tmp.dir, 'db-killed')
-    const big = join(tmp.dir, 'ws-big')
-    for (let i = 0; i < 400; i++) {
-      mkdirSync(join(big, `pkg${i % 8}`), { recursive: true })
-      writeFileSync(join(big, `pkg${i % 8}`, `unit${i}.ts`), source(i).repeat(1 + (i % 5)))
-    }
-    let killed = 0
-    // Kills at growing delays land in the open, the full-text writes and the embedding.
-    for (const delay of [1500, 3000, 4500, 6000, 8000]) {
-      const child = spawnCli(['index', big, '--db', dbDir, '--embedder', 'hash', '--json'])
-      const done = collect(child)
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay)
-      const r = await done
-      clearTimeout(timer)
-      if (r.signal === 'SIGKILL') killed++
-      else expect(r.code, r.stderr).toBe(0)
-    }
-    expect(killed).toBeGreaterThan(0)
-    const store = await IndexStore.open(dbDir)
-    try {
-      expect(store.opened.rebuilt, JSON.stringify(store.opened.rebuilt)).toBeNull()
-      expect(await store.call('verify', {})).toEqual(CLEAN)
-    } finally {
-      await store.close()
-    }
-    const finish = await runCli(['index', big, '--db', dbDir, '--embedder', 'hash', '--json'])
-    expect(finish.code, finish.stderr).toBe(0)
-    expect(JSON.parse(finish.stdout)).toMatchObject({ files: 400, pendingEmbeddings: 0 })
-    const check = await IndexStore.open(dbDir)
-    try {
-      expect(await check.call('verify', {})).toEqual(CLEAN)
-      expect(existsSync(join(dbDir, 'vectors'))).toBe(false)
-    } finally {
-      await check.close()
-    }
-  }, 300_000)
+  it.sequential(
+    'a process killed while it writes chunks and vectors leaves an index that opens clean and finishes',
+    async () => {
+      const dbDir = join(tmp.dir, 'db-killed')
+      const big = join(tmp.dir, 'ws-big')
+      for (let i = 0; i < 400; i++) {
+        mkdirSync(join(big, `pkg${i % 8}`), { recursive: true })
+        writeFileSync(join(big, `pkg${i % 8}`, `unit${i}.ts`), source(i).repeat(1 + (i % 5)))
+      }
+      let killed = 0
+      // Kills at growing delays land in the open, the full-text writes and the embedding.
+      for (const delay of [1500, 3000, 4500, 6000, 8000]) {
+        const child = spawnHearth(['index', big, '--db', dbDir, '--embedder', 'hash', '--json'])
+        const done = collect(child)
+        const timer = setTimeout(() => child.kill('SIGKILL'), delay)
+        const r = await done
+        clearTimeout(timer)
+        if (r.signal === 'SIGKILL') killed++
+        else expect(r.code, r.stderr).toBe(0)
+      }
+      expect(killed).toBeGreaterThan(0)
+      const store = await IndexStore.open(dbDir)
+      try {
+        expect(store.opened.rebuilt, JSON.stringify(store.opened.rebuilt)).toBeNull()
+        expect(await store.call('verify', {})).toEqual(CLEAN)
+      } finally {
+        await store.close()
+      }
+      const finish = await runHearth(['index', big, '--db', dbDir, '--embedder', 'hash', '--json'])
+      expect(finish.code, finish.stderr).toBe(0)
+      expect(JSON.parse(finish.stdout)).toMatchObject({ files: 400, pendingEmbeddings: 0 })
+      const check = await IndexStore.open(dbDir)
+      try {
+        expect(await check.call('verify', {})).toEqual(CLEAN)
+        expect(existsSync(join(dbDir, 'vectors'))).toBe(false)
+      } finally {
+        await check.close()
+      }
+    },
+    300_000,
+  )
 })

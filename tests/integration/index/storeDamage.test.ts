@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
 import { WorkspaceIndex } from '../../../src/main/core/index/workspaceIndex'
-import { runCli, tempDir } from './cliHelpers'
+import { runHearth } from '../../helpers/hearthCli'
+import { tempDir } from './cliHelpers'
 import { type ChunkKey, sortKeys, sourceText } from './freshWalk'
 import { rawPg } from './rawPg'
 import { scribblePg } from './scribblePg'
@@ -19,7 +20,9 @@ function du(path: string): number {
   return readdirSync(path).reduce((sum, n) => sum + du(join(path, n)), 0)
 }
 
-describe('damage inside the tables is found and mended (real PGlite data directories)', () => {
+// Each test damages a copy of its own of the index made once in beforeAll, so they run at once:
+// their store workers and CLI processes overlap instead of queueing.
+describe.concurrent('damage inside the tables is found and mended (real PGlite data directories)', () => {
   const tmp = tempDir('damage')
   const ws = join(tmp.dir, 'ws')
   const good = join(tmp.dir, 'good')
@@ -163,7 +166,7 @@ describe('damage inside the tables is found and mended (real PGlite data directo
     async () => {
       const dir = copy()
       cut(dir, 'chunks')
-      const damaged = await runCli(['index', ws, '--db', dir, '--embedder', 'hash', '--json', '--force'])
+      const damaged = await runHearth(['index', ws, '--db', dir, '--embedder', 'hash', '--json', '--force'])
       expect(damaged.code, damaged.stderr).toBe(0)
       expect(JSON.parse(damaged.stdout)).toMatchObject({ files: 120, chunks: expected.length })
 
@@ -179,7 +182,7 @@ describe('damage inside the tables is found and mended (real PGlite data directo
       }
       const before = await vecRows()
       expect(before).toBeGreaterThan(0)
-      const forced = await runCli(['index', ws, '--db', dir, '--embedder', 'hash', '--json', '--force'])
+      const forced = await runHearth(['index', ws, '--db', dir, '--embedder', 'hash', '--json', '--force'])
       expect(forced.code, forced.stderr).toBe(0)
       expect(JSON.parse(forced.stdout)).toMatchObject({
         files: 120,
@@ -206,7 +209,7 @@ describe('damage inside the tables is found and mended (real PGlite data directo
         expect(readdirSync(dir).filter((n) => n.startsWith('pg.corrupt-'))).toHaveLength(1)
       }
       const aside = readdirSync(dir).find((n) => n.startsWith('pg.corrupt-')) ?? ''
-      const r = await runCli(['index', ws, '--db', dir, '--embedder', 'hash'])
+      const r = await runHearth(['index', ws, '--db', dir, '--embedder', 'hash'])
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toContain(`damaged copy at ${join(dir, aside)}`)
       const size = /index: .* \((\d+(?:\.\d+)?) MB on disk/.exec(r.stdout)?.[1]

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const SLOW = 240_000
 import { HearthError } from '../../../src/shared/errors'
 import { IndexStore } from '../../../src/main/core/index/store/indexStore'
-import { runCli, tempDir } from './cliHelpers'
+import { runHearth } from '../../helpers/hearthCli'
+import { tempDir } from './cliHelpers'
 import { scribblePg } from './scribblePg'
 
 function writeWorkspace(root: string): void {
@@ -18,7 +19,10 @@ function writeWorkspace(root: string): void {
   writeFileSync(join(root, 'beta.py'), 'def load_config(path):\n    return open(path).read()\n')
 }
 
-describe('index data directory safety (real PGlite, real processes)', () => {
+// The tests share only the workspace, which none of them changes; each has its own database
+// directory, so they run at once (their CLI processes and store workers wait on each other's
+// disk and start-up, not only on the CPU).
+describe.concurrent('index data directory safety (real PGlite, real processes)', () => {
   const tmp = tempDir('safety')
   const ws = join(tmp.dir, 'ws')
   beforeAll(() => {
@@ -33,7 +37,7 @@ describe('index data directory safety (real PGlite, real processes)', () => {
       const db = join(tmp.dir, 'db-lock')
       const store = await IndexStore.open(db)
       try {
-        const r = await runCli(['index', ws, '--db', db, '--json'])
+        const r = await runHearth(['index', ws, '--db', db, '--json'])
         expect(r.code).toBe(1)
         expect(r.stderr).toContain(`pid ${process.pid}`)
         await expect(IndexStore.open(db)).rejects.toSatisfy(
@@ -43,7 +47,7 @@ describe('index data directory safety (real PGlite, real processes)', () => {
         await store.close()
       }
       // Released on close: the CLI can index now.
-      const ok = await runCli(['index', ws, '--db', db, '--json'])
+      const ok = await runHearth(['index', ws, '--db', db, '--json'])
       expect(ok.code).toBe(0)
       expect(JSON.parse(ok.stdout)).toMatchObject({ files: 2 })
     },
@@ -78,19 +82,19 @@ describe('index data directory safety (real PGlite, real processes)', () => {
     'sets a corrupt data directory aside and rebuilds it',
     async () => {
       const db = join(tmp.dir, 'db-corrupt')
-      const first = await runCli(['index', ws, '--db', db, '--json'])
+      const first = await runHearth(['index', ws, '--db', db, '--json'])
       expect(first.code).toBe(0)
       scribblePg(join(db, 'pg'))
-      const again = await runCli(['index', ws, '--db', db, '--json'])
+      const again = await runHearth(['index', ws, '--db', db, '--json'])
       expect(again.code, again.stderr).toBe(0)
       expect(again.stderr).toMatch(/set aside/)
       expect(JSON.parse(again.stdout)).toMatchObject({ files: 2, indexed: 2 })
       expect(readdirSync(db).some((n) => n.startsWith('pg.corrupt-'))).toBe(true)
-      const found = await runCli(['search', '--db', db, '--json', 'parse http header'])
+      const found = await runHearth(['search', '--db', db, '--json', 'parse http header'])
       expect(found.code).toBe(0)
       expect((JSON.parse(found.stdout) as { results: { path: string }[] }).results[0]?.path).toBe('alpha.ts')
       // Reopening the rebuilt directory is clean (no crash loop, nothing set aside again).
-      const third = await runCli(['index', ws, '--db', db, '--json'])
+      const third = await runHearth(['index', ws, '--db', db, '--json'])
       expect(third.stderr).not.toMatch(/set aside/)
       expect(JSON.parse(third.stdout)).toMatchObject({ files: 2, indexed: 0 })
     },
@@ -101,7 +105,7 @@ describe('index data directory safety (real PGlite, real processes)', () => {
     'a new database whose making was cut short (a killed --force) is made again, not set aside as damaged',
     async () => {
       const db = join(tmp.dir, 'db-half-made')
-      expect((await runCli(['index', ws, '--db', db, '--json'])).code).toBe(0)
+      expect((await runHearth(['index', ws, '--db', db, '--json'])).code).toBe(0)
       const whole = join(tmp.dir, 'db-half-made-whole')
       cpSync(join(db, 'pg'), whole, { recursive: true })
       // What a process killed while the template's tar was unpacking leaves: the making mark,
@@ -113,7 +117,7 @@ describe('index data directory safety (real PGlite, real processes)', () => {
       const [oid = '5'] = readdirSync(join(whole, 'base'))
       cpSync(join(whole, 'base', oid), join(db, 'pg', 'base', oid), { recursive: true })
       writeFileSync(join(db, 'pg.making'), '')
-      const again = await runCli(['index', ws, '--db', db, '--json'])
+      const again = await runHearth(['index', ws, '--db', db, '--json'])
       expect(again.code, again.stderr).toBe(0)
       expect(again.stderr).not.toMatch(/set aside/)
       expect(JSON.parse(again.stdout)).toMatchObject({ files: 2, indexed: 2 })
@@ -129,8 +133,8 @@ describe('index data directory safety (real PGlite, real processes)', () => {
       const empty = join(tmp.dir, 'empty-ws')
       const db = join(tmp.dir, 'db-empty')
       spawnSync('mkdir', ['-p', empty])
-      expect((await runCli(['index', empty, '--db', db, '--json'])).code).toBe(0)
-      const r = await runCli(['search', '--db', db, '--json', 'x'])
+      expect((await runHearth(['index', empty, '--db', db, '--json'])).code).toBe(0)
+      const r = await runHearth(['search', '--db', db, '--json', 'x'])
       expect(r.code, r.stderr).toBe(0)
       expect(JSON.parse(r.stdout)).toMatchObject({ results: [] })
       expect(r.stderr).toMatch(/holds no files: run `hearth index <dir> --db /)
@@ -138,9 +142,13 @@ describe('index data directory safety (real PGlite, real processes)', () => {
     SLOW,
   )
 
-  it('says so when there is no index to search', async () => {
-    const r = await runCli(['search', '--db', join(tmp.dir, 'nothing'), '--json', 'x'])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/no index at .*run `hearth index/)
-  })
+  it(
+    'says so when there is no index to search',
+    async () => {
+      const r = await runHearth(['search', '--db', join(tmp.dir, 'nothing'), '--json', 'x'])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/no index at .*run `hearth index/)
+    },
+    SLOW,
+  )
 })

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { FakeOllama } from '../../helpers/fakeOllama'
+import { hearthCommand } from '../../helpers/hearthCli'
 
 // `hearth complete` as users (and the hidden checks) run it: a separate process, real HTTP to a
 // server speaking Ollama's protocol, and the real engine with the test GGUF.
@@ -14,13 +15,14 @@ function hearth(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cmd = hearthCommand()
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args],
+      [...cmd.args, ...args],
       {
         cwd: root,
-        env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.node.json'), ...env },
+        env: { ...process.env, ...cmd.env, ...env },
         timeout: 60_000,
       },
       (err, stdout, stderr) => {
@@ -36,20 +38,27 @@ function hearth(
   })
 }
 
-// Each test starts one or two CLI processes (tsx, cold). In a fresh-clone CI run on the loaded
-// 2-core machine the first test's two spawns took over 30 s together; behaviour is under test
-// here, not speed, so each test may take as long as its spawns' own timeouts allow.
-describe('hearth complete', { timeout: 130_000 }, () => {
+// Each test starts one or two CLI processes, cold. The tests share nothing they change (each
+// has its own fake server; only the first writes the completion cache), so they run at once:
+// a process spends most of its life waiting on the server or on its own exit, not on the CPU.
+// Behaviour is under test here, not speed, so each test may take as long as its spawns' own
+// timeouts allow.
+describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
   let dir: string
-  let server: FakeOllama
+  const servers: FakeOllama[] = []
+  /** A fake server of the test's own, so that its requests are its own. */
+  const fakeServer = async (): Promise<FakeOllama> => {
+    const s = await new FakeOllama().start()
+    servers.push(s)
+    return s
+  }
   let file: string
   let env: Record<string, string>
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hearth-cli-'))
     mkdirSync(join(dir, 'data'))
     file = join(dir, 'add.ts')
     writeFileSync(file, 'function add(a, b) {\n  \n}\n')
-    server = await new FakeOllama().start()
     env = {
       HEARTH_DATA_DIR: join(dir, 'data'),
       HEARTH_FIM_MODEL: '',
@@ -58,11 +67,12 @@ describe('hearth complete', { timeout: 130_000 }, () => {
     }
   })
   afterAll(async () => {
-    await server.close()
+    await Promise.all(servers.map((s) => s.close()))
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('prints the JSON line, then answers the same position from the persistent cache', async () => {
+  it('prints the JSON line, then answers the same position from the persistent cache', async ({ expect }) => {
+    const server = await fakeServer()
     const args = [
       'complete',
       '--file',
@@ -93,7 +103,8 @@ describe('hearth complete', { timeout: 130_000 }, () => {
     expect(server.requests).toHaveLength(1)
   })
 
-  it('plain output is the completion text', async () => {
+  it('plain output is the completion text', async ({ expect }) => {
+    const server = await fakeServer()
     const r = await hearth(
       ['complete', '--file', file, '--line', '2', '--column', '3', '--url', server.url, '--no-cache'],
       env,
@@ -102,30 +113,37 @@ describe('hearth complete', { timeout: 130_000 }, () => {
     expect(r.stdout).toBe('return a + b // é✓ 😀;\n')
   })
 
-  it('bad input: a line past the end is a usage error (exit 2); a dead server is a clear failure (exit 1)', async () => {
-    const bad = await hearth(['complete', '--file', file, '--line', '40', '--column', '1'], env)
+  it('bad input: a line past the end is a usage error (exit 2); a dead server is a clear failure (exit 1)', async ({
+    expect,
+  }) => {
+    const [bad, dead] = await Promise.all([
+      hearth(['complete', '--file', file, '--line', '40', '--column', '1'], env),
+      hearth(
+        [
+          'complete',
+          '--file',
+          file,
+          '--line',
+          '2',
+          '--column',
+          '3',
+          '--url',
+          'http://127.0.0.1:1',
+          '--no-cache',
+        ],
+        env,
+      ),
+    ])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--line 40 is past the end/)
-    const dead = await hearth(
-      [
-        'complete',
-        '--file',
-        file,
-        '--line',
-        '2',
-        '--column',
-        '3',
-        '--url',
-        'http://127.0.0.1:1',
-        '--no-cache',
-      ],
-      env,
-    )
     expect(dead.code).toBe(1)
     expect(dead.stderr).toMatch(/connection refused/)
   })
 
-  it('with no flags, follows the active profile of the settings file, as the app does', async () => {
+  it('with no flags, follows the active profile of the settings file, as the app does', async ({
+    expect,
+  }) => {
+    const server = await fakeServer()
     const data = join(dir, 'data-settings')
     mkdirSync(data)
     // The laptop profile's completion route, with its Ollama endpoint moved to the fake server.
@@ -151,7 +169,7 @@ describe('hearth complete', { timeout: 130_000 }, () => {
     expect(sent).toEqual(['qwen2.5-coder:0.5b', 'qwen2.5-coder:1.5b'])
   })
 
-  it('embedded: --model is a GGUF path (real engine)', async () => {
+  it('embedded: --model is a GGUF path (real engine)', async ({ expect }) => {
     const r = await hearth(
       [
         'complete',

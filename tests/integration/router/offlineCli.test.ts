@@ -5,14 +5,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isLoopbackAddress } from '../../../src/main/core/net/connectionPolicy'
 import { FakeOllama } from '../../helpers/fakeOllama'
+import { hearthCommand } from '../../helpers/hearthCli'
 
 /**
  * The offline profile's promise on the CLI path, checked at the socket layer in a separate
- * process: `hearth complete` and `hearth index` run as users run them (the CLI's source through
- * tsx), with a preload that records every name resolution (at the native getaddrinfo / c-ares
- * boundary and at the dns module), every TCP connect and every UDP send. A host that is not a
- * loopback literal or `localhost` is refused before anything is resolved; `localhost` is answered
- * without the resolver; loopback servers still work.
+ * process: `hearth complete` and `hearth index` run as users run them (the built CLI, or its
+ * source through tsx when the build is older: tests/helpers/hearthCli.ts), with a preload that
+ * records every name resolution (at the native getaddrinfo / c-ares boundary and at the dns
+ * module), every TCP connect and every UDP send. A host that is not a loopback literal or
+ * `localhost` is refused before anything is resolved; `localhost` is answered without the
+ * resolver; loopback servers still work.
  */
 const root = join(__dirname, '..', '..', '..')
 const RECORDER = join(root, 'tests', 'helpers', 'netRecorder.mjs')
@@ -35,15 +37,16 @@ let runs = 0
 
 function hearth(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const record = join(dir, `net-${++runs}.jsonl`)
+  const cmd = hearthCommand([RECORDER])
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', RECORDER, '--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args],
+      [...cmd.args, ...args],
       {
         cwd: root,
         env: {
           ...process.env,
-          TSX_TSCONFIG_PATH: join(root, 'tsconfig.node.json'),
+          ...cmd.env,
           HEARTH_DATA_DIR: join(dir, 'data'),
           HEARTH_NET_RECORD: record,
           HEARTH_FIM_MODEL: '',
@@ -79,14 +82,14 @@ const network = (r: Run): Attempt[] => r.attempts.filter((a) => a.kind !== 'info
 
 const hostOf = (target: string): string => target.slice(0, target.lastIndexOf(':'))
 
-let ollama: FakeOllama
+const servers: FakeOllama[] = []
 let file: string
 let ws: string
 
-// Each test starts a cold tsx process (seconds on the loaded 2-core machine); the index one
+// Each test starts a cold CLI process (seconds on the loaded 2-core machine); the index one
 // opens PGlite too. Behaviour is under test, not speed.
 describe('offline profile, CLI: no connection and no name resolution', { timeout: 180_000 }, () => {
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hearth-offline-cli-'))
     mkdirSync(join(dir, 'data'))
     writeFileSync(join(dir, 'data', 'settings.json'), JSON.stringify({ profile: 'offline' }))
@@ -95,10 +98,9 @@ describe('offline profile, CLI: no connection and no name resolution', { timeout
     ws = join(dir, 'ws')
     mkdirSync(ws)
     writeFileSync(join(ws, 'add.ts'), 'export function add(a: number, b: number) {\n  return a + b\n}\n')
-    ollama = await new FakeOllama().start()
   })
   afterAll(async () => {
-    await ollama.close()
+    await Promise.all(servers.map((s) => s.close()))
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -170,10 +172,14 @@ describe('offline profile, CLI: no connection and no name resolution', { timeout
   })
 
   it('loopback still works offline: localhost names are answered without the resolver, 127.0.0.1 is used as is', async () => {
-    const port = new URL(ollama.url).port
     // `*.localhost` went to the system resolver before (a DNS query glibc sends on: no hosts entry).
-    for (const host of ['localhost', 'ollama.localhost', '127.0.0.1']) {
-      ollama.reset()
+    // One process and one fake server per host, all at once: each run's requests and connections
+    // are its own, and the processes mostly wait (on the server, on their exit), not compute.
+    const hosts = ['localhost', 'ollama.localhost', '127.0.0.1']
+    const checks = hosts.map(async (host) => {
+      const ollama = await new FakeOllama().start()
+      servers.push(ollama)
+      const port = new URL(ollama.url).port
       const r = await hearth([
         'complete',
         '--file',
@@ -201,6 +207,7 @@ describe('offline profile, CLI: no connection and no name resolution', { timeout
         expect(h === host || isLoopbackAddress(h), c.target).toBe(true)
         expect(c.target.endsWith(`:${port}`), c.target).toBe(true)
       }
-    }
+    })
+    await Promise.all(checks)
   })
 })
