@@ -5,6 +5,7 @@ import { HearthError } from '@shared/errors'
 import { DataDirLock } from './dataDirLock'
 import { isNewDataDir } from './pgTemplate'
 import {
+  type ArgsOf,
   INDEX_CALLS,
   type IndexApi,
   type OpArgs,
@@ -13,21 +14,28 @@ import {
   type PackedBatch,
   type PendingEmbed,
   type PrepareApi,
+  type ResultOf,
   type StoreHit,
   type StoreOp,
   type StoreOwnCalls,
   type StoreStats,
   type VerifyResult,
 } from './protocol'
-import { openOrSetAside } from './setAside'
-import { StoreFailure } from './storeErrors'
-import { WorkerClient, WorkerDied } from './workerClient'
+import { asHearthError, StoreOpening } from './storeOpening'
+import { WorkerClient } from './workerClient'
 
 export { WorkerDied } from './workerClient'
 
 /** The calls answered here rather than passed on to the worker as they are. */
 type OwnOp =
-  keyof StoreOwnCalls | 'prepareFiles' | 'pendingEmbeds' | 'pendingEmbedsFor' | 'stats' | 'verify' | 'close'
+  | keyof StoreOwnCalls
+  | 'prepareFiles'
+  | 'fileStates'
+  | 'pendingEmbeds'
+  | 'pendingEmbedsFor'
+  | 'stats'
+  | 'verify'
+  | 'close'
 
 /**
  * The main thread's handle on a workspace's index: owns the data-directory lock and the worker
@@ -62,13 +70,29 @@ export class IndexStore {
   private lastStats: StoreStats
 
   private constructor(
-    private readonly db: WorkerClient<IndexApi>,
+    private readonly conn: StoreOpening,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string | null,
-    readonly opened: OpenResult,
     private prep: WorkerClient<PrepareApi> | null,
   ) {
-    this.lastStats = opened.stats
+    this.lastStats = conn.opened.stats
+  }
+
+  /**
+   * What opening the database found. For a new index opened in the background (StoreOpening),
+   * what a new database holds until the open is done.
+   */
+  get opened(): OpenResult {
+    return this.conn.opened
+  }
+
+  /** The store worker's api, once its database is open. */
+  private readonly db = {
+    call: async <K extends keyof IndexApi>(
+      op: K,
+      args: ArgsOf<IndexApi[K]>,
+    ): Promise<ResultOf<IndexApi[K]>> => (await this.conn.worker()).call(op, args),
+    send: async (op: string, args: unknown): Promise<unknown> => (await this.conn.worker()).send(op, args),
   }
 
   /**
@@ -93,19 +117,18 @@ export class IndexStore {
     if (dataDir) ensurePrivateDirSync(dataDir)
     const lock = dataDir ? DataDirLock.acquire(dataDir) : null
     if (dataDir) removeOldVectorDatabase(dataDir)
+    const isNew = dataDir !== null && isNewDataDir(join(dataDir, 'pg'))
     // A new index on disk is about to be filled: its first scan prepares every file. Start the
-    // prepare worker now, while the database opens (a second for a new one), not when the scan
-    // hands it its first batch (its start took ≈0.7 s from source, ≈0.1 s built). Otherwise it
-    // starts on the first prepareFiles, if any file changed at all.
+    // prepare worker now, while the database opens, not when the scan hands it its first batch
+    // (its start took ≈0.7 s from source, ≈0.1 s built). Otherwise it starts on the first
+    // prepareFiles, if any file changed at all.
     const prep =
-      dataDir && (opts.fresh || isNewDataDir(join(dataDir, 'pg')))
-        ? WorkerClient.start('index prepare worker', 'prepare')
-        : null
+      isNew || (dataDir && opts.fresh) ? WorkerClient.start('index prepare worker', 'prepare') : null
+    const fresh = opts.fresh ?? false
+    // A new one opens while its first scan walks and chunks (StoreOpening).
+    if (isNew) return new IndexStore(StoreOpening.background(dataDir, fresh), lock, dataDir, prep)
     try {
-      const { client, result } = await openWorker(dataDir, (c) =>
-        c.call('open', { dataDir, fresh: opts.fresh ?? false }),
-      )
-      return new IndexStore(client, lock, dataDir, result, prep)
+      return new IndexStore(await StoreOpening.open(dataDir, fresh), lock, dataDir, prep)
     } catch (err) {
       await prep?.terminate()
       lock?.release()
@@ -119,6 +142,8 @@ export class IndexStore {
    */
   private readonly own: { [K in OwnOp]: (a: OpArgs<K>) => Promise<OpResult<K>> } = {
     prepareFiles: (a) => this.prepareFiles(a),
+    // A new index that is still opening has no files: the first scan walks meanwhile.
+    fileStates: (a) => (this.conn.newUntilOpen ? Promise.resolve([]) : this.db.call('fileStates', a)),
     pendingEmbeds: (a) => this.unembedded(() => this.db.call('pendingEmbeds', a)),
     pendingEmbedsFor: (a) => this.unembedded(() => this.db.call('pendingEmbedsFor', a)),
     putEmbeddings: (a) => this.putEmbeddings(a),
@@ -252,12 +277,12 @@ export class IndexStore {
   }
 
   private async closeDbs(): Promise<null> {
-    if (!this.db.dead) await this.db.call('close', {})
+    await this.conn.close()
     return null
   }
 
   get alive(): boolean {
-    return !this.db.dead && !this.closed
+    return !this.conn.dead && !this.closed
   }
 
   async close(): Promise<void> {
@@ -267,43 +292,10 @@ export class IndexStore {
     } finally {
       this.closed = true
       if (this.prepIdle) clearTimeout(this.prepIdle)
-      await this.db.terminate()
       await this.prep?.terminate()
       this.lock?.release()
     }
   }
-}
-
-/** A store failure raised on this thread (setAside.ts) as the HearthError every other one is. */
-function asHearthError(err: unknown): unknown {
-  if (!(err instanceof StoreFailure)) return err
-  return new HearthError('unavailable', err.message, { reason: err.reason })
-}
-
-/**
- * Starts the store worker and opens the database (`open`). A worker that dies while opening (a
- * directory bad enough to abort the engine) gets its directory set aside and one more try
- * (openOrSetAside).
- */
-async function openWorker(
-  dataDir: string | null,
-  open: (client: WorkerClient<IndexApi>) => Promise<OpenResult>,
-): Promise<{ client: WorkerClient<IndexApi>; result: OpenResult }> {
-  const { db: opened, rebuilt } = await openOrSetAside(
-    dataDir ? join(dataDir, 'pg') : null,
-    async () => {
-      const client = WorkerClient.start('index worker', 'index')
-      try {
-        return { client, result: await open(client) }
-      } catch (err) {
-        await client.terminate()
-        throw err
-      }
-    },
-    (err) => err instanceof WorkerDied,
-  )
-  if (rebuilt) opened.result.rebuilt = rebuilt
-  return opened
 }
 
 /**

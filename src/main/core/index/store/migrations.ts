@@ -5,6 +5,9 @@
  * One database holds the index: the full-text tables and, since version 7, the vectors
  * (vectorDb.ts). From version 2 to 6 the vectors lived in a second database of their own.
  */
+import { createHash } from 'node:crypto'
+import type { PGlite } from '@electric-sql/pglite'
+
 export interface Migration {
   version: number
   statements: string[]
@@ -171,3 +174,37 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
 ]
+
+/**
+ * The name of a schema's template (pgInstance.ts Schema): `what` and a digest of every statement,
+ * so a build with another migration list never starts from a template of this one.
+ */
+export function schemaKey(what: string, migrations: Migration[]): string {
+  const digest = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 12)
+  return `${what.replace(/[^\w]/g, '')}-v${migrations[migrations.length - 1]?.version ?? 0}-${digest}`
+}
+
+/** Applies the versioned migrations not yet applied; returns the schema version. */
+export async function migrate(
+  pg: Pick<PGlite, 'exec' | 'query' | 'transaction'>,
+  migrations: Migration[],
+  what: string,
+): Promise<number> {
+  await pg.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  )
+  const done = await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
+  let version = done.rows[0]?.v ?? 0
+  const latest = migrations[migrations.length - 1]?.version ?? 0
+  if (version > latest)
+    throw new Error(`${what} schema version ${version} is newer than this build (${latest})`)
+  for (const m of migrations) {
+    if (m.version <= version) continue
+    await pg.transaction(async (tx) => {
+      for (const s of m.statements) await tx.query(s)
+      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
+    })
+    version = m.version
+  }
+  return version
+}

@@ -1,193 +1,35 @@
-import { readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { amcheck } from '@electric-sql/pglite/contrib/amcheck'
-import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { vector } from '@electric-sql/pglite-pgvector'
-import {
-  dropTemplate,
-  finishMaking,
-  isNewDataDir,
-  readTemplate,
-  saveTemplate,
-  startMaking,
-  templateFile,
-} from './pgTemplate'
+import type { PGlite } from '@electric-sql/pglite'
+import { type Schema, startPg } from './pgBoot'
 import { startWarming, stopWarming } from './cacheWarm'
 import { checkOnOpen, clearShutdown, type DirHealth, readShutdown, recordShutdown } from './integrity'
 import { openOrSetAside, removeDiscarded } from './setAside'
+import type { CacheSizing } from './cacheSizing'
+import { migrate, schemaKey } from './migrations'
+
+export { CACHE_SIZING, type CacheSizing } from './cacheSizing'
+export { type Schema, startPg } from './pgBoot'
 
 /**
- * How an index's database (IndexDb, with its vectors in VectorDb) is run: how Postgres is
- * started, how its buffer cache is sized, and how a broken directory is set aside.
+ * How an index's database (IndexDb, with its vectors in VectorDb) is run: how its buffer cache
+ * is sized, how it is opened (checked, migrated) and closed, and how a broken directory is set
+ * aside. Starting Postgres itself is pgBoot.ts.
  */
-
-/**
- * Postgres' buffer cache sizing (see PgCache.fit), in kB: the size an index starts with, what a
- * very large index may take, and the step it grows by (each step up restarts Postgres once). A miss
- * in this cache is a read from the OS's file cache, not from the disk.
- */
-export interface CacheSizing {
-  minKb: number
-  maxKb: number
-  stepKb: number
-}
-export const CACHE_SIZING: CacheSizing = { minKb: 16 * 1024, maxKb: 512 * 1024, stepKb: 32 * 1024 }
-/**
- * Checkpoint every 64 MB of WAL. wal_recycle=off: a checkpoint deletes the segments before it
- * instead of renaming them into future ones, so after one (at the latest the close's) the WAL on
- * disk is the current segment or two, not up to max_wal_size of recycled files kept for ever
- * (64 MB per database after a first index of 10k files). min_wal_size only bounds recycling.
- */
-const WAL_LIMITS = ['max_wal_size=64MB', 'min_wal_size=32MB', 'wal_recycle=off']
-/**
- * initdb's own options, for a database made from nothing (once per machine: it becomes the
- * template). 1 MB WAL segments instead of 16: the smallest WAL a database can keep is one segment
- * (plus one preallocated), which was 16–32 MB of every index's directory, most of a small
- * project's. wal_recycle=off already while initdb runs, so the template carries no preallocated
- * segments either. (Directories made with 16 MB segments keep them: the size is fixed at initdb.)
- */
-const INITDB_PARAMS = ['--wal-segsize=1', '-c', 'wal_recycle=off']
 
 type Queryable = Pick<PGlite, 'query'>
-
-/**
- * Starts Postgres on the directory with an index's settings (closes it again on failure).
- * `cacheKb` overrides the saved shared_buffers (a command-line setting wins over the config);
- * with none saved (PgCache.fit saves one), the cache is `defaultKb`, not Postgres' 128 MB default:
- * a PGlite instance touches its whole buffer pool as it starts, so that default alone was ≈120 MB
- * of resident memory per database, whatever the index's size.
- * A directory with no database yet is filled from the template (pgTemplate.ts) when there is one.
- * `checks`: with amcheck loaded, for the full check after an unclean close (integrity.ts).
- */
-export async function startPg(
-  pgDir: string | null,
-  cacheKb?: number,
-  checks = false,
-  defaultKb = CACHE_SIZING.minKb,
-): Promise<PGlite> {
-  const kb = cacheKb ?? (savedCacheSize(pgDir) ? undefined : defaultKb)
-  return isNewDataDir(pgDir) ? createPg(pgDir, kb) : bootPg(pgDir, kb, undefined, checks)
-}
-
-/** Whether the directory's configuration holds a cache size PgCache.fit saved (ALTER SYSTEM). */
-function savedCacheSize(pgDir: string | null): boolean {
-  if (!pgDir) return false
-  try {
-    return /^\s*shared_buffers\s*=/m.test(readFileSync(join(pgDir, 'postgresql.auto.conf'), 'utf8'))
-  } catch {
-    return false
-  }
-}
-
-/**
- * A database that does not exist yet, made under its making mark (pgTemplate.ts startMaking): a
- * process killed before it is whole leaves a directory the next open makes again, not one it
- * starts, fails on and sets aside as damaged.
- */
-async function createPg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
-  if (!pgDir) return makePg(pgDir, cacheKb)
-  startMaking(pgDir)
-  const pg = await makePg(pgDir, cacheKb)
-  try {
-    finishMaking(pgDir)
-  } catch (err) {
-    await pg.close().catch(() => undefined)
-    throw err
-  }
-  return pg
-}
-
-/**
- * Copied from the template when there is a good one; else initdb, and the result becomes the
- * template (before any migration: it holds no schema of ours).
- */
-async function makePg(pgDir: string | null, cacheKb?: number): Promise<PGlite> {
-  const file = templateFile()
-  const template = readTemplate(file)
-  if (template) {
-    try {
-      const pg = await bootPg(pgDir, cacheKb, template)
-      if (await extensionsCurrent(pg)) return pg
-      await pg.close()
-    } catch {
-      // A truncated or foreign template: forgotten below, and initdb runs as if there were none.
-    }
-    dropTemplate(file)
-    if (pgDir) rmSync(pgDir, { recursive: true, force: true })
-  }
-  const pg = await bootPg(pgDir, cacheKb)
-  await trimNewCluster(pg)
-  await saveTemplate(pg, file)
-  return pg
-}
-
-/**
- * What a new cluster holds that an index never uses, dropped before it becomes the template:
- * template0 and template1 (two full copies of the catalog, ≈7.4 MB each: an index never runs
- * CREATE DATABASE), and the catalogs' free-space and visibility maps (VACUUM FULL rewrites them
- * compactly: ≈1.3 MB). A new database went from ≈39 MB in ≈970 files to ≈8 MB in ≈290.
- */
-async function trimNewCluster(pg: PGlite): Promise<void> {
-  await pg.exec(`UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`)
-  await pg.exec('DROP DATABASE IF EXISTS template0')
-  await pg.exec('DROP DATABASE IF EXISTS template1')
-  await pg.exec('VACUUM FULL')
-  await pg.exec('CHECKPOINT')
-}
-
-// A template made by another build could hold older extension objects than this build's libraries.
-async function extensionsCurrent(pg: PGlite): Promise<boolean> {
-  const stale = await count(
-    pg,
-    `SELECT count(*)::int AS n FROM pg_available_extensions
-     WHERE name IN ('vector', 'pg_trgm') AND installed_version IS DISTINCT FROM default_version`,
-  )
-  return stale === 0
-}
-
-async function bootPg(
-  pgDir: string | null,
-  cacheKb?: number,
-  loadDataDir?: Blob,
-  checks = false,
-): Promise<PGlite> {
-  const pg = await PGlite.create(pgDir ?? 'memory://', {
-    // pageinspect: its page reader is the buffer-cache warm-up (warmCache); created on first use.
-    extensions: checks ? { vector, pg_trgm, pageinspect, amcheck } : { vector, pg_trgm, pageinspect },
-    ...(loadDataDir ? { loadDataDir } : {}),
-    initDbStartParams: INITDB_PARAMS,
-    startParams: [
-      ...PGlite.defaultStartParams,
-      // The WAL limits go on the command line: PGlite runs Postgres single-user, where ALTER
-      // SYSTEM + pg_reload_conf() changes nothing until the next start. Set that way, a new
-      // index ran its first (largest) pass at the 1 GB default and kept ~880 MB of recycled
-      // segments beside 667 MB of data. The index is rebuildable: keep the WAL small.
-      ...WAL_LIMITS.flatMap((s) => ['-c', s]),
-      ...(cacheKb ? ['-c', `shared_buffers=${Math.trunc(cacheKb)}kB`] : []),
-    ],
-  })
-  try {
-    await pg.exec('CREATE EXTENSION IF NOT EXISTS vector')
-    await pg.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-    // GIN's pending list absorbs inserts and merges in bulk: a larger one merges less often.
-    await pg.query(`SET gin_pending_list_limit = '16MB'`)
-    return pg
-  } catch (err) {
-    await pg.close().catch(() => undefined)
-    throw err
-  }
-}
 
 /**
  * Starts Postgres on `pgDir`; a cache size saved where there was more memory must not cost a
  * re-index: if the start fails, it starts with the default and forgets the saved size. A
  * directory that is really broken fails here too (the caller sets it aside).
  */
-async function startSized(pgDir: string | null, sizing: CacheSizing, checks: boolean): Promise<PGlite> {
+async function startSized(
+  pgDir: string | null,
+  sizing: CacheSizing,
+  checks: boolean,
+  schema: Schema,
+): Promise<PGlite> {
   try {
-    return await startPg(pgDir, undefined, checks, sizing.minKb)
+    return await startPg(pgDir, undefined, checks, sizing.minKb, schema)
   } catch (err) {
     if (!pgDir) throw err
     const pg = await startPg(pgDir, sizing.minKb, checks)
@@ -249,16 +91,23 @@ export class PgCache {
   /** Whether fit ran since open (an index saved before sizing existed gets its first fit). */
   fitted = false
   /** Whether the running Postgres had its cache warmed (warmCache): once per start. */
-  private warmed = false
+  private warmed: boolean
   /** What the last warm-up read, and how long it took (tests, benchmarks). */
   lastWarm: { pages: number; ms: number } | null = null
   /** The last warm-up started (it runs in the background), resolved with what it read. */
   warming: Promise<{ pages: number; ms: number }> | null = null
 
+  /**
+   * `made`: the database was made in this start of Postgres, so what searches read was written
+   * through its cache (the cache is warm: no warm-up until a restart).
+   */
   constructor(
     readonly pgDir: string | null,
     private readonly sizing: CacheSizing,
-  ) {}
+    made = false,
+  ) {
+    this.warmed = made
+  }
 
   async measure(db: PGlite): Promise<void> {
     // pg_settings gives shared_buffers in 8 kB pages.
@@ -296,7 +145,11 @@ export class PgCache {
     )
     const { minKb, maxKb, stepKb } = this.sizing
     const hotKb = Number(r.rows[0]?.hot ?? 0) / 1024
-    const want = Math.trunc(Math.min(this.capKb, maxKb, Math.max(minKb, Math.ceil(hotKb / stepKb) * stepKb)))
+    // Up to minKb the smallest cache holds it all: a small index never restarts (steps of
+    // stepKb above it; a first index of a small project restarted from 16 to 32 MB on its way to
+    // its first answer).
+    const steps = hotKb <= minKb ? minKb : Math.ceil(hotKb / stepKb) * stepKb
+    const want = Math.trunc(Math.min(this.capKb, maxKb, Math.max(minKb, steps)))
     if (want === this.kb && !release) return db
     if (want !== this.kb) await db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
     if (want < this.kb && !release) return db
@@ -343,14 +196,28 @@ export async function openDatabase<T>(
 ): Promise<OpenedDatabase<T>> {
   // Left by a `--force` of an earlier build (it discarded the whole directory), killed half way.
   if (pgDir) removeDiscarded(pgDir)
+  // A new database starts at the current schema version, with the warm-up's page reader
+  // (pageinspect: creating it on a new index's first warm-up held its first search ≈0.3 s).
+  const schema: Schema = {
+    key: schemaKey(what, migrations),
+    make: async (pg) => {
+      await migrate(pg, migrations, what)
+      await pg.exec('CREATE EXTENSION IF NOT EXISTS pageinspect')
+      // The migrations' dropped and altered objects leave dead catalog rows: compacted, as the
+      // empty cluster's were (trimNewCluster), in every new index's directory.
+      await pg.exec('VACUUM FULL')
+    },
+  }
   let reindexed: string[] = []
   const { db, rebuilt } = await openOrSetAside(pgDir, async (dir) => {
     const health = readShutdown(dir)
-    const pg = await startSized(dir, sizing, health.state === 'unclean')
+    const pg = await startSized(dir, sizing, health.state === 'unclean', schema)
     try {
       clearShutdown(dir)
       reindexed = await checkOnOpen(pg, health, dir)
-      return await init(pg, await migrate(pg, migrations, what), new PgCache(dir, sizing), health)
+      const version = await migrate(pg, migrations, what)
+      // A database made in this start holds what it was written through this cache: no warm-up.
+      return await init(pg, version, new PgCache(dir, sizing, health.state === 'new'), health)
     } catch (err) {
       await pg.close().catch(() => undefined)
       throw err
@@ -364,29 +231,4 @@ export async function closeDatabase(pg: PGlite, pgDir: string | null): Promise<v
   await stopWarming(pg)
   await pg.close()
   recordShutdown(pgDir)
-}
-
-/** Applies the versioned migrations not yet applied; returns the schema version. */
-async function migrate(
-  pg: PGlite,
-  migrations: { version: number; statements: string[] }[],
-  what: string,
-): Promise<number> {
-  await pg.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  )
-  const done = await pg.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
-  let version = done.rows[0]?.v ?? 0
-  const latest = migrations[migrations.length - 1]?.version ?? 0
-  if (version > latest)
-    throw new Error(`${what} schema version ${version} is newer than this build (${latest})`)
-  for (const m of migrations) {
-    if (m.version <= version) continue
-    await pg.transaction(async (tx) => {
-      for (const s of m.statements) await tx.query(s)
-      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
-    })
-    version = m.version
-  }
-  return version
 }
