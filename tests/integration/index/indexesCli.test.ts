@@ -65,7 +65,8 @@ describe('hearth index and hearth indexes', () => {
     async () => {
       mkdirSync(dataDir, { recursive: true })
       writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ index: { exclude: ['*.gen.ts'] } }))
-      const out = await index(gitWs)
+      // Two workspaces, two index folders of their own: the two processes run at once.
+      const [out, plain] = await Promise.all([index(gitWs), index(plainWs)])
       expect(out.files).toBe(4) // build/electron-builder.yml, src/a.ts, .gitignore, .hearthignore
       expect(out.skipped).toEqual(
         expect.arrayContaining([
@@ -78,7 +79,6 @@ describe('hearth index and hearth indexes', () => {
       expect(out.skipped.map((s) => s.path)).not.toContain('build')
       expect(out.skipped.map((s) => s.path)).not.toContain('.git')
 
-      const plain = await index(plainWs)
       expect(plain.files).toBe(1)
       expect(plain.skipped).toContainEqual({
         path: 'build',
@@ -91,14 +91,14 @@ describe('hearth index and hearth indexes', () => {
   it(
     'lists each index with folder, size, files and last use; rm refuses one in use, then removes it',
     async () => {
-      const l = await list()
+      // Both only read.
+      const [l, human] = await Promise.all([list(), runHearth(['indexes', 'list'], { env })])
       expect(l.indexes.map((e) => e.folder).sort()).toEqual([gitWs, plainWs].sort())
       const git = l.indexes.find((e) => e.folder === gitWs)
       expect(git).toMatchObject({ folderExists: true, lastUsedKnown: 'recorded', inUse: null })
       expect(git?.files).toBeGreaterThan(0)
       expect(git?.bytes).toBeGreaterThan(0)
       expect(Date.now() - (git?.lastUsedAt ?? 0)).toBeLessThan(10 * 60_000)
-      const human = await runHearth(['indexes', 'list'], { env })
       expect(human.stdout).toContain(gitWs)
       expect(human.stdout).toMatch(/MB in 2 indexes/)
 
@@ -146,8 +146,12 @@ describe('hearth index and hearth indexes', () => {
       const goneWs = workspace('gone-ws', { 'a.ts': 'export const a = 1\n' })
       await index(goneWs)
       rmSync(goneWs, { recursive: true })
-      expect((await list()).indexes.find((e) => e.folder === goneWs)?.folderExists).toBe(false)
-      const none = await runHearth(['indexes', 'gc', '--older-than', '30'], { env })
+      // Both only read: no index is older than 30 days yet.
+      const [listed, none] = await Promise.all([
+        list(),
+        runHearth(['indexes', 'gc', '--older-than', '30'], { env }),
+      ])
+      expect(listed.indexes.find((e) => e.folder === goneWs)?.folderExists).toBe(false)
       expect(none.stdout).toContain('nothing to remove')
       const gone = await runHearth(['indexes', 'gc', '--missing'], { env })
       expect(gone.code, gone.stderr).toBe(0)
@@ -164,8 +168,9 @@ describe('hearth index and hearth indexes', () => {
       const r = JSON.parse(old.stdout) as { removed: { folder: string }[]; freedBytes: number }
       expect(r.removed.map((e) => e.folder)).toEqual([gitWs])
       expect(r.freedBytes).toBeGreaterThan(0)
-      expect((await list()).indexes).toEqual([])
-      const usage = await runHearth(['indexes', 'gc'], { env })
+      // A usage error touches nothing: it runs beside the last listing.
+      const [after, usage] = await Promise.all([list(), runHearth(['indexes', 'gc'], { env })])
+      expect(after.indexes).toEqual([])
       expect(usage.code).toBe(2)
       expect(usage.stderr).toContain('--older-than DAYS, --missing, or both')
     },
