@@ -31,4 +31,16 @@ describe('CodeHashEmbedder', () => {
   it('is rebuilt from its id (the index records which embedder made its vectors)', () => {
     expect(embedderForId(e.id)?.id).toBe(e.id)
   })
+  it('gives the same vector whatever its memos hold (seen before, or started over when full)', () => {
+    const text =
+      'src/http/headerParser.ts\nexport function parseHttpHeader(raw: string) { return raw.split(":") }'
+    const fresh = new CodeHashEmbedder().embedOne(text)
+    const busy = new CodeHashEmbedder()
+    const first = busy.embedOne(text)
+    // More distinct words and tokens than a memo holds: both start over at least once.
+    for (let i = 0; i < 40; i++)
+      busy.embedOne(Array.from({ length: 1000 }, (_, j) => `wordNumber${i * 1000 + j}x`).join(' '))
+    expect(Array.from(first)).toEqual(Array.from(fresh))
+    expect(Array.from(busy.embedOne(text))).toEqual(Array.from(fresh))
+  })
 })

@@ -38,16 +38,34 @@ function fnv1a(s: string): number {
   return h >>> 0
 }
 
+/**
+ * Most tokens (and words) remembered: code repeats its identifiers, and splitting, canonicalising
+ * and stemming one again was most of the embedder's time. Each memo starts over when full, so it
+ * stays a few MB on any tree.
+ */
+const MEMO_MAX = 30_000
+
+/** A token's words as the embedder sees them (embedderWords), by token. */
+const tokenWords = new Map<string, readonly string[]>()
+
+function wordsOfToken(tok: string): readonly string[] {
+  const known = tokenWords.get(tok)
+  if (known) return known
+  const words: string[] = []
+  if (tok.length <= 64 && !/^[0-9]/.test(tok))
+    for (const part of splitIdentifier(tok)) {
+      if (part.length < 2 || KEYWORDS.has(part) || STOP_WORDS.has(part)) continue
+      words.push(stem(canonicalWord(part)))
+    }
+  if (tokenWords.size >= MEMO_MAX) tokenWords.clear()
+  tokenWords.set(tok, words)
+  return words
+}
+
 /** The content words of a text as the embedder sees them: identifiers split, canonical, stemmed. */
 export function embedderWords(text: string): string[] {
   const out: string[] = []
-  for (const tok of identifierTokens(text)) {
-    if (tok.length > 64 || /^[0-9]/.test(tok)) continue
-    for (const part of splitIdentifier(tok)) {
-      if (part.length < 2 || KEYWORDS.has(part) || STOP_WORDS.has(part)) continue
-      out.push(stem(canonicalWord(part)))
-    }
-  }
+  for (const tok of identifierTokens(text)) for (const w of wordsOfToken(tok)) out.push(w)
   return out
 }
 
@@ -70,6 +88,8 @@ export class CodeHashEmbedder implements Embedder {
   readonly dimensions: number
   readonly maxBatch = 256
   private readonly opts: CodeHashEmbedderOptions
+  /** Per word, where its features land (featuresOf). */
+  private readonly features = new Map<string, Int32Array>()
 
   constructor(options: Partial<CodeHashEmbedderOptions> = {}) {
     // 512: at 256, hash collisions pulled unrelated files in on the Python and Go sets (vector
@@ -100,12 +120,15 @@ export class CodeHashEmbedder implements Embedder {
     for (const [w, n] of tf) {
       // Sublinear term frequency: a word repeated 20 times is not 20 times the evidence.
       const weight = 1 + Math.log(n)
-      this.bump(v, `w:${w}`, weight)
-      const padded = `<${w}>`
-      const grams = padded.length - 2
-      if (grams <= 1) continue
-      const gw = (weight * this.opts.gramWeight) / Math.sqrt(grams)
-      for (let i = 0; i + 3 <= padded.length; i++) this.bump(v, `g:${padded.slice(i, i + 3)}`, gw)
+      const f = this.featuresOf(w)
+      const wordAt = f[0] as number
+      v[wordAt >> 1] = (v[wordAt >> 1] ?? 0) + (wordAt & 1 ? -weight : weight)
+      if (f.length === 1) continue
+      const gw = (weight * this.opts.gramWeight) / Math.sqrt(f.length - 1)
+      for (let i = 1; i < f.length; i++) {
+        const at = f[i] as number
+        v[at >> 1] = (v[at >> 1] ?? 0) + (at & 1 ? -gw : gw)
+      }
     }
     let norm = 0
     for (let i = 0; i < v.length; i++) norm += (v[i] ?? 0) * (v[i] ?? 0)
@@ -114,10 +137,28 @@ export class CodeHashEmbedder implements Embedder {
     return v
   }
 
-  private bump(v: Float32Array, feature: string, weight: number): void {
+  /**
+   * Where a word's features land: the word itself, then its character trigrams (when it has more
+   * than one), each as index·2 + sign bit, so embedOne only adds (no feature strings to build and
+   * hash again for a word seen before).
+   */
+  private featuresOf(w: string): Int32Array {
+    const known = this.features.get(w)
+    if (known) return known
+    const padded = `<${w}>`
+    const grams = padded.length - 2
+    const f = new Int32Array(grams <= 1 ? 1 : 1 + grams)
+    f[0] = this.slot(`w:${w}`)
+    if (grams > 1)
+      for (let i = 0; i + 3 <= padded.length; i++) f[1 + i] = this.slot(`g:${padded.slice(i, i + 3)}`)
+    if (this.features.size >= MEMO_MAX) this.features.clear()
+    this.features.set(w, f)
+    return f
+  }
+
+  private slot(feature: string): number {
     const h = fnv1a(feature)
-    const i = h % this.dimensions
     // The sign bit from another part of the hash keeps collisions from only ever adding up.
-    v[i] = (v[i] ?? 0) + (h & 0x80000000 ? -weight : weight)
+    return (h % this.dimensions) * 2 + (h & 0x80000000 ? 1 : 0)
   }
 }
