@@ -11,10 +11,12 @@ import {
   finishMaking,
   isNewDataDir,
   readTemplate,
+  readTemplateBytes,
   saveTemplate,
   startMaking,
   templateFile,
 } from './pgTemplate'
+import { unpackTemplate } from './templateUnpack'
 
 /**
  * How Postgres is started on an index's directory (pgInstance.ts runs it): its settings, and a
@@ -123,16 +125,34 @@ async function makePg(pgDir: string | null, cacheKb?: number, schema?: Schema): 
   return pg
 }
 
+/**
+ * Postgres started on a copy of the template `file` (null: there is none). On disk the copy is
+ * unpacked natively first (templateUnpack.ts); in memory PGlite loads it.
+ */
+async function bootCopy(
+  pgDir: string | null,
+  cacheKb: number | undefined,
+  file: string | null,
+): Promise<PGlite | null> {
+  if (!pgDir) {
+    const blob = await readTemplate(file)
+    return blob ? bootPg(pgDir, cacheKb, blob) : null
+  }
+  const bytes = readTemplateBytes(file)
+  if (!bytes) return null
+  unpackTemplate(bytes, pgDir)
+  return bootPg(pgDir, cacheKb)
+}
+
 /** A database started from the template `file`, or null when there is none or it is no good. */
 async function fromTemplate(
   pgDir: string | null,
   cacheKb: number | undefined,
   file: string | null,
 ): Promise<PGlite | null> {
-  const template = await readTemplate(file)
-  if (!template) return null
   try {
-    const pg = await bootPg(pgDir, cacheKb, template)
+    const pg = await bootCopy(pgDir, cacheKb, file)
+    if (!pg) return null
     if (await extensionsCurrent(pg)) return pg
     await pg.close()
   } catch {

@@ -66,8 +66,18 @@ function packageVersion(entry: string, name: string): string | null {
   return null
 }
 
+/** The template's bytes (to unpack on disk: templateUnpack.ts), or null when there is none or it cannot be read. */
+export function readTemplateBytes(file: string | null): Uint8Array | null {
+  if (!file) return null
+  try {
+    return readFileSync(file)
+  } catch {
+    return null
+  }
+}
+
 /**
- * The template as a Blob backed by its file (read when PGlite unpacks it), or null when there is
+ * The template as a Blob backed by its file (for a database in memory) (read when PGlite unpacks it), or null when there is
  * none (or it cannot be opened). A Blob made from the file's bytes copied all 8–10 MB once more
  * on the way to a new database (≈0.1 s of its start).
  */
