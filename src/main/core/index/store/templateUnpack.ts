@@ -13,6 +13,13 @@ const BLOCK = 512
  */
 export function unpackTemplate(tar: Uint8Array, dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 })
+  // Folders made so far: one mkdir per folder, not one per file (a system call each).
+  const made = new Set<string>([dir])
+  const folder = (path: string): void => {
+    if (made.has(path)) return
+    mkdirSync(path, { recursive: true, mode: 0o700 })
+    made.add(path)
+  }
   let off = 0
   for (;;) {
     if (off + BLOCK > tar.length) throw new Error('template archive: cut short')
@@ -29,9 +36,9 @@ export function unpackTemplate(tar: Uint8Array, dir: string): void {
     const end = start + size
     if (end > tar.length) throw new Error('template archive: cut short')
     const path = join(dir, ...parts)
-    if (type === '5') mkdirSync(path, { recursive: true, mode: 0o700 })
+    if (type === '5') folder(path)
     else if (type === '0' || type === '\0') {
-      mkdirSync(join(dir, ...parts.slice(0, -1)), { recursive: true, mode: 0o700 })
+      folder(join(dir, ...parts.slice(0, -1)))
       const fd = openSync(path, 'wx', 0o600)
       try {
         for (let at = start; at < end;) at += writeSync(fd, tar, at, end - at)
