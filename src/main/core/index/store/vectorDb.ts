@@ -272,9 +272,10 @@ export class VectorDb {
 }
 
 /**
- * Whether a vector can be stored: finite, and pointing somewhere once written as a literal. A zero
- * vector (an embedder's answer for a text with nothing it knows) has a NaN cosine distance to every
- * query, so it would only ever be a NaN hit; components under the literal's rounding become zeros.
+ * Whether a vector can be stored: finite (the binary form would store a NaN as it is), and pointing
+ * somewhere. A zero vector (an embedder's answer for a text with nothing it knows) has a NaN cosine
+ * distance to every query, so it would only ever be a NaN hit; components under 1e-6 count as zero
+ * (the text form vectors were once written in rounded them away, and query vectors still are).
  */
 function storable(v: readonly number[]): boolean {
   let direction = false
