@@ -181,7 +181,9 @@ export const MIGRATIONS: Migration[] = [
  */
 export function schemaKey(what: string, migrations: Migration[]): string {
   const digest = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 12)
-  return `${what.replace(/[^\w]/g, '')}-v${migrations[migrations.length - 1]?.version ?? 0}-${digest}`
+  // `m2`: how the template is made (pgInstance.ts openDatabase); a template made the earlier way
+  // (its tables vacuumed while empty) is not reused.
+  return `${what.replace(/[^\w]/g, '')}-v${migrations[migrations.length - 1]?.version ?? 0}-${digest}-m2`
 }
 
 /** Applies the versioned migrations not yet applied; returns the schema version. */
