@@ -103,6 +103,26 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
     expect(server.requests).toHaveLength(1)
   })
 
+  it('exits once it has printed the answer, not when its deadline would have fired', async ({ expect }) => {
+    // The ollama package stops reading at `done` without closing the body: the whole-request
+    // deadline's timer then held the process open until it fired (--timeout, 30 s by default).
+    const server = await fakeServer()
+    const t0 = performance.now()
+    const r = await hearth(
+      ['complete', '--file', file, '--line', '2', '--column', '3', '--provider', 'ollama'].concat([
+        '--url',
+        server.url,
+        '--no-cache',
+        '--timeout',
+        '50000',
+      ]),
+      env,
+    )
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('return a + b')
+    expect(performance.now() - t0).toBeLessThan(40_000)
+  })
+
   it('plain output is the completion text', async ({ expect }) => {
     const server = await fakeServer()
     const r = await hearth(

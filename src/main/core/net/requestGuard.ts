@@ -11,6 +11,11 @@ export interface BodyGuard {
   fail(err: HearthError): void
   /** The request is over: stops its deadlines and lets go of the abort signal. */
   finish(): void
+  /**
+   * The whole body has arrived: no deadline applies any more, whether or not the reader goes on
+   * to its end. The abort signal still cancels what is left to read.
+   */
+  arrived(): void
 }
 
 export interface RequestGuardOptions {
@@ -85,8 +90,12 @@ export class RequestGuard implements BodyGuard {
 
   finish(): void {
     this.done = true
+    this.arrived()
+    this.opts.signal?.removeEventListener('abort', this.onAbort)
+  }
+
+  arrived(): void {
     for (const t of this.timers) clearTimeout(t)
     this.timers.length = 0
-    this.opts.signal?.removeEventListener('abort', this.onAbort)
   }
 }

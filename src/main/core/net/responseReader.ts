@@ -21,6 +21,10 @@ export function readResponse(
   idleTimeoutMs: number | undefined,
 ): HttpResponse {
   const idleMs = idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  // A reader may stop before the end and leave the body unclosed (the `ollama` package stops
+  // reading at `done: true`): once every byte is here, the whole-request deadline's timer must not
+  // stay armed, or it holds a `hearth complete` process open until it fires (30 s).
+  incoming.once('end', () => guard.arrived())
   let consumed = false
   const body = async function* (this: void): AsyncGenerator<Uint8Array> {
     if (consumed) throw new Error('response body already consumed')
