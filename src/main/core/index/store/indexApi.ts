@@ -2,7 +2,8 @@ import { IndexDb } from './indexDb'
 import { unpackBatch } from './packedBatch'
 import { makePrepareApi } from './prepareApi'
 import { setAside } from './setAside'
-import { damageOf, describeError, StoreDamage, StoreFailure } from './storeErrors'
+import { cannotWrite, probeWritable } from './diskSpace'
+import { damageOf, describeError, hasReason, StoreDamage, StoreFailure, writeFailureOf } from './storeErrors'
 import type { FileCandidate, FtsArgs, OpenResult, PackedBatch, SearchFilter } from './storeTypes'
 import { makeVectorApi } from './vectorApi'
 
@@ -17,6 +18,18 @@ import { makeVectorApi } from './vectorApi'
  * cannot be mended: the database is set aside and started anew, and the call fails with reason
  * `index_damaged`, which tells the caller to index the files again (the app does at once).
  */
+/**
+ * A failure that names no cause, on a disk that cannot take writes now, is that disk's: a write
+ * Postgres could not finish can leave PGlite answering the next statement with an error of its
+ * own ("cannot drop active portal"), which would otherwise reach the user instead of "the disk is
+ * full". Anything else is returned as it is.
+ */
+function onFullDisk(d: IndexDb, err: unknown): unknown {
+  if (!d.pgDir || writeFailureOf(err) || hasReason(err)) return err
+  const failure = probeWritable(d.pgDir)
+  return failure ? cannotWrite(d.pgDir, failure, err) : err
+}
+
 export function makeIndexApi() {
   let db: IndexDb | null = null
   let dataDir: string | null = null
@@ -42,7 +55,7 @@ export function makeIndexApi() {
     try {
       return await f(d)
     } catch (err) {
-      if (!damageOf(err)) throw err
+      if (!damageOf(err)) throw onFullDisk(d, err)
       try {
         await d.repairAfter(err)
       } catch (lost) {
