@@ -8,17 +8,6 @@ import type { FileCandidate, FtsArgs, OpenResult, PackedBatch, SearchFilter } fr
 import { makeVectorApi } from './vectorApi'
 
 /**
- * The store worker's calls (IndexStore sends them): IndexDb's methods, each taking one argument
- * object (see protocol.ts), its vector side's (makeVectorApi), and prepareFiles (the fallback
- * when the prepare worker died). Every call but `open` and prepareFiles fails until `open` and
- * after `close`.
- *
- * A call that fails on damaged data (a GIN index cut short: every search failed, for ever) is
- * mended here and tried once more: a damaged index is rebuilt from its table. A damaged table
- * cannot be mended: the database is set aside and started anew, and the call fails with reason
- * `index_damaged`, which tells the caller to index the files again (the app does at once).
- */
-/**
  * A failure that names no cause, on a disk that cannot take writes now, is that disk's: a write
  * Postgres could not finish can leave PGlite answering the next statement with an error of its
  * own ("cannot drop active portal"), which would otherwise reach the user instead of "the disk is
@@ -30,6 +19,17 @@ function onFullDisk(d: IndexDb, err: unknown): unknown {
   return failure ? cannotWrite(d.pgDir, failure, err) : err
 }
 
+/**
+ * The store worker's calls (IndexStore sends them): IndexDb's methods, each taking one argument
+ * object (see protocol.ts), its vector side's (makeVectorApi), and prepareFiles (the fallback
+ * when the prepare worker died). Every call but `open` and prepareFiles fails until `open` and
+ * after `close`.
+ *
+ * A call that fails on damaged data (a GIN index cut short: every search failed, for ever) is
+ * mended here and tried once more: a damaged index is rebuilt from its table. A damaged table
+ * cannot be mended: the database is set aside and started anew, and the call fails with reason
+ * `index_damaged`, which tells the caller to index the files again (the app does at once).
+ */
 export function makeIndexApi() {
   let db: IndexDb | null = null
   let dataDir: string | null = null
