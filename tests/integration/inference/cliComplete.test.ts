@@ -53,6 +53,17 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
     return s
   }
   let file: string
+  /** `hearth complete` at line 2, column 3 of the test file (inside the function body), then `rest`. */
+  const atBody = (...rest: string[]): string[] => [
+    'complete',
+    '--file',
+    file,
+    '--line',
+    '2',
+    '--column',
+    '3',
+    ...rest,
+  ]
   let env: Record<string, string>
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hearth-cli-'))
@@ -73,20 +84,7 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
 
   it('prints the JSON line, then answers the same position from the persistent cache', async ({ expect }) => {
     const server = await fakeServer()
-    const args = [
-      'complete',
-      '--file',
-      file,
-      '--line',
-      '2',
-      '--column',
-      '3',
-      '--provider',
-      'ollama',
-      '--url',
-      server.url,
-      '--json',
-    ]
+    const args = atBody('--provider', 'ollama', '--url', server.url, '--json')
     const first = await hearth(args, env)
     expect(first.stderr).not.toMatch(/hearth complete:/)
     expect(first.code).toBe(0)
@@ -109,13 +107,7 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
     const server = await fakeServer()
     const t0 = performance.now()
     const r = await hearth(
-      ['complete', '--file', file, '--line', '2', '--column', '3', '--provider', 'ollama'].concat([
-        '--url',
-        server.url,
-        '--no-cache',
-        '--timeout',
-        '50000',
-      ]),
+      atBody('--provider', 'ollama', '--url', server.url, '--no-cache', '--timeout', '50000'),
       env,
     )
     expect(r.code).toBe(0)
@@ -125,10 +117,7 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
 
   it('plain output is the completion text', async ({ expect }) => {
     const server = await fakeServer()
-    const r = await hearth(
-      ['complete', '--file', file, '--line', '2', '--column', '3', '--url', server.url, '--no-cache'],
-      env,
-    )
+    const r = await hearth(atBody('--url', server.url, '--no-cache'), env)
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('return a + b // é✓ 😀;\n')
   })
@@ -138,21 +127,7 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
   }) => {
     const [bad, dead] = await Promise.all([
       hearth(['complete', '--file', file, '--line', '40', '--column', '1'], env),
-      hearth(
-        [
-          'complete',
-          '--file',
-          file,
-          '--line',
-          '2',
-          '--column',
-          '3',
-          '--url',
-          'http://127.0.0.1:1',
-          '--no-cache',
-        ],
-        env,
-      ),
+      hearth(atBody('--url', 'http://127.0.0.1:1', '--no-cache'), env),
     ])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--line 40 is past the end/)
@@ -169,13 +144,10 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
     // The laptop profile's completion route, with its Ollama endpoint moved to the fake server.
     writeFileSync(join(data, 'settings.json'), JSON.stringify({ endpoints: { ollama: { url: server.url } } }))
     const before = server.requests.length
-    const r = await hearth(
-      ['complete', '--file', file, '--line', '2', '--column', '3', '--json', '--no-cache'],
-      {
-        ...env,
-        HEARTH_DATA_DIR: data,
-      },
-    )
+    const r = await hearth(atBody('--json', '--no-cache'), {
+      ...env,
+      HEARTH_DATA_DIR: data,
+    })
     expect(r.stderr).not.toMatch(/hearth complete:/)
     expect(r.code).toBe(0)
     // The size rule asks for the small model first; the fake lacks it and says so, and the tier's
@@ -191,23 +163,7 @@ describe('hearth complete', { timeout: 130_000, concurrent: true }, () => {
 
   it('embedded: --model is a GGUF path (real engine)', async ({ expect }) => {
     const r = await hearth(
-      [
-        'complete',
-        '--file',
-        file,
-        '--line',
-        '2',
-        '--column',
-        '3',
-        '--provider',
-        'embedded',
-        '--model',
-        FIM_MODEL,
-        '--threads',
-        '1',
-        '--json',
-        '--no-cache',
-      ],
+      atBody('--provider', 'embedded', '--model', FIM_MODEL, '--threads', '1', '--json', '--no-cache'),
       env,
     )
     expect(r.code).toBe(0)
