@@ -287,12 +287,15 @@ export class IndexStore {
 
   async close(): Promise<void> {
     if (this.closed) return
+    // The prepare worker holds no state, so it stops at once rather than after the databases: a
+    // batch still in flight then fails as closed instead of answering into a closed index.
+    if (this.prepIdle) clearTimeout(this.prepIdle)
+    const stopping = this.prep?.terminate()
     try {
       await this.call('close', {})
     } finally {
       this.closed = true
-      if (this.prepIdle) clearTimeout(this.prepIdle)
-      await this.prep?.terminate()
+      await stopping
       this.lock?.release()
     }
   }
