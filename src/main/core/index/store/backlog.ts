@@ -77,11 +77,15 @@ export class Backlog {
     return { reset: true }
   }
 
-  /** The next texts to embed; hashes whose chunks were all deleted are dropped from the backlog. */
+  /**
+   * The next texts to embed; hashes whose chunks were all deleted are dropped from the backlog. In
+   * hash order, a random order over the workspace: the vectors stored first are then a fair sample
+   * to learn the vector index's lists from while the rest are embedded (vectorSteps.nextStep).
+   */
   async next(db: Pick<PGlite, 'query'>, limit: number): Promise<PendingEmbed[]> {
     if (!this.embedder) return []
     const r = await db.query<{ hash: string; path: string | null; content: string | null }>(
-      `SELECT p.hash, c.path, c.content FROM (SELECT hash FROM pending LIMIT $1) p
+      `SELECT p.hash, c.path, c.content FROM (SELECT hash FROM pending ORDER BY hash LIMIT $1) p
        LEFT JOIN LATERAL (SELECT path, content FROM chunks k WHERE k.hash = p.hash LIMIT 1) c ON true`,
       [limit],
     )

@@ -220,6 +220,9 @@ export class IndexStore {
     // retried forever.
     const dropped = a.items.filter((i) => !ok.has(i.hash)).map((i) => i.hash)
     await this.db.call('markEmbedded', { embedded: stored, dropped })
+    // The vector index is begun while the backlog lasts, a short step per stored batch (on the
+    // worker, while this thread embeds the next), so later vectors go straight into it.
+    await this.db.call('vecBacklogStep', {})
     return stored.length
   }
 

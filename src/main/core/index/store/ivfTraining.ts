@@ -1,7 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite'
-import { sqlText, STEP_PAIRS } from './vectorSteps'
-/** Sample vectors per list the centroids are learnt from (pgvector itself takes up to 50). */
-const SAMPLE_PER_LIST = 24
+import { SAMPLE_PER_LIST, sqlText, STEP_PAIRS } from './vectorSteps'
 /** Rows read per loading step. */
 const LOAD_ROWS = 1_000
 /** Lloyd iterations over the sample. */

@@ -76,6 +76,7 @@ export const INDEX_CALLS: Record<Exclude<keyof IndexApi, 'open'>, true> = {
   vecNearest: true,
   vecNeedsIndex: true,
   vecMaintain: true,
+  vecBacklogStep: true,
   vecRows: true,
   vecMissing: true,
 }

@@ -13,6 +13,10 @@ export function makeVectorApi(need: () => IndexDb, mended: <R>(f: (d: IndexDb) =
     vecNearest: (a: { vector: number[]; k: number }) => mended((d) => d.vectors.nearest(a.vector, a.k)),
     vecNeedsIndex: () => need().vectors.needsIndex(),
     vecMaintain: () => need().vectors.maintainStep(),
+    vecBacklogStep: () => {
+      const d = need()
+      return d.vectors.stepDuringBacklog(d.stats().pending)
+    },
     vecRows: () => need().vectors.rows(),
     vecMissing: (a: { hashes: string[] }) => mended((d) => d.vectors.missing(a.hashes)),
   }

@@ -195,11 +195,11 @@ export class VectorDb {
   /**
    * One step of vector index upkeep (vectorSteps.ts), each ≈a second or less, so that the store
    * worker answers the searches queued meanwhile before the next. The caller calls again while
-   * `more`, and only once the backlog is empty (the initial fill goes into the tail, scanned
-   * exactly, and the index is built over all of it). A last step of its own restarts Postgres to
-   * give back the memory the build grew (a WASM heap never shrinks).
+   * `more`. `pending`: texts still to embed; while there are some, the first index is begun once a
+   * training sample for all of them is stored (nextStep), and the restart that gives back the
+   * memory the build grew (a WASM heap never shrinks), a last step of its own, waits for the end.
    */
-  async maintainStep(): Promise<{
+  async maintainStep(pending = 0): Promise<{
     built: boolean
     ms: number
     more: boolean
@@ -209,18 +209,18 @@ export class VectorDb {
     const key = this.key()
     if (!emb || !key) return { built: false, ms: 0, more: false, step: 'none' }
     const t0 = performance.now()
-    if (this.releaseDue) {
+    if (this.releaseDue && pending === 0) {
       this.releaseDue = false
       await this.host.release()
       return { built: true, ms: Math.round(performance.now() - t0), more: false, step: 'release' }
     }
     const rows = await this.rows()
-    let step: IvfStep | 'train' | 'release' = nextStep(this.ivf, rows, this.vacuumDue)
+    let step: IvfStep | 'train' | 'release' = nextStep(this.ivf, rows, this.vacuumDue, pending)
     if (step === 'none') return { built: false, ms: 0, more: false, step }
     if (step === 'create') {
       // Lists are fixed when training starts (vectors added meanwhile do not start it over).
       if (this.training?.key !== key)
-        this.training = new IvfTraining(key, ivfLists(rows), emb.dimensions, rows)
+        this.training = new IvfTraining(key, ivfLists(rows + pending), emb.dimensions, rows)
       const centroids = await this.training.step(this.db)
       if (!centroids) step = 'train'
       else {
@@ -240,14 +240,25 @@ export class VectorDb {
     }
     await checkpointIfDue(this.db)
     // The restart (a WASM heap never shrinks) follows the last step, as a step of its own.
-    this.releaseDue = nextStep(this.ivf, await this.rows(), this.vacuumDue) === 'none'
+    this.releaseDue = nextStep(this.ivf, await this.rows(), this.vacuumDue, pending) === 'none'
     return { built: false, ms: Math.round(performance.now() - t0), more: true, step }
   }
 
   /** Whether maintainStep has a step to take (callers say the index is being built first). */
-  async needsIndex(): Promise<boolean> {
+  async needsIndex(pending = 0): Promise<boolean> {
     if (!this.key()) return false
-    return this.releaseDue || nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
+    if (this.releaseDue && pending === 0) return true
+    return nextStep(this.ivf, await this.rows(), this.vacuumDue, pending) !== 'none'
+  }
+
+  /**
+   * While texts are still pending: one upkeep step if one is due (the first index begun early,
+   * see nextStep), else nothing. A finished index costs no query here: a new generation for rows
+   * added meanwhile waits for the backlog's end (maintainStep).
+   */
+  async stepDuringBacklog(pending: number): Promise<IvfStep | 'train' | 'release'> {
+    if (!this.key() || pending === 0 || (this.ivf?.complete && !this.vacuumDue)) return 'none'
+    return (await this.maintainStep(pending)).step
   }
 
   /** The names of the vector index's parts (the buffer cache is sized to what searches read). */

@@ -41,6 +41,9 @@ export function ivfStepRows(lists: number): number {
   return Math.max(250, Math.min(IVF_STEP_ROWS, Math.floor(STEP_PAIRS / lists)))
 }
 
+/** Sample vectors per list the centroids are learnt from (pgvector itself takes up to 50). */
+export const SAMPLE_PER_LIST = 24
+
 /** Lists of an index over `rows` vectors: √rows keeps the lists scanned and the list lengths balanced. */
 export function ivfLists(rows: number): number {
   return Math.max(16, Math.round(Math.sqrt(rows)))
@@ -97,13 +100,22 @@ export function sqlText(s: string): string {
 export type IvfStep = 'create' | 'move' | 'vacuum' | 'none'
 
 /**
- * The next upkeep step for `rows` vectors of `key`, or 'none'. 'vacuum' follows the last move (the
- * moves left one dead row version each) and is only known in memory: after a crash it is skipped,
- * which costs space, not answers.
+ * The next upkeep step for `rows` vectors of `key` with `pending` texts still to embed, or 'none'.
+ * 'vacuum' follows the last move (the moves left one dead row version each) and is only known in
+ * memory: after a crash it is skipped, which costs space, not answers.
+ *
+ * While texts are pending, the first index is created as soon as a training sample for the lists
+ * of all of them is stored (the backlog is embedded in hash order, so the first rows are a fair
+ * sample): the rest then go straight into it, one IVFFlat insert each, instead of into the tail,
+ * where a later step moves every row again (an UPDATE each) and a VACUUM follows.
  */
-export function nextStep(state: IvfState | null, rows: number, vacuumDue: boolean): IvfStep {
+export function nextStep(state: IvfState | null, rows: number, vacuumDue: boolean, pending = 0): IvfStep {
   if (vacuumDue) return 'vacuum'
-  if (!state || state.live.length === 0) return rows >= INDEX_FROM_ROWS ? 'create' : 'none'
+  const expected = rows + pending
+  if (!state || state.live.length === 0) {
+    if (expected < INDEX_FROM_ROWS) return 'none'
+    return rows >= Math.min(expected, ivfLists(expected) * SAMPLE_PER_LIST) ? 'create' : 'none'
+  }
   if (!state.complete) return 'move'
   const newest = state.live[state.live.length - 1]
   return newest && ivfLists(rows) >= 2 * newest.lists ? 'create' : 'none'
