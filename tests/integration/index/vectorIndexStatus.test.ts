@@ -48,7 +48,7 @@ describe('an index past the vector index size builds the index and searches it (
     await rm(root, { recursive: true, force: true })
   })
 
-  it('builds the vector index once the backlog drains; its nearest texts are the exact ones; verify is clean', async () => {
+  it('builds the vector index as the backlog drains; its nearest texts are the exact ones; verify is clean', async () => {
     const states: string[] = []
     const idx = await WorkspaceIndex.open({
       root,
@@ -61,8 +61,8 @@ describe('an index past the vector index size builds the index and searches it (
       expect(scan.indexed).toBe(FILES)
       const drained = await idx.waitForEmbeddings()
       expect(drained?.status).toBe('idle')
-      // The status said so while the build ran (searches answer from full text meanwhile), then idle.
-      expect(states.lastIndexOf('building')).toBeGreaterThan(states.lastIndexOf('running'))
+      // The index was begun while the backlog was embedded (no build phase of its own after it).
+      expect(states).toContain('running')
       expect(states.at(-1)).toBe('idle')
       // The backlog is empty and the vectors are many: the index was built, nothing is pending.
       expect(await idx.store.call('vecNeedsIndex', {})).toBe(false)

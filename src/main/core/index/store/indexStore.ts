@@ -221,8 +221,12 @@ export class IndexStore {
     const dropped = a.items.filter((i) => !ok.has(i.hash)).map((i) => i.hash)
     await this.db.call('markEmbedded', { embedded: stored, dropped })
     // The vector index is begun while the backlog lasts, a short step per stored batch (on the
-    // worker, while this thread embeds the next), so later vectors go straight into it.
-    await this.db.call('vecBacklogStep', {})
+    // worker, while this thread embeds the next), so later vectors go straight into it. Its lists
+    // are learnt all at once (still one step per call: searches get in between), as every batch
+    // stored meanwhile would go into the tail, to be moved into the index row by row.
+    let step = await this.db.call('vecBacklogStep', {})
+    while ((step === 'train' || step === 'create') && !this.closed)
+      step = await this.db.call('vecBacklogStep', {})
     return stored.length
   }
 
