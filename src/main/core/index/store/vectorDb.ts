@@ -245,10 +245,9 @@ export class VectorDb {
   }
 
   /** Whether maintainStep has a step to take (callers say the index is being built first). */
-  async needsIndex(pending = 0): Promise<boolean> {
+  async needsIndex(): Promise<boolean> {
     if (!this.key()) return false
-    if (this.releaseDue && pending === 0) return true
-    return nextStep(this.ivf, await this.rows(), this.vacuumDue, pending) !== 'none'
+    return this.releaseDue || nextStep(this.ivf, await this.rows(), this.vacuumDue) !== 'none'
   }
 
   /**
