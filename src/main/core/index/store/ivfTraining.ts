@@ -100,13 +100,14 @@ export class IvfTraining {
   }
 
   /**
-   * Before each iteration: the centroids as one matrix, and the distances between them (Elkan's
-   * test). The first iteration has no bounds yet: every point is scanned.
+   * Before each iteration: the centroids as one matrix (packed here for the first; each later one's
+   * was packed as the iteration before it ended), and the distances between them (Elkan's test).
+   * The first iteration has no bounds yet: every point is scanned.
    */
   private beginIteration(): void {
     const k = this.centroids.length
     const n = this.sample.length
-    this.matrix = packed(this.centroids, this.dims)
+    if (this.iteration === 0) this.matrix = packed(this.centroids, this.dims)
     if (!this.bounds || this.bounds.assign.length !== n)
       this.bounds = {
         assign: new Int32Array(n).fill(-1),
