@@ -38,6 +38,11 @@ function fnv1a(s: string): number {
   return h >>> 0
 }
 
+/** Adds `weight` at a feature slot (index·2 + sign bit: featuresOf), negated when the bit is set. */
+function addAt(v: Float32Array, slot: number, weight: number): void {
+  v[slot >> 1] = (v[slot >> 1] ?? 0) + (slot & 1 ? -weight : weight)
+}
+
 /**
  * Most tokens (and words) remembered: code repeats its identifiers, and splitting, canonicalising
  * and stemming one again was most of the embedder's time. Each memo starts over when full, so it
@@ -121,14 +126,10 @@ export class CodeHashEmbedder implements Embedder {
       // Sublinear term frequency: a word repeated 20 times is not 20 times the evidence.
       const weight = 1 + Math.log(n)
       const f = this.featuresOf(w)
-      const wordAt = f[0] as number
-      v[wordAt >> 1] = (v[wordAt >> 1] ?? 0) + (wordAt & 1 ? -weight : weight)
+      addAt(v, f[0] as number, weight)
       if (f.length === 1) continue
       const gw = (weight * this.opts.gramWeight) / Math.sqrt(f.length - 1)
-      for (let i = 1; i < f.length; i++) {
-        const at = f[i] as number
-        v[at >> 1] = (v[at >> 1] ?? 0) + (at & 1 ? -gw : gw)
-      }
+      for (let i = 1; i < f.length; i++) addAt(v, f[i] as number, gw)
     }
     let norm = 0
     for (let i = 0; i < v.length; i++) norm += (v[i] ?? 0) * (v[i] ?? 0)
