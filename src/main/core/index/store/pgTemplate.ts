@@ -66,7 +66,10 @@ function packageVersion(entry: string, name: string): string | null {
   return null
 }
 
-/** The template's bytes (to unpack on disk: templateUnpack.ts), or null when there is none or it cannot be read. */
+/**
+ * The template's bytes (to unpack on disk: templateUnpack.ts), or null when there is none or it
+ * cannot be read.
+ */
 export function readTemplateBytes(file: string | null): Uint8Array | null {
   if (!file) return null
   try {
@@ -77,9 +80,9 @@ export function readTemplateBytes(file: string | null): Uint8Array | null {
 }
 
 /**
- * The template as a Blob backed by its file (for a database in memory) (read when PGlite unpacks it), or null when there is
- * none (or it cannot be opened). A Blob made from the file's bytes copied all 8–10 MB once more
- * on the way to a new database (≈0.1 s of its start).
+ * The template as a Blob backed by its file, for a database in memory (read when PGlite unpacks
+ * it), or null when there is none (or it cannot be opened). A Blob made from the file's bytes
+ * copied all 8–10 MB once more on the way to a new database (≈0.1 s of its start).
  */
 export async function readTemplate(file: string | null): Promise<Blob | null> {
   if (!file) return null
