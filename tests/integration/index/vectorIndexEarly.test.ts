@@ -1,18 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
 import { INDEX_FROM_ROWS } from '../../../src/main/core/index/store/vectorDb'
 import { ivfLists, SAMPLE_PER_LIST } from '../../../src/main/core/index/store/vectorSteps'
-
-// White box: the database handle (which rows are in the tail; a restart replaces the handle).
-const pgOf = (d: IndexDb): PGlite => (d as unknown as { db: PGlite }).db
-
-/** A deterministic vector of `dims` components, nearest to itself. */
-const vec = (i: number, dims: number): number[] =>
-  Array.from({ length: dims }, (_, k) => Math.sin(i * 12.9898 + k * 78.233) + (k === i % dims ? 2 : 0))
+import { pgOf, vec } from './vectorTestData'
 
 const tail = async (d: IndexDb): Promise<number> =>
   (await pgOf(d).query<{ n: number }>('SELECT count(*)::int AS n FROM embeddings WHERE ivf_gen = 0')).rows[0]

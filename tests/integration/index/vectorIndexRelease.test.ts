@@ -1,18 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IndexDb } from '../../../src/main/core/index/store/indexDb'
 import { INDEX_FROM_ROWS } from '../../../src/main/core/index/store/vectorDb'
 import { IVF_STEP_ROWS } from '../../../src/main/core/index/store/vectorSteps'
-
-// White box: which PGlite instance the index's database runs on (a restart replaces it).
-const pgOf = (d: IndexDb): PGlite => (d as unknown as { db: PGlite }).db
-
-/** A deterministic unit-ish vector of `dims` components. */
-const vec = (i: number, dims: number): number[] =>
-  Array.from({ length: dims }, (_, k) => Math.sin(i * 12.9898 + k * 78.233) + (k === i % dims ? 2 : 0))
+import { pgOf, vec } from './vectorTestData'
 
 /**
  * The vector index is built in steps (searches are answered in between). A build stopped part way
