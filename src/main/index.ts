@@ -1,4 +1,5 @@
 import { app, safeStorage, shell } from 'electron'
+import { leanHeaps } from './core/base/leanHeaps'
 import { Core } from './core/createCore'
 import { buildAppMenu } from './app/appMenu'
 import { registerIpc } from './app/ipcBridge'
@@ -9,6 +10,7 @@ import { hardenApp } from './app/security'
 
 // Electron entry: the composition root of the desktop app. All real work is in the plain-Node
 // core; this file only adds windows, menus, the IPC transport and OS integrations.
+leanHeaps()
 hardenApp()
 
 if (!app.requestSingleInstanceLock()) {

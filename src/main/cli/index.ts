@@ -1,5 +1,8 @@
+import { leanHeaps } from '../core/base/leanHeaps'
 import { describeError } from '../core/index/store/storeErrors'
 import { main } from './main'
+
+leanHeaps()
 
 // Entry point of the bundled out/main/cli.js (bin/hearth.js imports it).
 main(process.argv.slice(2)).then(
