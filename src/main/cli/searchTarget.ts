@@ -203,6 +203,7 @@ async function localTarget(o: SearchTargetOptions): Promise<SearchTarget> {
     dbDir: o.dbDir,
     embedder: 'stored',
     readOnly: true,
+    oneCommand: true,
     vectors: o.fullTextOnly !== true,
   })
   // The lock is ours now: a socket still beside the index was left by a holder that died.

@@ -71,6 +71,38 @@ describe("the index sizes Postgres' buffer cache to what searches read (real PGl
     await db.close()
   }, 120_000)
 
+  it('one command (the CLI): a small cache, never grown by a restart; the size it needs is saved for the app', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-cache-one-'))
+    const once: CacheSizing = { ...SIZING, oneCommand: true }
+    try {
+      let { db } = await IndexDb.open(dir, once)
+      // The same pass that grows a staying process's cache (the test above) leaves this one as it was.
+      await indexRange(db, 0, 700)
+      expect(db.stats().cacheMb).toBe(SIZING.minKb / 1024)
+      const hits = await db.searchFts({ terms: processQuery('handler650x3').terms, limit: 5 })
+      expect(hits.map((h) => h.path)).toContain('h650.ts')
+      await db.close()
+
+      // A process that stays starts with the size the pass found.
+      ;({ db } = await IndexDb.open(dir, SIZING))
+      const needed = db.stats().cacheMb
+      expect(needed).toBeGreaterThan(SIZING.minKb / 1024)
+      await db.close()
+
+      // The next single command starts small again, whatever size is saved, and keeps it saved.
+      ;({ db } = await IndexDb.open(dir, once))
+      expect(db.stats().cacheMb).toBe(SIZING.minKb / 1024)
+      expect(db.stats().files).toBe(700)
+      await db.refreshTermStats()
+      await db.close()
+      ;({ db } = await IndexDb.open(dir, SIZING))
+      expect(db.stats().cacheMb).toBe(needed)
+      await db.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   it('a cache too large to start falls back to the size that ran, never to a re-index', async () => {
     // One step of 6 GB: more than a WASM Postgres can allocate.
     const huge: CacheSizing = { minKb: 1024, maxKb: 64 * 2 ** 20, stepKb: 6 * 2 ** 20 }

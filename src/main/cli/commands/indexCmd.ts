@@ -70,6 +70,7 @@ export const indexCommand: Command = {
       root,
       dbDir,
       fresh: values.force ?? false,
+      oneCommand: true,
       rules,
       includeSecretFiles: () => includeSecrets,
       embedder: routing

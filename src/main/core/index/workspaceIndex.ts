@@ -30,6 +30,11 @@ export interface WorkspaceIndexOptions {
    */
   fresh?: boolean
   /**
+   * The process ends after this one command (`hearth index`, a `hearth search` no running Hearth
+   * answers): the database keeps a small cache it does not warm (IndexStore.open). Default false.
+   */
+  oneCommand?: boolean
+  /**
    * Learn a remote embedder's dimension in the background instead of before `open` returns (the
    * app: full-text indexing must not wait on a slow or dead server). Default false (the CLI).
    */
@@ -112,7 +117,11 @@ export class WorkspaceIndex implements BudgetConsumer {
 
   static async open(opts: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
     const vectors = opts.vectors !== false || !opts.readOnly
-    const store = await IndexStore.open(opts.dbDir, { fresh: opts.fresh ?? false, vectors })
+    const store = await IndexStore.open(opts.dbDir, {
+      fresh: opts.fresh ?? false,
+      oneCommand: opts.oneCommand ?? false,
+      vectors,
+    })
     try {
       // Its folder and "last used" for `hearth indexes` and the removal of unused indexes.
       if (opts.dbDir) await recordIndexUse(opts.dbDir, opts.root)

@@ -1,10 +1,11 @@
+import { CACHE_SIZING } from './cacheSizing'
 import { IndexDb } from './indexDb'
 import { unpackBatch } from './packedBatch'
 import { makePrepareApi } from './prepareApi'
 import { setAside } from './setAside'
 import { cannotWrite, probeWritable } from './diskSpace'
 import { damageOf, describeError, hasReason, StoreDamage, StoreFailure, writeFailureOf } from './storeErrors'
-import type { FileCandidate, FtsArgs, OpenResult, PackedBatch, SearchFilter } from './storeTypes'
+import type { FileCandidate, FtsArgs, OpenFlags, OpenResult, PackedBatch, SearchFilter } from './storeTypes'
 import { makeVectorApi } from './vectorApi'
 
 /**
@@ -73,9 +74,10 @@ export function makeIndexApi() {
   return {
     ...makePrepareApi(),
     ...makeVectorApi(need, mended),
-    open: async (a: { dataDir: string | null; fresh?: boolean }): Promise<OpenResult> => {
+    open: async (a: { dataDir: string | null } & OpenFlags): Promise<OpenResult> => {
       dataDir = a.dataDir
-      const opened = await IndexDb.open(a.dataDir, undefined, { fresh: a.fresh ?? false })
+      const sizing = a.oneCommand ? { ...CACHE_SIZING, oneCommand: true } : CACHE_SIZING
+      const opened = await IndexDb.open(a.dataDir, sizing, { fresh: a.fresh ?? false })
       db = opened.db
       return opened.result
     },

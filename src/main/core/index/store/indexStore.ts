@@ -10,6 +10,7 @@ import {
   type IndexApi,
   type OpArgs,
   type OpenResult,
+  type OpenFlags,
   type OpResult,
   type PackedBatch,
   type PendingEmbed,
@@ -101,7 +102,9 @@ export class IndexStore {
    * directory is set aside and opened fresh once; a second failure is reported, not retried. A
    * disk that cannot take writes fails the open with reason `disk_full` or `not_writable`, and
    * the directory is kept as it is. `fresh`: the full-text tables start empty, whatever is there
-   * (a forced rebuild; the vectors, a cache keyed by chunk text, are kept). `vectors` is accepted
+   * (a forced rebuild; the vectors, a cache keyed by chunk text, are kept). `oneCommand`: the
+   * process exits after one command, so Postgres' cache stays small and is neither warmed nor
+   * grown by a restart (CacheSizing.oneCommand). `vectors` is accepted
    * for callers that only search full text; the vectors are in the same database, so it changes
    * nothing.
    *
@@ -111,7 +114,7 @@ export class IndexStore {
    */
   static async open(
     dataDir: string | null,
-    opts: { fresh?: boolean; vectors?: boolean } = {},
+    opts: OpenFlags & { vectors?: boolean } = {},
   ): Promise<IndexStore> {
     // An index holds the workspace's text: for its user only, wherever --db puts it.
     if (dataDir) ensurePrivateDirSync(dataDir)
@@ -124,11 +127,11 @@ export class IndexStore {
     // prepareFiles, if any file changed at all.
     const prep =
       isNew || (dataDir && opts.fresh) ? WorkerClient.start('index prepare worker', 'prepare') : null
-    const fresh = opts.fresh ?? false
+    const flags: OpenFlags = { fresh: opts.fresh ?? false, oneCommand: opts.oneCommand ?? false }
     // A new one opens while its first scan walks and chunks (StoreOpening).
-    if (isNew) return new IndexStore(StoreOpening.background(dataDir, fresh), lock, dataDir, prep)
+    if (isNew) return new IndexStore(StoreOpening.background(dataDir, flags), lock, dataDir, prep)
     try {
-      return new IndexStore(await StoreOpening.open(dataDir, fresh), lock, dataDir, prep)
+      return new IndexStore(await StoreOpening.open(dataDir, flags), lock, dataDir, prep)
     } catch (err) {
       await prep?.terminate()
       lock?.release()

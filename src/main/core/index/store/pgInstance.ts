@@ -29,7 +29,8 @@ async function startSized(
   schema: Schema,
 ): Promise<PGlite> {
   try {
-    return await startPg(pgDir, undefined, checks, sizing.minKb, schema)
+    // One command: the smallest cache whatever size was saved (a setting given at start wins).
+    return await startPg(pgDir, sizing.oneCommand ? sizing.minKb : undefined, checks, sizing.minKb, schema)
   } catch (err) {
     if (!pgDir) throw err
     const pg = await startPg(pgDir, sizing.minKb, checks)
@@ -124,6 +125,8 @@ export class PgCache {
     if (!this.pgDir) return db
     this.fitted = true
     const next = await this.resize(db, hot, tables, release)
+    // Nobody searches after one command: neither a restart nor a warm-up pays for itself.
+    if (this.sizing.oneCommand) return next
     if (next !== db) this.warmed = false
     // Once per start of Postgres: what searches read, read now rather than by the first questions.
     // In the background (between the store's queries): it takes seconds at 90k chunks.
@@ -152,7 +155,7 @@ export class PgCache {
     const want = Math.trunc(Math.min(this.capKb, maxKb, Math.max(minKb, steps)))
     if (want === this.kb && !release) return db
     if (want !== this.kb) await db.query(`ALTER SYSTEM SET shared_buffers = '${want}kB'`)
-    if (want < this.kb && !release) return db
+    if ((want < this.kb && !release) || this.sizing.oneCommand) return db
     await stopWarming(db)
     await db.close()
     let next: PGlite

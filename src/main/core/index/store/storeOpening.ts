@@ -3,6 +3,7 @@ import { HearthError } from '@shared/errors'
 import { CACHE_SIZING } from './cacheSizing'
 import { MIGRATIONS } from './migrations'
 import type { IndexApi, OpenResult } from './protocol'
+import type { OpenFlags } from './storeTypes'
 import { openOrSetAside } from './setAside'
 import { StoreFailure } from './storeErrors'
 import { WorkerClient, WorkerDied } from './workerClient'
@@ -26,21 +27,21 @@ export class StoreOpening {
 
   private constructor(
     private readonly dataDir: string | null,
-    private readonly fresh: boolean,
+    private readonly flags: OpenFlags,
     private readonly isNew: boolean,
     public opened: OpenResult,
   ) {}
 
   /** Opens the database before returning (throws what the open throws). */
-  static async open(dataDir: string | null, fresh: boolean): Promise<StoreOpening> {
-    const s = new StoreOpening(dataDir, fresh, false, NEW_INDEX)
+  static async open(dataDir: string | null, flags: OpenFlags): Promise<StoreOpening> {
+    const s = new StoreOpening(dataDir, flags, false, NEW_INDEX)
     await s.worker()
     return s
   }
 
   /** A new index: returns at once, the database opens in the background (see above). */
-  static background(dataDir: string, fresh: boolean): StoreOpening {
-    const s = new StoreOpening(dataDir, fresh, true, NEW_INDEX)
+  static background(dataDir: string, flags: OpenFlags): StoreOpening {
+    const s = new StoreOpening(dataDir, flags, true, NEW_INDEX)
     // Its failure is every waiting call's (and the next call tries again): nothing to report here.
     s.worker().catch(() => undefined)
     return s
@@ -60,7 +61,7 @@ export class StoreOpening {
   worker(): Promise<WorkerClient<IndexApi>> {
     if (this.client) return Promise.resolve(this.client)
     if (this.closed) return Promise.reject(new HearthError('unavailable', 'index store is closed'))
-    this.attempt ??= openWorker(this.dataDir, this.fresh).then(
+    this.attempt ??= openWorker(this.dataDir, this.flags).then(
       ({ client, result }) => {
         // Set even when closing meanwhile: close() closes it (a clean shutdown, recorded).
         this.attempt = null
@@ -118,14 +119,14 @@ export function asHearthError(err: unknown): unknown {
  */
 async function openWorker(
   dataDir: string | null,
-  fresh: boolean,
+  flags: OpenFlags,
 ): Promise<{ client: WorkerClient<IndexApi>; result: OpenResult }> {
   const { db: opened, rebuilt } = await openOrSetAside(
     dataDir ? join(dataDir, 'pg') : null,
     async () => {
       const client = WorkerClient.start('index worker', 'index')
       try {
-        return { client, result: await client.call('open', { dataDir, fresh }) }
+        return { client, result: await client.call('open', { dataDir, ...flags }) }
       } catch (err) {
         await client.terminate()
         throw err

@@ -148,6 +148,12 @@ export interface VectorState {
   embedder: { id: string; dimensions: number } | null
 }
 
+/** How IndexStore.open opens a database (IndexStore.open says what each means). */
+export interface OpenFlags {
+  fresh?: boolean
+  oneCommand?: boolean
+}
+
 export interface OpenResult {
   stats: StoreStats
   /**
