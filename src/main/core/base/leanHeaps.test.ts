@@ -4,7 +4,7 @@ import { LEAN_HEAP_FLAGS } from './leanHeaps'
 
 /**
  * A worker thread that does what the index's workers do to their heaps: keeps a few MB of recent
- * work alive and churns through far more (here ≈600 MB of short-lived strings in batches). It
+ * work alive and churns through far more (here a few hundred MB of short-lived strings). It
  * reports the largest heap V8 committed for it. The parent process applies `flags` through
  * v8.setFlagsFromString before starting the worker, exactly as leanHeaps() does.
  */

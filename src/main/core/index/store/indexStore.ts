@@ -104,9 +104,8 @@ export class IndexStore {
    * the directory is kept as it is. `fresh`: the full-text tables start empty, whatever is there
    * (a forced rebuild; the vectors, a cache keyed by chunk text, are kept). `oneCommand`: the
    * process exits after one command, so Postgres' cache stays small and is neither warmed nor
-   * grown by a restart (CacheSizing.oneCommand). `vectors` is accepted
-   * for callers that only search full text; the vectors are in the same database, so it changes
-   * nothing.
+   * grown by a restart (CacheSizing.oneCommand). `vectors` is accepted for callers that only
+   * search full text; the vectors are in the same database, so it changes nothing.
    *
    * An index made before the vectors joined the full-text database has a second database,
    * `vectors/`, beside `pg/`: it is deleted here (with its set-aside copies), and its vectors are
