@@ -26,7 +26,11 @@ const FILES: Record<string, string> = {
 async function openByName(page: Page, path: string): Promise<void> {
   await page.keyboard.press('Control+p')
   await page.getByTestId('quickopen-input').pressSequentially(path)
-  await expect.poll(() => page.getByTestId('quickopen-item').first().getAttribute('data-path')).toBe(path)
+  // The list re-ranks as a deferred render after the last key: on a loaded CI machine that took
+  // longer than expect.poll's default second.
+  await expect
+    .poll(() => page.getByTestId('quickopen-item').first().getAttribute('data-path'), { timeout: 10_000 })
+    .toBe(path)
   await page.keyboard.press('Enter')
   await tab(page, path).waitFor()
 }
